@@ -1,0 +1,126 @@
+"""The facts of an incident as the rules see them (DESIGN.md section 4 input)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .vocabulary import Category, Flag, Grade
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+_COUNTS = ("deaths", "injured", "seriously_injured", "missing", "trapped")
+_FLAGS = tuple(f.value for f in Flag)
+KNOWN_KEYS = frozenset(
+    {"category", "event_type", "occurred_at", "received_at", "grade", "economic_loss_cny", "ongoing", "health",
+     *_COUNTS, *_FLAGS}
+)
+
+
+class FactsError(ValueError):
+    """Input that cannot be read; the message names the field (Chinese, then English)."""
+
+    def __init__(self, field_name: str, zh: str, en: str):
+        self.field = field_name
+        self.zh = zh
+        self.en = en
+        super().__init__(f"{field_name}：{zh} / {en}")
+
+
+def parse_time(value: Any, field_name: str) -> dt.datetime | None:
+    """ISO 8601; a time without an offset is Beijing time."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise FactsError(field_name, "时间必须是 ISO 8601 字符串", "time must be an ISO 8601 string")
+    try:
+        t = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise FactsError(field_name, f"无法识别的时间：{value}", f"unreadable time: {value}") from None
+    return t if t.tzinfo else t.replace(tzinfo=BEIJING)
+
+
+@dataclass(frozen=True)
+class IncidentFacts:
+    category: Category | None = None
+    event_type: str | None = None
+    occurred_at: dt.datetime | None = None
+    received_at: dt.datetime | None = None
+    grade: Grade = Grade.unknown
+    deaths: int = 0
+    injured: int = 0
+    seriously_injured: int = 0
+    missing: int = 0
+    trapped: int = 0
+    economic_loss_cny: float = 0
+    sensitive: bool = False
+    key_area: bool = False
+    special_period: bool = False
+    foreign_related: bool = False
+    ongoing: bool = True
+    health: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def flags(self) -> set[Flag]:
+        return {f for f in Flag if getattr(self, f.value)}
+
+    def grading_facts(self) -> dict[str, Any]:
+        return {
+            "deaths": self.deaths,
+            "seriously_injured": self.seriously_injured,
+            "economic_loss_cny": self.economic_loss_cny,
+            "health": dict(self.health),
+        }
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> IncidentFacts:
+        if not isinstance(data, Mapping):
+            raise FactsError("(root)", "输入必须是 JSON 对象", "input must be a JSON object")
+        unknown = sorted(set(data) - KNOWN_KEYS)
+        if unknown:
+            raise FactsError(unknown[0], "未知字段", "unknown field")
+        kw: dict[str, Any] = {}
+        if data.get("category") not in (None, ""):
+            try:
+                kw["category"] = Category(data["category"])
+            except ValueError:
+                raise FactsError("category", f"未知类别 {data['category']!r}（可选：{', '.join(c.value for c in Category)}）",
+                                 "unknown category") from None
+        if data.get("event_type") not in (None, ""):
+            if not isinstance(data["event_type"], str):
+                raise FactsError("event_type", "必须是文字", "must be text")
+            kw["event_type"] = data["event_type"].strip()
+        if data.get("grade") not in (None, ""):
+            try:
+                kw["grade"] = Grade(data["grade"])
+            except ValueError:
+                raise FactsError("grade", f"未知等级 {data['grade']!r}（可选：{', '.join(g.value for g in Grade)}）",
+                                 "unknown grade") from None
+        for name in ("occurred_at", "received_at"):
+            kw[name] = parse_time(data.get(name), name)
+        if kw["occurred_at"] and kw["received_at"] and kw["occurred_at"] > kw["received_at"]:
+            raise FactsError("occurred_at", "发生时间晚于接报时间", "occurred_at is after received_at")
+        for name in _COUNTS:
+            value = data.get(name) or 0
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise FactsError(name, "必须是非负整数", "must be a non-negative integer")
+            kw[name] = value
+        if kw["seriously_injured"] > kw["injured"] and "injured" in data:
+            raise FactsError("seriously_injured", "重伤人数不能多于受伤总人数", "more seriously injured than injured")
+        loss = data.get("economic_loss_cny") or 0
+        if isinstance(loss, bool) or not isinstance(loss, int | float) or loss < 0:
+            raise FactsError("economic_loss_cny", "必须是非负数", "must be a non-negative number")
+        kw["economic_loss_cny"] = loss
+        for name in (*_FLAGS, "ongoing"):
+            if name in data and data[name] is not None:
+                if not isinstance(data[name], bool):
+                    raise FactsError(name, "必须是 true 或 false", "must be true or false")
+                kw[name] = data[name]
+        health = data.get("health") or {}
+        if not isinstance(health, Mapping):
+            raise FactsError("health", "必须是 JSON 对象", "must be a JSON object")
+        kw["health"] = dict(health)
+        return cls(**kw)

@@ -1,0 +1,120 @@
+"""Load and validate rule profiles; bad data fails with the file and the field named."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from .profile_schema import Profile
+
+PROFILE_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "profiles"
+_INHERITABLE = ("reporting", "warnings", "response", "lead_departments", "plan_catalogue")
+
+
+class ProfileError(ValueError):
+    """A profile file that cannot be used. The message names the file and the field."""
+
+    def __init__(self, file: Path | str, field: str, problem: str):
+        self.file = str(file)
+        self.field = field
+        self.problem = problem
+        super().__init__(f"规则配置文件 {Path(file).name}：字段 {field}：{problem}")
+
+
+def _field_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(root)"
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ProfileError(path, "(file)", "文件不存在") from None
+    except yaml.YAMLError as exc:
+        raise ProfileError(path, "(syntax)", f"YAML 语法错误：{exc}") from None
+    if not isinstance(data, dict):
+        raise ProfileError(path, "(root)", "顶层必须是映射（key: value）")
+    return data
+
+
+def _inherit(raw: dict, path: Path, directory: Path) -> dict:
+    """Copy the sections a profile declares it takes from another profile (one level only)."""
+    inherits = raw.get("inherits") or {}
+    if not isinstance(inherits, dict):
+        raise ProfileError(path, "inherits", "必须是映射 section: profile_key")
+    parents: dict[str, dict] = {}
+    for section, parent_key in inherits.items():
+        if section not in _INHERITABLE:
+            raise ProfileError(path, f"inherits.{section}", f"不可继承的部分；可选：{', '.join(_INHERITABLE)}")
+        if section in raw:
+            raise ProfileError(path, section, f"已声明从 {parent_key} 继承，不能同时在本文件中给出")
+        parent_path = directory / f"{parent_key}.yaml"
+        if parent_key not in parents:
+            parent = _read_yaml(parent_path)
+            if parent.get("inherits"):
+                raise ProfileError(path, f"inherits.{section}", f"{parent_key} 本身也有继承，只允许一层")
+            parents[parent_key] = parent
+        if section not in parents[parent_key]:
+            raise ProfileError(parent_path, section, "缺少此部分，无法被继承")
+        raw = {**raw, section: parents[parent_key][section]}
+    return raw
+
+
+def load_profile_file(path: Path, directory: Path | None = None) -> Profile:
+    path = Path(path)
+    raw = _read_yaml(path)
+    raw = _inherit(raw, path, directory or path.parent)
+    try:
+        profile = Profile.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        more = f"（另有 {len(exc.errors()) - 1} 处错误）" if len(exc.errors()) > 1 else ""
+        raise ProfileError(path, _field_path(err["loc"]), f"{err['msg']}{more}") from None
+    if profile.key != path.stem.split("@")[0]:
+        raise ProfileError(path, "key", f"与文件名不一致：{profile.key} ≠ {path.stem}")
+    return profile
+
+
+@cache
+def _load_cached(key: str, directory: str) -> Profile:
+    return load_profile_file(Path(directory) / f"{key}.yaml", Path(directory))
+
+
+def load_profile(key: str, directory: Path | None = None) -> Profile:
+    directory = Path(directory or PROFILE_DIR)
+    if not (directory / f"{key}.yaml").exists():
+        raise ProfileError(directory / f"{key}.yaml", "(file)", f"没有名为 {key} 的规则配置；可用：{', '.join(available_profiles(directory))}")
+    return _load_cached(key, str(directory))
+
+
+def available_profiles(directory: Path | None = None) -> list[str]:
+    directory = Path(directory or PROFILE_DIR)
+    return sorted(p.stem for p in directory.glob("*.yaml") if "@" not in p.stem)
+
+
+def profile_in_force(key: str, on: dt.date, directory: Path | None = None) -> Profile:
+    """The profile version in force on a date (an incident is judged by the rules of its day).
+
+    Older versions live beside the current one as `<key>@<version>.yaml`; the newest whose
+    effective_from is on or before `on` wins. Before the first version, the first version applies.
+    """
+    directory = Path(directory or PROFILE_DIR)
+    versions = [load_profile(key, directory)]
+    for old in sorted(directory.glob(f"{key}@*.yaml")):
+        versions.append(load_profile_file(old, directory))
+    versions.sort(key=lambda p: p.effective_from)
+    chosen = versions[0]
+    for p in versions:
+        if p.effective_from <= on:
+            chosen = p
+    return chosen

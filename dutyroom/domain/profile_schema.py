@@ -1,0 +1,274 @@
+"""The schema of a jurisdiction rule profile (DESIGN.md section 1).
+
+A profile is a YAML file in resources/profiles/. Every number or authority comes from the
+jurisdiction's plan and cites its clause (`basis`) and, where useful, the seed line
+(`source_line`, e.g. "D:L495"). Where the plan gives no number the value is null: the app then
+shows the plan's own wording ("立即", "及时") instead of inventing a minute count.
+
+Unknown keys are errors (extra="forbid") so a typo in a profile fails loudly at load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt, model_validator
+
+from .vocabulary import Category, Colour, Flag, Grade, Role
+
+NonEmptyStr = Annotated[str, Field(min_length=1)]
+Units = Annotated[list[NonEmptyStr], Field(min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+# ---------------------------------------------------------------- reporting clocks
+
+
+class Trigger(_Strict):
+    """When a clock applies: the confirmed grade is one of `grades`, OR any of `flags` is set.
+
+    `requires_ongoing` narrows it to incidents still being handled (续报 "仍在处置中").
+    An empty trigger (no grades, no flags) applies to every incident.
+    """
+
+    grades: list[Grade] = []
+    flags: list[Flag] = []
+    requires_ongoing: bool = False
+    categories: list[Category] = []  # empty = every category
+
+
+class Clock(_Strict):
+    id: NonEmptyStr
+    kind: Literal["verbal", "written", "followup", "final"]
+    # received_at = 接报后 / on knowledge; occurred_at = 事件发生后; previous_report = 续报 interval;
+    # handling_ended = after 处置结束 (final report)
+    anchor: Literal["received_at", "occurred_at", "previous_report", "handling_ended"]
+    minutes: NonNegativeInt | None  # null: the plan gives no number
+    wording: NonEmptyStr  # the plan's own time words, e.g. "立即", "接报后10分钟内", "每隔30分钟"
+    trigger: Trigger
+    to: Units
+    cc: list[NonEmptyStr] = []  # 同时通报
+    basis: NonEmptyStr  # plan clause, e.g. "4.1.5"
+    source_line: str | None = None
+    note: str | None = None
+
+
+class CityReport(_Strict):
+    """Whether (and how) the district reports up to the city."""
+
+    trigger: Trigger
+    to: Units
+    leader_review: bool  # a district leader must review/approve what goes to the city
+    reviewer_roles: list[Role] = []
+    basis: NonEmptyStr
+    source_line: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _reviewers_when_review(self) -> CityReport:
+        if self.leader_review and not self.reviewer_roles:
+            raise ValueError("leader_review is true but reviewer_roles is empty")
+        return self
+
+
+class Reporting(_Strict):
+    clocks: Annotated[list[Clock], Field(min_length=1)]
+    city: CityReport | None = None
+    required_content: Units  # 4.1.8: 时间、地点、信息来源、事件性质、危害程度、发展趋势、已采取的措施
+    followup_content: list[NonEmptyStr] = []
+    basis: NonEmptyStr
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Reporting:
+        ids = [c.id for c in self.clocks]
+        dup = {i for i in ids if ids.count(i) > 1}
+        if dup:
+            raise ValueError(f"duplicate clock ids: {sorted(dup)}")
+        return self
+
+
+# ---------------------------------------------------------------- warnings
+
+
+class ApprovalStep(_Strict):
+    role: Role
+    kind: Literal["sign_off", "external_decision"]
+    label: NonEmptyStr  # who, in the plan's words: "分管区领导批准", "市应急办批准"
+    basis: NonEmptyStr
+    source_line: str | None = None
+
+
+class Measure(_Strict):
+    id: NonEmptyStr
+    text: NonEmptyStr
+    basis: NonEmptyStr
+
+
+class ColourPolicy(_Strict):
+    proposer: Role | None = None
+    proposer_label: str | None = None
+    steps: list[ApprovalStep] = []  # in order; empty = the issuer decides alone
+    issuer: Role
+    issuer_label: NonEmptyStr
+    lifted_by: Role
+    lift_needs_approval: bool = False
+    filed_with: list[NonEmptyStr] = []
+    measures: list[Measure] = []  # the checklist for this colour (includes inherited lower ones)
+    preconditions: list[NonEmptyStr] = []  # e.g. PH: expert risk assessment before proposal
+    basis: NonEmptyStr
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _roles_sane(self) -> ColourPolicy:
+        from .vocabulary import EXTERNAL_ROLES
+
+        for step in self.steps:
+            if step.kind == "sign_off" and step.role in EXTERNAL_ROLES:
+                raise ValueError(f"role {step.role.value} is external: its step must be external_decision")
+        return self
+
+
+class Adjustment(_Strict):
+    by: Role
+    by_label: NonEmptyStr
+    steps: list[ApprovalStep] = []
+    filed_with: list[NonEmptyStr] = []
+    basis: NonEmptyStr
+
+
+class WarningPolicy(_Strict):
+    levels: dict[Colour, ColourPolicy]
+    # A category whose plan sets its own chain (Pinggu's public-health plan) overrides per colour.
+    category_overrides: dict[Category, dict[Colour, ColourPolicy]] = {}
+    adjust: Adjustment
+    channels: Units
+    targeted_groups: list[NonEmptyStr] = []
+    content_fields: Units
+    category_content_fields: dict[Category, list[NonEmptyStr]] = {}
+    basis: NonEmptyStr
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _all_colours(self) -> WarningPolicy:
+        missing = [c.value for c in Colour if c not in self.levels]
+        if missing:
+            raise ValueError(f"warning levels missing colours: {missing}")
+        return self
+
+
+# ---------------------------------------------------------------- response levels
+
+
+class ResponseLevel(_Strict):
+    key: NonEmptyStr  # "I", "II", "III", "IV"
+    name: NonEmptyStr  # 一级 …
+    rank: PositiveInt  # 1 = highest
+    condition: NonEmptyStr
+    default_grades: list[Grade] = []  # grades that point to this level at first judgment
+    activated_by: NonEmptyStr
+    activated_by_role: Role | None = None
+    commander: NonEmptyStr
+    executive_commander: str | None = None
+    ended_by: NonEmptyStr
+    basis: NonEmptyStr
+    source_line: str | None = None
+
+
+class ResponsePolicy(_Strict):
+    levels: Annotated[list[ResponseLevel], Field(min_length=3, max_length=4)]
+    raise_if: list[NonEmptyStr] = []
+    category_overrides: dict[Category, Annotated[list[ResponseLevel], Field(min_length=3, max_length=4)]] = {}
+    basis: NonEmptyStr
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _ranks(self) -> ResponsePolicy:
+        for name, levels in [("levels", self.levels), *self.category_overrides.items()]:
+            ranks = sorted(lv.rank for lv in levels)
+            if ranks != list(range(1, len(levels) + 1)):
+                raise ValueError(f"response {name}: ranks must be 1..{len(levels)}, got {ranks}")
+        return self
+
+
+# ---------------------------------------------------------------- tables
+
+
+class LeadRow(_Strict):
+    no: PositiveInt
+    category: Category
+    event_type: NonEmptyStr  # exact source text
+    lead_units: Units  # ordered as in the source
+    participants: list[NonEmptyStr] = []
+    basis: NonEmptyStr
+    source_line: str | None = None
+    note: str | None = None
+
+
+PlanType = Literal[
+    "general", "special", "departmental", "support", "catastrophe", "street", "community",
+    "unit", "major_event", "joint",
+]
+
+
+class CataloguePlan(_Strict):
+    no: PositiveInt
+    name: NonEmptyStr
+    plan_type: PlanType
+    category: Category | None = None  # None for support/catastrophe plans spanning categories
+    drafting_units: Units
+    basis: NonEmptyStr
+    source_line: str | None = None
+    note: str | None = None
+
+
+class PlanManagement(_Strict):
+    filing_deadline_working_days: PositiveInt | None
+    disclosure_deadline_working_days: PositiveInt | None = None
+    drill_cycle_years: dict[str, PositiveInt | None]  # plan type (or "district"/"street") → years
+    evaluation_cycle_years: PositiveInt | None
+    filing_targets: dict[str, list[NonEmptyStr]] = {}
+    revision_triggers: list[NonEmptyStr] = []
+    minor_revision_scope: list[NonEmptyStr] = []  # 简化程序: contact/resource lists only
+    basis: dict[str, NonEmptyStr]  # item → clause
+    note: str | None = None
+
+
+class Source(_Strict):
+    title: NonEmptyStr
+    doc_no: str | None = None
+    issued: dt.date | None = None
+    seed: NonEmptyStr  # file name in shared/seeds
+
+
+class Profile(_Strict):
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    name: NonEmptyStr  # 北京市 / 东城区
+    level: Literal["city", "district"]
+    version: NonEmptyStr
+    effective_from: dt.date
+    source: Source
+    # Sections taken whole from another profile (Shijingshan takes the municipal clocks).
+    inherits: dict[Literal["reporting", "warnings", "response", "lead_departments", "plan_catalogue"], str] = {}
+    role_titles: dict[Role, NonEmptyStr] = {}  # what each role is called here, e.g. committee_director: 区长
+    places: list[NonEmptyStr] = []  # streets / towns for the intake wizard
+    grading: list[Literal["accident_decree_493", "public_health_pinggu"]] = []
+    reporting: Reporting
+    warnings: WarningPolicy
+    response: ResponsePolicy
+    lead_departments: Annotated[list[LeadRow], Field(min_length=1)]
+    plan_catalogue: list[CataloguePlan] = []
+    plan_management: PlanManagement
+    notes: list[NonEmptyStr] = []
+
+    @model_validator(mode="after")
+    def _numbering(self) -> Profile:
+        for name, rows in (("lead_departments", self.lead_departments), ("plan_catalogue", self.plan_catalogue)):
+            nos = [r.no for r in rows]
+            if len(set(nos)) != len(nos):
+                raise ValueError(f"{name}: duplicate row numbers")
+        return self

@@ -1,0 +1,29 @@
+"""Errors a service raises for the user: a Chinese message and an English one."""
+
+from __future__ import annotations
+
+import os
+
+
+def lang() -> str:
+    return "en" if os.environ.get("DUTYROOM_LANG", "zh_CN").lower().startswith("en") else "zh_CN"
+
+
+class UserError(Exception):
+    """Something the user can fix or must know; never a traceback."""
+
+    def __init__(self, zh: str, en: str):
+        self.zh, self.en = zh, en
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return self.en if lang() == "en" else self.zh
+
+
+class PermissionDenied(UserError):
+    pass
+
+
+class NotFound(UserError):
+    pass

@@ -1,0 +1,142 @@
+"""Engine, sessions and migrations.
+
+SQLite by default (WAL, foreign keys, busy timeout) in the user data directory; any SQLAlchemy
+URL through DUTYROOM_DB. Write transactions on SQLite start with BEGIN IMMEDIATE so two seats on
+one file queue for the write lock instead of failing half-way with "database is locked".
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import platformdirs
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+APP_NAME = "dutyroom"
+
+
+def resource_root() -> Path:
+    """The checkout (or the PyInstaller bundle) that holds resources/ and db/."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    return Path(frozen) if frozen else Path(__file__).resolve().parent.parent.parent
+
+
+def default_db_url() -> str:
+    data_dir = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{data_dir / 'dutyroom.db'}"
+
+
+def configured_db_url(explicit: str | None = None) -> str:
+    url = explicit or os.environ.get("DUTYROOM_DB") or default_db_url()
+    if "://" not in url:  # a bare path is a SQLite file
+        url = f"sqlite:///{Path(url).expanduser().resolve()}"
+    return url
+
+
+class DatabaseError(RuntimeError):
+    """An environment problem the user can act on; the message says what to do (Chinese / English)."""
+
+
+class SchemaTooNew(DatabaseError):
+    pass
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # let the begin hook below emit BEGIN itself
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=15000")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 15})
+        _sqlite_setup(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config(url: str) -> Config:
+    root = resource_root()
+    cfg = Config()
+    cfg.set_main_option("script_location", str(root / "db"))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+class Database:
+    """One per process: the engine, a read session factory and a write session factory."""
+
+    def __init__(self, url: str | None = None):
+        self.url = configured_db_url(url)
+        self.engine = make_engine(self.url)
+        self.is_sqlite = self.url.startswith("sqlite")
+        writer = self.engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else self.engine
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(writer, expire_on_commit=False)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._read() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: commits on success, rolls back everything on any error."""
+        with self._write() as session, session.begin():
+            yield session
+
+    # -------------------------------------------------------------- schema
+
+    def current_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def check_version(self) -> None:
+        """Refuse a database that a newer dutyroom created (its revision is unknown to us)."""
+        rev = self.current_revision()
+        if rev is None:
+            return
+        script = ScriptDirectory.from_config(alembic_config(self.url))
+        if not _known(script, rev):
+            raise SchemaTooNew(
+                f"数据库由更新版本的值班系统创建（架构版本 {rev}），本程序无法安全打开。请升级程序后再打开。"
+                f" / The database was created by a newer dutyroom (schema {rev}); upgrade the program to open it."
+            )
+
+    def migrate(self) -> None:
+        self.check_version()
+        cfg = alembic_config(self.url)
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _known(script: ScriptDirectory, rev: str) -> bool:
+    try:
+        return script.get_revision(rev) is not None
+    except Exception:
+        return False

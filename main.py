@@ -1,0 +1,3 @@
+from dutyroom.app import main
+
+raise SystemExit(main())

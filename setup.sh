@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# dutyroom setup on a fresh Debian machine, then either open the app or run the tests.
+#   ./setup.sh app    set up, create/refresh the demo database, open the app
+#   ./setup.sh test   set up, run the whole test suite offscreen
+# A second run is fast: Debian packages are checked with dpkg-query, Python packages are
+# reinstalled only when requirements.txt changes.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Qt on a screen (xcb) and offscreen, an open CJK font set, poppler for PDF checks, Xvfb for
+# screenshots and for running the app where there is no screen.
+DEB_PACKAGES=(
+  libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3 libxkbcommon0
+  libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+  libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 libx11-xcb1
+  libxrender1 libxi6 libnss3 libasound2
+  fonts-wqy-microhei fonts-arphic-gbsn00lp fonts-arphic-gkai00mp
+  poppler-utils xvfb xauth
+)
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    say "需要管理员权限安装系统软件包（root or sudo required to install Debian packages）: $*"; exit 1; fi
+}
+
+install_debian_packages() {
+  local missing=() pkg
+  for pkg in "${DEB_PACKAGES[@]}" "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Debian packages: ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fc-cache -f >/dev/null 2>&1 || true
+  fi
+}
+
+pick_python() {
+  local py
+  for py in python3.13 python3.12 python3.11 python3; do
+    if command -v "$py" >/dev/null && "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+      echo "$py"; return; fi
+  done
+  say "Python 3.11 or newer not found: installing Debian's python3"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null
+  echo python3
+}
+
+make_venv() {
+  if [ ! -x .venv/bin/python ]; then
+    local py; py=$(pick_python)
+    if ! "$py" -m venv .venv 2>/dev/null; then
+      rm -rf .venv
+      install_debian_packages python3-venv
+      "$py" -m venv .venv
+    fi
+  fi
+  local want; want=$(sha256sum requirements.txt | cut -d' ' -f1)
+  if [ "$(cat .venv/.requirements.sha256 2>/dev/null)" != "$want" ]; then
+    say "installing Python packages into .venv"
+    .venv/bin/python -m pip install -q --upgrade pip
+    .venv/bin/python -m pip install -q -r requirements.txt
+    echo "$want" > .venv/.requirements.sha256
+  fi
+}
+
+install_debian_packages
+make_venv
+
+case "${1:-}" in
+  app)
+    shift
+    .venv/bin/python -m dutyroom init --demo
+    if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+      say "没有图形显示（no DISPLAY）：在虚拟屏幕 Xvfb 上运行 / running on a virtual screen"
+      exec xvfb-run -a -s "-screen 0 1440x900x24" .venv/bin/python main.py "$@"
+    fi
+    exec .venv/bin/python main.py "$@"
+    ;;
+  test)
+    shift
+    export QT_QPA_PLATFORM=offscreen
+    exec .venv/bin/python -m pytest "$@"
+    ;;
+  *)
+    echo "usage: ./setup.sh app | ./setup.sh test [pytest args]"; exit 2 ;;
+esac
