@@ -66,8 +66,19 @@ def _inherit(raw: dict, path: Path, directory: Path) -> dict:
             parents[parent_key] = parent
         if section not in parents[parent_key]:
             raise ProfileError(parent_path, section, "缺少此部分，无法被继承")
-        raw = {**raw, section: parents[parent_key][section]}
+        prefix = f"{parents[parent_key].get('name', parent_key)}预案 "
+        raw = {**raw, section: _prefix_basis(parents[parent_key][section], prefix)}
     return raw
+
+
+def _prefix_basis(node, prefix: str):
+    """Inherited clauses say whose plan they are from ("北京市预案 4.1.5"), not just "4.1.5"."""
+    if isinstance(node, dict):
+        return {k: (prefix + v if k == "basis" and isinstance(v, str) else _prefix_basis(v, prefix))
+                for k, v in node.items()}
+    if isinstance(node, list):
+        return [_prefix_basis(v, prefix) for v in node]
+    return node
 
 
 def load_profile_file(path: Path, directory: Path | None = None) -> Profile:
@@ -93,7 +104,8 @@ def _load_cached(key: str, directory: str) -> Profile:
 def load_profile(key: str, directory: Path | None = None) -> Profile:
     directory = Path(directory or PROFILE_DIR)
     if not (directory / f"{key}.yaml").exists():
-        raise ProfileError(directory / f"{key}.yaml", "(file)", f"没有名为 {key} 的规则配置；可用：{', '.join(available_profiles(directory))}")
+        known = ", ".join(available_profiles(directory))
+        raise ProfileError(directory / f"{key}.yaml", "(file)", f"没有名为 {key} 的规则配置；可用：{known}")
     return _load_cached(key, str(directory))
 
 

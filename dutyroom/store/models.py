@@ -60,7 +60,8 @@ def utcnow() -> dt.datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {dt.datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads it as a class attribute
+        dt.datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
 
 
 # ------------------------------------------------------------------ settings, users, roles

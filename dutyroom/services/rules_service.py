@@ -1,0 +1,55 @@
+"""What the GUI's rules pages show: the profile's tables with the duty phones from contacts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from ..domain.incident_facts import FactsError, IncidentFacts
+from ..domain.profile_schema import Profile
+from ..domain.rules import incident_rules, warning_rules
+from ..domain.vocabulary import Category, Colour
+from ..store.database import Database
+from ..store.models import Organisation
+from .errors import UserError
+
+
+@dataclass(frozen=True)
+class LeadUnitRow:
+    no: int
+    category: str
+    event_type: str
+    lead_units: tuple[str, ...]
+    duty_phones: tuple[str, ...]  # one per lead unit, "" where none is on file
+    basis: str
+
+
+class RulesService:
+    def __init__(self, db: Database, profile: Profile):
+        self.db = db
+        self.profile = profile
+
+    def duty_phones(self, units: list[str] | tuple[str, ...]) -> dict[str, str]:
+        with self.db.read() as s:
+            rows = s.execute(select(Organisation.name, Organisation.duty_phone)
+                             .where(Organisation.name.in_(list(units)))).all()
+        return {name: phone or "" for name, phone in rows}
+
+    def lead_table(self) -> list[LeadUnitRow]:
+        units = {u for row in self.profile.lead_departments for u in row.lead_units}
+        phones = self.duty_phones(sorted(units))
+        return [LeadUnitRow(r.no, r.category.value, r.event_type, tuple(r.lead_units),
+                            tuple(phones.get(u, "") for u in r.lead_units), r.basis)
+                for r in self.profile.lead_departments]
+
+    def evaluate_incident(self, data: dict[str, Any]) -> dict[str, Any]:
+        try:
+            facts = IncidentFacts.from_mapping(data)
+        except FactsError as exc:
+            raise UserError(f"{exc.field}：{exc.zh}", f"{exc.field}: {exc.en}") from None
+        return incident_rules(self.profile, facts)
+
+    def warning_chain(self, colour: str, category: str | None = None) -> dict[str, Any]:
+        return warning_rules(self.profile, Colour(colour), Category(category) if category else None)

@@ -1,0 +1,42 @@
+"""English for the GUI: Chinese is the source language; DUTYROOM_LANG=en installs this translator.
+
+The catalogue is resources/i18n/en.json ({"中文原文": "English"}); every widget string goes
+through tr(), so a missing entry shows the Chinese original rather than nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QTranslator
+
+from ..services.errors import lang
+from ..store.database import resource_root
+
+
+class DictTranslator(QTranslator):
+    def __init__(self, table: dict[str, str], parent=None):
+        super().__init__(parent)
+        self.table = table
+
+    def translate(self, context, source_text, disambiguation=None, n=-1):  # noqa: ARG002 - Qt's signature
+        return self.table.get(source_text)
+
+    def isEmpty(self) -> bool:  # noqa: N802 - Qt override
+        return not self.table
+
+
+def install_translator(app: QCoreApplication) -> QTranslator | None:
+    if lang() != "en":
+        return None
+    path: Path = resource_root() / "resources" / "i18n" / "en.json"
+    table = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    translator = DictTranslator(table, app)
+    app.installTranslator(translator)
+    return translator
+
+
+def tr(text: str, context: str = "dutyroom") -> str:
+    """For strings outside a QObject (labels built from domain tables)."""
+    return QCoreApplication.translate(context, text)

@@ -1,0 +1,84 @@
+"""A read-only table model over plain rows, with a proxy that filters on free text.
+
+Columns are (header, function row → shown value[, function row → sort key]). The sort key goes
+in UserRole so sorting compares numbers and dates, not their display strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    value: Callable[[Any], Any]
+    sort_key: Callable[[Any], Any] | None = None
+
+
+class RowsTableModel(QAbstractTableModel):
+    def __init__(self, columns: Sequence[Column], rows: Sequence[Any] = (), parent=None):
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows = list(rows)
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 - Qt signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, col = self.rows[index.row()], self.columns[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            value = col.value(row)
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.UserRole:
+            return (col.sort_key or col.value)(row)
+        return None
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.columns[section].header
+        return None
+
+
+class TextFilterProxy(QSortFilterProxyModel):
+    """Keeps rows where every whitespace-separated term appears in some column."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.terms: list[str] = []
+        self.setSortRole(Qt.ItemDataRole.UserRole)
+        self.setSortLocaleAware(True)
+
+    def set_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self.terms = text.lower().split()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:  # noqa: N802
+        if not self.terms:
+            return True
+        model = self.sourceModel()
+        text = " ".join(str(model.data(model.index(source_row, c, source_parent)) or "")
+                        for c in range(model.columnCount())).lower()
+        return all(t in text for t in self.terms)
+
+    def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:  # noqa: N802
+        a, b = left.data(Qt.ItemDataRole.UserRole), right.data(Qt.ItemDataRole.UserRole)
+        try:
+            return a < b
+        except TypeError:
+            return str(a) < str(b)
