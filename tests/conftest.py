@@ -1,0 +1,46 @@
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.pop("DUTYROOM_LANG", None)
+os.environ.pop("DUTYROOM_PROFILE", None)
+
+SEEDS = Path(__file__).parent / "data" / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path, monkeypatch):
+    """Never touch the user's real database, logs or settings."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("DUTYROOM_DB", f"sqlite:///{tmp_path / 'dutyroom.db'}")
+
+
+@pytest.fixture
+def db(tmp_path):
+    from dutyroom.store.database import Database
+
+    database = Database(f"sqlite:///{tmp_path / 'test.db'}")
+    database.migrate()
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def demo_db(db):
+    from dutyroom.domain.profile_loader import load_profile
+    from dutyroom.services.demo import install_demo
+    from dutyroom.services.reference_data import load_reference_data, set_setting
+
+    profile = load_profile("dongcheng")
+    set_setting(db, "profile", "dongcheng")
+    load_reference_data(db, profile)
+    install_demo(db, profile)
+    return db
+
+
+def seed_lines(name: str) -> list[str]:
+    return (SEEDS / name).read_text(encoding="utf-8").splitlines()
