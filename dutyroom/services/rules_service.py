@@ -16,6 +16,15 @@ from ..store.models import Organisation
 from .errors import UserError
 
 
+FIELD_LABELS = {
+    "category": ("类别", "Category"), "event_type": ("事件类型", "Event type"), "grade": ("等级", "Grade"),
+    "occurred_at": ("发生时间", "Time of occurrence"), "received_at": ("接报时间", "Time received"),
+    "deaths": ("死亡人数", "Deaths"), "injured": ("受伤人数", "Injured"),
+    "seriously_injured": ("重伤人数", "Seriously injured"), "missing": ("失踪人数", "Missing"),
+    "trapped": ("被困人数", "Trapped"), "economic_loss_cny": ("直接经济损失", "Direct loss"),
+}
+
+
 @dataclass(frozen=True)
 class LeadUnitRow:
     no: int
@@ -48,7 +57,8 @@ class RulesService:
         try:
             facts = IncidentFacts.from_mapping(data)
         except FactsError as exc:
-            raise UserError(f"{exc.field}：{exc.zh}", f"{exc.field}: {exc.en}") from None
+            zh, en = FIELD_LABELS.get(exc.field, (exc.field, exc.field))
+            raise UserError(f"{zh}：{exc.zh}", f"{en}: {exc.en}") from None
         return incident_rules(self.profile, facts)
 
     def warning_chain(self, colour: str, category: str | None = None) -> dict[str, Any]:

@@ -118,6 +118,8 @@ class ClockTab(QWidget):
         now = QDateTime.currentDateTime().toTimeZone(BEIJING_TZ)
         self.occurred = QDateTimeEdit(now, calendarPopup=True, displayFormat="yyyy-MM-dd HH:mm")
         self.received = QDateTimeEdit(now, calendarPopup=True, displayFormat="yyyy-MM-dd HH:mm")
+        for edit in (self.occurred, self.received):  # the officer types Beijing time whatever the PC's zone
+            edit.setTimeZone(BEIJING_TZ)
         self.deaths, self.serious, self.loss = QSpinBox(), QSpinBox(), QSpinBox()
         for box in (self.deaths, self.serious):
             box.setRange(0, 100000)
