@@ -100,3 +100,18 @@ def test_table_model_passes_qt_model_tester(qtmodeltester, demo_db):
     page = RulesPage(_rules(demo_db))
     qtmodeltester.check(page.lead.model)
     qtmodeltester.check(page.lead.proxy)
+
+
+def test_english_interface(qtbot, demo_db, monkeypatch, qapp):
+    """DUTYROOM_LANG=en: the widgets speak English."""
+    from dutyroom.ui.i18n import install_translator
+
+    monkeypatch.setenv("DUTYROOM_LANG", "en")
+    translator = install_translator(qapp)
+    try:
+        page = RulesPage(_rules(demo_db))
+        qtbot.addWidget(page)
+        assert page.tabText(0) == "Lead departments"
+        assert page.lead.model.headerData(3, Qt.Orientation.Horizontal) == "Lead units"
+    finally:
+        qapp.removeTranslator(translator)
