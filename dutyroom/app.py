@@ -104,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     shot = os.environ.get("DUTYROOM_SCREENSHOT")
     if shot:  # for documentation and checks: save what the user sees, then quit
-        QTimer.singleShot(1500, lambda: (window.grab().save(shot), app.quit()))
+        delay = int(os.environ.get("DUTYROOM_SCREENSHOT_AFTER_MS", "1500"))
+        QTimer.singleShot(delay, lambda: (window.grab().save(shot), app.quit()))
     code = app.exec()
     db.dispose()
     return code

@@ -95,7 +95,7 @@ def test_shijingshan_takes_municipal_clocks_and_says_so():
     assert set(sjs.inherits.values()) == {"beijing"}
     assert [c.minutes for c in sjs.reporting.clocks] == [c.minutes for c in bj.reporting.clocks]
     assert all(c.basis.startswith("北京市预案 ") for c in sjs.reporting.clocks)
-    assert any("市" in n and "继承" in n or "市级" in n or "北京市" in n for n in sjs.notes)
+    assert any(("市" in n and "继承" in n) or "市级" in n or "北京市" in n for n in sjs.notes)
     # its own plan-management measures (2025): 第三十一条 / 第三十八条 / 第四十一条
     pm = sjs.plan_management
     assert pm.filing_deadline_working_days == 20

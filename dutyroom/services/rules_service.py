@@ -15,7 +15,6 @@ from ..store.database import Database
 from ..store.models import Organisation
 from .errors import UserError
 
-
 FIELD_LABELS = {
     "category": ("类别", "Category"), "event_type": ("事件类型", "Event type"), "grade": ("等级", "Grade"),
     "occurred_at": ("发生时间", "Time of occurrence"), "received_at": ("接报时间", "Time received"),

@@ -20,10 +20,10 @@ class DictTranslator(QTranslator):
         super().__init__(parent)
         self.table = table
 
-    def translate(self, context, source_text, disambiguation=None, n=-1):  # noqa: ARG002 - Qt's signature
+    def translate(self, context, source_text, disambiguation=None, n=-1):
         return self.table.get(source_text)
 
-    def isEmpty(self) -> bool:  # noqa: N802 - Qt override
+    def isEmpty(self) -> bool:
         return not self.table
 
 
