@@ -9,9 +9,10 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from ..config import resource_root
 from .profile_schema import Profile
 
-PROFILE_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "profiles"
+PROFILE_DIR = resource_root() / "resources" / "profiles"
 _INHERITABLE = ("reporting", "warnings", "response", "lead_departments", "plan_catalogue")
 
 

@@ -21,7 +21,9 @@ from pathlib import Path
 import chinese_calendar
 import yaml
 
-OVERRIDES_FILE = Path(__file__).resolve().parent.parent.parent / "resources" / "calendar_overrides.yaml"
+from ..config import resource_root
+
+OVERRIDES_FILE = resource_root() / "resources" / "calendar_overrides.yaml"
 
 
 @dataclass

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
+from ..config import lang
 
-
-def lang() -> str:
-    return "en" if os.environ.get("DUTYROOM_LANG", "zh_CN").lower().startswith("en") else "zh_CN"
+__all__ = ["NotFound", "PermissionDenied", "UserError", "lang"]
 
 
 class UserError(Exception):

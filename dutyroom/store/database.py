@@ -8,7 +8,6 @@ one file queue for the write lock instead of failing half-way with "database is 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,13 +20,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..config import resource_root
+
 APP_NAME = "dutyroom"
-
-
-def resource_root() -> Path:
-    """The checkout (or the PyInstaller bundle) that holds resources/ and db/."""
-    frozen = getattr(sys, "_MEIPASS", None)
-    return Path(frozen) if frozen else Path(__file__).resolve().parent.parent.parent
 
 
 def default_db_url() -> str:

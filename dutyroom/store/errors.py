@@ -11,7 +11,7 @@ import sqlite3
 
 from sqlalchemy.exc import DBAPIError
 
-from ..services.errors import lang
+from ..config import lang
 from .database import DatabaseError
 
 _KNOWN = [

@@ -11,8 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTranslator
 
-from ..services.errors import lang
-from ..store.database import resource_root
+from ..config import lang, resource_root
 
 
 class DictTranslator(QTranslator):
