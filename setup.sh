@@ -16,6 +16,7 @@ DEB_PACKAGES=(
   libxrender1 libxi6 libnss3 libasound2
   fonts-wqy-microhei fonts-arphic-gbsn00lp fonts-arphic-gkai00mp
   poppler-utils xvfb xauth
+  postgresql  # the multi-seat (PostgreSQL) tests start a private throwaway cluster
 )
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }

@@ -44,3 +44,12 @@ def demo_db(db):
 
 def seed_lines(name: str) -> list[str]:
     return (SEEDS / name).read_text(encoding="utf-8").splitlines()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    from tests.pg_server import PgServer
+
+    server = PgServer().start()
+    yield server
+    server.stop()
