@@ -78,3 +78,20 @@ def test_inheriting_a_section_and_giving_it_too_is_refused(profile_copy):
     with pytest.raises(ProfileError) as err:
         load_profile_file(path)
     assert err.value.field == "reporting"
+
+
+def test_incident_is_judged_by_the_profile_version_in_force_on_its_date(profile_copy):
+    """A revised plan does not rewrite history: an older version sits beside it as KEY@VERSION.yaml."""
+    import datetime as dt
+
+    from dutyroom.domain.profile_loader import available_profiles, profile_in_force
+
+    old = profile_copy / "dongcheng@2016.yaml"
+    data = yaml.safe_load((profile_copy / "dongcheng.yaml").read_text(encoding="utf-8"))
+    data.update(version="2016", effective_from="2016-06-01")
+    data["reporting"]["clocks"][2]["minutes"] = 20
+    old.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert "dongcheng@2016" not in available_profiles(profile_copy)
+    assert profile_in_force("dongcheng", dt.date(2021, 12, 31), profile_copy).version == "2016"
+    assert profile_in_force("dongcheng", dt.date(2022, 2, 1), profile_copy).version == "2022"
+    assert profile_in_force("dongcheng", dt.date(2010, 1, 1), profile_copy).version == "2016"
