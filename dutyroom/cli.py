@@ -118,6 +118,32 @@ def cmd_verify(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    from .store.backup import backup_to
+    from .store.database import Database
+
+    db = Database(args.db)
+    db.check_version()
+    path = backup_to(db, Path(args.file))
+    db.dispose()
+    print(_msg(f"已备份到 {path}", f"backed up to {path}"))
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from .store.backup import restore_from
+    from .store.database import Database
+
+    db = Database(args.db)
+    if not db.is_sqlite:
+        raise UserError("PostgreSQL 数据库请使用 pg_restore 恢复。", "Restore a PostgreSQL database with pg_restore.")
+    target = Path(db.url.removeprefix("sqlite:///"))
+    db.dispose()
+    kept = restore_from(Path(args.file), target)
+    print(_msg(f"已从 {args.file} 恢复；原数据库保留为 {kept}", f"restored from {args.file}; the replaced database is kept as {kept}"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dutyroom", description="dutyroom 应急值班系统 — 命令行")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -141,6 +167,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("profiles", help="list the rule profiles")
     p.set_defaults(func=cmd_profiles)
+
+    p = sub.add_parser("backup", help="在线备份 SQLite 数据库 / online backup of the SQLite database")
+    p.add_argument("file")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", help="检查后从备份恢复（保留被替换的文件） / restore a checked backup")
+    p.add_argument("file")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("verify", help="integrity check and audit chain / 完整性与审计链校验")
     p.add_argument("--db")
