@@ -1,4 +1,4 @@
-"""A writer loop for the kill -9 test: each transaction adds a duty-log entry and its audit entry,
+"""A writer loop for the kill -9 and two-seat tests: each transaction adds a duty-log entry and its audit entry,
 then prints the committed id (only after the commit returned)."""
 
 import datetime as dt
@@ -9,9 +9,11 @@ from dutyroom.store.database import Database
 from dutyroom.store.models import DutyLogEntry
 
 
-def main(url: str, author_id: int) -> None:
+def main(url: str, author_id: int, count: int | None = None) -> None:
     db = Database(url)
-    while True:
+    written = 0
+    while count is None or written < count:
+        written += 1
         with db.write() as s:
             entry = DutyLogEntry(happened_at=dt.datetime.now(dt.UTC), author_id=author_id, kind="note",
                                  text="压力测试写入 " * 20)
@@ -23,4 +25,4 @@ def main(url: str, author_id: int) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
+    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else None)

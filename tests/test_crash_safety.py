@@ -45,3 +45,19 @@ def test_kill_minus_9_writer_repeatedly(db):
         assert verify_chain(s).ok
     check.dispose()
     print(f"{KILLS} kills, {len(committed)} committed rows seen, {len(ids)} rows in the database")
+
+
+def test_two_seats_write_the_same_file_without_database_is_locked(db):
+    """Two app instances on one SQLite file: writers queue (BEGIN IMMEDIATE + busy timeout), none fails."""
+    author = AuthService(db).create_user(SYSTEM, "writer", "写入进程", "password1", ["duty_officer"])
+    procs = [subprocess.Popen([sys.executable, str(ROOT / "tests" / "crash_writer.py"), db.url, str(author.id), "300"],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)}) for _ in range(2)]
+    results = [p.communicate(timeout=300) for p in procs]
+    for proc, (out, err) in zip(procs, results, strict=True):
+        assert proc.returncode == 0, err
+        assert "locked" not in err
+        assert len(out.split()) == 300
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(DutyLogEntry)) == 600
+        assert verify_chain(s).ok
