@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -111,7 +112,7 @@ class IncidentFacts:
         if kw["seriously_injured"] > kw["injured"] and "injured" in data:
             raise FactsError("seriously_injured", "重伤人数不能多于受伤总人数", "more seriously injured than injured")
         loss = data.get("economic_loss_cny") or 0
-        if isinstance(loss, bool) or not isinstance(loss, int | float) or loss < 0:
+        if isinstance(loss, bool) or not isinstance(loss, int | float) or not math.isfinite(loss) or loss < 0:
             raise FactsError("economic_loss_cny", "必须是非负数", "must be a non-negative number")
         kw["economic_loss_cny"] = loss
         for name in (*_FLAGS, "ongoing"):
