@@ -1,0 +1,948 @@
+"""Warnings (预警): drafting, level-based approval, issue, adjustment, lifting, measure checklists.
+
+Every command is one transaction that re-reads the warning under a row lock, checks the actor and
+the state, writes, and audits the change with its before/after state; any refusal writes nothing.
+The rules (states, chains, hashes) are in domain/warning_state.py; this module applies them.
+
+Decisions where issue 4 was silent (see also the domain module's docstring):
+- Only the author edits and submits a draft; nobody signs a step of their own draft (or of their
+  own lift request), and one person signs at most one step of a round, so a user holding two roles
+  cannot be both checks of a two-step chain.
+- The author may record an external decision (the city's), since recording it is not approving.
+- Return for changes and rejection void the round's approvals (a fresh round starts on resubmit);
+  the decisions themselves stay in the history. A rejected warning is final.
+- A forwarded warning (转发) goes through the same chain as a district one (the plans say 按程序).
+- Issuing an adjustment carries over the ticks of measures the old level already had done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain.permissions import allowed, can_act_as, can_sign
+from ..domain.profile_loader import load_profile
+from ..domain.profile_schema import ApprovalStep, ColourPolicy, Profile
+from ..domain.vocabulary import COLOUR_LABELS, COLOUR_ORDER, ROLE_LABELS, Category, Colour, Role
+from ..domain.warning_state import (
+    AWAITING_DECISION,
+    CONTENT_FIELDS,
+    IN_FORCE,
+    Event,
+    Status,
+    TransitionError,
+    approval_chain,
+    compose_duration,
+    content_hash,
+    lift_chain,
+    lift_hash,
+    next_step,
+    policy_for,
+    required_fields,
+    settle,
+    split_duration,
+    transition,
+)
+from ..store import audit
+from ..store.database import Database
+from ..store.models import DutyLogEntry, User, Warning, WarningApproval, WarningMeasureCheck
+from .auth import Actor
+from .errors import NotFound, PermissionDenied, UserError
+from .guard import require
+
+ORIGINS = {"district": ("本区发布", "district"), "forwarded": ("转发上级预警", "forwarded")}
+DECISIONS = ("approved", "rejected", "returned")
+LIFT_REQUEST = "lift_request"  # WarningApproval.kind of the row that opens a lift request (step 0)
+CLOCK_SKEW = dt.timedelta(minutes=5)  # an external decision "in the future" beyond this is a typo
+
+
+# ---------------------------------------------------------------- value objects
+
+
+@dataclass(frozen=True)
+class WarningContent:
+    """What a drafter types. `ends_at` is kept inside expected_duration (see warning_state)."""
+
+    title: str
+    category: str
+    colour: str
+    event_type: str | None = None
+    start_at: dt.datetime | None = None
+    expected_duration: str | None = None
+    ends_at: dt.datetime | None = None
+    area: str | None = None
+    cautions: str | None = None
+    measures_text: str | None = None
+    issuing_unit: str | None = None
+    origin: str = "district"
+    source_org: str | None = None
+    situation: str | None = None
+    public_advice: str | None = None
+    hotline: str | None = None
+
+
+@dataclass(frozen=True)
+class StepView:
+    step_no: int  # 1-based
+    role: str
+    kind: str  # sign_off | external_decision
+    label: str
+    basis: str
+    approved: bool = False
+    by_user_id: int | None = None
+    by_name: str | None = None
+    at: dt.datetime | None = None
+    comment: str | None = None
+    external_decider: str | None = None
+    external_ref: str | None = None
+    external_decided_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    check_id: int | None  # None before issue: the checklist the colour will get
+    measure_id: str
+    text: str
+    done_at: dt.datetime | None = None
+    done_by_id: int | None = None
+    done_by_name: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ApprovalRecord:
+    """One row of the approval history, voided ones included."""
+
+    id: int
+    phase: str  # issue | lift
+    step_no: int  # 0 = the lift request itself
+    role: str
+    kind: str
+    decision: str  # approved | rejected | returned | requested
+    comment: str | None
+    user_id: int
+    user_name: str
+    decided_at: dt.datetime
+    content_hash: str
+    external_decider: str | None
+    external_ref: str | None
+    external_decided_at: dt.datetime | None
+    voided: bool
+    voided_reason: str | None
+
+
+@dataclass(frozen=True)
+class WarningView:
+    id: int
+    profile_key: str
+    status: str
+    origin: str
+    source_org: str | None
+    category: str
+    event_type: str | None
+    colour: str
+    title: str
+    start_at: dt.datetime | None
+    expected_duration: str | None  # the free text, without the end time
+    ends_at: dt.datetime | None
+    area: str | None
+    cautions: str | None
+    measures_text: str | None
+    issuing_unit: str | None
+    situation: str | None
+    public_advice: str | None
+    hotline: str | None
+    content_hash: str | None
+    previous_id: int | None
+    superseded_by_id: int | None
+    created_by_id: int
+    created_by_name: str
+    created_at: dt.datetime
+    issued_at: dt.datetime | None
+    issued_by_id: int | None
+    issued_by_name: str | None
+    channels: tuple[str, ...]
+    lifted_at: dt.datetime | None
+    lifted_by_id: int | None
+    lifted_by_name: str | None
+    phase: str | None  # issue | lift while a chain is running, else None
+    steps: tuple[StepView, ...]  # the running (or last) chain with this round's approvals
+    next_step: int | None  # 1-based step awaiting a decision, None when none is
+    issuer_role: str
+    lifted_by_role: str
+    lift_needs_approval: bool
+    filed_with: tuple[str, ...]
+    measures: tuple[MeasureView, ...] = field(default=())
+
+    @property
+    def is_adjustment(self) -> bool:
+        return self.previous_id is not None
+
+    @property
+    def in_force(self) -> bool:
+        return self.status in IN_FORCE
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    warning_id: int
+    title: str
+    colour: str
+    category: str
+    status: str
+    phase: str  # issue | lift
+    step_no: int
+    role: str
+    kind: str
+    label: str
+    author_id: int
+    author_name: str
+    created_at: dt.datetime
+    last_decision_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ActiveWarning:
+    id: int
+    title: str
+    colour: str
+    category: str
+    status: str
+    area: str | None
+    issued_at: dt.datetime
+    age: dt.timedelta
+    measures_done: int
+    measures_total: int
+    previous_id: int | None
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _text(value: str | None, zh: str, en: str, limit: int | None = None) -> str | None:
+    value = (value or "").strip() or None
+    if value is not None and limit is not None and len(value) > limit:
+        raise UserError(f"{zh}过长（最多 {limit} 字）", f"{en} is too long (at most {limit} characters)")
+    return value
+
+
+def _aware(value: dt.datetime | None, zh: str, en: str) -> dt.datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise UserError(f"{zh}必须带时区", f"{en} must carry a time zone")
+    return value
+
+
+def _enum(value: str, enum: type, zh: str, en: str, choices: str) -> str:
+    try:
+        return enum(value).value
+    except ValueError:
+        raise UserError(f"未知的{zh}：{value}（可选：{choices}）", f"unknown {en}: {value} (one of {choices})") from None
+
+
+def normalise_content(content: WarningContent) -> dict[str, Any]:
+    """Validate what the drafter typed and turn it into Warning column values (UserError on bad input)."""
+    title = _text(content.title, "预警标题", "the title", 200)
+    if not title:
+        raise UserError("预警标题不能为空", "the warning title is required")
+    category = _enum(content.category, Category, "事件类别", "event category", "natural, accident, public_health, social")
+    colour = _enum(content.colour, Colour, "预警级别", "warning level", "red, orange, yellow, blue")
+    if content.origin not in ORIGINS:
+        raise UserError(f"未知的预警来源：{content.origin}（可选：district、forwarded）",
+                        f"unknown origin: {content.origin} (district or forwarded)")
+    source_org = _text(content.source_org, "信息来源", "the source", 200)
+    if content.origin == "forwarded" and not source_org:
+        raise UserError("转发上级预警必须注明信息来源（原发布单位）",
+                        "a forwarded warning must name its source (the body that issued it)")
+    start_at = _aware(content.start_at, "起始时间", "the start time")
+    ends_at = _aware(content.ends_at, "预计结束时间", "the expected end")
+    if start_at and ends_at and ends_at <= start_at:
+        raise UserError("预计结束时间必须晚于起始时间", "the expected end must be after the start time")
+    duration = compose_duration(_text(content.expected_duration, "预计持续时间", "the expected duration"), ends_at)
+    if duration and len(duration) > 100:
+        raise UserError("预计持续时间过长（最多 100 字）", "the expected duration is too long (at most 100 characters)")
+    return {
+        "title": title, "category": category, "colour": colour, "origin": content.origin,
+        "source_org": source_org, "start_at": start_at, "expected_duration": duration,
+        "event_type": _text(content.event_type, "事件类型", "the event type", 200),
+        "area": _text(content.area, "可能影响范围", "the affected area"),
+        "cautions": _text(content.cautions, "警示事项", "the cautions"),
+        "measures_text": _text(content.measures_text, "应采取的措施", "the measures"),
+        "issuing_unit": _text(content.issuing_unit, "发布单位", "the issuing unit", 200),
+        "situation": _text(content.situation, "事态发展", "the situation"),
+        "public_advice": _text(content.public_advice, "公众预警响应建议", "the public advice"),
+        "hotline": _text(content.hotline, "咨询电话", "the hotline", 40),
+    }
+
+
+def _content_of(w: Warning) -> dict[str, Any]:
+    return {f: getattr(w, f) for f in CONTENT_FIELDS}
+
+
+def _snapshot(w: Warning) -> dict[str, Any]:
+    """The audit's before/after: the content plus the workflow columns."""
+    return {"status": w.status, **_content_of(w), "content_hash": w.content_hash, "issued_at": w.issued_at,
+            "issued_by_id": w.issued_by_id, "channels": list(w.channels or []), "lifted_at": w.lifted_at,
+            "lifted_by_id": w.lifted_by_id}
+
+
+def _approval_dict(a: WarningApproval) -> dict[str, Any]:
+    return {"id": a.id, "step_no": a.step_no, "role": a.role, "kind": a.kind, "decision": a.decision,
+            "comment": a.comment, "content_hash": a.content_hash, "external_decider": a.external_decider,
+            "external_ref": a.external_ref, "external_decided_at": a.external_decided_at}
+
+
+# ---------------------------------------------------------------- the service
+
+
+class WarningService:
+    def __init__(self, db: Database, profile: Profile):
+        self.db = db
+        self.profile = profile
+
+    # ------------------------------------------------------------ rules of one warning
+
+    def _profile_for(self, w: Warning) -> Profile:
+        return self.profile if w.profile_key == self.profile.key else load_profile(w.profile_key)
+
+    def _policy(self, w: Warning) -> ColourPolicy:
+        return policy_for(self._profile_for(w), w.colour, w.category)
+
+    def _issue_chain(self, w: Warning) -> tuple[ApprovalStep, ...]:
+        return approval_chain(self._profile_for(w), w.colour, w.category, adjustment=w.previous_id is not None)
+
+    def _lift_chain(self, w: Warning) -> tuple[ApprovalStep, ...]:
+        return lift_chain(self._profile_for(w), w.colour, w.category)
+
+    def _phase(self, w: Warning) -> tuple[str, tuple[ApprovalStep, ...], str | None]:
+        """(phase, chain, hash the chain's approvals must carry) for the warning's current status."""
+        if w.status in (Status.lift_pending, Status.lift_approved):
+            return "lift", self._lift_chain(w), lift_hash(w.content_hash or "")
+        return "issue", self._issue_chain(w), w.content_hash
+
+    # ------------------------------------------------------------ session helpers
+
+    @staticmethod
+    def _lock(s: Session, warning_id: int) -> Warning:
+        w = s.get(Warning, warning_id, with_for_update=True)
+        if w is None:
+            raise NotFound(f"预警 {warning_id} 不存在", f"warning {warning_id} not found")
+        return w
+
+    @staticmethod
+    def _rows(s: Session, warning_id: int) -> list[WarningApproval]:
+        return list(s.scalars(select(WarningApproval).where(WarningApproval.warning_id == warning_id)
+                              .order_by(WarningApproval.id)))
+
+    @staticmethod
+    def _active(rows: Iterable[WarningApproval], chain_hash: str | None) -> list[WarningApproval]:
+        """This round's approvals: approved, not voided, for exactly this content."""
+        return [r for r in rows if not r.voided and r.decision == "approved" and r.step_no >= 1
+                and r.content_hash == chain_hash]
+
+    @staticmethod
+    def _lift_request(rows: Iterable[WarningApproval], chain_hash: str) -> WarningApproval | None:
+        return next((r for r in rows if r.kind == LIFT_REQUEST and not r.voided and r.content_hash == chain_hash), None)
+
+    def _round_author(self, w: Warning, phase: str, rows: list[WarningApproval], chain_hash: str | None) -> int:
+        """Who may not sign this round: the drafter, or for a lift the one who asked for it."""
+        if phase == "lift":
+            request = self._lift_request(rows, chain_hash or "")
+            return request.user_id if request else w.created_by_id
+        return w.created_by_id
+
+    @staticmethod
+    def _void(s: Session, actor: Actor, w: Warning, rows: list[WarningApproval], reason: str) -> None:
+        if not rows:
+            return
+        before = [_approval_dict(r) | {"voided": r.voided} for r in rows]
+        for r in rows:
+            r.voided, r.voided_reason = True, reason
+        audit.record(s, user_id=actor.id, username=actor.username, action="warning.approvals_voided", entity="warning",
+                     entity_id=w.id, before={"approvals": before},
+                     after={"voided": [r.id for r in rows], "reason": reason})
+
+    @staticmethod
+    def _log(s: Session, actor: Actor, w: Warning, text: str, now: dt.datetime) -> None:
+        """The shift's timeline gets an automatic line for what the public sees (issue, adjust, lift)."""
+        s.add(DutyLogEntry(happened_at=now, author_id=actor.id, workstation=audit.WORKSTATION, automatic=True,
+                           kind="warning", text=text, warning_id=w.id))
+
+    @staticmethod
+    def _audit(s: Session, actor: Actor, action: str, w: Warning, before: dict | None, after: dict | None,
+               now: dt.datetime) -> None:
+        audit.record(s, user_id=actor.id, username=actor.username, action=action, entity="warning", entity_id=w.id,
+                     before=before, after=after, at=now)
+
+    @staticmethod
+    def _move(w: Warning, event: Event) -> Status:
+        try:
+            return transition(w.status, event)
+        except TransitionError as exc:
+            raise UserError(exc.zh, exc.en) from None
+
+    @staticmethod
+    def _only_author(actor: Actor, w: Warning, zh: str, en: str) -> None:
+        if actor.id != w.created_by_id:
+            raise PermissionDenied(f"只有起草人可以{zh}", f"only the author may {en}")
+
+    # ------------------------------------------------------------ drafting
+
+    def draft(self, actor: Actor, content: WarningContent, now: dt.datetime | None = None) -> WarningView:
+        require(actor, "warning.draft")
+        values = normalise_content(content)
+        now = now or dt.datetime.now(dt.UTC)
+        with self.db.write() as s:
+            w = Warning(profile_key=self.profile.key, status=Status.draft.value, created_by_id=actor.id,
+                        created_at=now, channels=[], **values)
+            w.content_hash = content_hash(_content_of(w))
+            s.add(w)
+            s.flush()
+            self._audit(s, actor, "warning.draft", w, None, _snapshot(w), now)
+            return self._view(s, w)
+
+    def edit(self, actor: Actor, warning_id: int, content: WarningContent, now: dt.datetime | None = None) -> WarningView:
+        """Change the content. Approvals already given are voided and the chain starts again."""
+        values = normalise_content(content)
+        now = now or dt.datetime.now(dt.UTC)
+        with self.db.write() as s:
+            w = self._lock(s, warning_id)
+            require(actor, "warning.edit", w.status)
+            self._only_author(actor, w, "修改预警", "edit the warning")
+            new_hash = content_hash(_content_of(w) | values)
+            if new_hash == w.content_hash:
+                return self._view(s, w)
+            before = _snapshot(w)
+            after_status = self._move(w, Event.edit)
+            stale = [r for r in self._rows(s, w.id) if not r.voided and r.decision == "approved"]
+            self._void(s, actor, w, stale, "内容已修改，审批作废，重新审批 / content edited: approvals void, chain restarts")
+            for key, value in values.items():
+                setattr(w, key, value)
+            w.content_hash = new_hash
+            w.status = settle(after_status, not self._issue_chain(w)).value
+            self._audit(s, actor, "warning.edit", w, before, _snapshot(w), now)
+            return self._view(s, w)
+
+    def submit(self, actor: Actor, warning_id: int, now: dt.datetime | None = None) -> WarningView:
+        """Send a draft into its chain; a colour without steps is approved at once (the issuer decides)."""
+        now = now or dt.datetime.now(dt.UTC)
+        with self.db.write() as s:
+            w = self._lock(s, warning_id)
+            require(actor, "warning.submit", w.status)
+            self._only_author(actor, w, "提交审批", "submit the warning")
+            self._check_complete(w)
+            before = _snapshot(w)
+            status = self._move(w, Event.submit)
+            w.status = settle(status, not self._issue_chain(w)).value
+            self._audit(s, actor, "warning.submit", w, before, _snapshot(w), now)
+            return self._view(s, w)
+
+    def _check_complete(self, w: Warning) -> None:
+        missing = [lbl for column, lbl in required_fields(self._profile_for(w), w.category) if not getattr(w, column)]
+        if missing:
+            raise UserError(f"预警内容不完整，请填写：{'、'.join(missing)}",
+                            f"the warning is incomplete; fill in: {', '.join(missing)}")
+
+    def adjust(self, actor: Actor, warning_id: int, content: WarningContent, now: dt.datetime | None = None) -> WarningView:
+        """Raise or lower (or otherwise change) an issued warning: a new draft linked to it by previous_id.
+
+        The new draft goes through the new level's chain plus the adjustment steps; the old warning stays
+        in force until the new one is issued, then becomes superseded.
+        """
+        require(actor, "warning.draft")
+        values = normalise_content(content)
+        now = now or dt.datetime.now(dt.UTC)
+        with self.db.write() as s:
+            old = self._lock(s, warning_id)
+            if old.status != Status.issued:
+                raise UserError("只能调整已发布且未在解除中的预警", "only an issued warning (not being lifted) can be adjusted")
+            if all(values[k] == getattr(old, k) for k in values):
+                raise UserError("调整后的内容与原预警相同", "the adjustment changes nothing")
+            w = Warning(profile_key=old.profile_key, status=Status.draft.value, created_by_id=actor.id,
+                        created_at=now, channels=[], previous_id=old.id, **values)
+            w.content_hash = content_hash(_content_of(w))
+            s.add(w)
+            s.flush()
+            self._audit(s, actor, "warning.adjust", w, _snapshot(old), _snapshot(w), now)
+            return self._view(s, w)
+
+    # ------------------------------------------------------------ decisions on steps
+
+    def approve(self, actor: Actor, warning_id: int, comment: str | None = None, step_no: int | None = None,
+                now: dt.datetime | None = None) -> WarningView:
+        return self._decide(actor, warning_id, "approved", comment, step_no, now)
+
+    def reject(self, actor: Actor, warning_id: int, reason: str, step_no: int | None = None,
+               now: dt.datetime | None = None) -> WarningView:
+        return self._decide(actor, warning_id, "rejected", reason, step_no, now)
+
+    def return_for_changes(self, actor: Actor, warning_id: int, reason: str, step_no: int | None = None,
+                           now: dt.datetime | None = None) -> WarningView:
+        return self._decide(actor, warning_id, "returned", reason, step_no, now)
+
+    def record_external(self, actor: Actor, warning_id: int, *, decider: str, reference: str,
+                        decided_at: dt.datetime, decision: str = "approved", comment: str | None = None,
+                        step_no: int | None = None, now: dt.datetime | None = None) -> WarningView:
+        """Record by hand a decision taken outside the app (e.g. 市应急办): who, reference number, when."""
+        now = now or dt.datetime.now(dt.UTC)
+        decider_text = _text(decider, "决定人（单位）", "the decider", 200)
+        ref = _text(reference, "文号/编号", "the reference number", 100)
+        if not decider_text or not ref:
+            raise UserError("请填写作出决定的单位或人员及文号", "the decider and the reference number are required")
+        if decided_at is None or decided_at.tzinfo is None:
+            raise UserError("请填写带时区的决定时间", "the decision time (with a time zone) is required")
+        if decided_at > now + CLOCK_SKEW:
+            raise UserError("决定时间不能晚于现在", "the decision time cannot be in the future")
+        external = {"external_decider": decider_text, "external_ref": ref, "external_decided_at": decided_at}
+        return self._decide(actor, warning_id, decision, comment, step_no, now, external)
+
+    def _decide(self, actor: Actor, warning_id: int, decision: str, comment: str | None, step_no: int | None,
+                now: dt.datetime | None, external: dict[str, Any] | None = None) -> WarningView:
+        if decision not in DECISIONS:
+            raise UserError(f"未知的审批意见：{decision}", f"unknown decision: {decision}")
+        comment = _text(comment, "意见", "the comment")
+        if decision != "approved" and not comment:
+            raise UserError("不予批准或退回修改必须写明理由", "a rejection or a return needs a reason")
+        now = now or dt.datetime.now(dt.UTC)
+        with self.db.write() as s:
+            w = self._lock(s, warning_id)
+            if w.status not in AWAITING_DECISION:
+                raise UserError("该预警当前没有待审批的步骤", "the warning is not awaiting a decision")
+            phase, chain, chain_hash = self._phase(w)
+            rows = self._rows(s, w.id)
+            active = self._active(rows, chain_hash)
+            current = self._current_step(w, chain, active, step_no)
+            step = chain[current - 1]
+            self._check_decider(actor, w, step, external is not None, phase, rows, active, chain_hash)
+            before = _snapshot(w)
+            row = WarningApproval(warning_id=w.id, step_no=current, role=step.role.value, kind=step.kind,
+                                  decision=decision, comment=comment, user_id=actor.id, decided_at=now,
+                                  content_hash=chain_hash, **(external or {}))
+            s.add(row)
+            s.flush()
+            self._apply_decision(s, actor, w, decision, chain, active, rows, phase, chain_hash, current)
+            action = "warning.external_decision" if external else f"warning.{decision}"
+            self._audit(s, actor, action, w, before, _snapshot(w) | {"phase": phase, "approval": _approval_dict(row)},
+                        now)
+            return self._view(s, w)
+
+    @staticmethod
+    def _current_step(w: Warning, chain: Sequence[ApprovalStep], active: list[WarningApproval],
+                      step_no: int | None) -> int:
+        try:
+            current = next_step(len(chain), [r.step_no for r in active])
+        except TransitionError as exc:
+            raise UserError(exc.zh, exc.en) from None
+        if current is None:
+            raise UserError("各审批步骤均已批准", "every step is already approved")
+        if step_no is not None and step_no != current:
+            raise UserError(f"须按顺序审批：当前是第 {current} 步，不是第 {step_no} 步",
+                            f"steps are decided in order: the current step is {current}, not {step_no}")
+        return current
+
+    def _check_decider(self, actor: Actor, w: Warning, step: ApprovalStep, external: bool, phase: str,
+                       rows: list[WarningApproval], active: list[WarningApproval], chain_hash: str | None) -> None:
+        role_zh = label_role(step.role)
+        if external:
+            if step.kind != "external_decision":
+                raise UserError(f"当前步骤须由{role_zh}在系统中签批，不能手工登记",
+                                f"the current step is signed in the app by the {step.role.value}, not recorded by hand")
+            require(actor, "warning.record_external", Status.pending.value)
+            return
+        if step.kind == "external_decision":
+            raise UserError(f"当前步骤是{step.label}，请登记其决定（决定人、文号、时间）",
+                            f"the current step is an outside decision ({step.role.value}): record it by hand")
+        if not can_sign(actor.roles, step.role):
+            raise PermissionDenied(f"{actor.display_name} 不是{role_zh}，无权审批当前步骤（{step.label}）",
+                                   f"{actor.username} does not hold the role {step.role.value} this step needs")
+        if actor.id == self._round_author(w, phase, rows, chain_hash):
+            raise PermissionDenied("不能审批自己起草或申请的预警", "nobody may approve their own draft or request")
+        if any(r.user_id == actor.id and r.kind == "sign_off" for r in active):
+            raise PermissionDenied("同一人不能在同一审批链中签批两个步骤", "one person cannot sign two steps of the same chain")
+
+    def _apply_decision(self, s: Session, actor: Actor, w: Warning, decision: str, chain: Sequence[ApprovalStep],
+                        active: list[WarningApproval], rows: list[WarningApproval], phase: str,
+                        chain_hash: str | None, current: int) -> None:
+        if decision == "approved":
+            status = self._move(w, Event.approve)
+            w.status = settle(status, current == len(chain)).value
+            return
+        event = Event.reject if decision == "rejected" else Event.return_
+        w.status = self._move(w, event).value
+        closing = list(active)
+        if phase == "lift":
+            request = self._lift_request(rows, chain_hash or "")
+            closing += [request] if request else []
+        why = "不予批准" if decision == "rejected" else "退回修改"
+        self._void(s, actor, w, closing, f"第 {current} 步{why}，本轮审批结束 / step {current} {decision}: round closed")
+
+    # ------------------------------------------------------------ issue, lift
+
+    def issue(self, actor: Actor, warning_id: int, channels: Sequence[str], now: dt.datetime | None = None) -> WarningView:
+        """Issue an approved warning on the profile's channels; attach the colour's measure checklist."""
+        now = now or dt.datetime.now(dt.UTC)
+        with self.db.write() as s:
+            w = self._lock(s, warning_id)
+            policy = self._policy(w)
+            self._require_role(actor, policy.issuer, "发布", "issue")
+            after_status = self._move(w, Event.issue)
+            chosen = self._check_channels(self._profile_for(w), channels)
+            self._check_approved_content(s, w)
+            before = _snapshot(w)
+            previous = self._supersede(s, actor, w, now)
+            w.status, w.issued_at, w.issued_by_id, w.channels = after_status.value, now, actor.id, chosen
+            self._attach_measures(s, w, policy, previous)
+            self._audit(s, actor, "warning.issue", w, before,
+                        _snapshot(w) | {"filed_with": list(policy.filed_with), "measures": [m.id for m in policy.measures]},
+                        now)
+            verb = "调整发布" if previous else "发布"
+            self._log(s, actor, w, f"{verb}{COLOUR_LABELS[Colour(w.colour)][0]}预警：{w.title}", now)
+            return self._view(s, w)
+
+    @staticmethod
+    def _check_channels(profile: Profile, channels: Sequence[str]) -> list[str]:
+        chosen = list(dict.fromkeys(c.strip() for c in channels if c and c.strip()))
+        if not chosen:
+            raise UserError("请至少选择一个发布渠道", "choose at least one channel")
+        unknown = [c for c in chosen if c not in profile.warnings.channels]
+        if unknown:
+            raise UserError(f"发布渠道不在本辖区预案所列范围内：{'、'.join(unknown)}",
+                            f"channels not in the profile's list: {', '.join(unknown)}")
+        return chosen
+
+    @staticmethod
+    def _require_role(actor: Actor, role: Role, zh: str, en: str) -> None:
+        if not can_act_as(actor.roles, role):
+            raise PermissionDenied(f"{actor.display_name} 不是{label_role(role)}，无权{zh}该预警",
+                                   f"{actor.username} does not hold the role {role.value} needed to {en} this warning")
+
+    def _check_approved_content(self, s: Session, w: Warning) -> None:
+        """Issue only what was approved: the stored hash matches the content and every step approved it."""
+        if content_hash(_content_of(w)) != w.content_hash:
+            raise UserError("预警内容与审批时不一致，须重新审批", "the content differs from what was approved; approve it again")
+        chain = self._issue_chain(w)
+        active = self._active(self._rows(s, w.id), w.content_hash)
+        if next_step(len(chain), [r.step_no for r in active]) is not None:
+            raise UserError("尚有审批步骤未批准当前内容", "not every step has approved the current content")
+
+    def _supersede(self, s: Session, actor: Actor, w: Warning, now: dt.datetime) -> Warning | None:
+        if w.previous_id is None:
+            return None
+        old = self._lock(s, w.previous_id)
+        if old.status != Status.issued:
+            raise UserError(f"原预警（{old.id}）已不在发布状态（{old.status}），本调整不能发布",
+                            f"the warning it adjusts ({old.id}) is no longer issued ({old.status})")
+        before = _snapshot(old)
+        old.status = self._move(old, Event.supersede).value
+        self._audit(s, actor, "warning.supersede", old, before, _snapshot(old) | {"superseded_by": w.id}, now)
+        return old
+
+    @staticmethod
+    def _attach_measures(s: Session, w: Warning, policy: ColourPolicy, previous: Warning | None) -> None:
+        done: dict[tuple[str, str], WarningMeasureCheck] = {}
+        if previous is not None:
+            for c in s.scalars(select(WarningMeasureCheck).where(WarningMeasureCheck.warning_id == previous.id)):
+                if c.done_at is not None:
+                    done[(c.measure_id, c.text)] = c
+        for m in policy.measures:
+            carried = done.get((m.id, m.text))
+            s.add(WarningMeasureCheck(
+                warning_id=w.id, measure_id=m.id, text=m.text,
+                done_at=carried.done_at if carried else None, done_by_id=carried.done_by_id if carried else None,
+                note=f"沿用预警 {previous.id} 的勾选" if carried and previous else None))
+
+    def request_lift(self, actor: Actor, warning_id: int, reason: str, now: dt.datetime | None = None) -> WarningView:
+        """Ask for a lift where the plan puts 解除 after approval; the colour's chain then decides it."""
+        reason_text = _text(reason, "解除理由", "the reason")
+        if not reason_text:
+            raise UserError("请写明解除理由（如危险已经消除）", "give the reason for lifting (e.g. the danger has passed)")
+        now = now or dt.datetime.now(dt.UTC)
+        with self.db.write() as s:
+            w = self._lock(s, warning_id)
+            policy = self._policy(w)
+            if not (allowed(actor.roles, "warning.draft") or can_act_as(actor.roles, policy.lifted_by)):
+                raise PermissionDenied(f"{actor.display_name} 无权申请解除预警", f"{actor.username} may not request a lift")
+            chain = self._lift_chain(w)
+            if not chain:
+                raise UserError("该级别预警解除无需审批，可直接解除", "lifting this level needs no approval: lift it directly")
+            before = _snapshot(w)
+            status = self._move(w, Event.request_lift)
+            s.add(WarningApproval(warning_id=w.id, step_no=0, role=policy.lifted_by.value, kind=LIFT_REQUEST,
+                                  decision="requested", comment=reason_text, user_id=actor.id, decided_at=now,
+                                  content_hash=lift_hash(w.content_hash or "")))
+            w.status = settle(status, False).value
+            self._audit(s, actor, "warning.request_lift", w, before, _snapshot(w) | {"reason": reason_text}, now)
+            return self._view(s, w)
+
+    def lift(self, actor: Actor, warning_id: int, reason: str | None = None, now: dt.datetime | None = None) -> WarningView:
+        """谁发布、谁解除: the profile's lifted_by role lifts, after the lift chain where one is needed."""
+        now = now or dt.datetime.now(dt.UTC)
+        with self.db.write() as s:
+            w = self._lock(s, warning_id)
+            policy = self._policy(w)
+            self._require_role(actor, policy.lifted_by, "解除", "lift")
+            chain = self._lift_chain(w)
+            if w.status == Status.issued and chain:
+                raise UserError("该级别预警的解除须先经审批：请先申请解除",
+                                "lifting this level needs approval first: request the lift")
+            after_status = self._move(w, Event.lift)
+            if chain:
+                active = self._active(self._rows(s, w.id), lift_hash(w.content_hash or ""))
+                if next_step(len(chain), [r.step_no for r in active]) is not None:
+                    raise UserError("解除审批尚未完成", "the lift is not fully approved")
+            before = _snapshot(w)
+            w.status, w.lifted_at, w.lifted_by_id = after_status.value, now, actor.id
+            self._audit(s, actor, "warning.lift", w, before, _snapshot(w) | {"reason": _text(reason, "理由", "reason")}, now)
+            self._log(s, actor, w, f"解除{COLOUR_LABELS[Colour(w.colour)][0]}预警：{w.title}", now)
+            return self._view(s, w)
+
+    # ------------------------------------------------------------ measure checklist
+
+    def tick_measure(self, actor: Actor, check_id: int, note: str | None = None,
+                     now: dt.datetime | None = None) -> MeasureView:
+        now = now or dt.datetime.now(dt.UTC)
+        with self.db.write() as s:
+            check, w = self._lock_check(s, actor, check_id)
+            if check.done_at is not None:
+                raise UserError("该措施已勾选", "this measure is already ticked")
+            before = self._check_dict(check)
+            check.done_at, check.done_by_id, check.note = now, actor.id, _text(note, "备注", "the note")
+            audit.record(s, user_id=actor.id, username=actor.username, action="warning.measure.tick",
+                         entity="warning_measure_check", entity_id=check.id, before=before,
+                         after=self._check_dict(check) | {"warning_id": w.id}, at=now)
+            return self._measure_view(check, _names(s, [actor.id]))
+
+    def untick_measure(self, actor: Actor, check_id: int, reason: str, now: dt.datetime | None = None) -> MeasureView:
+        """Undo a tick made by mistake; the reason is kept and the old tick stays in the audit log."""
+        reason_text = _text(reason, "撤销理由", "the reason")
+        if not reason_text:
+            raise UserError("撤销勾选须写明理由", "undoing a tick needs a reason")
+        now = now or dt.datetime.now(dt.UTC)
+        with self.db.write() as s:
+            check, w = self._lock_check(s, actor, check_id)
+            if check.done_at is None:
+                raise UserError("该措施尚未勾选", "this measure is not ticked")
+            before = self._check_dict(check)
+            check.done_at, check.done_by_id, check.note = None, None, f"撤销勾选：{reason_text}"
+            audit.record(s, user_id=actor.id, username=actor.username, action="warning.measure.untick",
+                         entity="warning_measure_check", entity_id=check.id, before=before,
+                         after=self._check_dict(check) | {"warning_id": w.id}, at=now)
+            return self._measure_view(check, {})
+
+    @staticmethod
+    def _lock_check(s: Session, actor: Actor, check_id: int) -> tuple[WarningMeasureCheck, Warning]:
+        check = s.get(WarningMeasureCheck, check_id, with_for_update=True)
+        if check is None:
+            raise NotFound(f"措施 {check_id} 不存在", f"measure {check_id} not found")
+        w = s.get(Warning, check.warning_id)
+        assert w is not None
+        # A warning being lifted is still in force: its measures are still being taken.
+        require(actor, "warning.measure.tick", Status.issued.value if w.status in IN_FORCE else w.status)
+        return check, w
+
+    @staticmethod
+    def _check_dict(c: WarningMeasureCheck) -> dict[str, Any]:
+        return {"measure_id": c.measure_id, "done_at": c.done_at, "done_by_id": c.done_by_id, "note": c.note}
+
+    # ------------------------------------------------------------ queries
+
+    def get(self, warning_id: int) -> WarningView:
+        with self.db.read() as s:
+            w = s.get(Warning, warning_id)
+            if w is None:
+                raise NotFound(f"预警 {warning_id} 不存在", f"warning {warning_id} not found")
+            return self._view(s, w)
+
+    def content_of(self, warning_id: int) -> WarningContent:
+        """The form's starting values for editing or adjusting a warning."""
+        v = self.get(warning_id)
+        return WarningContent(**{f.name: getattr(v, f.name) for f in fields(WarningContent)})
+
+    def list_warnings(self, statuses: Iterable[str] | None = None) -> list[WarningView]:
+        with self.db.read() as s:
+            q = select(Warning).where(Warning.profile_key == self.profile.key).order_by(Warning.id.desc())
+            if statuses is not None:
+                q = q.where(Warning.status.in_(list(statuses)))
+            return [self._view(s, w) for w in s.scalars(q)]
+
+    def history(self, warning_id: int) -> list[ApprovalRecord]:
+        """Every decision on the warning, oldest first, voided ones included (with why)."""
+        with self.db.read() as s:
+            w = s.get(Warning, warning_id)
+            if w is None:
+                raise NotFound(f"预警 {warning_id} 不存在", f"warning {warning_id} not found")
+            rows = self._rows(s, warning_id)
+            names = _names(s, [r.user_id for r in rows])
+            lifted = lift_hash(w.content_hash or "")
+            return [ApprovalRecord(
+                id=r.id, phase="lift" if r.content_hash == lifted else "issue", step_no=r.step_no, role=r.role,
+                kind=r.kind, decision=r.decision, comment=r.comment, user_id=r.user_id,
+                user_name=names.get(r.user_id, ""), decided_at=r.decided_at, content_hash=r.content_hash,
+                external_decider=r.external_decider, external_ref=r.external_ref,
+                external_decided_at=r.external_decided_at, voided=r.voided, voided_reason=r.voided_reason,
+            ) for r in rows]
+
+    def lineage(self, warning_id: int) -> list[WarningView]:
+        """The adjustment chain this warning belongs to, from the first issue to the latest adjustment."""
+        with self.db.read() as s:
+            w = s.get(Warning, warning_id)
+            if w is None:
+                raise NotFound(f"预警 {warning_id} 不存在", f"warning {warning_id} not found")
+            while w.previous_id is not None:
+                w = s.get(Warning, w.previous_id)
+            out = [w]
+            while (nxt := self._successor(s, out[-1].id, issued_only=False)) is not None:
+                out.append(nxt)
+            return [self._view(s, x) for x in out]
+
+    @staticmethod
+    def _successor(s: Session, warning_id: int, issued_only: bool = True) -> Warning | None:
+        q = select(Warning).where(Warning.previous_id == warning_id).order_by(Warning.id)
+        if issued_only:
+            q = q.where(Warning.issued_at.is_not(None))
+        found = list(s.scalars(q))
+        # Several drafts may adjust one warning; only one can ever be issued, prefer it.
+        return next((x for x in found if x.issued_at is not None), found[-1] if found else None)
+
+    def approval_queue(self, actor: Actor) -> list[QueueItem]:
+        """Warnings whose current step this actor may sign now: their role, not their own, not signed twice."""
+        return [item for item, step, rows_ok in self._queue() if step.kind == "sign_off"
+                and can_sign(actor.roles, step.role) and item.author_id != actor.id and actor.id not in rows_ok]
+
+    def awaiting_external(self, actor: Actor) -> list[QueueItem]:
+        """Warnings waiting for an outside decision (市应急办 …) that this actor may record."""
+        if not allowed(actor.roles, "warning.record_external", Status.pending.value):
+            return []
+        return [item for item, step, _ in self._queue() if step.kind == "external_decision"]
+
+    def _queue(self) -> list[tuple[QueueItem, ApprovalStep, set[int]]]:
+        with self.db.read() as s:
+            warnings = list(s.scalars(select(Warning).where(Warning.profile_key == self.profile.key,
+                                                            Warning.status.in_([st.value for st in AWAITING_DECISION]))
+                                      .order_by(Warning.created_at)))
+            out = []
+            for w in warnings:
+                phase, chain, chain_hash = self._phase(w)
+                rows = self._rows(s, w.id)
+                active = self._active(rows, chain_hash)
+                current = next_step(len(chain), [r.step_no for r in active])
+                if current is None:
+                    continue
+                author = self._round_author(w, phase, rows, chain_hash)
+                step = chain[current - 1]
+                names = _names(s, [author])
+                item = QueueItem(
+                    warning_id=w.id, title=w.title, colour=w.colour, category=w.category, status=w.status,
+                    phase=phase, step_no=current, role=step.role.value, kind=step.kind, label=step.label,
+                    author_id=author, author_name=names.get(author, ""), created_at=w.created_at,
+                    last_decision_at=max((r.decided_at for r in active), default=None))
+                out.append((item, step, {r.user_id for r in active if r.kind == "sign_off"}))
+            return out
+
+    def active_warnings(self, now: dt.datetime | None = None) -> list[ActiveWarning]:
+        """Warnings in force, red first, oldest first within a colour, with their age (dashboard)."""
+        now = now or dt.datetime.now(dt.UTC)
+        with self.db.read() as s:
+            warnings = list(s.scalars(select(Warning).where(Warning.profile_key == self.profile.key,
+                                                            Warning.status.in_([st.value for st in IN_FORCE]))))
+            checks = _checks_by_warning(s, [w.id for w in warnings])
+            rank = {c.value: i for i, c in enumerate(COLOUR_ORDER)}
+            warnings.sort(key=lambda w: (rank[w.colour], w.issued_at))
+            return [ActiveWarning(
+                id=w.id, title=w.title, colour=w.colour, category=w.category, status=w.status, area=w.area,
+                issued_at=w.issued_at, age=now - w.issued_at,
+                measures_done=sum(1 for c in checks.get(w.id, []) if c.done_at is not None),
+                measures_total=len(checks.get(w.id, [])), previous_id=w.previous_id,
+            ) for w in warnings if w.issued_at is not None]
+
+    def active_by_colour(self, now: dt.datetime | None = None) -> dict[str, list[ActiveWarning]]:
+        """The dashboard's tiles: every colour (red first) with its warnings in force, possibly none."""
+        out: dict[str, list[ActiveWarning]] = {c.value: [] for c in COLOUR_ORDER}
+        for a in self.active_warnings(now):
+            out[a.colour].append(a)
+        return out
+
+    def chain_preview(self, colour: str, category: str, adjustment: bool = False) -> list[StepView]:
+        """The steps a new warning of this level would need (the form shows them before submitting)."""
+        colour = _enum(colour, Colour, "预警级别", "warning level", "red, orange, yellow, blue")
+        category = _enum(category, Category, "事件类别", "event category", "natural, accident, public_health, social")
+        chain = approval_chain(self.profile, colour, category, adjustment=adjustment)
+        return [StepView(i, st.role.value, st.kind, st.label, st.basis) for i, st in enumerate(chain, 1)]
+
+    def channels(self) -> list[str]:
+        return list(self.profile.warnings.channels)
+
+    # ------------------------------------------------------------ views
+
+    def _view(self, s: Session, w: Warning) -> WarningView:
+        policy = self._policy(w)
+        phase, chain, chain_hash = self._phase(w)
+        rows = self._rows(s, w.id)
+        active = self._active(rows, chain_hash)
+        checks = _checks_by_warning(s, [w.id]).get(w.id, [])
+        names = _names(s, [w.created_by_id, w.issued_by_id, w.lifted_by_id,
+                           *(r.user_id for r in active), *(c.done_by_id for c in checks)])
+        by_step = {r.step_no: r for r in active}
+        steps = tuple(_step_view(i, st, by_step.get(i), names) for i, st in enumerate(chain, 1))
+        running = w.status in AWAITING_DECISION
+        duration, ends_at = split_duration(w.expected_duration)
+        successor = self._successor(s, w.id) if w.status == Status.superseded else None
+        measures = (tuple(self._measure_view(c, names) for c in checks) if checks
+                    else tuple(MeasureView(None, m.id, m.text) for m in policy.measures))
+        return WarningView(
+            id=w.id, profile_key=w.profile_key, status=w.status, origin=w.origin, source_org=w.source_org,
+            category=w.category, event_type=w.event_type, colour=w.colour, title=w.title, start_at=w.start_at,
+            expected_duration=duration, ends_at=ends_at, area=w.area, cautions=w.cautions,
+            measures_text=w.measures_text, issuing_unit=w.issuing_unit, situation=w.situation,
+            public_advice=w.public_advice, hotline=w.hotline, content_hash=w.content_hash, previous_id=w.previous_id,
+            superseded_by_id=successor.id if successor else None, created_by_id=w.created_by_id,
+            created_by_name=names.get(w.created_by_id, ""), created_at=w.created_at, issued_at=w.issued_at,
+            issued_by_id=w.issued_by_id, issued_by_name=names.get(w.issued_by_id) if w.issued_by_id else None,
+            channels=tuple(w.channels or ()), lifted_at=w.lifted_at, lifted_by_id=w.lifted_by_id,
+            lifted_by_name=names.get(w.lifted_by_id) if w.lifted_by_id else None,
+            phase=phase if running else None, steps=steps,
+            next_step=next_step(len(chain), list(by_step)) if running else None,
+            issuer_role=policy.issuer.value, lifted_by_role=policy.lifted_by.value,
+            lift_needs_approval=policy.lift_needs_approval, filed_with=tuple(policy.filed_with), measures=measures,
+        )
+
+    @staticmethod
+    def _measure_view(c: WarningMeasureCheck, names: dict[int, str]) -> MeasureView:
+        return MeasureView(c.id, c.measure_id, c.text, c.done_at, c.done_by_id,
+                           names.get(c.done_by_id) if c.done_by_id else None, c.note)
+
+
+# ---------------------------------------------------------------- module helpers
+
+def label_role(role: Role | str) -> str:
+    return ROLE_LABELS[Role(role)][0]
+
+
+def _names(s: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    ids = sorted({i for i in user_ids if i})
+    if not ids:
+        return {}
+    return {uid: name for uid, name in s.execute(select(User.id, User.display_name).where(User.id.in_(ids)))}
+
+
+def _checks_by_warning(s: Session, warning_ids: list[int]) -> dict[int, list[WarningMeasureCheck]]:
+    out: dict[int, list[WarningMeasureCheck]] = {}
+    if not warning_ids:
+        return out
+    q = select(WarningMeasureCheck).where(WarningMeasureCheck.warning_id.in_(warning_ids)).order_by(WarningMeasureCheck.id)
+    for c in s.scalars(q):
+        out.setdefault(c.warning_id, []).append(c)
+    return out
+
+
+def _step_view(no: int, step: ApprovalStep, row: WarningApproval | None, names: dict[int, str]) -> StepView:
+    if row is None:
+        return StepView(no, step.role.value, step.kind, step.label, step.basis)
+    return StepView(no, step.role.value, step.kind, step.label, step.basis, approved=True, by_user_id=row.user_id,
+                    by_name=names.get(row.user_id), at=row.decided_at, comment=row.comment,
+                    external_decider=row.external_decider, external_ref=row.external_ref,
+                    external_decided_at=row.external_decided_at)
