@@ -269,7 +269,8 @@ def test_dongcheng_3_2_3_steps_in_order_only(shared):
     """Dongcheng 3.2.3: orange is approved by the office first, then the leader in charge — never the reverse."""
     w = world_for(shared, "dongcheng")
     view = submitted(w, "orange")
-    refused(PermissionDenied, w.svc.approve, w.u["leader_in_charge"], view.id)
+    err = refused(PermissionDenied, w.svc.approve, w.u["leader_in_charge"], view.id)
+    assert "区应急办" in err.zh  # the role as Dongcheng's plan calls it
     refused(UserError, w.svc.approve, w.u["office_director"], view.id, step_no=2)
     view = w.svc.approve(w.u["office_director"], view.id, step_no=1)
     refused(UserError, w.svc.approve, w.u["leader_in_charge"], view.id, step_no=1)
@@ -580,6 +581,36 @@ def test_history_keeps_voided_approvals_with_reasons(world):
     assert [(r.step_no, r.decision, r.voided) for r in h] == [(1, "approved", True), (2, "returned", False)]
     assert "退回" in h[0].voided_reason and h[1].comment == "请补充影响范围"
     assert h[0].user_name == "用户office_director"
+
+
+def test_actions_for_follow_the_commands(world):
+    """The buttons the GUI enables: exactly what the service would accept from this actor now."""
+    w = world("dongcheng")
+    u, svc = w.u, w.svc
+    v = svc.draft(u["author"], content("orange"))
+    assert svc.actions_for(u["author"], v.id) == {"edit", "submit"}
+    assert svc.actions_for(u["office_director"], v.id) == set()
+    svc.submit(u["author"], v.id)
+    assert svc.actions_for(u["office_director"], v.id) == {"approve", "reject", "return"}
+    assert svc.actions_for(u["leader_in_charge"], v.id) == set()
+    assert svc.actions_for(u["author"], v.id) == {"edit"}
+    walk(w, v.id)
+    assert svc.actions_for(u["office_director"], v.id) == {"issue"}
+    svc.issue(u["office_director"], v.id, ["广播"])
+    assert svc.actions_for(u["author"], v.id) == {"adjust", "request_lift", "tick_measure"}
+    # Dongcheng: lifting orange needs approval, so not even the issuer may lift yet; the 区长 does nothing here
+    assert "lift" not in svc.actions_for(u["office_director"], v.id)
+    assert svc.actions_for(u["committee_director"], v.id) == set()
+    svc.request_lift(u["author"], v.id, "危险已消除")
+    assert svc.actions_for(u["author"], v.id) == {"tick_measure"}
+    walk(w, v.id)
+    assert "lift" in svc.actions_for(u["office_director"], v.id)
+    t = world("tongzhou")
+    x = t.svc.draft(t.u["author"], content("red"))
+    t.svc.submit(t.u["author"], x.id)
+    sign(t, x.id, t.svc.get(x.id).steps[0])
+    assert t.svc.actions_for(t.u["desk"], x.id) == {"record_external"}
+    assert t.svc.actions_for(t.u["leader_in_charge"], x.id) == set()
 
 
 def test_chain_preview_and_content_of(world):

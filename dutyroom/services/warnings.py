@@ -546,7 +546,7 @@ class WarningService:
 
     def _check_decider(self, actor: Actor, w: Warning, step: ApprovalStep, external: bool, phase: str,
                        rows: list[WarningApproval], active: list[WarningApproval], chain_hash: str | None) -> None:
-        role_zh = label_role(step.role)
+        role_zh = label_role(self._profile_for(w), step.role)
         if external:
             if step.kind != "external_decision":
                 raise UserError(f"当前步骤须由{role_zh}在系统中签批，不能手工登记",
@@ -588,7 +588,7 @@ class WarningService:
         with self.db.write() as s:
             w = self._lock(s, warning_id)
             policy = self._policy(w)
-            self._require_role(actor, policy.issuer, "发布", "issue")
+            self._require_role(actor, self._profile_for(w), policy.issuer, "发布", "issue")
             after_status = self._move(w, Event.issue)
             chosen = self._check_channels(self._profile_for(w), channels)
             self._check_approved_content(s, w)
@@ -615,9 +615,9 @@ class WarningService:
         return chosen
 
     @staticmethod
-    def _require_role(actor: Actor, role: Role, zh: str, en: str) -> None:
+    def _require_role(actor: Actor, profile: Profile, role: Role, zh: str, en: str) -> None:
         if not can_act_as(actor.roles, role):
-            raise PermissionDenied(f"{actor.display_name} 不是{label_role(role)}，无权{zh}该预警",
+            raise PermissionDenied(f"{actor.display_name} 不是{label_role(profile, role)}，无权{zh}该预警",
                                    f"{actor.username} does not hold the role {role.value} needed to {en} this warning")
 
     def _check_approved_content(self, s: Session, w: Warning) -> None:
@@ -684,7 +684,7 @@ class WarningService:
         with self.db.write() as s:
             w = self._lock(s, warning_id)
             policy = self._policy(w)
-            self._require_role(actor, policy.lifted_by, "解除", "lift")
+            self._require_role(actor, self._profile_for(w), policy.lifted_by, "解除", "lift")
             chain = self._lift_chain(w)
             if w.status == Status.issued and chain:
                 raise UserError("该级别预警的解除须先经审批：请先申请解除",
@@ -866,6 +866,52 @@ class WarningService:
             out[a.colour].append(a)
         return out
 
+    def actions_for(self, actor: Actor, warning_id: int) -> frozenset[str]:
+        """What this actor may do to the warning now (the GUI enables exactly these buttons).
+
+        Names: edit, submit, approve, reject, return, record_external, issue, adjust, request_lift,
+        lift, tick_measure. The sign-off checks are the commands' own, so the two never disagree.
+        """
+        with self.db.read() as s:
+            w = s.get(Warning, warning_id)
+            if w is None:
+                raise NotFound(f"预警 {warning_id} 不存在", f"warning {warning_id} not found")
+            status, policy, roles = Status(w.status), self._policy(w), actor.roles
+            out: set[str] = set()
+            if actor.id == w.created_by_id:
+                out |= {name for name, action in (("edit", "warning.edit"), ("submit", "warning.submit"))
+                        if allowed(roles, action, status.value)}
+            if status in AWAITING_DECISION:
+                out |= self._decisions_for(s, actor, w)
+            if status == Status.approved and can_act_as(roles, policy.issuer):
+                out.add("issue")
+            needs_lift_approval = bool(self._lift_chain(w))
+            if status == Status.issued and allowed(roles, "warning.draft"):
+                out.add("adjust")
+            if (status == Status.issued and needs_lift_approval
+                    and (allowed(roles, "warning.draft") or can_act_as(roles, policy.lifted_by))):
+                out.add("request_lift")
+            lift_ready = status == Status.lift_approved or (status == Status.issued and not needs_lift_approval)
+            if lift_ready and can_act_as(roles, policy.lifted_by):
+                out.add("lift")
+            if status in IN_FORCE and allowed(roles, "warning.measure.tick", Status.issued.value):
+                out.add("tick_measure")
+            return frozenset(out)
+
+    def _decisions_for(self, s: Session, actor: Actor, w: Warning) -> set[str]:
+        phase, chain, chain_hash = self._phase(w)
+        rows = self._rows(s, w.id)
+        active = self._active(rows, chain_hash)
+        current = next_step(len(chain), [r.step_no for r in active])
+        if current is None:
+            return set()
+        step = chain[current - 1]
+        try:
+            self._check_decider(actor, w, step, step.kind == "external_decision", phase, rows, active, chain_hash)
+        except UserError:
+            return set()
+        return {"record_external"} if step.kind == "external_decision" else {"approve", "reject", "return"}
+
     def chain_preview(self, colour: str, category: str, adjustment: bool = False) -> list[StepView]:
         """The steps a new warning of this level would need (the form shows them before submitting)."""
         colour = _enum(colour, Colour, "预警级别", "warning level", "red, orange, yellow, blue")
@@ -918,8 +964,9 @@ class WarningService:
 
 # ---------------------------------------------------------------- module helpers
 
-def label_role(role: Role | str) -> str:
-    return ROLE_LABELS[Role(role)][0]
+def label_role(profile: Profile, role: Role | str) -> str:
+    """What the role is called in this jurisdiction's plan (区长, 分管市领导 …), else the generic label."""
+    return profile.role_titles.get(Role(role)) or ROLE_LABELS[Role(role)][0]
 
 
 def _names(s: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
