@@ -23,6 +23,7 @@ from .services.reference_data import get_setting, load_reference_data
 from .services.rules_service import RulesService
 from .store.database import Database
 from .store.errors import explain
+from .ui.dashboard_page import DashboardPage
 from .ui.i18n import install_translator
 from .ui.login_dialog import FirstAdminDialog, LoginDialog
 from .ui.main_window import MainWindow
@@ -64,8 +65,22 @@ def _install_excepthook() -> None:
 
 
 def build_main_window(db: Database, profile, actor) -> MainWindow:
+    """Each area adds its page (and its dashboard panel) in its own block below."""
     window = MainWindow(profile, actor, lambda: shift_on_duty(db))
-    window.add_page(window.tr("规则查询"), RulesPage(RulesService(db, profile)))
+    dashboard = DashboardPage()
+    pages: list[tuple[str, object]] = []
+    # -- incidents (intake wizard, incident list, reports)
+    # -- warnings and responses
+    # -- plans and lead-department table
+    # -- contacts
+    # -- roster, duty log and handover
+    # -- reports and statistics
+    # -- administration (audit trail, users, backup)
+    pages.append((window.tr("规则查询"), RulesPage(RulesService(db, profile))))
+    if dashboard.panels:  # no placeholder pages: the dashboard appears when an area gives it a panel
+        window.add_page(window.tr("值班总览"), dashboard)
+    for title, page in pages:
+        window.add_page(title, page)
     return window
 
 

@@ -130,6 +130,12 @@ class Database:
         self.engine.dispose()
 
 
+def head_revision() -> str:
+    """The newest schema revision this program knows (what migrate() brings a database to)."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return script.get_current_head()
+
+
 def _known(script: ScriptDirectory, rev: str) -> bool:
     try:
         return script.get_revision(rev) is not None

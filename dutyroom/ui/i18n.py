@@ -1,7 +1,8 @@
 """English for the GUI: Chinese is the source language; DUTYROOM_LANG=en installs this translator.
 
-The catalogue is resources/i18n/en.json ({"中文原文": "English"}); every widget string goes
-through tr(), so a missing entry shows the Chinese original rather than nothing.
+The catalogue is resources/i18n/en.json plus one file per area in resources/i18n/en/*.json
+({"中文原文": "English"}); every widget string goes through tr(), so a missing entry shows the
+Chinese original rather than nothing.
 """
 
 from __future__ import annotations
@@ -26,11 +27,19 @@ class DictTranslator(QTranslator):
         return not self.table
 
 
+def english_catalogue() -> dict[str, str]:
+    root: Path = resource_root() / "resources" / "i18n"
+    table: dict[str, str] = {}
+    for path in [root / "en.json", *sorted((root / "en").glob("*.json"))]:
+        if path.exists():
+            table.update(json.loads(path.read_text(encoding="utf-8")))
+    return table
+
+
 def install_translator(app: QCoreApplication) -> QTranslator | None:
     if lang() != "en":
         return None
-    path: Path = resource_root() / "resources" / "i18n" / "en.json"
-    table = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    table = english_catalogue()
     translator = DictTranslator(table, app)
     app.installTranslator(translator)
     return translator

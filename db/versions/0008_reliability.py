@@ -1,0 +1,20 @@
+"""reliability and security
+
+Revision ID: 0008
+Revises: 0007
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+revision = '0008'
+down_revision = '0007'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass  # no schema change for this area yet
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,33 @@
+"""值班总览 (dashboard): the panels an officer glances at — deadlines, active warnings, due plans,
+who is on duty. Each area contributes a panel (a QWidget with a `refresh()` method); the page
+refreshes them all when shown and every `interval_ms`."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QVBoxLayout, QWidget
+
+
+class DashboardPage(QWidget):
+    def __init__(self, parent=None, interval_ms: int = 30_000):
+        super().__init__(parent)
+        self.panels: list[QWidget] = []
+        self._grid = QGridLayout(self)
+        self._timer = QTimer(self, interval=interval_ms, timeout=self.refresh)
+        self._timer.start()
+
+    def add_panel(self, title: str, panel: QWidget, row: int, column: int, row_span: int = 1, column_span: int = 1) -> None:
+        box = QGroupBox(title)
+        QVBoxLayout(box).addWidget(panel)
+        self._grid.addWidget(box, row, column, row_span, column_span)
+        self.panels.append(panel)
+
+    def refresh(self) -> None:
+        for panel in self.panels:
+            refresh = getattr(panel, "refresh", None)
+            if refresh is not None:
+                refresh()
+
+    def showEvent(self, event) -> None:
+        self.refresh()
+        super().showEvent(event)
