@@ -109,7 +109,7 @@ def cmd_verify(args) -> int:
         report = verify_chain(s)
     if not report.ok:
         problems.append(_msg(f"审计链被破坏，第一处问题：{report.problem}",
-                             f"audit chain broken at entry {report.first_bad_seq}: {report.problem}"))
+                             f"audit chain broken at entry {report.first_bad_seq}: {report.message('en')}"))
     if problems:
         for p in problems:
             print(p, file=sys.stderr)
@@ -144,6 +144,134 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_cap(args) -> int:
+    """CAP 1.2 XML of an issued, adjusted or lifted warning (Alert / Update / Cancel)."""
+    from .reports.cap import write_warning
+    from .services.reference_data import get_setting
+    from .services.warnings import WarningService
+    from .store.database import Database
+
+    db = Database(args.db)
+    db.check_version()
+    try:
+        profile = load_profile(get_setting(db, "profile") or default_profile())
+        path = write_warning(WarningService(db, profile), args.warning_id, Path(args.output), args.status)
+    except OSError as exc:
+        raise UserError(f"无法写入 {args.output}：{exc.strerror}", f"cannot write {args.output}: {exc.strerror}") from None
+    finally:
+        db.dispose()
+    print(_msg(f"已导出 CAP：{path}", f"CAP written to {path}"))
+    return 0
+
+
+def cmd_report(args) -> int:
+    """公文报表 (issue 7): report incident ID | warning ID | stats --from --to, written with -o."""
+    import datetime as dt
+
+    from .reports import export as rx
+    from .services.reference_data import get_setting
+    from .store.database import Database
+
+    db = Database(args.db)
+    db.check_version()
+    try:
+        profile = load_profile(get_setting(db, "profile") or default_profile())
+        if args.what == "incident":
+            rx.incident_report(db, profile, rx.CLI_ACTOR, args.id, args.output, report_id=args.report, slip=args.slip)
+        elif args.what == "warning":
+            rx.warning_document(db, profile, args.id, args.output, kind=args.kind)
+        else:
+            try:
+                first, last = dt.date.fromisoformat(args.date_from), dt.date.fromisoformat(args.date_to)
+            except ValueError:
+                raise UserError("日期格式应为 YYYY-MM-DD", "dates are YYYY-MM-DD") from None
+            rx.statistics(db, profile, rx.CLI_ACTOR, first, last, args.output)
+    except OSError as exc:
+        raise UserError(f"无法写入 {args.output}：{exc.strerror}", f"cannot write {args.output}: {exc.strerror}") from None
+    finally:
+        db.dispose()
+    print(_msg(f"已生成：{args.output}", f"written: {args.output}"))
+    return 0
+
+
+def cmd_contacts(args) -> int:
+    """通讯录: contacts search QUERY | export -o FILE.xlsx | import FILE.xlsx [--dry-run]."""
+    from .services.auth import Actor
+    from .services.contacts import ContactsService
+    from .services.contacts_excel import ContactsExcel
+    from .store.database import Database
+
+    actor = Actor(0, "cli", "命令行", frozenset({"office_director"}))
+    db = Database(args.db)
+    db.check_version()
+    try:
+        if args.what == "search":
+            result = ContactsService(db).search(actor, args.query)
+            for h in result.hits:
+                phones = "  ".join(f"{label} {n}" for label, n in (("办公", h.office_phone), ("手机", h.mobile),
+                                                                   ("值班", h.duty_phone), ("传真", h.fax)) if n)
+                print("\t".join([h.organisation, h.post, h.person, phones]))
+            return 0 if result.total else 1
+        if args.what == "export":
+            try:
+                n = ContactsExcel(db).export_file(actor, args.output)
+            except OSError as exc:
+                raise UserError(f"无法写入 {args.output}：{exc.strerror}", f"cannot write {args.output}: {exc.strerror}") from None
+            print(_msg(f"已导出 {n} 行：{args.output}", f"exported {n} rows to {args.output}"))
+            return 0
+        report = ContactsExcel(db).import_file(actor, args.file, dry_run=args.dry_run)
+        for p in report.problems:
+            print(_msg(f"第 {p.row} 行：{p.zh}", f"row {p.row}: {p.en}"), file=sys.stderr)
+        print(_msg(f"{'检查' if report.dry_run else '导入'}完成：共 {report.rows} 行，有效 {report.imported} 行，"
+                   f"有问题 {len(report.problems)} 行；新增 {sum(report.created.values())} 项，更新 {sum(report.updated.values())} 项",
+                   f"{'checked' if report.dry_run else 'imported'}: {report.rows} rows, {report.imported} good, "
+                   f"{len(report.problems)} bad; {sum(report.created.values())} added, {sum(report.updated.values())} updated"))
+        return 1 if report.problems else 0
+    finally:
+        db.dispose()
+
+
+def cmd_roster(args) -> int:
+    """排班表: roster export --month YYYY-MM -o FILE.xlsx | roster now (who is on duty now and next)."""
+    from .services.auth import Actor
+    from .services.roster import RosterService, month_table
+    from .store.database import Database
+
+    actor = Actor(0, "cli", "命令行", frozenset({"office_director"}))
+    db = Database(args.db)
+    db.check_version()
+    try:
+        svc = RosterService(db)
+        if args.what == "now":
+            duty = svc.on_duty()
+            for title, x in ((_msg("当前班次", "now"), duty.now), (_msg("下一班次", "next"), duty.next)):
+                if x is None:
+                    print(f"{title}: " + _msg("排班表中无记录", "not in the roster"))
+                else:
+                    print(f"{title}: {x.name} {x.starts:%Y-%m-%d %H:%M}–{x.ends:%m-%d %H:%M}  "
+                          f"{_msg('值班员', 'officers')} {'、'.join(x.officers) or '—'}  "
+                          f"{_msg('带班领导', 'leaders')} {'、'.join(x.leaders) or '—'}")
+            return 0
+        try:
+            year, month = (int(x) for x in args.month.split("-"))
+        except ValueError:
+            raise UserError(f"月份格式应为 YYYY-MM：{args.month}", f"the month must be YYYY-MM: {args.month}") from None
+        from .reports.roster_xlsx import write_roster
+        from .services.reference_data import get_setting
+
+        view = svc.month(actor, year, month)
+        key = get_setting(db, "profile") or default_profile()
+        try:
+            write_roster(args.output, view, load_profile(key).name)
+        except OSError as exc:
+            raise UserError(f"无法写入 {args.output}：{exc.strerror}", f"cannot write {args.output}: {exc.strerror}") from None
+        print(_msg(f"已导出 {len(month_table(view)[1])} 天、{len(view.entries)} 条排班：{args.output}",
+                   f"exported {len(view.entries)} roster lines to {args.output}"))
+        return 0
+    finally:
+        db.dispose()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dutyroom", description="dutyroom 应急值班系统 — 命令行")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -176,6 +304,63 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--db")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("cap", help="预警导出 CAP 1.2 XML / export a warning as CAP 1.2 XML")
+    p.add_argument("warning_id", type=int, help="warning number (预警编号)")
+    p.add_argument("-o", "--output", required=True, help="the XML file to write")
+    p.add_argument("--status", default="Actual", choices=["Actual", "Exercise", "System", "Test", "Draft"],
+                   help="CAP <status> (default Actual; Exercise for drills)")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_cap)
+
+    report = sub.add_parser("report", help="公文报表 PDF / Excel (official reports)").add_subparsers(
+        dest="what", required=True)
+    p = report.add_parser("incident", help="突发事件信息报告 (首报/续报/终报) as PDF")
+    p.add_argument("id", type=int, help="incident number")
+    p.add_argument("--report", type=int, help="report number (default: the last sent)")
+    p.add_argument("--slip", action="store_true", help="the leader-review slip (领导审核单) instead")
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_report)
+    p = report.add_parser("warning", help="预警审批单 (default) or 发布单 as PDF")
+    p.add_argument("id", type=int, help="warning number")
+    p.add_argument("--kind", choices=["approval", "release"], default="approval")
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_report)
+    p = report.add_parser("stats", help="period statistics (.pdf or .xlsx)")
+    p.add_argument("--from", dest="date_from", required=True, help="YYYY-MM-DD (Beijing day, included)")
+    p.add_argument("--to", dest="date_to", required=True, help="YYYY-MM-DD (included)")
+    p.add_argument("-o", "--output", required=True, help="out.pdf or out.xlsx")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_report)
+
+    contacts = sub.add_parser("contacts", help="通讯录 查询、导入、导出 / contacts search, Excel import and export"
+                              ).add_subparsers(dest="what", required=True)
+    p = contacts.add_parser("search", help="quick search: name, post, unit, alias, phone digits, pinyin initials")
+    p.add_argument("query")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_contacts)
+    p = contacts.add_parser("export", help="the directory as .xlsx (the import layout)")
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_contacts)
+    p = contacts.add_parser("import", help="import .xlsx; bad rows are listed (exit 1), good rows imported")
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="check and report only")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_contacts)
+
+    roster = sub.add_parser("roster", help="排班表 导出、当前值班 / roster export and who is on duty"
+                            ).add_subparsers(dest="what", required=True)
+    p = roster.add_parser("export", help="a month of the roster as .xlsx (the rows the roster page shows)")
+    p.add_argument("--month", required=True, help="YYYY-MM")
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_roster)
+    p = roster.add_parser("now", help="the shift on duty now and the next one")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_roster)
 
     p = sub.add_parser("verify", help="integrity check and audit chain / 完整性与审计链校验")
     p.add_argument("--db")

@@ -407,3 +407,16 @@ def test_intake_choices_come_from_the_profile_in_force(desk):
     assert units and all(u.duty_phone for u in units)
     advice = desk.incidents().advise(desk["zhouning"], {"category": "accident", "deaths": 12}, now=RECEIVED)
     assert advice.suggested == "major" and advice.basis == ("国务院令第493号 第三条",)
+
+
+def test_preview_deadlines_shows_what_the_typed_intake_would_owe_and_writes_nothing(desk):
+    """Dongcheng 4.1.5: unknown grade → 10 minutes after receipt; 较大 → immediate report, written 1 h after
+    occurrence (4.1.4) and follow-ups every 30 minutes."""
+    svc, before = desk.incidents(), desk.counts()
+    unknown = svc.preview_deadlines(desk["zhouning"], intake(), now=RECEIVED)
+    assert [(d.clock_id, d.due) for d in unknown if d.kind == "verbal"] == [("R3-unknown", RECEIVED + 10 * MIN)]
+    large = svc.preview_deadlines(desk["zhouning"], intake(grade="large", deaths=-1), now=RECEIVED)  # bad count: 0
+    kinds = {d.clock_id: d for d in large}
+    assert kinds["R2-written"].due == OCCURRED + 60 * MIN and kinds["R1-verbal"].due is None
+    assert any(d.kind == "followup" for d in large)
+    assert desk.counts() == before

@@ -49,6 +49,43 @@ POLICY: dict[str, Rule] = {
                                  "tick a response measure"),
     # responses
     "response.record": Rule(_DESK, None, "登记应急响应", "record a response level"),
+    # contacts directory (everyone signed in looks numbers up; the duty room keeps the directory)
+    "contacts.view": Rule(_DESK | _LEADERS | frozenset({R.department, R.admin}), None, "查看通讯录",
+                          "view the contacts directory"),
+    "contacts.edit": Rule(_DESK | frozenset({R.admin}), None, "修改通讯录", "edit the contacts directory"),
+    "contacts.appoint": Rule(_DESK | frozenset({R.admin}), None, "办理任职和离任", "record appointments"),
+    "contacts.import": Rule(frozenset({R.shift_leader, R.office_director, R.admin}), None, "导入通讯录",
+                            "import contacts"),
+    "contacts.export": Rule(_DESK | _LEADERS | frozenset({R.admin}), None, "导出通讯录", "export contacts"),
+    # roster, duty log and handover (issue 6)
+    "roster.view": Rule(_DESK | _LEADERS | frozenset({R.admin}), None, "查看排班表", "view the roster"),
+    "roster.edit": Rule(frozenset({R.shift_leader, R.office_director}), None, "编排和调整排班",
+                        "make or change the roster"),
+    "roster.swap": Rule(_DESK, None, "登记换班", "record a shift swap"),
+    "duty_log.view": Rule(_DESK | _LEADERS | frozenset({R.admin}), None, "查看值班日志", "view the duty log"),
+    "duty_log.add": Rule(_DESK | _LEADERS, None, "记录值班日志", "add to the duty log"),
+    "duty_log.strike": Rule(_DESK, None, "划除值班日志条目", "strike a duty log entry"),
+    "handover.sign_out": Rule(_DESK, frozenset({"draft"}), "签名交班", "sign out at handover"),
+    "handover.sign_in": Rule(_DESK, frozenset({"signed_out"}), "签名接班", "sign in at handover"),
+    # reliability: system maintenance settings (idle lock minutes, backup schedule)
+    "maintenance.settings": Rule(frozenset({R.admin}), None, "修改系统维护设置", "change the maintenance settings"),
+    # plans and the lead-department table (石景山区应急预案管理办法: the duty room keeps the library;
+    # drafting units and the office record the lifecycle steps; the office maintains the 处置分工 table)
+    "plan.view": Rule(_DESK | _LEADERS | frozenset({R.department, R.admin}), None, "查看预案库",
+                      "view the plan library"),
+    "plan.manage": Rule(frozenset({R.office_director, R.admin}), None, "维护预案库", "maintain the plan library"),
+    "plan.document.import": Rule(_DESK | frozenset({R.department, R.admin}), None, "导入预案文件",
+                                 "import plan documents"),
+    "plan.step.record": Rule(frozenset({R.shift_leader, R.office_director, R.department}),
+                             frozenset({"drafting", "consultation", "review", "pending_approval", "approved",
+                                        "issued", "revision_required"}), "登记预案管理环节",
+                             "record a plan lifecycle step"),
+    "lead_table.edit": Rule(frozenset({R.office_director, R.admin}), None, "修改处置分工表",
+                            "edit the lead-department table"),
+    # reports (issue 7)
+    "statistics.view": Rule(_DESK | _LEADERS | frozenset({R.admin}), None, "查看统计报表", "view the statistics"),
+    "report.print": Rule(_DESK | _LEADERS | frozenset({R.department, R.admin}), None, "打印/导出公文报表",
+                         "print or export official reports"),
     # administration
     "user.manage": Rule(frozenset({R.admin}), None, "管理用户", "manage users"),
     "profile.edit": Rule(frozenset({R.admin}), None, "修改规则配置", "edit a rule profile"),

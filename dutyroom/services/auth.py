@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..domain.vocabulary import EXTERNAL_ROLES, Role
 from ..store import audit
@@ -47,13 +47,18 @@ class AuthService:
         username = username.strip()
         if not username or not display_name.strip():
             raise UserError("用户名和姓名不能为空", "username and name are required")
-        if len(password) < 8:
-            raise UserError("密码至少 8 位", "password must have at least 8 characters")
+        if len(username) > 64 or len(display_name.strip()) > 100:
+            raise UserError("用户名最多 64 个字符，姓名最多 100 个字符", "username: at most 64 characters; name: at most 100")
+        if any(not ch.isprintable() or ch.isspace() for ch in username):
+            raise UserError("用户名不能包含空格或控制字符", "the username must not contain spaces or control characters")
+        if any(not ch.isprintable() for ch in display_name):
+            raise UserError("姓名不能包含控制字符", "the name must not contain control characters")
+        _check_password(password)
         for role in roles:
             if role not in Role.__members__ or Role(role) in EXTERNAL_ROLES:
                 raise UserError(f"未知或不可分配的角色：{role}", f"unknown or unassignable role: {role}")
-        if by is not SYSTEM and not by.has(Role.admin):
-            raise UserError("只有系统管理员可以创建用户", "only an administrator can create users")
+        if by is not SYSTEM:
+            _require(by, "user.manage")
         with self.db.write() as s:
             if s.scalar(select(User).where(User.username == username)):
                 raise UserError(f"用户名 {username} 已存在", f"username {username} already exists")
@@ -104,3 +109,182 @@ class AuthService:
     def has_users(self) -> bool:
         with self.db.read() as s:
             return s.scalar(select(User.id).limit(1)) is not None
+
+    # ------------------------------------------------------------ re-authentication (idle session lock)
+
+    def reauthenticate(self, actor: Actor, password: str, now: dt.datetime | None = None) -> Actor:
+        """Unlock an idle session: the same user's password again. Failures count towards the lockout
+        exactly like failed sign-ins (5 lock the account); every attempt is audited."""
+        now = now or dt.datetime.now(dt.UTC)
+        refusal: UserError | None = None
+        with self.db.write() as s:
+            user = s.get(User, actor.id)
+            if user is None or not user.active:
+                audit.record(s, user_id=actor.id or None, username=actor.username, action="session.unlock_refused",
+                             entity="user", entity_id=actor.id, after={"reason": "inactive"}, at=now)
+                refusal = UserError("该账户已停用，请退出后由其他用户登录", "this account is deactivated; exit and sign in as another user")
+            elif user.locked_until and user.locked_until > now:
+                audit.record(s, user_id=user.id, username=user.username, action="session.unlock_refused",
+                             entity="user", entity_id=user.id, after={"reason": "locked"}, at=now)
+                mins = int((user.locked_until - now).total_seconds() // 60) + 1
+                refusal = UserError(f"连续输入错误次数过多，账户已锁定，请 {mins} 分钟后再试",
+                                    f"too many wrong passwords: account locked, try again in {mins} min")
+            elif not verify_password(password, user.password_hash):
+                user.failed_logins += 1
+                locked = user.failed_logins >= MAX_FAILED_LOGINS
+                if locked:
+                    user.locked_until = now + LOCKOUT
+                    user.failed_logins = 0
+                audit.record(s, user_id=user.id, username=user.username, action="session.unlock_failed",
+                             entity="user", entity_id=user.id, after={"locked": locked}, at=now)
+                refusal = UserError("密码错误" + ("，账户已锁定 15 分钟" if locked else ""),
+                                    "wrong password" + ("; the account is locked for 15 minutes" if locked else ""))
+            else:
+                user.failed_logins = 0
+                audit.record(s, user_id=user.id, username=user.username, action="session.unlock", entity="user",
+                             entity_id=user.id, at=now)
+                fresh = _actor(user)
+        if refusal:
+            raise refusal
+        return fresh
+
+    def record_session_lock(self, actor: Actor, idle_minutes: int) -> None:
+        with self.db.write() as s:
+            audit.record(s, user_id=actor.id or None, username=actor.username, action="session.lock", entity="user",
+                         entity_id=actor.id, after={"idle_minutes": idle_minutes})
+
+    # ------------------------------------------------------------ user administration (user.manage)
+
+    def list_users(self, by: Actor, include_inactive: bool = True) -> list[UserView]:
+        _require(by, "user.manage")
+        with self.db.read() as s:
+            q = select(User).order_by(User.username)
+            if not include_inactive:
+                q = q.where(User.active.is_(True))
+            return [_view(u) for u in s.scalars(q)]
+
+    def set_roles(self, by: Actor, user_id: int, roles: list[str]) -> UserView:
+        _require(by, "user.manage")
+        roles = _check_roles(roles)
+        with self.db.write() as s:
+            user = _user(s, user_id)
+            before = sorted(user.role_keys)
+            if Role.admin.value in before and Role.admin.value not in roles:
+                _keep_an_admin(s, user)
+            user.roles = [UserRole(role=r) for r in roles]
+            s.flush()
+            audit.record(s, user_id=by.id or None, username=by.username, action="user.roles", entity="user",
+                         entity_id=user.id, before={"roles": before}, after={"roles": roles})
+            return _view(user)
+
+    def set_active(self, by: Actor, user_id: int, active: bool) -> UserView:
+        """Deactivate (never delete: reports name the people who acted) or reactivate a user."""
+        _require(by, "user.manage")
+        with self.db.write() as s:
+            user = _user(s, user_id)
+            if user.active == active:
+                return _view(user)
+            if not active:
+                if user.id == by.id:
+                    raise UserError("不能停用自己的账户", "you cannot deactivate your own account")
+                if Role.admin.value in user.role_keys:
+                    _keep_an_admin(s, user)
+            user.active = active
+            audit.record(s, user_id=by.id or None, username=by.username,
+                         action="user.activate" if active else "user.deactivate", entity="user", entity_id=user.id,
+                         before={"active": not active}, after={"active": active})
+            return _view(user)
+
+    def reset_password(self, by: Actor, user_id: int, new_password: str) -> UserView:
+        """An administrator sets a new password; the lockout and failure count are cleared."""
+        _require(by, "user.manage")
+        _check_password(new_password)
+        with self.db.write() as s:
+            user = _user(s, user_id)
+            user.password_hash = hash_password(new_password)
+            was_locked = user.locked_until is not None
+            user.failed_logins, user.locked_until = 0, None
+            audit.record(s, user_id=by.id or None, username=by.username, action="user.reset_password", entity="user",
+                         entity_id=user.id, after={"unlocked": was_locked})  # never the password or its hash
+            return _view(user)
+
+    def unlock(self, by: Actor, user_id: int) -> UserView:
+        _require(by, "user.manage")
+        with self.db.write() as s:
+            user = _user(s, user_id)
+            if user.locked_until is None and not user.failed_logins:
+                return _view(user)
+            before = {"locked_until": user.locked_until.isoformat() if user.locked_until else None,
+                      "failed_logins": user.failed_logins}
+            user.failed_logins, user.locked_until = 0, None
+            audit.record(s, user_id=by.id or None, username=by.username, action="user.unlock", entity="user",
+                         entity_id=user.id, before=before, after={"locked_until": None, "failed_logins": 0})
+            return _view(user)
+
+    def change_own_password(self, actor: Actor, old_password: str, new_password: str) -> None:
+        _check_password(new_password)
+        with self.db.write() as s:
+            user = _user(s, actor.id)
+            if not verify_password(old_password, user.password_hash):
+                raise UserError("原密码错误", "the current password is wrong")
+            user.password_hash = hash_password(new_password)
+            audit.record(s, user_id=user.id, username=user.username, action="user.change_password", entity="user",
+                         entity_id=user.id)
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: int
+    username: str
+    display_name: str
+    roles: tuple[str, ...]
+    active: bool
+    locked_until: dt.datetime | None
+    failed_logins: int
+    created_at: dt.datetime | None
+
+    def locked(self, now: dt.datetime | None = None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or dt.datetime.now(dt.UTC))
+
+
+def _view(user: User) -> UserView:
+    return UserView(user.id, user.username, user.display_name, tuple(sorted(user.role_keys)), bool(user.active),
+                    user.locked_until, user.failed_logins or 0, user.created_at)
+
+
+def _require(by: Actor, action: str) -> None:
+    from .guard import require  # guard imports Actor from this module
+
+    require(by, action)
+
+
+def _user(s, user_id: int) -> User:
+    user = s.get(User, user_id)
+    if user is None:
+        raise UserError(f"用户 {user_id} 不存在", f"user {user_id} does not exist")
+    return user
+
+
+def _check_password(password: str) -> None:
+    if len(password) < 8:
+        raise UserError("密码至少 8 位", "password must have at least 8 characters")
+    if len(password) > 256:
+        raise UserError("密码不能超过 256 个字符", "password must have at most 256 characters")
+
+
+def _check_roles(roles: list[str]) -> list[str]:
+    if not roles:
+        raise UserError("至少分配一个角色", "assign at least one role")
+    for role in roles:
+        if role not in Role.__members__ or Role(role) in EXTERNAL_ROLES:
+            raise UserError(f"未知或不可分配的角色：{role}", f"unknown or unassignable role: {role}")
+    return sorted(set(roles))
+
+
+def _keep_an_admin(s, leaving: User) -> None:
+    """Refuse a change that would leave nobody able to manage users."""
+    others = s.scalar(select(func.count()).select_from(User).join(UserRole).where(
+        UserRole.role == Role.admin.value, User.active.is_(True), User.id != leaving.id))
+    if not others:
+        raise UserError("这是最后一个在用的系统管理员，不能停用或取消其管理员角色",
+                        "this is the last active administrator; it cannot be deactivated or lose the admin role")

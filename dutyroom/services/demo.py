@@ -116,5 +116,121 @@ def install_demo(db: Database, profile: Profile, today: dt.date | None = None) -
                      after={"profile": profile.key, "people": len(person_ids) + 2 * len(lead_orgs)})
     for username, name, roles, _title, _org in DEMO_USERS:
         auth.create_user(SYSTEM, username, name, DEMO_PASSWORD, roles, person_id=person_ids.get(username))
+    install_demo_plans(db, profile, today)
+    install_demo_contacts(db, profile)
+    install_demo_duty_log(db, today)
     set_setting(db, "demo", "1")
     return True
+
+
+DEMO_PLAN_TEXT = """{name}（演示文本，内容为虚构）
+
+一、总则
+为有效防范和应对燃气泄漏、燃气爆炸等突发事件，依据有关法律法规和本区总体应急预案，制定本预案。
+二、风险分析
+本区老旧小区燃气管网老化，暴雨、大风等极端天气可能造成管线损坏和供气中断。
+三、应急响应
+发生燃气事故后，值班室立即报告区应急局，并通知属地街道组织群众疏散。
+四、预案管理
+本预案每3年至少组织一次演练，原则上每3年评估一次；通讯录、资源目录变化时按简化程序修订。
+"""
+
+
+def install_demo_plans(db: Database, profile: Profile, today: dt.date) -> None:
+    """Demo plan library: the seeded plans, a department plan whose drill is overdue, a special plan
+    with a drill due soon and a searchable (made-up) document, and a plan being drafted."""
+    from ..domain.plan_lifecycle import add_years
+    from ..store.models import User
+    from .auth import Actor
+    from .plan_documents import PlanDocumentService
+    from .plans import PlanService
+
+    with db.read() as s:
+        user = s.scalar(select(User).where(User.username == "tangjun"))
+        if user is None:
+            return
+        actor = Actor(user.id, user.username, user.display_name, frozenset(user.role_keys))
+    plans = PlanService(db, profile)
+    plans.seed_library(actor)
+    today = min(today, dt.datetime.now(dt.UTC).date())  # steps may not be dated in the future
+    unit = f"{profile.name}应急管理局" if profile.level == "district" else "北京市应急管理局"
+    steps = ("risk_assessment", "resource_survey", "consultation", "submit_approval", "approval", "issue")
+    drill_years = profile.plan_management.drill_cycle_years
+
+    def walk(name: str, issued: dt.date) -> int:
+        plan = plans.create_plan(actor, name, "departmental", unit, category="accident")
+        for i, kind in enumerate(steps):
+            plans.record_step(actor, plan.id, kind, issued - dt.timedelta(days=10 * (len(steps) - 1 - i)), unit)
+        return plan.id
+
+    years = drill_years.get("departmental") or 1
+    overdue = walk(f"{unit}生产安全事故应急预案（演示）", add_years(today, -years) - dt.timedelta(days=45))
+    soon = walk(f"{unit}燃气事故应急预案（演示）", add_years(today, -years) + dt.timedelta(days=20))
+    docs = PlanDocumentService(db, profile)
+    for plan_id in (overdue, soon):
+        name = plans.detail(actor, plan_id).summary.name
+        docs.import_file(actor, plan_id, f"{name}.txt", DEMO_PLAN_TEXT.format(name=name).encode("utf-8"))
+    draft = plans.create_plan(actor, f"{unit}极端天气应急预案（演示）", "departmental", unit, category="natural")
+    plans.record_step(actor, draft.id, "risk_assessment", today - dt.timedelta(days=3), unit)
+
+
+# Common short names a caller uses for the lead units (only where the profile has the unit).
+DEMO_ALIASES = {
+    "区应急局": ("应急局",), "东城消防救援支队": ("消防支队", "119指挥中心"), "东城交通支队": ("交通支队", "交警支队"),
+    "区城市管理委": ("城管委",), "区住房城乡建设委": ("住建委",), "区市场监管局": ("市场监管局",),
+    "区卫生健康委": ("卫健委",), "区水务局": ("水务局",),
+}
+
+
+def install_demo_contacts(db: Database, profile: Profile) -> None:
+    """Demo directory extras: aliases of the lead units and their supervising leader (the demo's 分管副区长)."""
+    from ..store.models import User
+    from .auth import Actor
+    from .contacts import ContactsService, OrganisationInput
+
+    with db.read() as s:
+        user = s.scalar(select(User).where(User.username == "tangjun"))
+        if user is None:
+            return
+        actor = Actor(user.id, user.username, user.display_name, frozenset(user.role_keys))
+        leader_post = s.scalar(select(Post.id).join(Organisation).where(Organisation.kind == "leadership",
+                                                                         Post.title == "分管副区长"))
+        lead_orgs = s.scalars(
+            select(Organisation.id).join(LeadAssignment, LeadAssignment.organisation_id == Organisation.id)
+            .join(EventType, EventType.id == LeadAssignment.event_type_id)
+            .where(EventType.profile_key == profile.key, Organisation.kind == "department").distinct()
+        ).all()
+    contacts = ContactsService(db, profile)
+    for org in contacts.organisations(actor):
+        extra = tuple(a for a in DEMO_ALIASES.get(org.name, ()) if a not in org.aliases)
+        if extra:
+            contacts.update_organisation(actor, org.id, OrganisationInput(
+                org.name, org.kind, org.parent_id, org.duty_phone, org.fax, (*org.aliases, *extra)))
+    if leader_post is not None:
+        for org_id in lead_orgs:
+            contacts.set_supervising_leaders(actor, org_id, [leader_post])
+    contacts.ensure_search_keys()
+
+
+def install_demo_duty_log(db: Database, today: dt.date) -> None:
+    """A few typed duty-log lines on the morning of `today`'s duty day (issue 6), through the service."""
+    from ..domain.incident_facts import BEIJING
+    from ..store.models import User
+    from .auth import Actor
+    from .duty_log import DutyLogService
+
+    with db.read() as s:
+        user = s.scalar(select(User).where(User.username == "zhouning"))
+        if user is None:
+            return
+        officer = Actor(user.id, user.username, user.display_name, frozenset(user.role_keys))
+    duty = DutyLogService(db)
+    start = dt.datetime.combine(today, dt.time(8, 30), BEIJING)
+    minute = dt.timedelta(minutes=1)
+    duty.add(officer, "equipment", "接班检查：值班电话、传真机、卫星电话、视频会议终端均正常",
+             happened_at=start + 10 * minute, now=start + 15 * minute)
+    duty.add(officer, "call", "区气象局来电：预计今夜有大风，阵风7级，注意关注后续预警",
+             happened_at=start + 70 * minute, now=start + 75 * minute)
+    duty.add(officer, "instruction", "密切关注大风天气，提前通知各街道做好防范", instructed_by="分管副区长",
+             happened_at=start + 95 * minute, now=start + 100 * minute)
+

@@ -1,4 +1,7 @@
-"""Who is on duty: the shift covering a moment, from the roster."""
+"""Who is on duty: the shift covering a moment, and the next one, from the roster.
+
+Only live roster lines count: not deactivated by a regenerated month, not handed over by a swap.
+"""
 
 from __future__ import annotations
 
@@ -19,27 +22,44 @@ class ShiftOnDuty:
     ends: dt.datetime
     officers: tuple[str, ...]
     leaders: tuple[str, ...]
+    shift_date: dt.date | None = None
+    shift_id: int | None = None
+    officer_ids: tuple[int, ...] = ()
+    leader_ids: tuple[int, ...] = ()
+
+
+def _shifts(db: Database, first: dt.date, last: dt.date) -> list[ShiftOnDuty]:
+    with db.read() as s:
+        entries = s.scalars(select(RosterEntry).where(
+            RosterEntry.shift_date >= first, RosterEntry.shift_date <= last, RosterEntry.active.is_(True),
+            RosterEntry.replaced_by_swap_id.is_(None)).order_by(RosterEntry.id)).all()
+        groups: dict[tuple, list[RosterEntry]] = {}
+        for e in entries:
+            hh, mm = map(int, e.shift.start_time.split(":"))
+            starts = dt.datetime.combine(e.shift_date, dt.time(hh, mm), BEIJING)
+            ends = starts + dt.timedelta(minutes=e.shift.duration_minutes)
+            groups.setdefault((starts, ends, e.shift.name, e.shift_date, e.shift_id), []).append(e)
+        out = []
+        for (starts, ends, name, day, shift_id), rows in groups.items():
+            officers = [r for r in rows if r.duty_role == "officer"]
+            leaders = [r for r in rows if r.duty_role == "leader"]
+            out.append(ShiftOnDuty(
+                name=name, starts=starts, ends=ends, officers=tuple(r.person.name for r in officers),
+                leaders=tuple(r.person.name for r in leaders), shift_date=day, shift_id=shift_id,
+                officer_ids=tuple(r.person_id for r in officers), leader_ids=tuple(r.person_id for r in leaders)))
+        out.sort(key=lambda x: (x.starts, x.name))
+        return out
 
 
 def shift_on_duty(db: Database, at: dt.datetime | None = None) -> ShiftOnDuty | None:
     """The rostered shift that covers `at` (a 24-hour shift from 08:30 covers the next morning too)."""
     at = (at or dt.datetime.now(dt.UTC)).astimezone(BEIJING)
-    days = (at.date() - dt.timedelta(days=1), at.date())
-    with db.read() as s:
-        entries = s.scalars(select(RosterEntry).where(RosterEntry.shift_date.in_(days),
-                                                      RosterEntry.replaced_by_swap_id.is_(None))).all()
-        shifts: dict[tuple, list[RosterEntry]] = {}
-        for e in entries:
-            hh, mm = map(int, e.shift.start_time.split(":"))
-            starts = dt.datetime.combine(e.shift_date, dt.time(hh, mm), BEIJING)
-            ends = starts + dt.timedelta(minutes=e.shift.duration_minutes)
-            if starts <= at < ends:
-                shifts.setdefault((starts, ends, e.shift.name), []).append(e)
-        if not shifts:
-            return None
-        (starts, ends, name), rows = max(shifts.items(), key=lambda kv: kv[0][0])
-        return ShiftOnDuty(
-            name=name, starts=starts, ends=ends,
-            officers=tuple(r.person.name for r in rows if r.duty_role == "officer"),
-            leaders=tuple(r.person.name for r in rows if r.duty_role == "leader"),
-        )
+    covering = [x for x in _shifts(db, at.date() - dt.timedelta(days=1), at.date()) if x.starts <= at < x.ends]
+    return max(covering, key=lambda x: x.starts) if covering else None
+
+
+def next_shift(db: Database, at: dt.datetime | None = None, *, days_ahead: int = 7) -> ShiftOnDuty | None:
+    """The first rostered shift starting after `at` (within a week)."""
+    at = (at or dt.datetime.now(dt.UTC)).astimezone(BEIJING)
+    later = [x for x in _shifts(db, at.date(), at.date() + dt.timedelta(days=days_ahead)) if x.starts > at]
+    return later[0] if later else None

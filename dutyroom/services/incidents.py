@@ -431,6 +431,24 @@ class IncidentService:
         p = self._profile_on(check.values.get("received_at") or now)
         return advise(p, check.values.get("category"), check.values)
 
+    def preview_deadlines(self, actor: Actor, fields: Mapping[str, Any], *,
+                          now: dt.datetime | None = None) -> list[ChainDeadline]:
+        """The deadlines the intake as typed would owe once submitted (for the wizard; nothing is written).
+
+        Fields that fail their own check count as unknown/0, as in a draft. Added for the intake wizard (GUI)."""
+        require_view(actor)
+        now = now_or(now)
+        v = clean_intake(fields, self.profile, now, complete=False).values
+        received = v.get("received_at") or now
+        counts = {k: v.get(k) or 0 for k in ("deaths", "injured", "seriously_injured", "missing", "trapped")}
+        row = SimpleNamespace(
+            category=v.get("category"), event_type_text=v.get("event_type"), occurred_at=v.get("occurred_at"),
+            received_at=received, grade_confirmed=v.get("grade") or Grade.unknown.value,
+            economic_loss_cny=v.get("economic_loss_cny") or 0.0, ongoing=v.get("ongoing", True),
+            handling_ended_at=None, health=v.get("health") or {}, **counts,
+            **{f: bool(v.get(f)) for f in FLAGS})
+        return pending(chain_of(self._profile_on(received), row, []))
+
     def check(self, actor: Actor, fields: Mapping[str, Any], *, draft_id: int | None = None,
               now: dt.datetime | None = None) -> tuple[FieldProblem, ...]:
         """What would stop a submit of this draft with these fields (nothing is written)."""

@@ -29,7 +29,7 @@ from ..domain.profile_schema import Profile, ResponseLevel
 from ..domain.vocabulary import Category, Grade
 from ..store import audit
 from ..store.database import Database
-from ..store.models import Incident, IncidentLogEntry, Person, ResponseActivation, User
+from ..store.models import Appointment, Incident, IncidentLogEntry, Organisation, Person, Post, ResponseActivation, User
 from .auth import Actor
 from .errors import NotFound, UserError
 from .guard import require
@@ -85,6 +85,19 @@ class CurrentResponse:
     executive_commander_name: str | None
 
 
+@dataclass(frozen=True)
+class PersonChoice:
+    """A contact who may be named commander or executive commander, with the posts they hold now."""
+
+    id: int
+    name: str
+    posts: tuple[str, ...]  # "东城区人民政府 分管副区长", …
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}（{'；'.join(self.posts)}）" if self.posts else self.name
+
+
 def _level_info(lv: ResponseLevel) -> LevelInfo:
     return LevelInfo(lv.key, lv.name, lv.rank, lv.condition, lv.activated_by, lv.commander, lv.executive_commander,
                      lv.ended_by, lv.basis, tuple(g.value for g in lv.default_grades))
@@ -122,6 +135,29 @@ class ResponseService:
         """The levels that apply to this incident, highest first."""
         with self.db.read() as s:
             return [_level_info(lv) for lv in self._levels(_incident(s, incident_id))]
+
+    def profile_levels(self) -> list[LevelInfo]:
+        """The profile's general levels, highest first (shown before an incident is chosen)."""
+        return [_level_info(lv) for lv in sorted(self.profile.response.levels, key=lambda lv: lv.rank)]
+
+    def people(self, on: dt.date | None = None) -> list[PersonChoice]:
+        """Active contacts to choose the commander and executive commander from, with their current posts.
+
+        People holding a post come first (a commander is named by post in the plans), then by name.
+        """
+        on = on or dt.datetime.now(BEIJING).date()
+        with self.db.read() as s:
+            people = list(s.scalars(select(Person).where(Person.active.is_(True)).order_by(Person.name, Person.id)))
+            posts: dict[int, list[str]] = {}
+            q = (select(Appointment.person_id, Organisation.name, Post.title)
+                 .join(Post, Post.id == Appointment.post_id).join(Organisation, Organisation.id == Post.organisation_id)
+                 .where(Appointment.start_date <= on, (Appointment.end_date.is_(None)) | (Appointment.end_date >= on),
+                        Post.active.is_(True))
+                 .order_by(Appointment.person_id, Appointment.id))
+            for pid, org, title in s.execute(q):
+                posts.setdefault(pid, []).append(f"{org} {title}")
+        out = [PersonChoice(p.id, p.name, tuple(posts.get(p.id, ()))) for p in people]
+        return sorted(out, key=lambda c: (not c.posts, c.name, c.id))
 
     def suggested_level(self, incident_id: int) -> LevelInfo | None:
         """The level the confirmed grade points to at first judgment (the officer still decides)."""

@@ -12,7 +12,7 @@ from ..domain.profile_schema import Profile
 from ..domain.rules import incident_rules, warning_rules
 from ..domain.vocabulary import Category, Colour
 from ..store.database import Database
-from ..store.models import Organisation
+from ..store.models import EventType, LeadAssignment, Organisation
 from .errors import UserError
 
 FIELD_LABELS = {
@@ -46,11 +46,31 @@ class RulesService:
         return {name: phone or "" for name, phone in rows}
 
     def lead_table(self) -> list[LeadUnitRow]:
+        """The table in force: as the office last edited it (处置分工维护), else as the profile has it."""
+        edited = self._current_lead_table()
+        if edited:
+            return edited
         units = {u for row in self.profile.lead_departments for u in row.lead_units}
         phones = self.duty_phones(sorted(units))
         return [LeadUnitRow(r.no, r.category.value, r.event_type, tuple(r.lead_units),
                             tuple(phones.get(u, "") for u in r.lead_units), r.basis)
                 for r in self.profile.lead_departments]
+
+    def _current_lead_table(self) -> list[LeadUnitRow]:
+        with self.db.read() as s:
+            types = s.scalars(select(EventType).where(EventType.profile_key == self.profile.key, EventType.active)
+                              .order_by(EventType.table_no, EventType.id)).all()
+            rows = s.execute(select(LeadAssignment.event_type_id, Organisation.name, Organisation.duty_phone)
+                             .join(Organisation, Organisation.id == LeadAssignment.organisation_id)
+                             .where(LeadAssignment.event_type_id.in_([t.id for t in types]),
+                                    LeadAssignment.valid_to.is_(None), LeadAssignment.role == "lead")
+                             .order_by(LeadAssignment.position, LeadAssignment.id)).all()
+        leads: dict[int, list[tuple[str, str]]] = {}
+        for et_id, name, phone in rows:
+            leads.setdefault(et_id, []).append((name, phone or ""))
+        return [LeadUnitRow(t.table_no or 0, t.category, t.name, tuple(n for n, _ in leads[t.id]),
+                            tuple(p for _, p in leads[t.id]), t.basis or "")
+                for t in types if t.id in leads]
 
     def evaluate_incident(self, data: dict[str, Any]) -> dict[str, Any]:
         try:

@@ -68,6 +68,17 @@ class ChainReport:
     entries: int
     first_bad_seq: int | None = None
     problem: str | None = None
+    problem_en: str | None = None
+
+    def message(self, lang: str = "zh_CN") -> str | None:
+        return self.problem_en if lang == "en" and self.problem_en else self.problem
+
+
+def _describe(entry: AuditEntry) -> str:
+    """Who did what when, as the entry claims it (Beijing time), to find it in the viewer."""
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    at = entry.at.astimezone(beijing).strftime("%Y-%m-%d %H:%M:%S") if entry.at else "?"
+    return f"{at} {entry.username} {entry.action} {entry.entity}#{entry.entity_id or ''}"
 
 
 def verify_chain(session: Session) -> ChainReport:
@@ -76,15 +87,23 @@ def verify_chain(session: Session) -> ChainReport:
     for entry in session.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars():
         count += 1
         if entry.seq != expected_seq:
-            return ChainReport(False, count, expected_seq, f"第 {expected_seq} 条缺失或顺序被改动（找到第 {entry.seq} 条）")
+            return ChainReport(False, count, expected_seq, f"第 {expected_seq} 条缺失或顺序被改动（其后找到的是第 {entry.seq} 条："
+                                                           f"{_describe(entry)}）",
+                               f"entry {expected_seq} is missing or out of order (found entry {entry.seq} next: "
+                               f"{_describe(entry)})")
         if entry.prev_hash != prev_hash:
-            return ChainReport(False, count, entry.seq, f"第 {entry.seq} 条与前一条不衔接（前一条被改动、删除或重排）")
+            return ChainReport(False, count, entry.seq, f"第 {entry.seq} 条与前一条不衔接（前一条被改动、删除或重排；"
+                                                        f"此条记为：{_describe(entry)}）",
+                               f"entry {entry.seq} does not follow the one before (that one was edited, deleted or "
+                               f"reordered; this one reads: {_describe(entry)})")
         digest = entry_hash(entry.prev_hash, entry.seq, entry.at, entry.username, entry.action, entry.entity,
                             entry.entity_id, entry.before, entry.after)
         if digest != entry.hash:
-            return ChainReport(False, count, entry.seq, f"第 {entry.seq} 条内容被改动（{entry.action}）")
+            return ChainReport(False, count, entry.seq, f"第 {entry.seq} 条内容被改动（现记为：{_describe(entry)}）",
+                               f"entry {entry.seq} was edited (it now reads: {_describe(entry)})")
         prev_hash, expected_seq = entry.hash, expected_seq + 1
     head = session.get(AuditHead, 1)
     if head is not None and (head.last_seq != expected_seq - 1 or head.last_hash != prev_hash):
-        return ChainReport(False, count, expected_seq, f"链尾缺失：应有 {head.last_seq} 条，只找到 {expected_seq - 1} 条")
+        return ChainReport(False, count, expected_seq, f"链尾缺失：应有 {head.last_seq} 条，只找到 {expected_seq - 1} 条",
+                           f"the end of the chain is missing: {head.last_seq} entries expected, {expected_seq - 1} found")
     return ChainReport(True, count)

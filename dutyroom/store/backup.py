@@ -48,6 +48,9 @@ def backup_to(db: Database, dest: Path, progress: Progress | None = None) -> Pat
             target.execute("PRAGMA journal_mode=DELETE")  # a self-contained single file
         finally:
             target.close()
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # e.g. disk full: no half-written backup is left to be mistaken for one
+        raise
     finally:
         raw.close()
     os.replace(tmp, dest)

@@ -23,8 +23,8 @@ _KNOWN = [
     (("database is locked", "database table is locked"),
      "数据库正被另一席位长时间占用。请稍后重试；如持续出现，请检查另一台值班机。",
      "The database is busy in another seat. Try again shortly; if it persists, check the other workstation."),
-    (("malformed", "corrupt"), "数据库文件已损坏。请用“恢复备份”从最近的备份恢复。",
-     "The database file is corrupt. Restore it from the latest backup."),
+    (("malformed", "corrupt"), "数据库文件已损坏。请用“系统维护 → 从所选备份恢复”（或命令 restore）从最近的备份恢复。",
+     "The database file is corrupt. Restore it from the latest backup (系统维护 page, or the restore command)."),
     (("file is not a database", "not a database"), "所选文件不是值班系统数据库。",
      "The chosen file is not a dutyroom database."),
     (("unable to open database file",), "无法打开数据库文件：请检查路径是否存在、是否有权限。",
@@ -32,14 +32,49 @@ _KNOWN = [
 ]
 
 
+_FONT_SUFFIXES = (".ttf", ".ttc", ".otf", ".otc")
+
+
+def _pick(zh: str, en: str) -> str:
+    return en if lang() == "en" else zh
+
+
+def _file_problem(exc: OSError) -> str | None:
+    """Failures writing or reading an ordinary file (an export, a backup, a font)."""
+    name = exc.filename or ""
+    if str(name).lower().endswith(_FONT_SUFFIXES):
+        return _pick(f"找不到或无法读取字体文件 {name}。请安装中文字体或在设置中指定其他字体文件；已保存的数据不受影响。",
+                     f"Cannot read the font file {name}. Install a Chinese font or configure another font file; "
+                     "saved data is not affected.")
+    if exc.errno == errno.ENOSPC:
+        return _pick(f"磁盘已满，文件 {name} 未写入。请清理磁盘空间后重试；已保存的数据不受影响。",
+                     f"The disk is full; {name} was not written. Free some space and try again; saved data is safe.")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return _pick(f"没有权限写入 {name}（文件或磁盘只读）。请换一个可写的位置，或请管理员检查权限。",
+                     f"No permission to write {name} (read-only file or disk). Choose a writable place or ask "
+                     "the administrator to check the permissions.")
+    if exc.errno == errno.ENOENT:
+        return _pick(f"找不到文件或文件夹：{name}。请检查路径（如 U 盘是否已拔出）。",
+                     f"File or folder not found: {name}. Check the path (was a USB drive removed?).")
+    return None
+
+
 def explain(exc: BaseException) -> str | None:
     if isinstance(exc, DatabaseError):
         return str(exc)
+    zh, en = getattr(exc, "zh", None), getattr(exc, "en", None)
+    if isinstance(zh, str) and isinstance(en, str):  # a UserError (e.g. FontMissing, PrinterMissing, FontError)
+        return _pick(zh, en)
+    if type(exc).__name__ == "TTFError":  # reportlab cannot use a font file
+        return _pick(f"字体文件无法使用（{exc}）。请改用 TrueType 中文字体（.ttf/.ttc）。",
+                     f"The font file cannot be used ({exc}). Use a TrueType Chinese font (.ttf/.ttc).")
     text = str(exc).lower()
     if isinstance(exc, DBAPIError | sqlite3.Error | OSError):
-        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-            text = "disk full"
-        for needles, zh, en in _KNOWN:
+        if isinstance(exc, OSError) and not isinstance(exc, sqlite3.Error):
+            known = _file_problem(exc)
+            if known:
+                return known
+        for needles, zh_text, en_text in _KNOWN:
             if any(n in text for n in needles):
-                return en if lang() == "en" else zh
+                return _pick(zh_text, en_text)
     return None

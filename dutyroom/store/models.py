@@ -113,6 +113,7 @@ class Organisation(Base):
     duty_phone: Mapped[str | None] = mapped_column(String(40))
     fax: Mapped[str | None] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    search_key: Mapped[str | None] = mapped_column(Text)  # contacts search: name, aliases, pinyin, phone digits
     aliases: Mapped[list[OrganisationAlias]] = relationship(back_populates="organisation", lazy="selectin")
     posts: Mapped[list[Post]] = relationship(back_populates="organisation")
 
@@ -136,6 +137,7 @@ class Post(Base):
     duty_phone: Mapped[str | None] = mapped_column(String(40))
     fax: Mapped[str | None] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    search_key: Mapped[str | None] = mapped_column(Text)  # contacts search: title, pinyin, phone digits
     organisation: Mapped[Organisation] = relationship(back_populates="posts")
     __table_args__ = (UniqueConstraint("organisation_id", "title"),)
 
@@ -148,6 +150,7 @@ class Person(Base):
     office_phone: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    search_key: Mapped[str | None] = mapped_column(Text)  # contacts search: name, pinyin, phone digits
 
 
 class Appointment(Base):
@@ -163,6 +166,8 @@ class Appointment(Base):
     source_doc_no: Mapped[str | None] = mapped_column(String(100))
     person: Mapped[Person] = relationship()
     post: Mapped[Post] = relationship()
+    __table_args__ = (Index("ix_appointment_post_end", "post_id", "end_date"),
+                      Index("ix_appointment_person_end", "person_id", "end_date"))
 
 
 class SupervisingLeader(Base):
@@ -172,6 +177,37 @@ class SupervisingLeader(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("post.id"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# Fields each contacts search key is computed from (services/contacts.py computes the keys).
+SEARCH_KEY_FIELDS: dict[type, tuple[str, ...]] = {
+    Organisation: ("name", "duty_phone", "fax"), Post: ("title", "office_phone", "duty_phone", "fax"),
+    Person: ("name", "mobile", "office_phone")}
+
+
+def _install_search_key_hook() -> None:
+    """Whoever changes a name, a phone or an alias (any area, the demo, a script), the row's search key is
+    cleared in the same flush; the contacts service computes the missing keys before its next search."""
+    from sqlalchemy import event, inspect
+    from sqlalchemy.orm import Session
+
+    @event.listens_for(Session, "before_flush")
+    def _clear_stale_search_keys(session, _ctx, _instances) -> None:
+        for obj in list(session.dirty):
+            fields = SEARCH_KEY_FIELDS.get(type(obj))
+            if fields and obj.search_key is not None:
+                state = inspect(obj)
+                if any(state.attrs[f].history.has_changes() for f in fields):
+                    obj.search_key = None
+        for obj in [*session.new, *session.dirty, *session.deleted]:
+            if isinstance(obj, OrganisationAlias) and obj.organisation_id is not None:
+                with session.no_autoflush:
+                    org = session.get(Organisation, obj.organisation_id)
+                if org is not None:
+                    org.search_key = None
+
+
+_install_search_key_hook()
 
 
 # ------------------------------------------------------------------ event types, lead departments
@@ -450,6 +486,23 @@ class PlanEvent(Base):
     document_id: Mapped[int | None] = mapped_column(ForeignKey("plan_document.id"))
     due_on: Mapped[dt.date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # a revision's triggers and changed content (0002)
+
+
+class PlanPassage(Base):
+    """A passage of a plan document's extracted text, the unit of full-text search (migration 0002).
+
+    `start` is the character offset of the passage in PlanDocument.extracted_text, so a hit opens the
+    document at the matching place. On SQLite the FTS5 table plan_passage_fts (rowid = id) holds the
+    passage's CJK-bigram terms; it is created by the migration, not by this model.
+    """
+
+    __tablename__ = "plan_passage"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("plan_document.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
 
 
 # ------------------------------------------------------------------ roster, handover, duty log
@@ -472,6 +525,8 @@ class RosterEntry(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     duty_role: Mapped[str] = mapped_column(String(20))  # officer | leader
     replaced_by_swap_id: Mapped[int | None] = mapped_column(ForeignKey("roster_swap.id"))
+    # roster (issue 6): False once a regenerated month replaced the line (kept for who-was-on-duty history)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
     shift: Mapped[ShiftDefinition] = relationship(lazy="joined")
     person: Mapped[Person] = relationship(lazy="joined")
     __table_args__ = (Index("ix_roster_date", "shift_date"),)
@@ -488,6 +543,7 @@ class RosterSwap(Base):
     to_consent_at: Mapped[dt.datetime | None]
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str | None] = mapped_column(Text)  # roster (issue 6)
 
 
 class Handover(Base):

@@ -1,0 +1,595 @@
+"""The official documents, each a function of plain service views (never ORM objects).
+
+- ``incident_report_pdf``   突发事件信息报告 (首报/续报/终报), 公文 layout with the red 版头 (上行文: 发文字号
+  left, 签发人 right — the reviewing leader where one reviewed), 主送 the report's recipients.
+- ``leader_review_slip_pdf`` 领导审核单 of a report: who prepared, who reviewed, when, to whom.
+- ``warning_release_pdf``   预警信息发布单: the warning's public text as issued.
+- ``warning_approval_pdf``  预警信息发布审批单: every step with who signed, their comment and the time,
+  every recorded decision (including rejected/returned/voided rounds) and the issue/lift times.
+- ``response_notice_pdf``   应急响应启动通知, from the response history.
+- Listings (duty log, handover, roster month, plan register, contacts): ``listing_pdf`` / ``listing_xlsx``
+  take (columns, rows) from whatever the area's service returns; see pdf_table / xlsx.
+
+Issuing organ and document numbers: the caller passes ``issuer`` (default "北京市<区>应急管理局") and
+``number`` (the N of 〔year〕N号; default the report's or warning's id, so numbers are unique and stable).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from ..domain.incident_facts import BEIJING
+from ..domain.vocabulary import CATEGORY_LABELS, COLOUR_LABELS, GRADE_LABELS, ROLE_LABELS, Category, Colour, Grade
+from . import fonts
+from .gongwen import Gongwen, Para, Run, body, labelled, render
+from .linebreak import break_ranges
+from .pdf_common import (
+    BLACK,
+    BODY_W,
+    CHAR_PITCH,
+    LEFT_MARGIN,
+    PAGE_H,
+    PAGE_W,
+    RED,
+    SIZE_3,
+    SIZE_4,
+    SIZE_XIAO2,
+    TOP_MARGIN,
+    cn_date,
+    cn_datetime,
+    draw_page_number,
+    draw_text,
+    is_wide,
+    measure_for,
+    open_target,
+    text_width,
+)
+from .pdf_table import write_table_pdf
+from .xlsx import XlsxColumn, XlsxSheet, write_workbook
+
+NUMERAL_HEAD = tuple(f"{n}、" for n in "一二三四五六七八九十")
+DECISIONS = {"approved": "同意", "rejected": "不同意", "returned": "退回修改", "requested": "申请"}
+STATUS_ZH = {"draft": "草稿", "pending": "审批中", "approved": "已批准", "issued": "已发布", "adjusted": "已调整",
+             "lifted": "已解除", "rejected": "未批准", "returned": "已退回", "withdrawn": "已撤回"}
+
+
+def cn_clock(t: dt.datetime | None) -> str:
+    """2026年7月1日8时05分 (the way a 公文 body writes a moment)."""
+    if t is None:
+        return ""
+    b = t.astimezone(BEIJING) if t.tzinfo else t
+    return f"{b.year}年{b.month}月{b.day}日{b.hour}时{b.minute:02d}分"
+
+
+def issuer_for(district: str) -> str:
+    """北京市东城区应急管理局; the city profile (北京市) gives 北京市应急管理局."""
+    district = district or ""
+    if district.startswith("北京"):
+        return "北京市应急管理局"
+    return f"北京市{district}应急管理局"
+
+
+def short_issuer(district: str) -> str:
+    """The 发文字号 prefix: 东应急 for 东城区, 京应急 for the city."""
+    district = district or ""
+    return "京应急" if not district or district.startswith("北京") else f"{district[0]}应急"
+
+
+def _local(t: dt.datetime | None) -> dt.datetime | None:
+    return None if t is None else (t.astimezone(BEIJING) if t.tzinfo else t)
+
+
+def _label(table, key, default: str = "") -> str:
+    try:
+        return table[key][0]
+    except (KeyError, ValueError):
+        return default or str(key or "")
+
+
+# ------------------------------------------------------------------ incident reports
+
+
+def _body_paragraphs(text: str) -> list[Para]:
+    """Report text lines → paragraphs: "一、时间：…" gets its label in 黑体; indented lines stay 2 characters in."""
+    paras = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith(NUMERAL_HEAD) and "：" in line:
+            head, _, rest = line.partition("：")
+            paras.append(labelled(head + "：", rest))
+        elif line.endswith("：") and len(line) <= 20:
+            paras.append(Para((Run(line, "kaiti"),)))
+        else:
+            paras.append(body(line))
+    return paras
+
+
+def incident_report_document(incident, report, *, district: str, issuer: str | None = None,
+                             number: int | None = None) -> Gongwen:
+    lines = [x for x in report.body.splitlines()]
+    title = lines[0].strip() if lines and lines[0].strip() else f"{district}突发事件信息报告"
+    rest = "\n".join(x for x in lines[1:] if not x.startswith("报："))
+    when = _local(report.sent_at or report.reviewed_at or report.created_at)
+    organ = issuer or issuer_for(district)
+    year = when.year if when else dt.date.today().year
+    paras = _body_paragraphs(rest)
+    paras.append(body(f"报告人：{report.sent_by_name or incident.created_by_name}"
+                      + (f"；报送方式：{_channel(report.channel)}" if report.channel else "")
+                      + (f"；报送时间：{cn_clock(report.sent_at)}。" if report.sent_at else "（尚未报送）。")))
+    if report.late_minutes:
+        paras.append(body(f"说明：本次报告较规定时限迟报{report.late_minutes}分钟。"))
+    return Gongwen(
+        title=title, paragraphs=paras,
+        issuer_mark=f"{organ}",
+        doc_number=f"{short_issuer(district)}报〔{year}〕{number if number is not None else report.id}号",
+        signer=report.reviewed_by_name if report.reviewed_by_name else None,
+        urgency="特急" if incident.grade_confirmed in ("especially_major", "major") else (
+            "加急" if incident.grade_confirmed == "large" else None),
+        addressee="、".join(report.recipients) if report.recipients else None,
+        signature=organ, date=when.date() if when else None,
+        remark=f"联系人：{report.sent_by_name or incident.created_by_name}" if report.sent_by_name else None,
+        cc=None, printed_by=f"{organ}值班室", printed_on=when.date() if when else None)
+
+
+def _channel(key: str | None) -> str:
+    return {"phone": "电话", "fax": "传真", "system": "系统报送"}.get(key or "", key or "")
+
+
+def incident_report_pdf(target: str | Path | BinaryIO, incident, report, *, district: str, issuer: str | None = None,
+                        number: int | None = None) -> list[tuple[int, str]]:
+    """突发事件信息报告 (首报/续报/终报) from IncidentView + ReportView."""
+    return render(incident_report_document(incident, report, district=district, issuer=issuer, number=number), target)
+
+
+# ------------------------------------------------------------------ forms (审批单, 审核单, 发布单)
+
+
+@dataclass(frozen=True)
+class FormRow:
+    label: str
+    value: str
+    min_lines: int = 1
+    sign: str | None = None     # "签名：某某  2026年7月1日 08:05" printed bottom-right in the value cell
+
+
+class _Form:
+    """A ruled two-column form on the 版心: labels in 黑体, values in 仿宋 4号, wrapping with 避头尾."""
+
+    LABEL_W = 38 * mm
+    SIZE = SIZE_4
+    LEAD = SIZE_4 * 1.75
+    PAD = 4.0
+
+    def __init__(self, target, title: str, *, mark: str | None, number: str | None, subtitle: str | None = None):
+        self.stream, self.finish = open_target(target)
+        self.c = Canvas(self.stream, pagesize=(PAGE_W, PAGE_H), pageCompression=1,
+                        initialFontName=fonts.resolve("fangsong").name, initialFontSize=SIZE_3)
+        self.c.setTitle(title)
+        self.c.setCreator("dutyroom")
+        self.f = {r: fonts.resolve(r) for r in fonts.ROLES}
+        self.page = 1
+        self.title, self.mark, self.number, self.subtitle = title, mark, number, subtitle
+        self.measure = measure_for(self.f["fangsong"].name, self.SIZE, CHAR_PITCH * self.SIZE / SIZE_3)
+        self.top = PAGE_H - TOP_MARGIN
+        self.bottom = PAGE_H - TOP_MARGIN - 225 * mm
+        self.y = self.top
+        self.texts: list[str] = []
+        self._head()
+
+    def _head(self) -> None:
+        c, f = self.c, self.f
+        y = self.top
+        if self.mark:
+            size = min(30.0, BODY_W * 0.9 / max(1, len(self.mark)))
+            y -= size
+            draw_text(c, LEFT_MARGIN + (BODY_W - text_width(self.mark, f["xiaobiaosong"], size)) / 2, y, self.mark,
+                      f["xiaobiaosong"], size, color=RED, bold=True)
+            y -= 10
+            c.setStrokeColor(RED)
+            c.setLineWidth(1)
+            c.line(LEFT_MARGIN, y, LEFT_MARGIN + BODY_W, y)
+            y -= 8
+        y -= SIZE_XIAO2 * 1.6
+        head = f["xiaobiaosong"]
+        for a, b in break_ranges(self.title, BODY_W - 2 * SIZE_XIAO2, measure_for(head.name, SIZE_XIAO2)):
+            line = self.title[a:b]
+            draw_text(c, LEFT_MARGIN + (BODY_W - text_width(line, head, SIZE_XIAO2)) / 2, y, line, head, SIZE_XIAO2)
+            self.texts.append(line)
+            y -= SIZE_XIAO2 * 1.5
+        if self.subtitle or self.number:
+            y -= 2
+            if self.subtitle:
+                draw_text(c, LEFT_MARGIN, y, self.subtitle, f["kaiti"], self.SIZE)
+                self.texts.append(self.subtitle)
+            if self.number:
+                nw = text_width(self.number, f["fangsong"], self.SIZE)
+                draw_text(c, LEFT_MARGIN + BODY_W - nw, y, self.number, f["fangsong"], self.SIZE)
+                self.texts.append(self.number)
+            y -= self.SIZE * 0.9
+        self.y = y
+
+    def _wrap(self, text: str, width: float) -> list[str]:
+        out = []
+        for para in (text or "").split("\n"):
+            # no hanging punctuation in a ruled cell: it would cross the rule
+            out += [para[a:b] for a, b in break_ranges(para, width, self.measure, hang=False)]
+        return out
+
+    def _advance_w(self, text: str) -> float:
+        p = CHAR_PITCH * self.SIZE / SIZE_3
+        return sum(p if is_wide(ch) else text_width(ch, self.f["fangsong"], self.SIZE) for ch in text)
+
+    def _line(self, x: float, y: float, text: str, role: str = "fangsong") -> None:
+        p = CHAR_PITCH * self.SIZE / SIZE_3
+        draw_text(self.c, x, y, text, self.f[role], self.SIZE, char_space=(p - self.SIZE) if role == "fangsong" else 0,
+                  bold=False)
+
+    def row(self, r: FormRow) -> None:
+        c = self.c
+        value_w = BODY_W - self.LABEL_W - 2 * self.PAD
+        lines = self._wrap(r.value, value_w)
+        sign_lines = self._wrap(r.sign, value_w) if r.sign else []
+        n = max(r.min_lines, len(lines) + len(sign_lines))
+        label_lines = self._wrap(r.label, self.LABEL_W - 2 * self.PAD)
+        n = max(n, len(label_lines))
+        h = n * self.LEAD + 2 * self.PAD
+        if self.y - h < self.bottom:
+            self.new_page()
+        y0 = self.y
+        c.setStrokeColor(BLACK)
+        c.setLineWidth(0.75)
+        c.rect(LEFT_MARGIN, y0 - h, BODY_W, h, stroke=1, fill=0)
+        c.line(LEFT_MARGIN + self.LABEL_W, y0, LEFT_MARGIN + self.LABEL_W, y0 - h)
+        ly = y0 - (h - len(label_lines) * self.LEAD) / 2 - self.LEAD + (self.LEAD - self.SIZE) / 2 + 2
+        for line in label_lines:
+            lw = text_width(line, self.f["heiti"], self.SIZE)
+            self._line(LEFT_MARGIN + (self.LABEL_W - lw) / 2, ly, line, "heiti")
+            ly -= self.LEAD
+        self.texts.append(r.label)
+        vx = LEFT_MARGIN + self.LABEL_W + self.PAD
+        vy = y0 - self.PAD - self.LEAD + (self.LEAD - self.SIZE) / 2 + 2
+        for line in lines:
+            self._line(vx, vy, line)
+            self.texts.append(line)
+            vy -= self.LEAD
+        sy = y0 - h + self.PAD + (len(sign_lines) - 1) * self.LEAD + (self.LEAD - self.SIZE) / 2 + 2
+        for line in sign_lines:
+            self._line(LEFT_MARGIN + BODY_W - self.PAD - self._advance_w(line), sy, line)
+            self.texts.append(line)
+            sy -= self.LEAD
+        self.y = y0 - h
+
+    def note(self, text: str) -> None:
+        self.y -= self.SIZE
+        for line in self._wrap(text, BODY_W):
+            if self.y - self.LEAD < self.bottom:
+                self.new_page()
+            self.y -= self.LEAD
+            draw_text(self.c, LEFT_MARGIN, self.y, line, self.f["kaiti"], self.SIZE - 2)
+            self.texts.append(line)
+
+    def new_page(self) -> None:
+        draw_page_number(self.c, self.page)
+        self.c.showPage()
+        self.page += 1
+        self.y = self.top
+
+    def save(self) -> list[str]:
+        draw_page_number(self.c, self.page)
+        self.c.showPage()
+        self.c.save()
+        self.finish()
+        return self.texts
+
+
+def _signed(name: str | None, at: dt.datetime | None, prefix: str = "签名") -> str | None:
+    if not name and not at:
+        return None
+    return f"{prefix}：{name or ''}　　{cn_datetime(at)}".rstrip()
+
+
+def leader_review_slip_pdf(target, incident, report, *, district: str, issuer: str | None = None) -> list[str]:
+    """领导审核单 for one report (what goes to the city needs a leader's review)."""
+    organ = issuer or issuer_for(district)
+    form = _Form(target, "突发事件信息报送领导审核单", mark=None, number=f"编号：{report.id}",
+                 subtitle=f"{organ}")
+    form.row(FormRow("事件名称", incident.title))
+    form.row(FormRow("报告类别", report.label))
+    form.row(FormRow("事件等级", _label(GRADE_LABELS, _grade(incident.grade_confirmed))))
+    form.row(FormRow("报送对象", "、".join(report.recipients)))
+    form.row(FormRow("报告内容", report.body, min_lines=6))
+    form.row(FormRow("拟稿", f"{report.sent_by_name or incident.created_by_name}", sign=_signed(
+        report.sent_by_name or incident.created_by_name, report.created_at, "拟稿时间")))
+    form.row(FormRow("领导审核意见", "同意报送。" if report.reviewed_by_name else "", min_lines=3,
+                     sign=_signed(report.reviewed_by_name, report.reviewed_at)))
+    form.row(FormRow("报送情况", (f"已于{cn_datetime(report.sent_at)}以{_channel(report.channel)}方式报送"
+                                  + (f"，报送人{report.sent_by_name}" if report.sent_by_name else "") + "。")
+                     if report.sent_at else "尚未报送。"))
+    return form.save()
+
+
+def _grade(value):
+    try:
+        return Grade(value)
+    except ValueError:
+        return value
+
+
+def _colour(value):
+    try:
+        return Colour(value)
+    except ValueError:
+        return value
+
+
+def _category(value):
+    try:
+        return Category(value)
+    except ValueError:
+        return value
+
+
+def warning_release_pdf(target, warning, *, district: str, issuer: str | None = None) -> list[str]:
+    """预警信息发布单: the warning as issued (or as it stands), with its times and channels."""
+    organ = warning.issuing_unit or issuer or issuer_for(district)
+    colour = _label(COLOUR_LABELS, _colour(warning.colour))
+    form = _Form(target, f"{district}突发事件预警信息发布单", mark=None,
+                 number=f"{short_issuer(district)}预〔{(_local(warning.issued_at or warning.created_at)).year}〕"
+                        f"{warning.id}号", subtitle=f"发布单位：{organ}")
+    form.row(FormRow("预警名称", warning.title))
+    form.row(FormRow("预警级别", colour))
+    form.row(FormRow("事件类别", _label(CATEGORY_LABELS, _category(warning.category))
+                     + (f"（{warning.event_type}）" if warning.event_type else "")))
+    form.row(FormRow("起始时间", cn_datetime(warning.start_at) or "发布即生效"))
+    form.row(FormRow("预计持续", "；".join(x for x in (warning.expected_duration,
+                                                     f"至{cn_datetime(warning.ends_at)}" if warning.ends_at else "")
+                                          if x) or "待定"))
+    form.row(FormRow("影响范围", warning.area or "全区"))
+    if warning.situation:
+        form.row(FormRow("事态情况", warning.situation, min_lines=2))
+    form.row(FormRow("警示事项", warning.cautions or "", min_lines=2))
+    form.row(FormRow("应采取措施", warning.measures_text or "", min_lines=2))
+    if warning.public_advice:
+        form.row(FormRow("公众建议", warning.public_advice))
+    if warning.hotline:
+        form.row(FormRow("咨询电话", warning.hotline))
+    form.row(FormRow("发布渠道", "、".join(warning.channels) or "—"))
+    form.row(FormRow("发布", STATUS_ZH.get(warning.status, warning.status),
+                     sign=_signed(warning.issued_by_name, warning.issued_at, "发布人")))
+    if warning.lifted_at:
+        form.row(FormRow("解除", "已解除", sign=_signed(warning.lifted_by_name, warning.lifted_at, "解除人")))
+    return form.save()
+
+
+def warning_approval_pdf(target, warning, history: Sequence[Any], *, district: str,
+                         issuer: str | None = None) -> list[str]:
+    """预警信息发布审批单: every step's signature and time, and the full decision record."""
+    organ = issuer or issuer_for(district)
+    colour = _label(COLOUR_LABELS, _colour(warning.colour))
+    year = _local(warning.issued_at or warning.created_at).year
+    form = _Form(target, f"{district}突发事件预警信息发布审批单", mark=organ,
+                 number=f"{short_issuer(district)}预审〔{year}〕{warning.id}号",
+                 subtitle=f"状态：{STATUS_ZH.get(warning.status, warning.status)}")
+    form.row(FormRow("预警名称", warning.title))
+    form.row(FormRow("级别 / 类别", f"{colour}；{_label(CATEGORY_LABELS, _category(warning.category))}"
+                     + (f"（{warning.event_type}）" if warning.event_type else "")))
+    form.row(FormRow("范围 / 时间", f"{warning.area or '全区'}；{cn_datetime(warning.start_at) or '发布即生效'}起"
+                     + (f"，至{cn_datetime(warning.ends_at)}" if warning.ends_at else "")))
+    form.row(FormRow("警示事项", warning.cautions or "", min_lines=2))
+    form.row(FormRow("防范措施", warning.measures_text or "", min_lines=2))
+    form.row(FormRow("拟稿", warning.issuing_unit or organ,
+                     sign=_signed(warning.created_by_name, warning.created_at, "拟稿人")))
+    for step in warning.steps:
+        role = _label(ROLE_LABELS, step.role) if step.role else ""
+        if step.kind == "external_decision":
+            value = (f"{step.label}：{step.external_decider or ''}" + (f"（{step.external_ref}）" if step.external_ref
+                                                                      else "")
+                     + (f"\n意见：{step.comment}" if step.comment else "")) if step.approved else f"{step.label}：待决定"
+            sign = _signed(step.by_name, step.external_decided_at or step.at, "记录人")
+        else:
+            value = f"{step.label}\n意见：{step.comment or '同意'}" if step.approved else f"{step.label}\n（待签）"
+            sign = _signed(step.by_name, step.at) if step.approved else None
+        form.row(FormRow(f"{role or step.label}意见", value, min_lines=3, sign=sign))
+    form.row(FormRow("签发", "已发布" if warning.issued_at else "（待签发）",
+                     sign=_signed(warning.issued_by_name, warning.issued_at, "签发人")))
+    if warning.lifted_at:
+        form.row(FormRow("解除", "已解除", sign=_signed(warning.lifted_by_name, warning.lifted_at, "解除人")))
+    if history:
+        lines = []
+        for h in history:
+            who = h.user_name + (f"（{h.external_decider}，{h.external_ref}）" if h.external_decider else "")
+            text = (f"{cn_datetime(h.decided_at)}　{'解除' if h.phase == 'lift' else '发布'}第{h.step_no}步　{who}"
+                    f"　{DECISIONS.get(h.decision, h.decision)}" + (f"：{h.comment}" if h.comment else "")
+                    + (f"（已作废：{h.voided_reason or '内容已修改'}）" if h.voided else ""))
+            lines.append(text)
+        form.row(FormRow("审批记录", "\n".join(lines), min_lines=2))
+    return form.save()
+
+
+# ------------------------------------------------------------------ response activation notice
+
+
+def response_notice_pdf(target, incident, current, steps: Sequence[Any], *, district: str, issuer: str | None = None,
+                        number: int | None = None) -> list[tuple[int, str]]:
+    """应急响应启动通知 from IncidentView + CurrentResponse (+ the ResponseStep history)."""
+    organ = issuer or issuer_for(district)
+    since = _local(current.since)
+    what = incident.event_type or incident.title
+    paras = [body(f"{cn_clock(incident.occurred_at or incident.received_at)}，{incident.place or ''}"
+                  f"{incident.address or ''}发生{what}。经研判，决定自{cn_clock(current.since)}起启动"
+                  f"{current.level_name}应急响应。"),
+             labelled("一、响应级别：", current.level_name),
+             labelled("二、启动决定：", current.body or "")]
+    if current.commander_name:
+        paras.append(labelled("三、指挥长：", current.commander_name
+                              + (f"；执行指挥长：{current.executive_commander_name}"
+                                 if current.executive_commander_name else "")))
+    paras.append(labelled("四、工作要求：" if current.commander_name else "三、工作要求：",
+                          "各有关单位按照预案职责立即开展应急处置工作，及时报送处置进展情况。"))
+    if steps:
+        paras.append(Para((Run("响应过程：", "kaiti"),)))
+        act = {"activate": "启动", "raise": "提升", "lower": "降低", "end": "终止"}
+        for st in steps:
+            paras.append(body(f"{cn_datetime(st.at)}　{act.get(st.action, st.action)}"
+                              + (f"{st.level_name}" if st.level_name else "") + f"（记录人：{st.recorded_by_name}）"))
+    doc = Gongwen(title=f"关于启动{current.level_name}应急响应的通知", paragraphs=paras, issuer_mark=f"{organ}文件",
+                  doc_number=f"{short_issuer(district)}发〔{since.year}〕{number or current.incident_id}号",
+                  urgency="特急", addressee="各有关单位", signature=organ, date=since.date(),
+                  printed_by=f"{organ}办公室", printed_on=since.date())
+    return render(doc, target)
+
+
+# ------------------------------------------------------------------ listings for the other areas
+
+
+def listing_pdf(target, *, title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], subtitle: str | None = None,
+                landscape: bool | None = None, note: str | None = None, progress=None) -> None:
+    """Duty log, handover sheet, roster month, plan register, contacts directory …: any (columns, rows)."""
+    wide = landscape if landscape is not None else len(columns) > 6
+    write_table_pdf(target, title=title, subtitle=subtitle, columns=columns, rows=rows, landscape=wide,
+                    footer_note=note, progress=progress)
+
+
+def listing_xlsx(target, *, title: str, columns: Sequence[XlsxColumn], rows: Sequence[Sequence[Any]],
+                 sheet: str | None = None, note: str | None = None) -> None:
+    write_workbook(target, [XlsxSheet(sheet or title[:31], title, columns, rows, note=note)])
+
+
+DUTY_LOG_COLUMNS = ("时间", "类别", "内容", "记录人", "跟踪")
+
+
+def _duty_row(e) -> list[str]:
+    text = e.text
+    if e.stricken:  # never hidden: a stricken line stays on the record with who and why
+        text = f"【已划除：{e.stricken_reason or ''}，{e.stricken_by_name or ''} {cn_datetime(e.stricken_at)}】{text}"
+    refs = "".join(x for x in (f"（事件{e.incident_id}）" if e.incident_id else "",
+                                f"（预警{e.warning_id}）" if e.warning_id else "") if x)
+    follow = {"open": "待落实", "done": "已落实"}.get(e.follow_up_state or "", e.follow_up_state or "")
+    return [cn_datetime(e.happened_at), e.kind_label, text + refs, e.author_name + ("（自动）" if e.automatic else ""),
+            follow]
+
+
+def duty_log_pdf(target, entries: Sequence[Any], *, district: str, period: str, issuer: str | None = None,
+                 progress=None) -> None:
+    """值班日志 for a shift or a month (DutyLogView rows, oldest first)."""
+    organ = issuer or issuer_for(district)
+    rows = [_duty_row(e) for e in sorted(entries, key=lambda e: (e.happened_at, e.id))]
+    write_table_pdf(target, title=f"{organ}值班日志", subtitle=period, columns=DUTY_LOG_COLUMNS, rows=rows,
+                    footer_note=f"共{len(rows)}条。{generated_note()}", progress=progress)
+
+
+def duty_log_xlsx(target, entries: Sequence[Any], *, district: str, period: str) -> None:
+    cols = [XlsxColumn("时间", "datetime"), XlsxColumn("类别"), XlsxColumn("内容", width=70), XlsxColumn("记录人"),
+            XlsxColumn("跟踪"), XlsxColumn("已划除")]
+    rows = [[e.happened_at, e.kind_label, _duty_row(e)[2], e.author_name, _duty_row(e)[4], "是" if e.stricken else ""]
+            for e in sorted(entries, key=lambda e: (e.happened_at, e.id))]
+    write_workbook(target, [XlsxSheet("值班日志", f"{issuer_for(district)}值班日志　{period}", cols, rows,
+                                      note=generated_note())])
+
+
+def handover_pdf(target, sheet_text: str, *, district: str, issuer: str | None = None) -> list[tuple[int, str]]:
+    """交接班单 from the handover service's printable text (services.handover.sheet_text): the first line is the
+    title; "一、…" lines become 黑体 headings; the signature lines are kept as they are."""
+    lines = [x for x in sheet_text.splitlines()]
+    title = lines[0].strip() if lines else "交接班单"
+    paras: list[Para] = []
+    for raw in lines[1:]:
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith(NUMERAL_HEAD):
+            paras.append(Para((Run(line, "heiti"),)))
+        else:
+            paras.append(body(line))
+    organ = issuer or issuer_for(district)
+    return render(Gongwen(title=title, paragraphs=paras, signature=f"{organ}值班室"), target)
+
+
+def roster_month_pdf(target, headers: Sequence[str], rows: Sequence[Sequence[Any]], *, district: str, year: int,
+                     month: int, issuer: str | None = None) -> None:
+    """排班表 of a month (services.roster.month_table(view) gives headers and rows)."""
+    organ = issuer or issuer_for(district)
+    write_table_pdf(target, title=f"{organ}{year}年{month}月值班表", subtitle=None, columns=headers,
+                    rows=[[cell_text_short(v) for v in r] for r in rows], landscape=len(headers) > 6,
+                    footer_note=generated_note())
+
+
+def cell_text_short(value: Any) -> str:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return f"{value.month}月{value.day}日"
+    return "" if value is None else str(value)
+
+
+def plan_register_pdf(target, plans: Sequence[Any], due: Sequence[Any], *, district: str,
+                      issuer: str | None = None, today: dt.date | None = None) -> None:
+    """预案登记表 with due dates (PlanSummary rows and the DueItem list of services.plans)."""
+    organ = issuer or issuer_for(district)
+    by_plan: dict[int, list[Any]] = {}
+    for d in due:
+        by_plan.setdefault(d.plan_id, []).append(d)
+
+    def due_text(items) -> str:
+        parts = []
+        for d in sorted(items, key=lambda d: d.due_on):
+            state = f"逾期{-d.days_left}天" if d.state == "overdue" else f"剩{d.days_left}天"
+            parts.append(f"{d.kind_label}：{cn_date(d.due_on)}（{state}）")
+        return "\n".join(parts)
+
+    rows = [[str(p.catalogue_no or i), p.name, p.plan_type_label, p.drafting_unit, p.state_label, p.version_label,
+             cn_date(p.issued_on) if p.issued_on else "", due_text(by_plan.get(p.id, []))]
+            for i, p in enumerate(plans, 1)]
+    t = today or dt.datetime.now(BEIJING).date()
+    write_table_pdf(target, title=f"{organ}应急预案登记表", subtitle=f"截至{cn_date(t)}",
+                    columns=["序号", "预案名称", "类型", "编制单位", "状态", "版本", "发布日期", "到期事项"], rows=rows,
+                    landscape=True, footer_note=f"共{len(rows)}件。{generated_note()}")
+
+
+def plan_register_xlsx(target, plans: Sequence[Any], due: Sequence[Any], *, district: str,
+                       issuer: str | None = None, today: dt.date | None = None) -> None:
+    """预案登记表 as a workbook: one row per plan with its dates as dates; a second sheet lists every due item
+    (one row each, soonest first) so a supervisor can filter and sort them."""
+    organ = issuer or issuer_for(district)
+    t = today or dt.datetime.now(BEIJING).date()
+    by_plan: dict[int, list[Any]] = {}
+    for d in due:
+        by_plan.setdefault(d.plan_id, []).append(d)
+
+    def nearest(items):
+        return min(items, key=lambda d: d.due_on) if items else None
+
+    plan_cols = [XlsxColumn("序号", "int"), XlsxColumn("预案名称", width=40), XlsxColumn("类型"), XlsxColumn("编制单位"),
+                 XlsxColumn("状态"), XlsxColumn("版本"), XlsxColumn("发布日期", "date"), XlsxColumn("最近到期事项"),
+                 XlsxColumn("到期日", "date"), XlsxColumn("剩余天数", "int")]
+    plan_rows = []
+    for i, p in enumerate(plans, 1):
+        n = nearest(by_plan.get(p.id, []))
+        plan_rows.append([p.catalogue_no or i, p.name, p.plan_type_label, p.drafting_unit, p.state_label,
+                          p.version_label, p.issued_on, n.kind_label if n else "", n.due_on if n else None,
+                          n.days_left if n else None])
+    due_cols = [XlsxColumn("预案名称", width=40), XlsxColumn("版本"), XlsxColumn("事项"), XlsxColumn("到期日", "date"),
+                XlsxColumn("状态"), XlsxColumn("剩余天数", "int"), XlsxColumn("依据", width=40)]
+    due_rows = [[d.plan_name, d.version_label, d.kind_label, d.due_on, "逾期" if d.state == "overdue" else "待办",
+                 d.days_left, d.basis] for d in sorted(due, key=lambda d: d.due_on)]
+    note = f"截至{cn_date(t)}。{generated_note()}"
+    write_workbook(target, [XlsxSheet("预案登记表", f"{organ}应急预案登记表", plan_cols, plan_rows, note=note),
+                            XlsxSheet("到期事项", f"{organ}应急预案到期事项", due_cols, due_rows, note=note)])
+
+
+def generated_note(now: dt.datetime | None = None) -> str:
+    t = now or dt.datetime.now(BEIJING)
+    return f"制表：dutyroom 值班系统　导出时间：{cn_datetime(t)}"
+
+
+__all__ = ["FormRow", "cn_date", "duty_log_pdf", "duty_log_xlsx", "generated_note", "handover_pdf",
+           "incident_report_document", "incident_report_pdf", "issuer_for", "leader_review_slip_pdf", "listing_pdf",
+           "listing_xlsx", "plan_register_pdf", "plan_register_xlsx", "response_notice_pdf", "roster_month_pdf", "warning_approval_pdf",
+           "warning_release_pdf"]

@@ -1,0 +1,312 @@
+"""What 打印 / 另存为PDF / 另存为Excel and `report …` run: fetch the views from the services, render them here.
+
+Each function reads (never writes) and renders to a path or stream; the GUI runs them off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from ..domain.profile_schema import Profile
+from ..services.auth import Actor
+from ..services.errors import NotFound, UserError
+from ..services.guard import require
+from ..services.incident_reports import ReportService
+from ..services.incidents import IncidentService
+from ..services.responses import ResponseService
+from ..services.statistics import StatisticsService
+from ..services.warnings import WarningService
+
+if TYPE_CHECKING:
+    from ..store.database import Database
+
+# The command line reads the database as the duty office would (it holds the file already).
+CLI_ACTOR = Actor(0, "cli", "命令行", frozenset({"office_director"}))
+
+
+def _district(profile: Profile) -> str:
+    return profile.name
+
+
+def incident_report(db: Database, profile: Profile, actor: Actor, incident_id: int, target: str | Path | BinaryIO,
+                    *, report_id: int | None = None, slip: bool = False) -> None:
+    """The incident's report (the given one, else the last sent, else the last prepared) as 公文; ``slip``: the
+    leader-review slip instead."""
+    from .documents import incident_report_pdf, leader_review_slip_pdf
+
+    incident = IncidentService(db, profile).get(actor, incident_id)
+    reports = ReportService(db).reports(actor, incident_id)
+    if not reports:
+        raise UserError(f"事件{incident_id}还没有报告", f"incident {incident_id} has no report yet")
+    if report_id is not None:
+        chosen = next((r for r in reports if r.id == report_id), None)
+        if chosen is None:
+            raise NotFound(f"事件{incident_id}没有编号为{report_id}的报告", f"incident {incident_id} has no report {report_id}")
+    else:
+        sent = [r for r in reports if r.sent_at]
+        chosen = (sent or reports)[-1]
+    if slip:
+        leader_review_slip_pdf(target, incident, chosen, district=_district(profile))
+    else:
+        incident_report_pdf(target, incident, chosen, district=_district(profile))
+
+
+def warning_document(db: Database, profile: Profile, warning_id: int, target, *, kind: str = "approval") -> None:
+    """kind: approval (审批单, every signature and time) | release (发布单)."""
+    from .documents import warning_approval_pdf, warning_release_pdf
+
+    svc = WarningService(db, profile)
+    view = svc.get(warning_id)
+    if kind == "release":
+        warning_release_pdf(target, view, district=_district(profile))
+    else:
+        warning_approval_pdf(target, view, svc.history(warning_id), district=_district(profile))
+
+
+def response_notice(db: Database, profile: Profile, incident_id: int, actor: Actor, target) -> None:
+    from .documents import response_notice_pdf
+
+    svc = ResponseService(db, profile)
+    current = svc.current(incident_id)
+    if current is None:
+        raise UserError(f"事件{incident_id}未启动应急响应", f"incident {incident_id} has no response")
+    incident = IncidentService(db, profile).get(actor, incident_id)
+    response_notice_pdf(target, incident, current, svc.history(incident_id), district=_district(profile))
+
+
+def statistics(db: Database, profile: Profile, actor: Actor, first: dt.date, last: dt.date,
+               target: str | Path | BinaryIO, *, fmt: str | None = None) -> None:
+    """fmt pdf | xlsx (default: from the file name)."""
+    from .statistics_report import statistics_pdf, statistics_xlsx
+
+    st = StatisticsService(db, profile).period(actor, first, last)
+    fmt = fmt or (Path(target).suffix.lower().lstrip(".") if isinstance(target, (str, Path)) else "pdf")
+    if fmt == "xlsx":
+        statistics_xlsx(target, st, district=_district(profile))
+    elif fmt == "pdf":
+        statistics_pdf(target, st, district=_district(profile))
+    else:
+        raise UserError("输出文件须为 .pdf 或 .xlsx", "the output must be .pdf or .xlsx")
+
+
+def configure_fonts(db: Database) -> dict[str, str]:
+    """Font files set by the office (settings ``font.fangsong`` … ``font.songti``) win over the system's."""
+    from ..services.reference_data import get_setting
+    from .fonts import ROLES, configure
+
+    paths = {role: get_setting(db, f"font.{role}") for role in ROLES}
+    found = {k: v for k, v in paths.items() if v}
+    if found:
+        configure(found)
+    return found
+
+
+def font_notice() -> str | None:
+    """The app's 替代字体 notice when a document face falls back to an open font (None otherwise)."""
+    from .fonts import substitution_notice
+
+    try:
+        return substitution_notice()
+    except UserError as exc:
+        return exc.message
+
+
+def statistics_view(db: Database, profile: Profile, actor: Actor, first: dt.date, last: dt.date):
+    return StatisticsService(db, profile).period(actor, first, last)
+
+
+class ReportExporter:
+    """The one object a page needs to print or save an official report (GUI pages bind its methods).
+
+    Every output method takes the acting user first and is refused (PermissionDenied, with the policy's
+    message) unless the policy allows ``report.print``; the services it reads from apply their own view
+    permissions on top (e.g. ``roster.view``, ``contacts.export``)."""
+
+    def __init__(self, db: Database, profile: Profile):
+        self.db, self.profile = db, profile
+        configure_fonts(db)
+
+    @property
+    def district(self) -> str:
+        return _district(self.profile)
+
+    @staticmethod
+    def may_print(actor: Actor) -> None:
+        require(actor, "report.print")
+
+    def statistics(self, actor: Actor, first: dt.date, last: dt.date):
+        return statistics_view(self.db, self.profile, actor, first, last)
+
+    def statistics_pdf(self, actor: Actor, first: dt.date, last: dt.date, target) -> None:
+        self.may_print(actor)
+        statistics(self.db, self.profile, actor, first, last, target, fmt="pdf")
+
+    def statistics_xlsx(self, actor: Actor, first: dt.date, last: dt.date, target) -> None:
+        self.may_print(actor)
+        statistics(self.db, self.profile, actor, first, last, target, fmt="xlsx")
+
+    def incident_report_pdf(self, actor: Actor, incident_id: int, target, report_id: int | None = None,
+                            slip: bool = False) -> None:
+        self.may_print(actor)
+        incident_report(self.db, self.profile, actor, incident_id, target, report_id=report_id, slip=slip)
+
+    def warning_pdf(self, actor: Actor, warning_id: int, target, kind: str = "approval") -> None:
+        """kind: approval (审批单) | release (发布单)."""
+        self.may_print(actor)
+        warning_document(self.db, self.profile, warning_id, target, kind=kind)
+
+    def response_notice_pdf(self, actor: Actor, incident_id: int, target) -> None:
+        self.may_print(actor)
+        response_notice(self.db, self.profile, incident_id, actor, target)
+
+    def listing_pdf(self, actor: Actor, target, *, title: str, columns, rows, subtitle: str | None = None,
+                    landscape: bool | None = None, note: str | None = None, progress=None) -> None:
+        """Any area's list (duty log, handover, roster month, plan register, contacts) as an official listing."""
+        from .documents import listing_pdf
+
+        self.may_print(actor)
+        listing_pdf(target, title=title, columns=columns, rows=rows, subtitle=subtitle, landscape=landscape,
+                    note=note, progress=progress)
+
+    def listing_xlsx(self, actor: Actor, target, *, title: str, columns, rows, sheet: str | None = None,
+                     note: str | None = None) -> None:
+        """columns: reports.xlsx.XlsxColumn (header, kind, width)."""
+        from .documents import listing_xlsx
+
+        self.may_print(actor)
+        listing_xlsx(target, title=title, columns=columns, rows=rows, sheet=sheet, note=note)
+
+    # --- the other areas' lists, wired to their services
+
+    def duty_log_pdf(self, actor: Actor, starts: dt.datetime, ends: dt.datetime, target, *, period: str | None = None,
+                     progress=None) -> None:
+        """值班日志 of [starts, ends) — a shift (DutyLogService.shift_log window) or a month."""
+        from ..services.duty_log import DutyLogService
+        from .documents import duty_log_pdf
+
+        self.may_print(actor)
+        entries = DutyLogService(self.db).timeline(actor, starts, ends)
+        duty_log_pdf(target, entries, district=self.district, period=period or _period(starts, ends), progress=progress)
+
+    def duty_log_xlsx(self, actor: Actor, starts: dt.datetime, ends: dt.datetime, target, *,
+                      period: str | None = None) -> None:
+        from ..services.duty_log import DutyLogService
+        from .documents import duty_log_xlsx
+
+        self.may_print(actor)
+        entries = DutyLogService(self.db).timeline(actor, starts, ends)
+        duty_log_xlsx(target, entries, district=self.district, period=period or _period(starts, ends))
+
+    def month_duty_log_pdf(self, actor: Actor, year: int, month: int, target, progress=None) -> None:
+        starts, ends = month_window(year, month)
+        self.duty_log_pdf(actor, starts, ends, target, period=f"{year}年{month}月", progress=progress)
+
+    def month_duty_log_xlsx(self, actor: Actor, year: int, month: int, target) -> None:
+        starts, ends = month_window(year, month)
+        self.duty_log_xlsx(actor, starts, ends, target, period=f"{year}年{month}月")
+
+    def shift_duty_log_pdf(self, actor: Actor, at: dt.datetime | None, target, progress=None) -> None:
+        """值班日志 of the shift covering ``at`` (now by default), the window the duty log page shows."""
+        shift_duty_log_pdf(self, actor, target, at=at, progress=progress)
+
+    def shift_duty_log_xlsx(self, actor: Actor, at: dt.datetime | None, target) -> None:
+        from .pdf_common import cn_datetime
+
+        self.may_print(actor)
+        starts, ends, name = _shift_window(self.db, actor, at)
+        self.duty_log_xlsx(actor, starts, ends, target, period=f"{name}：{cn_datetime(starts)} 至 {cn_datetime(ends)}")
+
+    def handover_pdf(self, actor: Actor, handover_id: int, target) -> None:
+        """The stored sheet as signed (services.handover.sheet_text of the stored view): a reprint is identical."""
+        from ..services.handover import HandoverService, sheet_text
+        from .documents import handover_pdf
+
+        self.may_print(actor)
+        view = HandoverService(self.db, self.profile).get(actor, handover_id)
+        handover_pdf(target, sheet_text(view), district=self.district)
+
+    def roster_month_pdf(self, actor: Actor, year: int, month: int, target) -> None:
+        from ..services.roster import RosterService, month_table
+        from .documents import roster_month_pdf
+
+        self.may_print(actor)
+        headers, rows = month_table(RosterService(self.db, self.profile).month(actor, year, month))
+        roster_month_pdf(target, headers, rows, district=self.district, year=year, month=month)
+
+    def roster_month_xlsx(self, actor: Actor, year: int, month: int, target) -> None:
+        """The saved month's rows (services.roster.month_table), the very rows the roster page shows."""
+        from ..services.roster import RosterService
+        from .roster_xlsx import write_roster
+
+        self.may_print(actor)
+        write_roster(target, RosterService(self.db, self.profile).month(actor, year, month), self.district)
+
+    def plan_register_pdf(self, actor: Actor, target, today: dt.date | None = None) -> None:
+        from ..services.plans import PlanService
+        from .documents import plan_register_pdf
+
+        self.may_print(actor)
+        svc = PlanService(self.db, self.profile)
+        plan_register_pdf(target, svc.library(actor), svc.due_list(actor, today=today, horizon_days=366),
+                          district=self.district, today=today)
+
+    def plan_register_xlsx(self, actor: Actor, target, today: dt.date | None = None) -> None:
+        from ..services.plans import PlanService
+        from .documents import plan_register_xlsx
+
+        self.may_print(actor)
+        svc = PlanService(self.db, self.profile)
+        plan_register_xlsx(target, svc.library(actor), svc.due_list(actor, today=today, horizon_days=366),
+                           district=self.district, today=today)
+
+    def contacts_directory_pdf(self, actor: Actor, target, today: dt.date | None = None) -> None:
+        """通讯录 as a landscape listing: a row per unit (duty phone, fax), then a row per post and holder — the
+        rows of the Excel export (services.contacts_excel), which needs ``contacts.export`` as well."""
+        from ..services.contacts_excel import COLUMNS, ContactsExcel
+        from .documents import generated_note
+
+        self.may_print(actor)
+        rows = ContactsExcel(self.db).export_rows(actor, today)
+        keep = [COLUMNS.index(c) for c in CONTACTS_PRINT_COLUMNS]
+        self.listing_pdf(actor, target, title=f"{self.district}应急值班通讯录",
+                         columns=list(CONTACTS_PRINT_COLUMNS), rows=[[r[i] for i in keep] for r in rows],
+                         landscape=True, note=f"共{len(rows)}行。{generated_note()}")
+
+
+CONTACTS_PRINT_COLUMNS = ("单位", "职务", "姓名", "办公电话", "手机", "值班电话", "传真")
+
+
+def month_window(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
+    """The Beijing calendar month as [start, end) aware datetimes."""
+    from ..domain.incident_facts import BEIJING
+
+    start = dt.datetime(year, month, 1, tzinfo=BEIJING)
+    end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=BEIJING)
+    return start, end
+
+
+def _period(starts: dt.datetime, ends: dt.datetime) -> str:
+    from .pdf_common import cn_datetime
+
+    return f"{cn_datetime(starts)} 至 {cn_datetime(ends)}"
+
+
+def _shift_window(db: Database, actor: Actor, at: dt.datetime | None):
+    from ..services.duty_log import DutyLogService
+
+    log = DutyLogService(db).shift_log(actor, at)
+    name = log.shift.name if log.shift else "值班日"
+    return log.starts, log.ends, name
+
+
+def shift_duty_log_pdf(exporter: ReportExporter, actor: Actor, target, at: dt.datetime | None = None,
+                       progress=None) -> None:
+    """值班日志 of the shift covering ``at`` (now by default), as the duty log page shows it."""
+    from .pdf_common import cn_datetime
+
+    exporter.may_print(actor)
+    starts, ends, name = _shift_window(exporter.db, actor, at)
+    exporter.duty_log_pdf(actor, starts, ends, target, period=f"{name}：{cn_datetime(starts)} 至 {cn_datetime(ends)}",
+                          progress=progress)

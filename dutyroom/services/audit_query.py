@@ -1,0 +1,154 @@
+"""The audit trail for administrators (audit.view): filtered, paged queries and the chain check.
+
+The log is append-only and can be large (every sign-in is an entry), so the viewer asks for one page
+at a time; filters are applied in SQL. Text search looks in the entity id, the user and the
+before/after values (JSON, where non-ASCII text is stored escaped, so both spellings are searched).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import String, cast, func, or_, select
+
+from ..domain.incident_facts import BEIJING
+from ..domain.profile_schema import Profile
+from ..store.audit import verify_chain
+from ..store.database import Database
+from ..store.models import AuditEntry
+from .auth import Actor
+from .errors import UserError, lang
+from .guard import require
+
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    username: str | None = None
+    action: str | None = None  # exact key, or a prefix ending in "." (e.g. "login." or "warning.")
+    entity: str | None = None
+    date_from: dt.date | None = None  # Beijing calendar days, inclusive
+    date_to: dt.date | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    seq: int
+    at: dt.datetime
+    username: str
+    workstation: str | None
+    action: str
+    entity: str
+    entity_id: str | None
+    before: Any
+    after: Any
+
+    @property
+    def at_beijing(self) -> str:
+        return self.at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+
+    def changes(self) -> str:
+        """before → after in one line, for the table."""
+        def dump(v: Any) -> str:
+            return json.dumps(v, ensure_ascii=False, sort_keys=True) if v is not None else ""
+        if self.before is None:
+            return dump(self.after)
+        return f"{dump(self.before)} → {dump(self.after)}"
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    rows: tuple[AuditRow, ...]
+    total: int  # rows matching the filter, over all pages
+    offset: int
+
+
+@dataclass(frozen=True)
+class AuditChoices:
+    usernames: tuple[str, ...]
+    actions: tuple[str, ...]
+    entities: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    ok: bool
+    entries: int
+    first_bad_seq: int | None
+    problem: str | None
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), BEIJING).astimezone(dt.UTC)
+
+
+class AuditQueryService:
+    def __init__(self, db: Database, profile: Profile | None = None):
+        self.db, self.profile = db, profile
+
+    def _conditions(self, f: AuditFilter) -> list:
+        cond = []
+        if f.username:
+            cond.append(AuditEntry.username == f.username)
+        if f.action:
+            cond.append(AuditEntry.action.startswith(f.action, autoescape=True) if f.action.endswith(".")
+                        else AuditEntry.action == f.action)
+        if f.entity:
+            cond.append(AuditEntry.entity == f.entity)
+        if f.date_from and f.date_to and f.date_from > f.date_to:
+            raise UserError("起始日期晚于截止日期", "the start date is after the end date")
+        if f.date_from:
+            cond.append(AuditEntry.at >= _day_start(f.date_from))
+        if f.date_to:
+            cond.append(AuditEntry.at < _day_start(f.date_to + dt.timedelta(days=1)))
+        text = (f.text or "").strip()
+        if text:
+            if len(text) > 200:
+                raise UserError("搜索文字最多 200 个字符", "search text: at most 200 characters")
+            escaped = json.dumps(text)[1:-1]  # how the JSON columns store non-ASCII text
+            spellings = {text, escaped}
+            terms = []
+            for t in spellings:
+                terms += [AuditEntry.entity_id.contains(t, autoescape=True), AuditEntry.username.contains(t, autoescape=True),
+                          AuditEntry.action.contains(t, autoescape=True),
+                          cast(AuditEntry.before, String).contains(t, autoescape=True),
+                          cast(AuditEntry.after, String).contains(t, autoescape=True)]
+            cond.append(or_(*terms))
+        return cond
+
+    def count(self, actor: Actor, f: AuditFilter = AuditFilter()) -> int:
+        require(actor, "audit.view")
+        with self.db.read() as s:
+            return s.scalar(select(func.count()).select_from(AuditEntry).where(*self._conditions(f))) or 0
+
+    def page(self, actor: Actor, f: AuditFilter = AuditFilter(), offset: int = 0, limit: int = 200,
+             newest_first: bool = True) -> AuditPage:
+        require(actor, "audit.view")
+        limit = max(1, min(limit, MAX_PAGE))
+        offset = max(0, offset)
+        cond = self._conditions(f)
+        with self.db.read() as s:
+            total = s.scalar(select(func.count()).select_from(AuditEntry).where(*cond)) or 0
+            order = AuditEntry.seq.desc() if newest_first else AuditEntry.seq.asc()
+            rows = s.scalars(select(AuditEntry).where(*cond).order_by(order).offset(offset).limit(limit)).all()
+            return AuditPage(tuple(AuditRow(e.seq, e.at, e.username, e.workstation, e.action, e.entity, e.entity_id,
+                                            e.before, e.after) for e in rows), total, offset)
+
+    def choices(self, actor: Actor) -> AuditChoices:
+        require(actor, "audit.view")
+        with self.db.read() as s:
+            def distinct(col) -> tuple[str, ...]:
+                return tuple(v for v in s.scalars(select(col).distinct().order_by(col)) if v)
+            return AuditChoices(distinct(AuditEntry.username), distinct(AuditEntry.action), distinct(AuditEntry.entity))
+
+    def verify(self, actor: Actor) -> ChainCheck:
+        """Walk the whole chain (read-only); names the first entry that does not follow."""
+        require(actor, "audit.view")
+        with self.db.read() as s:
+            report = verify_chain(s)
+        return ChainCheck(report.ok, report.entries, report.first_bad_seq, report.message(lang()))

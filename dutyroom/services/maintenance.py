@@ -1,0 +1,282 @@
+"""系统维护: backups now / on a schedule / on exit, the generations kept, restore after checks, settings.
+
+Backups use SQLite's online backup API (store/backup.py) and may run on a worker thread while the
+app is in use. Restore never touches the live file until the candidate passed the integrity check,
+the schema-version guard and the audit chain; the replaced file is kept beside it, and the program
+must be restarted afterwards (every connection to the old file is closed first).
+
+Settings (in the `setting` table, changed by an administrator, audited):
+  session.idle_minutes   idle minutes before the window locks (default 15; 0 turns the lock off)
+  backup.every_hours     automatic backup interval (default 4; 0 turns the schedule off)
+  backup.keep            generations kept (default 10)
+  backup.directory       where generations go (default: a `dutyroom-backups` folder beside the database)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..domain.profile_schema import Profile
+from ..store import audit
+from ..store.backup import BackupError, Progress, backup_generation, backup_to, check_candidate, restore_from
+from ..store.database import Database
+from .auth import SYSTEM, Actor
+from .errors import UserError
+from .guard import require
+from .reference_data import get_setting, set_setting
+
+DEFAULTS = {"session.idle_minutes": 15, "backup.every_hours": 4, "backup.keep": 10}
+LIMITS = {"session.idle_minutes": (0, 240), "backup.every_hours": (0, 168), "backup.keep": (1, 500)}
+_NAME = re.compile(r"dutyroom-(\d{8})-(\d{6})-\d+-(\w+)\.db$")
+REASON_LABELS = {"manual": ("手动", "manual"), "auto": ("定时", "scheduled"), "exit": ("退出时", "on exit"),
+                 "prerestore": ("恢复前", "before restore"), "premigrate": ("升级前", "before upgrade")}
+
+
+@dataclass(frozen=True)
+class MaintenanceSettings:
+    idle_minutes: int
+    backup_every_hours: int
+    backup_keep: int
+    backup_directory: str
+
+
+@dataclass(frozen=True)
+class Generation:
+    path: str
+    name: str
+    taken_at: dt.datetime | None  # Beijing time from the file name
+    reason: str
+    size_bytes: int
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: str
+    size_bytes: int
+    generations: int
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: str
+    ok: bool
+    problem: str | None
+    audit_entries: int
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored_from: str
+    replaced_kept_as: str
+    safety_backup: str | None
+
+
+def _int_setting(db: Database, key: str) -> int:
+    raw = get_setting(db, key)
+    try:
+        value = int(raw) if raw is not None else DEFAULTS[key]
+    except ValueError:
+        value = DEFAULTS[key]
+    low, high = LIMITS[key]
+    return min(max(value, low), high)
+
+
+class MaintenanceService:
+    def __init__(self, db: Database, profile: Profile | None = None):
+        self.db, self.profile = db, profile
+
+    # ------------------------------------------------------------ where things are
+
+    @property
+    def db_path(self) -> Path | None:
+        if not self.db.is_sqlite:
+            return None
+        raw = self.db.url.removeprefix("sqlite:///")
+        return Path(raw.split("?")[0].removeprefix("file:")) if raw and raw != ":memory:" else None
+
+    def backup_dir(self) -> Path:
+        configured = get_setting(self.db, "backup.directory")
+        if configured:
+            return Path(configured)
+        path = self.db_path
+        return (path.parent if path else Path.cwd()) / "dutyroom-backups"
+
+    # ------------------------------------------------------------ settings
+
+    def settings(self) -> MaintenanceSettings:
+        """Readable by every signed-in user (the idle lock needs it)."""
+        return MaintenanceSettings(_int_setting(self.db, "session.idle_minutes"), _int_setting(self.db, "backup.every_hours"),
+                                   _int_setting(self.db, "backup.keep"), str(self.backup_dir()))
+
+    def update_settings(self, actor: Actor, *, idle_minutes: int, backup_every_hours: int, backup_keep: int,
+                        backup_directory: str | None = None) -> MaintenanceSettings:
+        require(actor, "maintenance.settings")
+        values = {"session.idle_minutes": idle_minutes, "backup.every_hours": backup_every_hours, "backup.keep": backup_keep}
+        labels = {"session.idle_minutes": ("自动锁定时间（分钟）", "idle lock (minutes)"),
+                  "backup.every_hours": ("自动备份间隔（小时）", "backup interval (hours)"),
+                  "backup.keep": ("保留备份份数", "generations kept")}
+        for key, value in values.items():
+            low, high = LIMITS[key]
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                zh, en = labels[key]
+                raise UserError(f"{zh}应为 {low}–{high} 的整数", f"{en} must be a whole number from {low} to {high}")
+        directory = (backup_directory or "").strip()
+        if directory:
+            if len(directory) > 500 or any(not ch.isprintable() for ch in directory):
+                raise UserError("备份目录路径无效", "the backup folder path is not valid")
+            if not Path(directory).is_absolute():
+                raise UserError("备份目录须为完整路径（如 D:\\值班备份）", "the backup folder must be a full path")
+        for key, value in values.items():
+            set_setting(self.db, key, str(value), by=actor)
+        if directory or get_setting(self.db, "backup.directory"):
+            set_setting(self.db, "backup.directory", directory, by=actor)
+        return self.settings()
+
+    # ------------------------------------------------------------ backups
+
+    def _backup(self, actor: Actor, reason: str, progress: Progress | None = None, prune: bool = True) -> BackupResult:
+        if not self.db.is_sqlite:
+            raise UserError("PostgreSQL 数据库请由数据库管理员用 pg_dump 备份。",
+                            "Back up a PostgreSQL database with pg_dump (ask the database administrator).")
+        keep = _int_setting(self.db, "backup.keep")
+        directory = self.backup_dir()
+        if reason in ("manual", "prerestore"):
+            path = backup_to(self.db, directory / f"dutyroom-{dt.datetime.now():%Y%m%d-%H%M%S-%f}-{reason}.db", progress)
+            if prune:
+                _prune(directory, keep)
+        else:
+            path = backup_generation(self.db, directory, keep=keep, reason=reason)
+        size = path.stat().st_size
+        with self.db.write() as s:
+            audit.record(s, user_id=actor.id or None, username=actor.username, action="backup.run", entity="backup",
+                         entity_id=path.name, after={"reason": reason, "size": size, "directory": str(directory)})
+        return BackupResult(str(path), size, len(list(directory.glob("dutyroom-*.db"))))
+
+    def backup_now(self, actor: Actor, progress: Progress | None = None) -> BackupResult:
+        require(actor, "backup.run")
+        return self._backup(actor, "manual", progress)
+
+    def scheduled_backup(self, reason: str = "auto") -> BackupResult | None:
+        """The automatic backup (timer or exit): the system acts, so no user permission is needed."""
+        if not self.db.is_sqlite or reason not in ("auto", "exit"):
+            return None
+        if reason == "auto" and _int_setting(self.db, "backup.every_hours") == 0:
+            return None
+        return self._backup(SYSTEM, reason)
+
+    def due(self, now: dt.datetime | None = None) -> bool:
+        """Is a scheduled backup due (the newest generation is older than the interval)?"""
+        hours = _int_setting(self.db, "backup.every_hours")
+        if hours == 0 or not self.db.is_sqlite:
+            return False
+        gens = self.generations_unchecked()
+        if not gens or gens[0].taken_at is None:
+            return True
+        now = now or dt.datetime.now(dt.UTC)
+        return now - gens[0].taken_at >= dt.timedelta(hours=hours)
+
+    def generations(self, actor: Actor) -> list[Generation]:
+        require(actor, "backup.run")
+        return self.generations_unchecked()
+
+    def generations_unchecked(self) -> list[Generation]:
+        directory = self.backup_dir()
+        if not directory.is_dir():
+            return []
+        out = []
+        for path in directory.glob("dutyroom-*.db"):
+            m = _NAME.search(path.name)
+            # the stamp is the workstation's local time (store/backup.py writes it so)
+            taken = dt.datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S").astimezone() if m else None
+            try:
+                size = path.stat().st_size
+            except OSError:
+                continue
+            out.append(Generation(str(path), path.name, taken, m.group(3) if m else "", size))
+        return sorted(out, key=lambda g: g.name, reverse=True)
+
+    # ------------------------------------------------------------ restore
+
+    def check(self, actor: Actor, path: str | Path) -> Candidate:
+        """Integrity, schema version and audit chain of a backup file (read-only)."""
+        require(actor, "backup.restore")
+        result = check_candidate(Path(path))
+        return Candidate(str(path), result.ok, result.problem, result.audit_entries)
+
+    def restore(self, actor: Actor, path: str | Path) -> RestoreResult:
+        """Replace the live database with a checked backup. Closes every connection of this process;
+        the program must be restarted afterwards. A safety backup of the current state is taken first
+        and the replaced file is kept as well, so nothing is lost even if the wrong file was chosen."""
+        require(actor, "backup.restore")
+        target = self.db_path
+        if target is None:
+            raise UserError("PostgreSQL 数据库请由数据库管理员用 pg_restore 恢复。", "Restore a PostgreSQL database with pg_restore.")
+        source = Path(path)
+        result = check_candidate(source)
+        if not result.ok:
+            raise UserError(f"备份文件未通过检查，未做任何改动：{result.problem}",
+                            f"The backup failed its checks; nothing was changed: {result.problem}")
+        if source.resolve() == target.resolve():
+            raise UserError("不能用正在使用的数据库文件恢复自身", "cannot restore the database in use onto itself")
+        safety = self._backup(actor, "prerestore", prune=False)  # pruning now could delete the chosen source
+        with self.db.write() as s:
+            audit.record(s, user_id=actor.id or None, username=actor.username, action="backup.restore", entity="backup",
+                         entity_id=source.name, after={"source": str(source), "audit_entries": result.audit_entries,
+                                                       "safety_backup": safety.path})
+        self.db.dispose()
+        try:
+            kept = restore_from(source, target)
+        except BackupError as exc:
+            raise UserError(str(exc), str(exc)) from None
+        restored = Database(self.db.url)  # the restored file records that it was restored, and by whom
+        try:
+            with restored.write() as s:
+                audit.record(s, user_id=None, username=actor.username, action="backup.restored", entity="backup",
+                             entity_id=source.name, after={"source": str(source), "replaced_kept_as": str(kept),
+                                                           "safety_backup": safety.path})
+        finally:
+            restored.dispose()
+        return RestoreResult(str(source), str(kept), safety.path)
+
+
+def _prune(directory: Path, keep: int) -> None:
+    generations = sorted(directory.glob("dutyroom-*.db"))
+    for old in generations[:-keep] if keep > 0 else []:
+        try:
+            os.unlink(old)
+        except OSError:
+            pass
+
+
+def explain_failure(exc: BaseException) -> str:
+    """A sentence for the user about an environment failure (disk full, read-only, ...), never a traceback."""
+    from ..config import lang
+    from ..store.errors import explain
+
+    if isinstance(exc, UserError):
+        return exc.message
+    known = explain(exc)
+    if known:
+        return known
+    return ("Unexpected error; it was logged. Saved data is not affected." if lang() == "en"
+            else "发生意外错误，已记录到日志；已保存的数据不受影响。")
+
+
+def backup_before_migration(db: Database) -> Path | None:
+    """Before a newer program upgrades an older database's schema, keep a copy of it as it was
+    (a generation named `…-premigrate.db`, never pruned by this call). None when nothing is to migrate."""
+    from ..store.database import head_revision
+
+    if not db.is_sqlite:
+        return None
+    db.check_version()  # a database from a newer program is refused before anything else
+    current = db.current_revision()
+    if current is None or current == head_revision():
+        return None
+    service = MaintenanceService(db)
+    directory = service.backup_dir()
+    return backup_to(db, directory / f"dutyroom-{dt.datetime.now():%Y%m%d-%H%M%S-%f}-premigrate.db")

@@ -1,0 +1,203 @@
+"""Period statistics of incidents and their reports (统计报表), computed from the database.
+
+The period is a range of Beijing calendar days, both ends included; an incident belongs to it by its
+received time (接报时间). Drafts are not incidents and are not counted. Figures:
+- counts by category, by confirmed grade, by street/town (the incident's place; "其他" and blank are
+  shown as 其他/未填), by month;
+- casualties (deaths, injured) and direct economic loss per category;
+- lateness of reports (迟报): reports sent in the period's incidents, how many late, the total and the
+  largest minutes late, by kind (首报/书面/续报/终报), and the incidents with a late report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..domain.incident_facts import BEIJING
+from ..domain.profile_schema import Profile
+from ..domain.report_chain import KIND_LABELS
+from ..domain.vocabulary import CATEGORY_LABELS, GRADE_LABELS, GRADE_ORDER, Category, Grade
+from ..store.database import Database
+from ..store.models import Incident, IncidentReport
+from .auth import Actor
+from .errors import UserError
+from .guard import require
+
+GRADE_KEYS = [g.value for g in GRADE_ORDER] + ["unknown"]
+CATEGORY_KEYS = [c.value for c in Category]
+KIND_KEYS = ("verbal", "written", "followup", "final")
+MAX_DAYS = 3660
+
+
+@dataclass(frozen=True)
+class CountRow:
+    key: str
+    label: str
+    count: int
+    deaths: int = 0
+    injured: int = 0
+    loss_cny: float = 0.0
+
+
+@dataclass(frozen=True)
+class LatenessRow:
+    kind: str
+    label: str
+    sent: int
+    late: int
+    late_minutes_total: int
+    late_minutes_max: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return None if not self.sent else (self.sent - self.late) / self.sent
+
+
+@dataclass(frozen=True)
+class LateIncident:
+    incident_id: int
+    title: str
+    received_at: dt.datetime
+    report_label: str
+    due_at: dt.datetime | None
+    sent_at: dt.datetime | None
+    late_minutes: int
+
+
+@dataclass(frozen=True)
+class PeriodStatistics:
+    first: dt.date
+    last: dt.date
+    total: int
+    by_category: tuple[CountRow, ...]
+    by_grade: tuple[CountRow, ...]
+    by_place: tuple[CountRow, ...]
+    by_month: tuple[CountRow, ...]
+    lateness: tuple[LatenessRow, ...]
+    late_incidents: tuple[LateIncident, ...]
+    computed_at: dt.datetime
+
+    @property
+    def period_label(self) -> str:
+        f, t = self.first, self.last
+        return f"{f.year}年{f.month}月{f.day}日至{t.year}年{t.month}月{t.day}日"
+
+    @property
+    def reports_sent(self) -> int:
+        return sum(r.sent for r in self.lateness)
+
+    @property
+    def reports_late(self) -> int:
+        return sum(r.late for r in self.lateness)
+
+
+def _bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    if last < first:
+        raise UserError("统计期间的结束日期早于开始日期", "the period ends before it starts")
+    if (last - first).days > MAX_DAYS:
+        raise UserError("统计期间不能超过10年", "the period may not exceed 10 years")
+    start = dt.datetime.combine(first, dt.time(0), BEIJING).astimezone(dt.UTC)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), BEIJING).astimezone(dt.UTC)
+    return start, end
+
+
+def _months(first: dt.date, last: dt.date) -> list[str]:
+    out, y, m = [], first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        out.append(f"{y}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+class StatisticsService:
+    def __init__(self, db: Database, profile: Profile | None = None):
+        self.db = db
+        self.profile = profile
+
+    def period(self, actor: Actor, first: dt.date, last: dt.date, *, now: dt.datetime | None = None) -> PeriodStatistics:
+        require(actor, "statistics.view")
+        start, end = _bounds(first, last)
+        stmt = (select(Incident.id, Incident.title, Incident.category, Incident.grade_confirmed, Incident.place,
+                       Incident.received_at, Incident.deaths, Incident.injured, Incident.economic_loss_cny)
+                .where(Incident.status != "draft", Incident.received_at >= start, Incident.received_at < end)
+                .order_by(Incident.received_at))
+        if self.profile is not None:  # the jurisdiction's own incidents (every version of its profile)
+            stmt = stmt.where(Incident.profile_key == self.profile.key)
+        with self.db.read() as s:
+            rows = s.execute(stmt).all()
+            ids = [r.id for r in rows]
+            reports = []
+            for chunk in range(0, len(ids), 500):
+                part = ids[chunk:chunk + 500]
+                reports += s.execute(select(IncidentReport.incident_id, IncidentReport.kind, IncidentReport.sequence,
+                                            IncidentReport.due_at, IncidentReport.sent_at, IncidentReport.late_minutes,
+                                            IncidentReport.corrects_report_id)
+                                     .where(IncidentReport.incident_id.in_(part),
+                                            IncidentReport.sent_at.is_not(None))).all()
+        return self._compute(first, last, rows, reports, now or dt.datetime.now(dt.UTC))
+
+    @staticmethod
+    def _compute(first, last, rows, reports, now) -> PeriodStatistics:
+        def group(keyf, order: list[str] | None, labelf) -> tuple[CountRow, ...]:
+            agg: dict[str, list] = defaultdict(lambda: [0, 0, 0, 0.0])
+            for r in rows:
+                a = agg[keyf(r)]
+                a[0] += 1
+                a[1] += r.deaths or 0
+                a[2] += r.injured or 0
+                a[3] += r.economic_loss_cny or 0.0
+            keys = order if order is not None else sorted(agg, key=lambda k: (-agg[k][0], k))
+            return tuple(CountRow(k, labelf(k), *agg[k]) if k in agg else CountRow(k, labelf(k), 0) for k in keys)
+
+        def cat_label(k: str) -> str:
+            try:
+                return CATEGORY_LABELS[Category(k)][0]
+            except ValueError:
+                return "未分类"
+
+        def grade_label(k: str) -> str:
+            try:
+                return GRADE_LABELS[Grade(k)][0]
+            except ValueError:
+                return k
+
+        def place_key(r) -> str:
+            return r.place if r.place and r.place != "其他" else ("其他" if r.place == "其他" else "未填")
+
+        def month_key(r) -> str:
+            b = r.received_at.astimezone(BEIJING)
+            return f"{b.year}-{b.month:02d}"
+
+        by_category = group(lambda r: r.category or "none", CATEGORY_KEYS
+                            + (["none"] if any(not r.category for r in rows) else []), cat_label)
+        by_grade = group(lambda r: r.grade_confirmed or "unknown", GRADE_KEYS, grade_label)
+        by_place = group(place_key, None, lambda k: k)
+        by_month = group(month_key, _months(first, last), lambda k: f"{int(k[:4])}年{int(k[5:])}月")
+        titles = {r.id: r for r in rows}
+        per_kind: dict[str, Counter] = {k: Counter() for k in KIND_KEYS}
+        late_list = []
+        for rep in reports:
+            if rep.corrects_report_id is not None:
+                continue  # a correction is not a report against a deadline
+            c = per_kind.setdefault(rep.kind, Counter())
+            c["sent"] += 1
+            minutes = rep.late_minutes or 0
+            if minutes > 0:
+                c["late"] += 1
+                c["total"] += minutes
+                c["max"] = max(c["max"], minutes)
+                inc = titles[rep.incident_id]
+                label = KIND_LABELS.get(rep.kind, (rep.kind,))[0]
+                if rep.kind == "followup" and rep.sequence:
+                    label = f"{label}（第{rep.sequence}次）"
+                late_list.append(LateIncident(inc.id, inc.title, inc.received_at, label, rep.due_at, rep.sent_at,
+                                              minutes))
+        lateness = tuple(LatenessRow(k, KIND_LABELS.get(k, (k,))[0], c["sent"], c["late"], c["total"], c["max"])
+                         for k, c in per_kind.items())
+        late_list.sort(key=lambda x: (-x.late_minutes, x.incident_id))
+        return PeriodStatistics(first, last, len(rows), by_category, by_grade, by_place, by_month, lateness,
+                                tuple(late_list), now)

@@ -1,0 +1,105 @@
+"""待我审批: the warnings whose current step the signed-in user may sign now, and (for the duty room)
+those waiting for an outside decision to be recorded. One click opens the warning to sign."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..services.auth import Actor
+from ..services.warnings import QueueItem, WarningService
+from .table_model import Column, RowsTableModel
+from .warning_dialogs import beijing, category_name, colour_name, role_name
+
+
+class ApprovalQueuePage(QWidget):
+    open_requested = Signal(int)  # a warning id: the main window shows it on the 预警 page
+
+    def __init__(self, svc: WarningService, actor: Actor, parent=None):
+        super().__init__(parent)
+        self.svc, self.actor = svc, actor
+        self.summary = QLabel()
+        self.mine = self._table()
+        self.external = self._table()
+        self.open_button = QPushButton(self.tr("打开签批"))
+        self.open_button.clicked.connect(lambda: self._open_selected(self.mine))
+        self.open_external = QPushButton(self.tr("打开登记"))
+        self.open_external.clicked.connect(lambda: self._open_selected(self.external))
+        refresh = QPushButton(self.tr("刷新"))
+        refresh.clicked.connect(self.refresh)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(refresh)
+        mine_box = QGroupBox(self.tr("待我签批"))
+        m = QVBoxLayout(mine_box)
+        m.addWidget(self.mine)
+        m.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.external_box = QGroupBox(self.tr("待登记上级决定（市应急办等，手工登记决定人、文号和时间）"))
+        x = QVBoxLayout(self.external_box)
+        x.addWidget(self.external)
+        x.addWidget(self.open_external, 0, Qt.AlignmentFlag.AlignRight)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(mine_box, 2)
+        layout.addWidget(self.external_box, 1)
+        self.refresh()
+
+    def _table(self) -> QTableView:
+        model = RowsTableModel([
+            Column(self.tr("编号"), lambda i: i.warning_id),
+            Column(self.tr("级别"), lambda i: colour_name(i.colour)),
+            Column(self.tr("标题"), lambda i: i.title),
+            Column(self.tr("类别"), lambda i: category_name(i.category)),
+            Column(self.tr("环节"), lambda i: self.tr("解除审批") if i.phase == "lift" else self.tr("发布审批")),
+            Column(self.tr("当前步骤"), lambda i: f"{i.step_no}. {i.label}"),
+            Column(self.tr("须由"), lambda i: role_name(self.svc, i.role)),
+            Column(self.tr("起草/申请人"), lambda i: i.author_name),
+            Column(self.tr("上一步签批"), lambda i: beijing(i.last_decision_at) or beijing(i.created_at)),
+        ], [], self)
+        self._models = [*getattr(self, "_models", []), model]  # keep the Python side of each model alive
+        view = QTableView()
+        view.setModel(model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.verticalHeader().setVisible(False)
+        view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        view.activated.connect(lambda index: self._open(view, index.row()))
+        view.clicked.connect(lambda index: self._open(view, index.row()))
+        return view
+
+    def refresh(self) -> None:
+        mine = self.svc.approval_queue(self.actor)
+        external = self.svc.awaiting_external(self.actor)
+        self.mine.model().set_rows(mine)
+        self.external.model().set_rows(external)
+        for view in (self.mine, self.external):
+            view.resizeColumnsToContents()
+        self.external_box.setVisible(bool(external))
+        self.summary.setText(self.tr("待我签批 {n} 件；待登记上级决定 {m} 件").format(n=len(mine), m=len(external)))
+
+    def items(self, view: QTableView) -> list[QueueItem]:
+        return list(view.model().rows)
+
+    def _open(self, view: QTableView, row: int) -> None:
+        rows = view.model().rows
+        if 0 <= row < len(rows):
+            self.open_requested.emit(rows[row].warning_id)
+
+    def _open_selected(self, view: QTableView) -> None:
+        selected = view.selectionModel().selectedRows()
+        self._open(view, selected[0].row() if selected else 0)
+
+    def showEvent(self, event) -> None:
+        self.refresh()
+        super().showEvent(event)

@@ -1,0 +1,329 @@
+"""系统维护: back up now (with progress, off the GUI thread), the generations kept, check and restore
+(the check runs before anything is replaced; the program must be restarted afterwards), and the
+administrator's settings (idle lock, backup schedule, generations kept, folder).
+
+`BackupScheduler` runs the automatic backup on a worker thread when one is due (checked every few
+minutes against the newest generation's time), so the GUI never waits for it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.permissions import allowed
+from ..services.auth import Actor
+from ..services.errors import UserError, lang
+from ..services.maintenance import LIMITS, REASON_LABELS, Generation, MaintenanceService
+from .table_model import Column, RowsTableModel
+
+
+class Background(QObject):
+    """Run one function on a worker thread; `done`/`failed`/`progress` arrive on the GUI thread."""
+
+    done = Signal(object)
+    failed = Signal(object)
+    progress = Signal(int, int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.thread: threading.Thread | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+    def start(self, fn: Callable[..., Any], with_progress: bool = False) -> None:
+        def work() -> None:
+            try:
+                result = fn(lambda done, total: self.progress.emit(done, total)) if with_progress else fn()
+            except Exception as exc:  # shown to the user by the receiver (UserError, disk full, ...)
+                self.failed.emit(exc)
+                return
+            self.done.emit(result)
+
+        self.thread = threading.Thread(target=work, name="dutyroom-background", daemon=True)
+        self.thread.start()
+
+    def wait(self, timeout: float | None = None) -> None:
+        if self.thread is not None:
+            self.thread.join(timeout)
+
+
+def describe_error(exc: BaseException) -> str:
+    if isinstance(exc, UserError):
+        return exc.message
+    from ..services.maintenance import explain_failure
+
+    return explain_failure(exc)
+
+
+class BackupScheduler(QObject):
+    """Automatic backups: when one is due (interval from the settings), on a worker thread."""
+
+    backed_up = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, service: MaintenanceService, parent=None, check_ms: int = 5 * 60_000, first_ms: int = 60_000):
+        super().__init__(parent)
+        self.service = service
+        self.worker = Background(self)
+        self.worker.done.connect(lambda r: r is not None and self.backed_up.emit(r))
+        self.worker.failed.connect(lambda exc: self.failed.emit(describe_error(exc)))
+        self.timer = QTimer(self, interval=check_ms, timeout=self.check)
+        self.timer.start()
+        QTimer.singleShot(first_ms, self.check)
+
+    def check(self) -> None:
+        if self.worker.busy:
+            return
+        try:
+            due = self.service.due()
+        except Exception:
+            return
+        if due:
+            self.worker.start(lambda: self.service.scheduled_backup("auto"))
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self.worker.wait(120)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+
+class BackupPage(QWidget):
+    def __init__(self, service: MaintenanceService, actor: Actor, parent=None,
+                 quit_app: Callable[[], None] | None = None):
+        super().__init__(parent)
+        self.service, self.actor = service, actor
+        self.quit_app = quit_app or QApplication.quit
+        self.worker = Background(self)
+        self.worker.progress.connect(self._progress)
+        self.worker.done.connect(self._backed_up)
+        self.worker.failed.connect(self._failed)
+
+        self.backup_button = QPushButton(self.tr("立即备份"))
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.folder = QLabel()
+        self.folder.setWordWrap(True)
+        self.model = RowsTableModel([
+            Column(self.tr("备份时间"), lambda g: g.taken_at.strftime("%Y-%m-%d %H:%M:%S") if g.taken_at else "",
+                   lambda g: g.name),
+            Column(self.tr("类型"), lambda g: self._reason(g.reason)),
+            Column(self.tr("大小"), lambda g: _size(g.size_bytes), lambda g: g.size_bytes),
+            Column(self.tr("文件"), lambda g: g.name),
+        ])
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.check_button = QPushButton(self.tr("校验所选备份"))
+        self.restore_button = QPushButton(self.tr("从所选备份恢复…"))
+        self.restore_file_button = QPushButton(self.tr("从其他文件恢复…"))
+
+        box = QGroupBox(self.tr("备份"))
+        top = QHBoxLayout()
+        top.addWidget(self.backup_button)
+        top.addWidget(self.progress, 3)
+        top.addStretch(1)
+        restore_row = QHBoxLayout()
+        for b in (self.check_button, self.restore_button, self.restore_file_button):
+            restore_row.addWidget(b)
+        restore_row.addStretch(1)
+        inner = QVBoxLayout(box)
+        inner.addLayout(top)
+        inner.addWidget(self.folder)
+        inner.addWidget(self.table, 1)
+        inner.addLayout(restore_row)
+        inner.addWidget(self.status)
+
+        self.settings_box = QGroupBox(self.tr("设置（系统管理员）"))
+        self.idle = QSpinBox(suffix=self.tr(" 分钟"))
+        self.every = QSpinBox(suffix=self.tr(" 小时"))
+        self.keep = QSpinBox(suffix=self.tr(" 份"))
+        for spin, key in ((self.idle, "session.idle_minutes"), (self.every, "backup.every_hours"), (self.keep, "backup.keep")):
+            spin.setRange(*LIMITS[key])
+            spin.setMaximumWidth(160)
+        self.directory = QLineEdit()
+        self.save_settings_button = QPushButton(self.tr("保存设置"))
+        self.settings_message = QLabel()
+        form = QFormLayout(self.settings_box)
+        form.addRow(self.tr("无操作自动锁定（0 为不锁定）"), self.idle)
+        form.addRow(self.tr("自动备份间隔（0 为不自动备份）"), self.every)
+        form.addRow(self.tr("保留备份份数"), self.keep)
+        form.addRow(self.tr("备份目录（留空为数据库旁的 dutyroom-backups）"), self.directory)
+        form.addRow(self.save_settings_button, self.settings_message)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(box, 1)
+        layout.addWidget(self.settings_box)
+
+        can_restore = allowed(actor.roles, "backup.restore")
+        for b in (self.check_button, self.restore_button, self.restore_file_button):
+            b.setVisible(can_restore)
+        self.settings_box.setVisible(allowed(actor.roles, "maintenance.settings"))
+        self.backup_button.clicked.connect(self.backup_now)
+        self.check_button.clicked.connect(self.check_selected)
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.restore_file_button.clicked.connect(self.restore_other)
+        self.save_settings_button.clicked.connect(self.save_settings)
+        self.refresh()
+
+    def _reason(self, key: str) -> str:
+        zh, en = REASON_LABELS.get(key, (key, key))
+        return self.tr(zh) if lang() != "en" else en
+
+    def refresh(self) -> None:
+        self.model.set_rows(self.service.generations(self.actor))
+        settings = self.service.settings()
+        self.folder.setText(self.tr("备份目录：{d}（保留最近 {n} 份；每 {h} 小时自动备份一次，退出程序时也备份）").format(
+            d=settings.backup_directory, n=settings.backup_keep, h=settings.backup_every_hours))
+        self.idle.setValue(settings.idle_minutes)
+        self.every.setValue(settings.backup_every_hours)
+        self.keep.setValue(settings.backup_keep)
+        self.directory.setText(settings.backup_directory)
+
+    def selected(self) -> Generation | None:
+        index = self.table.selectionModel().currentIndex()
+        return self.model.rows[index.row()] if index.isValid() else None
+
+    # ------------------------------------------------------------ backup now (worker thread)
+
+    def backup_now(self) -> None:
+        if self.worker.busy:
+            return
+        self.backup_button.setEnabled(False)
+        self.progress.setVisible(True)
+        self.progress.setValue(0)
+        self.status.setStyleSheet("")
+        self.status.setText(self.tr("正在备份…（可继续工作）"))
+        self.worker.start(lambda progress: self.service.backup_now(self.actor, progress), with_progress=True)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+
+    def _backed_up(self, result) -> None:
+        self.backup_button.setEnabled(True)
+        self.progress.setVisible(False)
+        self.status.setStyleSheet("color: #1b5e20")
+        self.status.setText(self.tr("已备份到 {p}（{s}）").format(p=result.path, s=_size(result.size_bytes)))
+        self.refresh()
+
+    def _failed(self, exc) -> None:
+        self.backup_button.setEnabled(True)
+        self.progress.setVisible(False)
+        self.status.setStyleSheet("color: #b00020")
+        self.status.setText(self.tr("备份失败：{m}").format(m=describe_error(exc)))
+
+    # ------------------------------------------------------------ check and restore
+
+    def check_selected(self) -> None:
+        gen = self.selected()
+        if gen is None:
+            self.status.setText(self.tr("请先在列表中选择一份备份"))
+            return
+        self._show_check(gen.path)
+
+    def _show_check(self, path: str):
+        result = self.service.check(self.actor, path)
+        if result.ok:
+            self.status.setStyleSheet("color: #1b5e20")
+            self.status.setText(self.tr("{f}：完整性正常，审计链完整（{n} 条）").format(f=Path(path).name, n=result.audit_entries))
+        else:
+            self.status.setStyleSheet("color: #b00020")
+            self.status.setText(self.tr("{f} 未通过检查：{p}").format(f=Path(path).name, p=result.problem))
+        return result
+
+    def restore_selected(self) -> None:
+        gen = self.selected()
+        if gen is None:
+            self.status.setText(self.tr("请先在列表中选择一份备份"))
+            return
+        self.restore(gen.path)
+
+    def restore_other(self) -> None:
+        path = self.choose_file(self)
+        if path:
+            self.restore(path)
+
+    @staticmethod
+    def choose_file(parent) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(parent, parent.tr("选择备份文件"), "", parent.tr("数据库备份 (*.db);;所有文件 (*)"),
+                                              options=QFileDialog.Option.DontUseNativeDialog)
+        return path or None
+
+    @staticmethod
+    def confirm_restore(parent, text: str) -> bool:
+        answer = QMessageBox.question(parent, parent.tr("确认恢复"), text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    @staticmethod
+    def inform(parent, title: str, text: str) -> None:
+        QMessageBox.information(parent, title, text)
+
+    def restore(self, path: str) -> None:
+        check = self._show_check(path)  # checked before anything is replaced
+        if not check.ok:
+            return
+        text = self.tr("将用备份 {f}（审计记录 {n} 条）替换当前数据库。\n此后录入的数据将不在恢复后的数据库中；"
+                       "当前数据库会先另存一份并保留原文件。\n恢复后程序将退出，请重新启动。其他席位也请先退出。\n确定恢复吗？").format(
+            f=Path(path).name, n=check.audit_entries)
+        if not self.confirm_restore(self, text):
+            self.status.setText(self.tr("已取消恢复，未做任何改动"))
+            return
+        try:
+            result = self.service.restore(self.actor, path)
+        except UserError as exc:
+            self.status.setStyleSheet("color: #b00020")
+            self.status.setText(exc.message)
+            return
+        self.inform(self, self.tr("恢复完成"), self.tr(
+            "已从 {src} 恢复。\n原数据库保留为 {kept}\n恢复前备份：{safety}\n\n程序现在退出，请重新启动。").format(
+            src=result.restored_from, kept=result.replaced_kept_as, safety=result.safety_backup))
+        self.quit_app()
+
+    # ------------------------------------------------------------ settings
+
+    def save_settings(self) -> None:
+        try:
+            self.service.update_settings(self.actor, idle_minutes=self.idle.value(), backup_every_hours=self.every.value(),
+                                         backup_keep=self.keep.value(), backup_directory=self.directory.text())
+        except UserError as exc:
+            self.settings_message.setStyleSheet("color: #b00020")
+            self.settings_message.setText(exc.message)
+            return
+        self.settings_message.setStyleSheet("color: #1b5e20")
+        self.settings_message.setText(self.tr("已保存（自动锁定时间下次登录起生效）"))
+        self.refresh()

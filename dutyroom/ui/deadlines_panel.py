@@ -1,0 +1,211 @@
+"""报告时限 panel of the dashboard: every pending deadline of every open incident with a live countdown.
+
+The countdown ticks every second from an injectable clock (tests pass their own and call `tick()`);
+the deadlines themselves are reloaded from the service every `reload_every` ticks and when a row
+changes state. Within 5 minutes a row turns amber, after its due time red. A deadline that becomes
+due-soon or overdue raises a non-blocking alert (a banner above the table and a status-bar message,
+never a modal dialog) and a sound the user can mute; the mute choice is kept in QSettings. On every
+reload and whenever a row goes red, note_missed_deadlines writes the 超时未报 (late) record once.
+
+PySide6-Essentials ships no QtMultimedia, so the sound is QApplication.beep() (injectable).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.report_chain import deadline_state
+from ..services.auth import Actor
+from ..services.errors import PermissionDenied, UserError
+from ..services.incident_reports import DashboardDeadline, ReportService
+from .incident_common import AMBER, RED, Clock, bj, countdown, system_clock
+
+MUTE_KEY = "deadlines/mute"
+
+
+class DeadlinesPanel(QWidget):
+    open_incident = Signal(int)  # a row was clicked: the incident's id
+
+    def __init__(self, reports: ReportService, actor: Actor, *, clock: Clock = system_clock,
+                 settings: QSettings | None = None, sound: Callable[[], None] | None = None,
+                 reload_every: int = 30, start: bool = True, parent=None):
+        super().__init__(parent)
+        self.reports, self.actor, self.clock = reports, actor, clock
+        self.settings = settings if settings is not None else QSettings("dutyroom", "dutyroom")
+        self.sound = sound or QApplication.beep
+        self.reload_every = max(1, reload_every)
+        self.rows: list[DashboardDeadline] = []
+        self.states: dict[tuple[int, str], str] = {}
+        self.alerted: set[tuple[int, str, str]] = set()
+        self.sounds = 0
+        self._ticks = 0
+        self.banner = QLabel()
+        self.banner.setObjectName("deadlineBanner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        self.mute = QCheckBox(self.tr("静音"))
+        self.mute.setToolTip(self.tr("到时提醒不发声（此选择会保存）"))
+        self.mute.setChecked(self.settings.value(MUTE_KEY, False, type=bool))
+        self.mute.toggled.connect(self._mute_changed)
+        self.summary = QLabel()
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels([self.tr("事件"), self.tr("报告"), self.tr("倒计时"), self.tr("应报时间"),
+                                              self.tr("报送对象"), self.tr("条款")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((190, 90, 100, 90, 260)):
+            self.table.setColumnWidth(col, width)
+        self.table.cellClicked.connect(self._clicked)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.mute)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.banner)
+        lay.addLayout(top)
+        lay.addWidget(self.table, 1)
+        self.timer = QTimer(self, interval=1000, timeout=self.tick)
+        self.reload()
+        if start:
+            self.timer.start()
+
+    # ------------------------------------------------------------ data
+
+    def refresh(self) -> None:
+        """The dashboard calls this when shown and every half minute."""
+        self.reload()
+
+    def reload(self) -> None:
+        now = self.clock()
+        try:
+            self.rows = self.reports.open_deadlines(self.actor, now=now)
+        except UserError as exc:
+            self.summary.setText(exc.message)
+            self.rows = []
+        if any(d.state == "overdue" for d in self.rows):
+            self._note_missed(now)
+        self._render(now)
+
+    def _note_missed(self, now: dt.datetime) -> None:
+        try:
+            self.reports.note_missed_deadlines(self.actor, now=now)
+        except PermissionDenied:
+            pass  # someone who may not write the log (e.g. an administrator) still sees the countdowns
+
+    def tick(self) -> None:
+        """Every second: new countdowns; a state change reloads, writes late records and alerts."""
+        self._ticks += 1
+        if self._ticks % self.reload_every == 0:
+            self.reload()
+            return
+        now = self.clock()
+        if any(self._state(d, now) != d.state for d in self.rows):
+            self.reload()
+        else:
+            self._render(now)
+
+    @staticmethod
+    def _state(d: DashboardDeadline, now: dt.datetime) -> str:
+        return deadline_state(d.due, now)
+
+    @staticmethod
+    def _seconds(d: DashboardDeadline, now: dt.datetime) -> int | None:
+        return None if d.due is None else int((d.due - now).total_seconds())
+
+    # ------------------------------------------------------------ showing
+
+    def _render(self, now: dt.datetime) -> None:
+        t = self.table
+        t.setRowCount(len(self.rows))
+        fresh: list[tuple[DashboardDeadline, str]] = []
+        states: dict[tuple[int, str], str] = {}
+        for r, d in enumerate(self.rows):
+            state = self._state(d, now)
+            states[(d.incident_id, d.key)] = state
+            if state in ("soon", "overdue") and (d.incident_id, d.key, state) not in self.alerted:
+                fresh.append((d, state))
+            cells = [d.title, d.label, countdown(self._seconds(d, now), d.wording),
+                     bj(d.due) if d.due else self.tr("无具体时限"), "、".join(d.to), d.basis]
+            for c, text in enumerate(cells):
+                item = t.item(r, c)
+                if item is None:
+                    item = QTableWidgetItem()
+                    t.setItem(r, c, item)
+                item.setText(text)
+                item.setToolTip(text)
+                item.setData(Qt.ItemDataRole.UserRole, d.incident_id)
+                if state == "overdue":
+                    item.setBackground(QBrush(QColor(RED)))
+                    item.setForeground(QBrush(QColor("white")))
+                elif state == "soon":
+                    item.setBackground(QBrush(QColor(AMBER)))
+                    item.setForeground(QBrush(QColor("black")))
+                else:
+                    item.setData(Qt.ItemDataRole.BackgroundRole, None)
+                    item.setData(Qt.ItemDataRole.ForegroundRole, None)
+        self.states = states
+        overdue = sum(1 for s in states.values() if s == "overdue")
+        soon = sum(1 for s in states.values() if s == "soon")
+        incidents = len({d.incident_id for d in self.rows})
+        self.summary.setText(self.tr("处置中事件 {n} 起，待报 {m} 项：超时 {o} 项，5 分钟内到期 {s} 项").format(
+            n=incidents, m=len(self.rows), o=overdue, s=soon))
+        if fresh:
+            self._alert(fresh, now)
+        elif not overdue and not soon:
+            self.banner.hide()
+
+    def row_state(self, row: int) -> str:
+        d = self.rows[row]
+        return self.states.get((d.incident_id, d.key), "ok")
+
+    def _alert(self, fresh: list[tuple[DashboardDeadline, str]], now: dt.datetime) -> None:
+        for d, state in fresh:
+            self.alerted.add((d.incident_id, d.key, state))
+        worst = next(((d, s) for d, s in fresh if s == "overdue"), fresh[0])
+        d, state = worst
+        if state == "overdue":
+            text = self.tr("超时未报：{title} {label}（应于 {due} 前报 {to}）").format(
+                title=d.title, label=d.label, due=bj(d.due), to="、".join(d.to))
+            colour, fg = RED, "white"
+        else:
+            text = self.tr("即将到期：{title} {label}，{left}（报 {to}）").format(
+                title=d.title, label=d.label, left=countdown(self._seconds(d, now)), to="、".join(d.to))
+            colour, fg = AMBER, "black"
+        if len(fresh) > 1:
+            text += self.tr("（另有 {n} 项）").format(n=len(fresh) - 1)
+        self.banner.setText(text)
+        self.banner.setStyleSheet(f"background: {colour}; color: {fg}; padding: 6px; font-weight: bold;")
+        self.banner.show()
+        window = self.window()
+        if window is not self and hasattr(window, "statusBar"):
+            window.statusBar().showMessage(text, 60_000)
+        if not self.mute.isChecked():
+            self.sounds += 1
+            self.sound()
+
+    def _mute_changed(self, muted: bool) -> None:
+        self.settings.setValue(MUTE_KEY, muted)
+        self.settings.sync()
+
+    def _clicked(self, row: int, _col: int) -> None:
+        if 0 <= row < len(self.rows):
+            self.open_incident.emit(self.rows[row].incident_id)

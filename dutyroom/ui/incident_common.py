@@ -1,0 +1,97 @@
+"""Small helpers the incident widgets share: Beijing time both ways, labels in the user's language,
+countdown text, a field-error label."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QDateTime, QTimeZone
+from PySide6.QtWidgets import QLabel
+
+from ..domain.incident_facts import BEIJING
+from ..domain.intake import SOURCES
+from ..domain.vocabulary import CATEGORY_LABELS, FLAG_LABELS, GRADE_LABELS, Category, Flag, Grade, label
+from ..services.errors import lang
+from .i18n import tr
+
+BEIJING_TZ = QTimeZone(b"Asia/Shanghai")
+Clock = Callable[[], dt.datetime]
+STATUS_LABELS = {"draft": ("草稿", "draft"), "open": ("处置中", "open"), "closed": ("已结案", "closed")}
+CHANNEL_LABELS = {"phone": ("电话", "phone"), "fax": ("传真", "fax"), "system": ("系统报送", "system")}
+AMBER = "#ffc107"
+RED = "#d32f2f"
+
+
+def system_clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def to_qdt(t: dt.datetime) -> QDateTime:
+    return QDateTime.fromSecsSinceEpoch(int(t.timestamp()), BEIJING_TZ)
+
+
+def from_qdt(q: QDateTime) -> dt.datetime:
+    """A QDateTime as an aware datetime (to the minute shown, in Beijing time)."""
+    secs = q.toSecsSinceEpoch()
+    return dt.datetime.fromtimestamp(secs - secs % 60, BEIJING)
+
+
+def bj(t: dt.datetime | None, fmt: str = "%m-%d %H:%M") -> str:
+    return "" if t is None else t.astimezone(BEIJING).strftime(fmt)
+
+
+def category_text(key: str | None) -> str:
+    return label(CATEGORY_LABELS, Category(key), lang()) if key else ""
+
+
+def grade_text(key: str | None) -> str:
+    return label(GRADE_LABELS, Grade(key), lang()) if key else ""
+
+
+def flag_text(key: str) -> str:
+    return label(FLAG_LABELS, Flag(key), lang())
+
+
+def source_text(key: str | None) -> str:
+    if not key:
+        return ""
+    zh, en = SOURCES.get(key, (key, key))
+    return en if lang() == "en" else zh
+
+
+def status_text(key: str) -> str:
+    zh, en = STATUS_LABELS.get(key, (key, key))
+    return en if lang() == "en" else zh
+
+
+def channel_text(key: str | None) -> str:
+    if not key:
+        return ""
+    zh, en = CHANNEL_LABELS.get(key, (key, key))
+    return en if lang() == "en" else zh
+
+
+def countdown(seconds: int | None, wording: str = "") -> str:
+    """"还剩 04:59", "超时 1:02:03", or the plan's words where it gives no number."""
+    if seconds is None:
+        return wording or tr("按预案要求")
+    s = abs(seconds)
+    h, rest = divmod(s, 3600)
+    m, sec = divmod(rest, 60)
+    clock = f"{h}:{m:02d}:{sec:02d}" if h else f"{m:02d}:{sec:02d}"
+    return (tr("还剩 {t}") if seconds >= 0 else tr("超时 {t}")).format(t=clock)
+
+
+class FieldError(QLabel):
+    """The red line under a field that says what is wrong with it (empty and hidden when all is well)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setStyleSheet(f"color: {RED};")
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_text(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))

@@ -1,0 +1,620 @@
+"""One incident: the facts, grade and flags (which move the reporting clock), the clock with recipients
+and clauses, the report chain (首报/续报/终报: compose, prepare, leader's review, send; corrections as new
+reports), the incident log (strike through with a reason, 领导批示 with follow-up), end of handling, closing.
+
+`self.tabs` is the place where other areas add their own tabs later (e.g. response levels):
+    detail.tabs.addTab(widget, title)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.intake import FLAGS
+from ..reports.export import ReportExporter
+from ..services.auth import Actor
+from ..services.errors import UserError
+from ..services.incident_log import IncidentLogService, LogEntryView
+from ..services.incident_reports import IncidentClock, ReportDraft, ReportService, ReportView
+from ..services.incidents import IncidentService, IncidentView
+from .incident_common import (
+    AMBER,
+    BEIJING_TZ,
+    CHANNEL_LABELS,
+    RED,
+    Clock,
+    bj,
+    category_text,
+    channel_text,
+    countdown,
+    flag_text,
+    from_qdt,
+    grade_text,
+    source_text,
+    status_text,
+    system_clock,
+    to_qdt,
+)
+from .print_support import PrintActions, add_print_actions
+
+REPORT_KINDS = (("verbal", "首报"), ("written", "书面报告"), ("followup", "续报"), ("final", "终报"))
+
+
+# ---------------------------------------------------------------- dialogs (tests replace their `ask`)
+
+
+@dataclass(frozen=True)
+class ReportChoice:
+    action: str  # send | prepare
+    body: str
+    recipients: tuple[str, ...]
+    channel: str
+    sent_at: dt.datetime
+
+
+class ReportDialog(QDialog):
+    """The composed report, to edit and then record as sent (with channel and time) or keep for review."""
+
+    def __init__(self, draft: ReportDraft, now: dt.datetime, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("报送{label}").format(label=draft.label))
+        self.body = QPlainTextEdit(draft.body)
+        self.body.setTabChangesFocus(True)
+        self.recipients = QLineEdit("、".join(draft.recipients))
+        self.channel = QComboBox()
+        for key in CHANNEL_LABELS:
+            self.channel.addItem(channel_text(key), key)
+        self.sent_at = QDateTimeEdit(to_qdt(now), displayFormat="yyyy-MM-dd HH:mm")
+        self.sent_at.setTimeZone(BEIJING_TZ)
+        form = QFormLayout()
+        due = bj(draft.due_at) if draft.due_at else self.tr("（无具体时限）")
+        form.addRow(self.tr("时限"), QLabel(due))
+        form.addRow(self.tr("报送对象(&R)"), self.recipients)
+        form.addRow(self.tr("报送方式(&M)"), self.channel)
+        form.addRow(self.tr("报送时间(&T)"), self.sent_at)
+        form.addRow(self.tr("正文(&B)"), self.body)
+        self.choice: ReportChoice | None = None
+        buttons = QDialogButtonBox()
+        send = buttons.addButton(self.tr("记录已报送(&S)"), QDialogButtonBox.ButtonRole.AcceptRole)
+        prepare = buttons.addButton(self.tr("保存待审核(&P)"), QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        if draft.needs_review:
+            send.setEnabled(False)
+            form.addRow(QLabel(self.tr("报市信息须经领导审核后报送：请先保存待审核")))
+        (prepare if draft.needs_review else send).setDefault(True)
+        send.clicked.connect(lambda: self._done("send"))
+        prepare.clicked.connect(lambda: self._done("prepare"))
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(buttons)
+        self.resize(640, 520)
+
+    def _done(self, action: str) -> None:
+        names = tuple(n.strip() for n in self.recipients.text().replace(",", "、").replace("，", "、").split("、")
+                      if n.strip())
+        self.choice = ReportChoice(action, self.body.toPlainText(), names, self.channel.currentData(),
+                                   from_qdt(self.sent_at.dateTime()))
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent, draft: ReportDraft, now: dt.datetime) -> ReportChoice | None:
+        dialog = cls(draft, now, parent)
+        return dialog.choice if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class Ask:
+    """Small questions, each a classmethod that tests replace."""
+
+    @classmethod
+    def text(cls, parent, title: str, prompt: str) -> str | None:
+        text, ok = QInputDialog.getMultiLineText(parent, title, prompt)
+        return text if ok and text.strip() else None
+
+    @classmethod
+    def instruction(cls, parent) -> tuple[str, str] | None:
+        leader, ok = QInputDialog.getText(parent, parent.tr("领导批示"), parent.tr("批示领导（职务或姓名）："))
+        if not ok or not leader.strip():
+            return None
+        text, ok = QInputDialog.getMultiLineText(parent, parent.tr("领导批示"), parent.tr("批示内容："))
+        return (leader, text) if ok and text.strip() else None
+
+    @classmethod
+    def channel(cls, parent) -> str | None:
+        items = [channel_text(k) for k in CHANNEL_LABELS]
+        item, ok = QInputDialog.getItem(parent, parent.tr("报送方式"), parent.tr("本报告以何种方式报送："), items, 0, False)
+        return list(CHANNEL_LABELS)[items.index(item)] if ok else None
+
+    @classmethod
+    def confirm(cls, parent, title: str, text: str) -> bool:
+        return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
+
+
+# ---------------------------------------------------------------- the page
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    t = QTableWidget(0, len(headers))
+    t.setHorizontalHeaderLabels(headers)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.verticalHeader().setVisible(False)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    t.horizontalHeader().setStretchLastSection(True)
+    t.setWordWrap(True)
+    return t
+
+
+def _item(text: str, data=None) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setToolTip(text)
+    if data is not None:
+        item.setData(Qt.ItemDataRole.UserRole, data)
+    return item
+
+
+class IncidentDetail(QWidget):
+    changed = Signal()
+
+    def __init__(self, incidents: IncidentService, reports: ReportService, log: IncidentLogService, actor: Actor,
+                 incident_id: int, *, clock: Clock = system_clock, exporter: ReportExporter | None = None,
+                 parent=None):
+        super().__init__(parent)
+        self.incidents, self.reports_service, self.log_service = incidents, reports, log
+        self.actor, self.incident_id, self.clock = actor, incident_id, clock
+        self.exporter = exporter  # 打印/另存为PDF of the selected report (None: no print buttons)
+        self.print_actions: PrintActions | None = None
+        self._print_report_id: int | None = None  # what the worker thread prints (never read from widgets there)
+        self._print_slip = False
+        self.header = QLabel()
+        self.header.setWordWrap(True)
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.message = QLabel()
+        self.message.setObjectName("detailMessage")
+        self.message.setWordWrap(True)
+        # -- the tabs: other areas add theirs here (detail.tabs.addTab(widget, title)), e.g. response levels
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_facts(), self.tr("概况"))
+        self.tabs.addTab(self._build_reports(), self.tr("报告时限与报送"))
+        self.tabs.addTab(self._build_log(), self.tr("事件日志"))
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.header)
+        lay.addWidget(self.message)
+        lay.addWidget(self.tabs, 1)
+        self._timer = QTimer(self, interval=1000, timeout=self.tick)
+        self._timer.start()
+        self.reload()
+
+    # ------------------------------------------------------------ building
+
+    def _build_facts(self) -> QWidget:
+        box = QWidget()
+        self.facts = QTextBrowser()
+        self.grade = QComboBox()
+        for key in ("unknown", "ordinary", "large", "major", "especially_major"):
+            self.grade.addItem(grade_text(key), key)
+        self.confirm_grade_button = QPushButton(self.tr("确认等级(&G)"))
+        self.confirm_grade_button.clicked.connect(self.confirm_grade)
+        self.advice = QLabel()
+        self.advice.setWordWrap(True)
+        self.flag_boxes = {f: QCheckBox(flag_text(f)) for f in FLAGS}
+        self.save_flags_button = QPushButton(self.tr("保存情形标记(&F)"))
+        self.save_flags_button.clicked.connect(self.save_flags)
+        self.end_button = QPushButton(self.tr("登记处置结束(&E)"))
+        self.end_button.clicked.connect(self.end_handling)
+        self.close_button = QPushButton(self.tr("结案(&X)"))
+        self.close_button.clicked.connect(self.close_incident)
+        grade_row = QHBoxLayout()
+        grade_row.addWidget(QLabel(self.tr("确认等级")))
+        grade_row.addWidget(self.grade)
+        grade_row.addWidget(self.confirm_grade_button)
+        grade_row.addWidget(self.advice, 1)
+        flag_row = QHBoxLayout()
+        for b in self.flag_boxes.values():
+            flag_row.addWidget(b)
+        flag_row.addWidget(self.save_flags_button)
+        flag_row.addStretch(1)
+        end_row = QHBoxLayout()
+        end_row.addWidget(self.end_button)
+        end_row.addWidget(self.close_button)
+        end_row.addStretch(1)
+        lay = QVBoxLayout(box)
+        lay.addWidget(self.facts, 1)
+        lay.addLayout(grade_row)
+        lay.addLayout(flag_row)
+        lay.addLayout(end_row)
+        return box
+
+    def _build_reports(self) -> QWidget:
+        box = QWidget()
+        self.clock_info = QLabel()
+        self.clock_info.setWordWrap(True)
+        self.clock_table = _table([self.tr("报告"), self.tr("应报时间"), self.tr("倒计时/状态"), self.tr("实报"),
+                                   self.tr("条款"), self.tr("报送对象")])
+        for col, width in enumerate((110, 150, 150, 90, 80)):
+            self.clock_table.setColumnWidth(col, width)
+        self.compose_buttons: dict[str, QPushButton] = {}
+        row = QHBoxLayout()
+        for kind, text in REPORT_KINDS:
+            b = QPushButton(self.tr("编写{label}").format(label=self.tr(text)))
+            b.clicked.connect(lambda _c=False, k=kind: self.compose(k))
+            self.compose_buttons[kind] = b
+            row.addWidget(b)
+        self.to_city = QCheckBox(self.tr("同时报市"))
+        row.addWidget(self.to_city)
+        row.addStretch(1)
+        self.report_table = _table([self.tr("报告"), self.tr("状态"), self.tr("报送时间"), self.tr("方式"),
+                                    self.tr("报送人"), self.tr("迟报"), self.tr("审核"), self.tr("报送对象")])
+        for col, width in enumerate((130, 100, 100, 70, 80, 70, 130)):
+            self.report_table.setColumnWidth(col, width)
+        self.report_table.itemSelectionChanged.connect(self._show_report)
+        self.report_body = QTextBrowser()
+        actions = QHBoxLayout()
+        self.review_button = QPushButton(self.tr("领导审核(&V)"))
+        self.send_button = QPushButton(self.tr("报送(&S)"))
+        self.correct_button = QPushButton(self.tr("更正(&C)"))
+        self.review_button.clicked.connect(self.review_report)
+        self.send_button.clicked.connect(self.send_prepared)
+        self.correct_button.clicked.connect(self.correct_report)
+        for b in (self.review_button, self.send_button, self.correct_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        if self.exporter is not None:
+            self.print_choice = QComboBox()
+            self.print_choice.addItem(self.tr("报告（公文）"), False)
+            self.print_choice.addItem(self.tr("领导审核单"), True)
+            self.print_choice.currentIndexChanged.connect(self._print_choice_changed)
+            actions.addWidget(QLabel(self.tr("打印")))
+            actions.addWidget(self.print_choice)
+            self.print_actions = add_print_actions(actions, self, title=self.tr("突发事件信息报告"),
+                                                   make_pdf=self._make_pdf)
+        lay = QVBoxLayout(box)
+        lay.addWidget(self.clock_info)
+        lay.addWidget(self.clock_table, 2)
+        lay.addLayout(row)
+        lay.addWidget(self.report_table, 2)
+        lay.addLayout(actions)
+        lay.addWidget(self.report_body, 2)
+        return box
+
+    def _build_log(self) -> QWidget:
+        box = QWidget()
+        self.log_table = _table([self.tr("发生时间"), self.tr("录入时间"), self.tr("录入人"), self.tr("工作站"),
+                                 self.tr("类型"), self.tr("落实"), self.tr("内容")])
+        for col, width in enumerate((90, 90, 70, 80, 70, 60)):
+            self.log_table.setColumnWidth(col, width)
+        self.note_button = QPushButton(self.tr("添加记录(&N)"))
+        self.instruction_button = QPushButton(self.tr("领导批示(&L)"))
+        self.strike_button = QPushButton(self.tr("划除(&D)"))
+        self.follow_button = QPushButton(self.tr("标记已落实/未落实(&O)"))
+        self.note_button.clicked.connect(self.add_note)
+        self.instruction_button.clicked.connect(self.add_instruction)
+        self.strike_button.clicked.connect(self.strike_entry)
+        self.follow_button.clicked.connect(self.toggle_follow_up)
+        row = QHBoxLayout()
+        for b in (self.note_button, self.instruction_button, self.strike_button, self.follow_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        lay = QVBoxLayout(box)
+        lay.addLayout(row)
+        lay.addWidget(self.log_table, 1)
+        return box
+
+    # ------------------------------------------------------------ loading
+
+    def reload(self) -> None:
+        self.incident: IncidentView = self.incidents.get(self.actor, self.incident_id)
+        self._show_facts()
+        self.report_rows: list[ReportView] = self.reports_service.reports(self.actor, self.incident_id)
+        self._show_reports()
+        self.entries: list[LogEntryView] = self.log_service.entries(self.actor, self.incident_id)
+        self._show_log()
+        self.tick()
+
+    def _show_facts(self) -> None:
+        i = self.incident
+        self.header.setText(self.tr("<b style='font-size:14pt'>{title}</b>　{status}　{grade}").format(
+            title=i.title, status=status_text(i.status), grade=grade_text(i.grade_confirmed)))
+        flags = "、".join(flag_text(f) for f in i.flags) or self.tr("无")
+        units = "；".join(f"{u.name} {u.duty_phone}".strip() for u in i.lead_units) or self.tr("（未确定）")
+        rows = [
+            (self.tr("接报时间"), bj(i.received_at, "%Y-%m-%d %H:%M")), (self.tr("发生时间"), bj(i.occurred_at, "%Y-%m-%d %H:%M")),
+            (self.tr("信息来源"), source_text(i.source)),
+            (self.tr("报告人"), f"{i.caller_name or ''} {i.callback_phone or ''}".strip()),
+            (self.tr("地点"), "　".join(x for x in (i.place, i.address) if x)),
+            (self.tr("类别/类型"), f"{category_text(i.category)}　{i.event_type or ''}"),
+            (self.tr("伤亡"), self.tr("死亡 {d}，受伤 {i}（重伤 {s}），失踪 {m}，被困 {t}").format(
+                d=i.deaths, i=i.injured, s=i.seriously_injured, m=i.missing, t=i.trapped)),
+            (self.tr("直接经济损失"), self.tr("{v:g} 万元").format(v=i.economic_loss_cny / 10_000)),
+            (self.tr("情形"), flags), (self.tr("主责部门"), units),
+            (self.tr("事件简要情况"), i.description or ""), (self.tr("已采取的措施"), i.measures_taken or ""),
+            (self.tr("发展趋势"), i.trend or ""),
+            (self.tr("接报人"), f"{i.created_by_name}（{i.workstation or ''}）"),
+        ]
+        if i.handling_ended_at:
+            rows.append((self.tr("处置结束"), bj(i.handling_ended_at, "%Y-%m-%d %H:%M")))
+        if i.closed_at:
+            rows.append((self.tr("结案"), bj(i.closed_at, "%Y-%m-%d %H:%M")))
+        html = "".join(f"<tr><td valign='top'><b>{k}</b></td><td>{_esc(v)}</td></tr>" for k, v in rows)
+        self.facts.setHtml(f"<table cellpadding='3'>{html}</table>")
+        self.grade.setCurrentIndex(self.grade.findData(i.grade_confirmed))
+        a = i.advice
+        if a.suggested:
+            self.advice.setText(self.tr("系统建议：{g}（{r}）").format(g=grade_text(a.suggested),
+                                                                 r="；".join(a.reasons) or "、".join(a.rules)))
+        else:
+            self.advice.setText(self.tr("系统建议：无可适用的数量标准，由值班人员研判"))
+        for f, b in self.flag_boxes.items():
+            b.setChecked(getattr(i, f))
+        editable = i.status == "open"
+        for w in (self.grade, self.confirm_grade_button, self.save_flags_button, *self.flag_boxes.values(),
+                  self.end_button, self.close_button, *self.compose_buttons.values(), self.note_button,
+                  self.instruction_button, self.strike_button, self.follow_button):
+            w.setEnabled(editable)
+        self.end_button.setEnabled(editable and i.handling_ended_at is None)
+
+    def tick(self) -> None:
+        """Every second: the clock table's countdowns."""
+        try:
+            clock: IncidentClock = self.reports_service.clock(self.actor, self.incident_id, now=self.clock())
+        except UserError:
+            return
+        self.clock_view = clock
+        info = []
+        if clock.followup_every_minutes:
+            info.append(self.tr("续报：每 {m} 分钟一次，直至处置结束").format(m=clock.followup_every_minutes))
+        if clock.city and clock.city.applies:
+            review = self.tr("，须经领导审核") if clock.city.leader_review else ""
+            info.append(self.tr("报市：{to}{review}（{basis}）").format(to="、".join(clock.city.to), review=review,
+                                                                     basis=clock.city.basis))
+        info.append(self.tr("规则：{key} {version}版").format(key=clock.profile_key, version=clock.profile_version))
+        self.clock_info.setText("；".join(info))
+        t = self.clock_table
+        t.setRowCount(len(clock.deadlines))
+        for r, d in enumerate(clock.deadlines):
+            if d.state == "met":
+                state = self.tr("已报") + (self.tr("（迟报 {n} 分钟）").format(n=d.late_minutes) if d.late_minutes else "")
+            else:
+                state = countdown(d.seconds_left, d.wording)
+            sent = bj(d.sent_at) if d.sent_at else ""
+            to = "、".join(d.to) + (self.tr("；抄送 ") + "、".join(d.cc) if d.cc else "")
+            cells = [d.label, bj(d.due) if d.due else d.wording, state, sent, d.basis or self.tr("系统要求"), to]
+            for c, text in enumerate(cells):
+                item = _item(text, d.key)
+                if d.state == "overdue":
+                    item.setBackground(QBrush(QColor(RED)))
+                    item.setForeground(QBrush(QColor("white")))
+                elif d.state == "soon":
+                    item.setBackground(QBrush(QColor(AMBER)))
+                t.setItem(r, c, item)
+
+    def _show_reports(self) -> None:
+        t = self.report_table
+        t.setRowCount(len(self.report_rows))
+        states = {"prepared": self.tr("待审核"), "reviewed": self.tr("已审核待报送"), "sent": self.tr("已报送")}
+        for r, rep in enumerate(self.report_rows):
+            late = self.tr("{n} 分钟").format(n=rep.late_minutes) if rep.late_minutes else ""
+            review = f"{rep.reviewed_by_name or ''} {bj(rep.reviewed_at)}".strip()
+            cells = [rep.label, states[rep.status], bj(rep.sent_at), channel_text(rep.channel), rep.sent_by_name or "",
+                     late, review, "、".join(rep.recipients)]
+            for c, text in enumerate(cells):
+                t.setItem(r, c, _item(text, rep.id))
+        self._show_report()
+
+    def selected_report(self) -> ReportView | None:
+        rows = self.report_table.selectionModel().selectedRows()
+        return self.report_rows[rows[0].row()] if rows else None
+
+    def _show_report(self) -> None:
+        rep = self.selected_report()
+        self.report_body.setPlainText(rep.body if rep else "")
+        open_ = self.incident.status == "open"
+        self.review_button.setEnabled(bool(open_ and rep and rep.status != "sent" and rep.needs_review))
+        self.send_button.setEnabled(bool(open_ and rep and rep.status != "sent"))
+        self.correct_button.setEnabled(bool(open_ and rep and rep.status == "sent"))
+        self._print_report_id = rep.id if rep else None
+        if self.print_actions is not None:
+            self.print_actions.set_enabled(rep is not None, reason=self.tr("请先在列表中选择一份报告"))
+            self._print_choice_changed()
+
+    def _print_choice_changed(self, *_args) -> None:
+        self._print_slip = bool(self.print_choice.currentData())
+        rep = self.selected_report()
+        what = self.tr("领导审核单") if self._print_slip else self.tr("突发事件信息报告")
+        self.print_actions.title = what
+        self.print_actions.default_name = f"{self.incident.title}_{rep.label if rep else ''}_{what}"
+
+    def _make_pdf(self, path) -> None:
+        """Runs on the print worker: the report chosen when the button was pressed."""
+        if self._print_report_id is None:
+            raise UserError("请先选择一份报告", "select a report first")
+        self.exporter.incident_report_pdf(self.actor, self.incident_id, path, report_id=self._print_report_id,
+                                          slip=self._print_slip)
+
+    def _show_log(self) -> None:
+        t = self.log_table
+        t.setRowCount(len(self.entries))
+        kinds = {"note": self.tr("记录"), "instruction": self.tr("领导批示"), "system": self.tr("系统自动")}
+        follow = {"open": self.tr("待落实"), "done": self.tr("已落实")}
+        for r, e in enumerate(self.entries):
+            text = e.text
+            if e.stricken:
+                text += self.tr("　〔已划除：{reason}，{who} {when}〕").format(reason=e.stricken_reason,
+                                                                       who=e.stricken_by_name or "", when=bj(e.stricken_at))
+            cells = [bj(e.happened_at), bj(e.entered_at), e.author_name, e.workstation or "", kinds.get(e.kind, e.kind),
+                     follow.get(e.follow_up_state or "", ""), text]
+            for c, value in enumerate(cells):
+                item = _item(value, e.id)
+                if e.stricken:
+                    font = QFont(item.font())
+                    font.setStrikeOut(True)
+                    item.setFont(font)
+                    item.setForeground(QBrush(QColor("#777777")))
+                elif e.automatic:
+                    item.setForeground(QBrush(QColor("#1a4f8b")))
+                t.setItem(r, c, item)
+        t.resizeRowsToContents()
+
+    def selected_entry(self) -> LogEntryView | None:
+        rows = self.log_table.selectionModel().selectedRows()
+        return self.entries[rows[0].row()] if rows else None
+
+    # ------------------------------------------------------------ commands
+
+    def _fail(self, exc: UserError) -> bool:
+        self.message.setStyleSheet(f"color: {RED};")
+        self.message.setText(exc.message)
+        return False
+
+    def _run(self, fn, ok: str = "") -> bool:
+        try:
+            fn()
+        except UserError as exc:
+            return self._fail(exc)
+        self.message.setStyleSheet("color: #1b5e20;")
+        self.message.setText(ok)
+        self.reload()
+        self.changed.emit()
+        return True
+
+    def confirm_grade(self) -> bool:
+        grade = self.grade.currentData()
+        return self._run(lambda: self.incidents.confirm_grade(self.actor, self.incident_id, grade, now=self.clock()),
+                         self.tr("等级已确认为{g}，报告时限已重新计算").format(g=grade_text(grade)))
+
+    def save_flags(self) -> bool:
+        flags = {f: b.isChecked() for f, b in self.flag_boxes.items()}
+        return self._run(lambda: self.incidents.set_flags(self.actor, self.incident_id, flags, now=self.clock()),
+                         self.tr("情形标记已保存，报告时限已重新计算"))
+
+    def end_handling(self) -> bool:
+        if not Ask.confirm(self, self.tr("处置结束"), self.tr("登记处置结束（现在）？此后停止续报，须报送终报。")):
+            return False
+        return self._run(lambda: self.incidents.end_handling(self.actor, self.incident_id, now=self.clock()),
+                         self.tr("已登记处置结束，请报送终报"))
+
+    def close_incident(self) -> bool:
+        if not Ask.confirm(self, self.tr("结案"), self.tr("结束此事件？结案后不能再修改。")):
+            return False
+        return self._run(lambda: self.incidents.close(self.actor, self.incident_id, now=self.clock()),
+                         self.tr("事件已结案"))
+
+    def compose(self, kind: str) -> bool:
+        now = self.clock()
+        try:
+            draft = self.reports_service.compose(self.actor, self.incident_id, kind, to_city=self.to_city.isChecked(),
+                                                 now=now)
+        except UserError as exc:
+            return self._fail(exc)
+        choice = ReportDialog.ask(self, draft, now)
+        if choice is None:
+            return False
+        if choice.action == "prepare":
+            return self._run(lambda: self.reports_service.prepare(
+                self.actor, self.incident_id, kind, body=choice.body, recipients=choice.recipients,
+                clock_id=draft.clock_id, now=self.clock()), self.tr("{label}已保存，待领导审核").format(label=draft.label))
+        return self._run(lambda: self.reports_service.record_sent(
+            self.actor, self.incident_id, kind, body=choice.body, recipients=choice.recipients, channel=choice.channel,
+            sent_at=choice.sent_at, clock_id=draft.clock_id, now=self.clock()),
+            self.tr("{label}已记录报送").format(label=draft.label))
+
+    def review_report(self) -> bool:
+        rep = self.selected_report()
+        if rep is None:
+            return False
+        return self._run(lambda: self.reports_service.review(self.actor, rep.id, now=self.clock()),
+                         self.tr("已审核"))
+
+    def send_prepared(self) -> bool:
+        rep = self.selected_report()
+        if rep is None:
+            return False
+        channel = Ask.channel(self)
+        if channel is None:
+            return False
+        return self._run(lambda: self.reports_service.send(self.actor, rep.id, channel=channel, now=self.clock()),
+                         self.tr("{label}已记录报送").format(label=rep.label))
+
+    def correct_report(self) -> bool:
+        rep = self.selected_report()
+        if rep is None or rep.status != "sent":
+            return False
+        now = self.clock()
+        try:
+            draft = self.reports_service.compose(self.actor, self.incident_id, rep.kind, corrects_report_id=rep.id,
+                                                 now=now)
+        except UserError as exc:
+            return self._fail(exc)
+        choice = ReportDialog.ask(self, draft, now)
+        if choice is None:
+            return False
+        return self._run(lambda: self.reports_service.correct(
+            self.actor, rep.id, body=choice.body, channel=choice.channel, recipients=choice.recipients,
+            sent_at=choice.sent_at, now=self.clock()), self.tr("更正已报送；原报告保持不变"))
+
+    def add_note(self) -> bool:
+        text = Ask.text(self, self.tr("添加记录"), self.tr("记录内容（发生时间为现在）："))
+        if text is None:
+            return False
+        return self._run(lambda: self.log_service.add(self.actor, self.incident_id, text, now=self.clock()),
+                         self.tr("已记录"))
+
+    def add_instruction(self) -> bool:
+        got = Ask.instruction(self)
+        if got is None:
+            return False
+        leader, text = got
+        return self._run(lambda: self.log_service.add_instruction(self.actor, self.incident_id, text,
+                                                                  instructed_by=leader, now=self.clock()),
+                         self.tr("领导批示已记录，待落实"))
+
+    def strike_entry(self) -> bool:
+        e = self.selected_entry()
+        if e is None:
+            return False
+        reason = Ask.text(self, self.tr("划除"), self.tr("划除理由（条目保留，显示为删除线）："))
+        if reason is None:
+            return False
+        return self._run(lambda: self.log_service.strike(self.actor, e.id, reason, now=self.clock()),
+                         self.tr("已划除"))
+
+    def toggle_follow_up(self) -> bool:
+        e = self.selected_entry()
+        if e is None:
+            return False
+        state = "open" if e.follow_up_state == "done" else "done"
+        return self._run(lambda: self.log_service.set_follow_up(self.actor, e.id, state, now=self.clock()),
+                         self.tr("落实状态已更新"))
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
+

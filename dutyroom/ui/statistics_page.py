@@ -1,0 +1,152 @@
+"""统计报表: pick a period, see the figures (category, grade, street, month, lateness of reports), print
+or save them as the official statistics report (PDF with charts) or a workbook (Excel with charts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.incident_facts import BEIJING
+from ..reports.export import ReportExporter, font_notice
+from ..services.errors import UserError
+from .print_support import add_print_actions
+from .table_model import Column, RowsTableModel
+
+
+def _qdate(d: dt.date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> dt.date:
+    return dt.date(q.year(), q.month(), q.day())
+
+
+def _view(model) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+class StatisticsPage(QWidget):
+    def __init__(self, exporter: ReportExporter, actor, today: dt.date | None = None, parent=None):
+        super().__init__(parent)
+        self.exporter, self.actor = exporter, actor
+        today = today or dt.datetime.now(BEIJING).date()
+        self.stats = None
+
+        self.date_from = QDateEdit(_qdate(today.replace(day=1)))
+        self.date_to = QDateEdit(_qdate(today))
+        for w in (self.date_from, self.date_to):
+            w.setCalendarPopup(True)
+            w.setDisplayFormat("yyyy-MM-dd")
+        self.this_month = QPushButton(self.tr("本月"))
+        self.last_month = QPushButton(self.tr("上月"))
+        self.this_year = QPushButton(self.tr("本年"))
+        self.run = QPushButton(self.tr("统计"))
+        self.this_month.clicked.connect(lambda: self._set_period(today.replace(day=1), today))
+        self.last_month.clicked.connect(lambda: self._set_period(*_last_month(today)))
+        self.this_year.clicked.connect(lambda: self._set_period(dt.date(today.year, 1, 1), today))
+        self.run.clicked.connect(self.refresh)
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(self.tr("统计期间")))
+        bar.addWidget(self.date_from)
+        bar.addWidget(QLabel("—"))
+        bar.addWidget(self.date_to)
+        for b in (self.this_month, self.last_month, self.this_year, self.run):
+            bar.addWidget(b)
+        bar.addStretch(1)
+        self.actions = add_print_actions(bar, self, title=self.tr("统计报表"), make_pdf=self._make_pdf,
+                                         make_xlsx=self._make_xlsx, default_name=self.tr("突发事件统计报表"))
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.font_label = QLabel(font_notice() or "")
+        self.font_label.setWordWrap(True)
+        self.font_label.setStyleSheet("color: #8a5a00;")
+        self.font_label.setVisible(bool(self.font_label.text()))
+
+        counts = [Column(self.tr("项目"), lambda r: r.label), Column(self.tr("起数"), lambda r: r.count),
+                  Column(self.tr("死亡（人）"), lambda r: r.deaths), Column(self.tr("受伤（人）"), lambda r: r.injured),
+                  Column(self.tr("直接经济损失（万元）"), lambda r: f"{r.loss_cny / 10000:.2f}")]
+        self.models = {key: RowsTableModel(counts) for key in ("category", "grade", "place", "month")}
+        self.lateness_model = RowsTableModel([
+            Column(self.tr("报告类别"), lambda r: r.label), Column(self.tr("报送次数"), lambda r: r.sent),
+            Column(self.tr("迟报次数"), lambda r: r.late),
+            Column(self.tr("按时率"), lambda r: "—" if r.on_time_rate is None else f"{100 * r.on_time_rate:.1f}%"),
+            Column(self.tr("最长迟报（分钟）"), lambda r: r.late_minutes_max)])
+        self.tabs = QTabWidget()
+        for key, title in (("category", self.tr("按类别")), ("grade", self.tr("按等级")),
+                           ("place", self.tr("按街道")), ("month", self.tr("按月份"))):
+            self.tabs.addTab(_view(self.models[key]), title)
+        self.tabs.addTab(_view(self.lateness_model), self.tr("报送及时性"))
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.font_label)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tabs, 1)
+        self.refresh()
+
+    def period(self) -> tuple[dt.date, dt.date]:
+        return _pydate(self.date_from.date()), _pydate(self.date_to.date())
+
+    def _set_period(self, first: dt.date, last: dt.date) -> None:
+        self.date_from.setDate(_qdate(first))
+        self.date_to.setDate(_qdate(last))
+        self.refresh()
+
+    def refresh(self) -> None:
+        first, last = self.period()
+        try:
+            st = self.exporter.statistics(self.actor, first, last)
+        except UserError as exc:
+            self.summary.setText(exc.message)
+            for m in (*self.models.values(), self.lateness_model):
+                m.set_rows([])
+            self.stats = None
+            return
+        self.stats = st
+        self.models["category"].set_rows(st.by_category)
+        self.models["grade"].set_rows(st.by_grade)
+        self.models["place"].set_rows(st.by_place)
+        self.models["month"].set_rows(st.by_month)
+        self.lateness_model.set_rows(st.lateness)
+        rate = "—" if not st.reports_sent else f"{100 * (st.reports_sent - st.reports_late) / st.reports_sent:.1f}%"
+        self.summary.setText(self.tr("{period}：接报突发事件 {n} 起；报送信息 {sent} 次，迟报 {late} 次，按时率 {rate}。")
+                             .format(period=st.period_label, n=st.total, sent=st.reports_sent, late=st.reports_late,
+                                     rate=rate))
+
+    def _make_pdf(self, path) -> None:
+        first, last = self.period()
+        self.exporter.statistics_pdf(self.actor, first, last, path)
+
+    def _make_xlsx(self, path) -> None:
+        first, last = self.period()
+        self.exporter.statistics_xlsx(self.actor, first, last, path)
+
+    def show_error(self, text: str) -> None:
+        QMessageBox.warning(self, self.tr("统计报表"), text)
+
+
+def _last_month(today: dt.date) -> tuple[dt.date, dt.date]:
+    end = today.replace(day=1) - dt.timedelta(days=1)
+    return end.replace(day=1), end

@@ -1,0 +1,129 @@
+"""Demo incidents for the dashboard, made through the services, relative to the current time:
+
+- one received 25 minutes ago with no report sent (Dongcheng 4.1.5: 10 minutes → red, overdue),
+- one received 7 minutes ago (3 minutes left → amber),
+- one confirmed 较大 whose first and written reports were sent (its follow-up is due in 30 minutes).
+
+    .venv/bin/python scripts/demo_incidents.py [--db /tmp/x.db] [--wizard-shot OUT.png]
+
+With --wizard-shot (run under Xvfb) it also opens the intake wizard filled with a typical call, on its
+last page (grade suggestion, lead units), and saves a picture of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from dutyroom.domain.profile_loader import load_profile
+from dutyroom.services.auth import Actor, AuthService
+from dutyroom.services.demo import DEMO_PASSWORD, install_demo
+from dutyroom.services.incident_log import IncidentLogService
+from dutyroom.services.incident_reports import ReportService
+from dutyroom.services.incidents import IncidentService
+from dutyroom.services.reference_data import load_reference_data, set_setting
+from dutyroom.store.database import Database
+
+MIN = dt.timedelta(minutes=1)
+
+
+def add_demo_incidents(db: Database, profile, actor: Actor, now: dt.datetime | None = None) -> list[int]:
+    """Three open incidents: one overdue, one due within 5 minutes, one on its follow-up clock."""
+    now = now or dt.datetime.now(dt.UTC)
+    incidents, reports, log = IncidentService(db, profile), ReportService(db), IncidentLogService(db)
+    base = {"caller_name": "王先生", "callback_phone": "13800001234", "category": "accident"}
+    red = incidents.register(actor, {
+        **base, "source": "110", "occurred_at": now - 28 * MIN, "received_at": now - 25 * MIN, "place": "东四街道",
+        "address": "东四北大街88号", "event_type": "道路交通事故", "injured": 2,
+        "description": "两车相撞，有人员受伤，道路部分阻断", "measures_taken": "交警、120已到场"}, now=now - 25 * MIN)
+    amber = incidents.register(actor, {
+        **base, "source": "119", "occurred_at": now - 9 * MIN, "received_at": now - 7 * MIN, "place": "和平里街道",
+        "address": "和平里东街12号", "event_type": "火灾事故", "trapped": 1, "key_area": False,
+        "description": "居民楼三层厨房起火，一人被困", "measures_taken": "119已出警"}, now=now - 7 * MIN)
+    large = incidents.register(actor, {
+        **base, "source": "department", "occurred_at": now - 50 * MIN, "received_at": now - 45 * MIN,
+        "place": "龙潭街道", "address": "某建筑工地", "event_type": "建设工程施工突发事故", "deaths": 3, "injured": 4,
+        "seriously_injured": 1, "description": "脚手架坍塌，3人死亡，4人受伤",
+        "measures_taken": "区住房城市建设委、区应急局赶赴现场；伤员送医", "trend": "现场已控制"}, now=now - 45 * MIN)
+    incidents.confirm_grade(actor, large.id, "large", now=now - 44 * MIN)
+    for kind, at in (("verbal", now - 40 * MIN), ("written", now - 20 * MIN)):
+        draft = reports.compose(actor, large.id, kind, now=at)
+        reports.record_sent(actor, large.id, kind, body=draft.body, recipients=draft.recipients, channel="phone",
+                            sent_at=at, now=at)
+    log.add_instruction(actor, large.id, "全力救治伤员，查明原因，及时续报", instructed_by="分管副区长", now=now - 30 * MIN)
+    reports.note_missed_deadlines(actor, now=now)
+    return [red.id, amber.id, large.id]
+
+
+def _wizard_shot(db: Database, profile, actor: Actor, out: str) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from dutyroom.app import choose_cjk_font
+    from dutyroom.ui.i18n import install_translator
+    from dutyroom.ui.incident_common import to_qdt
+    from dutyroom.ui.intake_wizard import IntakeWizard
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    install_translator(app)
+    choose_cjk_font(app)
+    now = dt.datetime.now(dt.UTC)
+    wizard = IntakeWizard(IncidentService(db, profile), actor)
+    wizard.show()
+    wizard.source.setCurrentIndex(wizard.source.findData("12345"))
+    wizard.caller_name.setText("李女士")
+    wizard.callback_phone.setText("13800005678")
+    wizard.occurred_at.setDateTime(to_qdt(now - 6 * MIN))
+    wizard.next()
+    wizard.place.setCurrentText("东华门街道")
+    wizard.address.setText("王府井大街某商场地下一层")
+    wizard.category.setCurrentIndex(wizard.category.findData("accident"))
+    wizard.event_type.setCurrentText("燃气事故")
+    wizard.next()
+    wizard.counts["deaths"].setText("3")
+    wizard.counts["injured"].setText("5")
+    wizard.flags["key_area"].setChecked(True)
+    wizard.next()
+    wizard.texts["description"].setPlainText("商场地下一层餐饮区燃气爆炸，3人死亡、5人受伤，已疏散顾客约200人")
+    wizard.texts["measures_taken"].setPlainText("已通知燃气集团抢修、119到场；街道组织疏散")
+    wizard.texts["trend"].setPlainText("已关阀断气，正在排查余险")
+    wizard.next()
+    wizard.use_suggestion.click()
+
+    def shoot() -> None:
+        wizard.grab().save(out)
+        wizard.save_now()
+        app.quit()
+
+    QTimer.singleShot(800, shoot)
+    app.exec()
+
+
+def main() -> None:
+    args = argparse.ArgumentParser()
+    args.add_argument("--db", default="/tmp/dutyroom_demo_incidents.db")
+    args.add_argument("--profile", default="dongcheng")
+    args.add_argument("--user", default="zhouning")
+    args.add_argument("--wizard-shot", default=None)
+    opts = args.parse_args()
+    db = Database(opts.db)
+    db.migrate()
+    profile = load_profile(opts.profile)
+    set_setting(db, "profile", profile.key)
+    load_reference_data(db, profile)
+    install_demo(db, profile)
+    actor = AuthService(db).login(opts.user, DEMO_PASSWORD)
+    ids = add_demo_incidents(db, profile, actor)
+    print("incidents", ids)
+    if opts.wizard_shot:
+        _wizard_shot(db, profile, actor, opts.wizard_shot)
+        print(opts.wizard_shot)
+    db.dispose()
+
+
+if __name__ == "__main__":
+    main()
