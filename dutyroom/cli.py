@@ -6,6 +6,8 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .domain.incident_facts import FactsError, IncidentFacts
@@ -27,6 +29,42 @@ def _msg(zh: str, en: str) -> str:
 
 def _print_json(data) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _cli_actor():
+    """The command line reads and exports as the duty office would (whoever runs it holds the file already)."""
+    from .services.auth import Actor
+
+    return Actor(0, "cli", "命令行", frozenset({"office_director"}))
+
+
+@contextmanager
+def _open_db(args) -> Iterator:
+    """The database of --db, at the schema version this code expects; disposed afterwards."""
+    from .store.database import Database
+
+    db = Database(args.db)
+    db.check_version()
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
+def _db_profile(db):
+    """The rule profile the database was set up with (DUTYROOM_PROFILE / dongcheng if none is stored)."""
+    from .services.reference_data import get_setting
+
+    return load_profile(get_setting(db, "profile") or default_profile())
+
+
+@contextmanager
+def _writing(path) -> Iterator[None]:
+    """An OSError while writing `path` becomes a UserError naming the file."""
+    try:
+        yield
+    except OSError as exc:
+        raise UserError(f"无法写入 {path}：{exc.strerror}", f"cannot write {path}: {exc.strerror}") from None
 
 
 def cmd_init(args) -> int:
@@ -147,19 +185,10 @@ def cmd_restore(args) -> int:
 def cmd_cap(args) -> int:
     """CAP 1.2 XML of an issued, adjusted or lifted warning (Alert / Update / Cancel)."""
     from .reports.cap import write_warning
-    from .services.reference_data import get_setting
     from .services.warnings import WarningService
-    from .store.database import Database
 
-    db = Database(args.db)
-    db.check_version()
-    try:
-        profile = load_profile(get_setting(db, "profile") or default_profile())
-        path = write_warning(WarningService(db, profile), args.warning_id, Path(args.output), args.status)
-    except OSError as exc:
-        raise UserError(f"无法写入 {args.output}：{exc.strerror}", f"cannot write {args.output}: {exc.strerror}") from None
-    finally:
-        db.dispose()
+    with _open_db(args) as db, _writing(args.output):
+        path = write_warning(WarningService(db, _db_profile(db)), args.warning_id, Path(args.output), args.status)
     print(_msg(f"已导出 CAP：{path}", f"CAP written to {path}"))
     return 0
 
@@ -169,15 +198,11 @@ def cmd_report(args) -> int:
     import datetime as dt
 
     from .reports import export as rx
-    from .services.reference_data import get_setting
-    from .store.database import Database
 
-    db = Database(args.db)
-    db.check_version()
-    try:
-        profile = load_profile(get_setting(db, "profile") or default_profile())
+    with _open_db(args) as db, _writing(args.output):
+        profile = _db_profile(db)
         if args.what == "incident":
-            rx.incident_report(db, profile, rx.CLI_ACTOR, args.id, args.output, report_id=args.report, slip=args.slip)
+            rx.incident_report(db, profile, _cli_actor(), args.id, args.output, report_id=args.report, slip=args.slip)
         elif args.what == "warning":
             rx.warning_document(db, profile, args.id, args.output, kind=args.kind)
         else:
@@ -185,26 +210,18 @@ def cmd_report(args) -> int:
                 first, last = dt.date.fromisoformat(args.date_from), dt.date.fromisoformat(args.date_to)
             except ValueError:
                 raise UserError("日期格式应为 YYYY-MM-DD", "dates are YYYY-MM-DD") from None
-            rx.statistics(db, profile, rx.CLI_ACTOR, first, last, args.output)
-    except OSError as exc:
-        raise UserError(f"无法写入 {args.output}：{exc.strerror}", f"cannot write {args.output}: {exc.strerror}") from None
-    finally:
-        db.dispose()
+            rx.statistics(db, profile, _cli_actor(), first, last, args.output)
     print(_msg(f"已生成：{args.output}", f"written: {args.output}"))
     return 0
 
 
 def cmd_contacts(args) -> int:
     """通讯录: contacts search QUERY | export -o FILE.xlsx | import FILE.xlsx [--dry-run]."""
-    from .services.auth import Actor
     from .services.contacts import ContactsService
     from .services.contacts_excel import ContactsExcel
-    from .store.database import Database
 
-    actor = Actor(0, "cli", "命令行", frozenset({"office_director"}))
-    db = Database(args.db)
-    db.check_version()
-    try:
+    actor = _cli_actor()
+    with _open_db(args) as db:
         if args.what == "search":
             result = ContactsService(db).search(actor, args.query)
             for h in result.hits:
@@ -213,10 +230,8 @@ def cmd_contacts(args) -> int:
                 print("\t".join([h.organisation, h.post, h.person, phones]))
             return 0 if result.total else 1
         if args.what == "export":
-            try:
+            with _writing(args.output):
                 n = ContactsExcel(db).export_file(actor, args.output)
-            except OSError as exc:
-                raise UserError(f"无法写入 {args.output}：{exc.strerror}", f"cannot write {args.output}: {exc.strerror}") from None
             print(_msg(f"已导出 {n} 行：{args.output}", f"exported {n} rows to {args.output}"))
             return 0
         report = ContactsExcel(db).import_file(actor, args.file, dry_run=args.dry_run)
@@ -227,20 +242,14 @@ def cmd_contacts(args) -> int:
                    f"{'checked' if report.dry_run else 'imported'}: {report.rows} rows, {report.imported} good, "
                    f"{len(report.problems)} bad; {sum(report.created.values())} added, {sum(report.updated.values())} updated"))
         return 1 if report.problems else 0
-    finally:
-        db.dispose()
 
 
 def cmd_roster(args) -> int:
     """排班表: roster export --month YYYY-MM -o FILE.xlsx | roster now (who is on duty now and next)."""
-    from .services.auth import Actor
     from .services.roster import RosterService, month_table
-    from .store.database import Database
 
-    actor = Actor(0, "cli", "命令行", frozenset({"office_director"}))
-    db = Database(args.db)
-    db.check_version()
-    try:
+    actor = _cli_actor()
+    with _open_db(args) as db:
         svc = RosterService(db)
         if args.what == "now":
             duty = svc.on_duty()
@@ -257,19 +266,13 @@ def cmd_roster(args) -> int:
         except ValueError:
             raise UserError(f"月份格式应为 YYYY-MM：{args.month}", f"the month must be YYYY-MM: {args.month}") from None
         from .reports.roster_xlsx import write_roster
-        from .services.reference_data import get_setting
 
         view = svc.month(actor, year, month)
-        key = get_setting(db, "profile") or default_profile()
-        try:
-            write_roster(args.output, view, load_profile(key).name)
-        except OSError as exc:
-            raise UserError(f"无法写入 {args.output}：{exc.strerror}", f"cannot write {args.output}: {exc.strerror}") from None
+        with _writing(args.output):
+            write_roster(args.output, view, _db_profile(db).name)
         print(_msg(f"已导出 {len(month_table(view)[1])} 天、{len(view.entries)} 条排班：{args.output}",
                    f"exported {len(view.entries)} roster lines to {args.output}"))
         return 0
-    finally:
-        db.dispose()
 
 
 def build_parser() -> argparse.ArgumentParser:

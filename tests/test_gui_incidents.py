@@ -13,20 +13,10 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 from dutyroom.ui import incident_detail, incidents_page
 from dutyroom.ui.incident_detail import IncidentDetail, ReportChoice
 from dutyroom.ui.incidents_page import DraftChoice, IncidentsPage
-from tests.incident_data import OCCURRED, RECEIVED, intake
+from tests.incident_data import MIN, OCCURRED, RECEIVED, Clock, intake
 
 pytest_plugins = ["tests.incident_support"]
 pytestmark = pytest.mark.gui
-
-MIN = dt.timedelta(minutes=1)
-
-
-class Clock:
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
 
 
 def make_page(qtbot, desk, clock, user="zhouning"):

@@ -6,17 +6,15 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
-from sqlalchemy import select
 
 from dutyroom.domain.profile_loader import load_profile
-from dutyroom.services.auth import Actor
 from dutyroom.services.incidents import IncidentService
 from dutyroom.services.lead_table import LeadTableService
 from dutyroom.services.plan_documents import PlanDocumentService
 from dutyroom.services.plans import PlanService
-from dutyroom.store.models import User
 from dutyroom.ui.plan_due_panel import PlanDuePanel
 from dutyroom.ui.plans_page import LibraryTab, PlansPage, StepDialog, StepInput
+from tests.actors import actors_by_username
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.gui
@@ -25,9 +23,7 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def setup(demo_db):
     profile = load_profile("dongcheng")
-    with demo_db.read() as s:
-        users = {u.username: Actor(u.id, u.username, u.display_name, frozenset(u.role_keys))
-                 for u in s.scalars(select(User))}
+    users = actors_by_username(demo_db)
     plans = PlanService(demo_db, profile)
     plans.seed_library(users["admin"])
     docs = PlanDocumentService(demo_db, profile)

@@ -219,9 +219,9 @@ def test_contacts_page_prints_the_directory(qtbot, desk, save_to):
 def test_roster_page_prints_the_month_it_shows(qtbot, room, save_to):
     from dutyroom.services.roster import RosterService
     from dutyroom.ui.roster_page import RosterPage
-    from tests.roster_support import actors
+    from tests.actors import actors_by_username
 
-    page = RosterPage(RosterService(room), actors(room)["tangjun"], "东城区", today=dt.date(2026, 12, 1),
+    page = RosterPage(RosterService(room), actors_by_username(room)["tangjun"], "东城区", today=dt.date(2026, 12, 1),
                       exporter=exporter_for(room))
     qtbot.addWidget(page)
     assert page.model.rows, "the demo roster covers December 2026"
@@ -235,9 +235,10 @@ def test_roster_page_prints_the_month_it_shows(qtbot, room, save_to):
 def test_duty_log_page_prints_the_shift_and_the_month(qtbot, room, save_to):
     from dutyroom.services.duty_log import DutyLogService
     from dutyroom.ui.duty_log_page import DutyLogPage
-    from tests.roster_support import actors, bj
+    from tests.actors import actors_by_username
+    from tests.roster_support import bj
 
-    u = actors(room)
+    u = actors_by_username(room)
     svc = DutyLogService(room)
     svc.add(u["zhouning"], "call", "区水务局来电报告金宝街积水", happened_at=bj(2026, 12, 2, 9, 40), now=bj(2026, 12, 2, 9, 45))
     svc.add(u["zhouning"], "note", "十二月三日的设备检查", happened_at=bj(2026, 12, 3, 10, 0), now=bj(2026, 12, 3, 10, 5))
@@ -253,9 +254,10 @@ def test_duty_log_page_prints_the_shift_and_the_month(qtbot, room, save_to):
 def test_handover_dialog_reprints_the_signed_sheet(qtbot, room, save_to):
     from dutyroom.services.handover import HandoverService
     from dutyroom.ui.handover_dialog import HandoverDialog
-    from tests.roster_support import actors, bj
+    from tests.actors import actors_by_username
+    from tests.roster_support import bj
 
-    u = actors(room)
+    u = actors_by_username(room)
     svc = HandoverService(room, load_profile("dongcheng"))
     dialog = HandoverDialog(svc, u["zhouning"], clock=lambda: bj(2026, 12, 2, 8, 20), exporter=exporter_for(room))
     qtbot.addWidget(dialog)

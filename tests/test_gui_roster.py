@@ -20,7 +20,8 @@ from dutyroom.ui.handover_dialog import HandoverDialog
 from dutyroom.ui.on_duty_panel import OnDutyPanel
 from dutyroom.ui.print_support import PrintActions
 from dutyroom.ui.roster_page import GenerateRequest, RosterPage
-from tests.roster_support import actors, bj
+from tests.actors import actors_by_username
+from tests.roster_support import bj
 
 pytestmark = pytest.mark.gui
 pytest_plugins = ["tests.roster_fixtures"]  # `room`: the Dongcheng demo database, roster from 2026-11-30
@@ -36,7 +37,7 @@ def _no_message_boxes(monkeypatch):
 
 
 def _page(qtbot, room, username="tangjun", day=dt.date(2026, 10, 1)):
-    page = RosterPage(RosterService(room), actors(room)[username], "东城区", today=day,
+    page = RosterPage(RosterService(room), actors_by_username(room)[username], "东城区", today=day,
                       exporter=ReportExporter(room, load_profile("dongcheng")))
     qtbot.addWidget(page)
     page.show()
@@ -44,7 +45,7 @@ def _page(qtbot, room, username="tangjun", day=dt.date(2026, 10, 1)):
 
 
 def _request(room, pattern="24h", per_shift=1):
-    cands = RosterService(room).candidates(actors(room)["tangjun"])
+    cands = RosterService(room).candidates(actors_by_username(room)["tangjun"])
     return GenerateRequest(pattern, tuple(p.person_id for p in cands.officers), tuple(p.person_id for p in cands.leaders),
                            0, 0, per_shift)
 
@@ -99,7 +100,7 @@ def test_conflicts_are_flagged_before_saving(qtbot, room, monkeypatch):
     monkeypatch.setattr(roster_page.ConflictPrompt, "confirm", staticmethod(lambda parent, c: asked.append(c) or False))
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert len(asked) == 1 and "预览" in page.state.text()  # declined: nothing saved
-    assert RosterService(room).month(actors(room)["tangjun"], 2026, 9).entries == ()
+    assert RosterService(room).month(actors_by_username(room)["tangjun"], 2026, 9).entries == ()
     monkeypatch.setattr(roster_page.ConflictPrompt, "confirm", staticmethod(lambda parent, c: True))
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert "已保存" in page.state.text() and "冲突 1 处" in page.conflicts.text()
@@ -134,7 +135,7 @@ def test_on_duty_panel_shows_now_and_next(qtbot, room):
 
 
 def test_incoming_officer_signs_in_at_handover_with_their_password(qtbot, room):
-    u = actors(room)
+    u = actors_by_username(room)
     clock = lambda: bj(2026, 12, 2, 8, 20)  # noqa: E731
     svc = HandoverService(room, load_profile("dongcheng"))
     dialog = HandoverDialog(svc, u["zhouning"], clock=clock)
@@ -160,7 +161,7 @@ def test_incoming_officer_signs_in_at_handover_with_their_password(qtbot, room):
 
 
 def test_duty_log_page_adds_and_strikes_through(qtbot, room, monkeypatch):
-    u = actors(room)
+    u = actors_by_username(room)
     clock = lambda: bj(2026, 12, 2, 10, 0)  # noqa: E731
     page = DutyLogPage(DutyLogService(room), u["zhouning"], clock=clock)
     qtbot.addWidget(page)

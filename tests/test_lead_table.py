@@ -8,21 +8,18 @@ import pytest
 from sqlalchemy import select
 
 from dutyroom.domain.profile_loader import load_profile
-from dutyroom.services.auth import Actor
 from dutyroom.services.errors import PermissionDenied, UserError
 from dutyroom.services.incidents import IncidentService
 from dutyroom.services.lead_table import LeadTableService
 from dutyroom.services.plans import PlanService
-from dutyroom.store.models import AuditEntry, LeadAssignment, User
+from dutyroom.store.models import AuditEntry, LeadAssignment
+from tests.actors import actors_by_username
 
 
 @pytest.fixture
 def desk(demo_db):
     profile = load_profile("dongcheng")
-    with demo_db.read() as s:
-        users = {u.username: Actor(u.id, u.username, u.display_name, frozenset(u.role_keys))
-                 for u in s.scalars(select(User))}
-    return LeadTableService(demo_db, profile), IncidentService(demo_db, profile), users
+    return LeadTableService(demo_db, profile), IncidentService(demo_db, profile), actors_by_username(demo_db)
 
 
 def _fire(rows):

@@ -16,7 +16,8 @@ from dutyroom.reports.roster_xlsx import write_roster
 from dutyroom.services.errors import PermissionDenied, UserError
 from dutyroom.services.roster import EntryChange, RosterConflicts, RosterService, month_table
 from dutyroom.store.models import AuditEntry, DutyLogEntry, RosterEntry, RosterSwap
-from tests.roster_support import actors, bj, planned, save_generated
+from tests.actors import actors_by_username
+from tests.roster_support import bj, planned, save_generated
 
 pytest_plugins = ["tests.roster_fixtures"]  # `room`: a demo database copied per test
 
@@ -95,7 +96,7 @@ def test_generation_refuses_empty_or_duplicated_lists():
 
 
 def test_generated_month_continues_the_saved_month_and_shows_the_holidays(room):
-    u = actors(room)
+    u = actors_by_username(room)
     sep = save_generated(room, u["tangjun"], 2026, 9)
     svc = RosterService(room)
     cands = svc.candidates(u["tangjun"])
@@ -112,7 +113,7 @@ def test_generated_month_continues_the_saved_month_and_shows_the_holidays(room):
 
 
 def test_conflicts_are_reported_before_saving_and_saved_only_when_accepted(room):
-    u = actors(room)
+    u = actors_by_username(room)
     svc = RosterService(room)
     cands = svc.candidates(u["tangjun"])
     proposal = svc.propose(u["tangjun"], 2026, 9, pattern="24h", officers=[p.person_id for p in cands.officers],
@@ -137,7 +138,7 @@ def test_conflicts_are_reported_before_saving_and_saved_only_when_accepted(room)
 
 
 def test_regenerating_a_month_keeps_the_old_lines_deactivated(room):
-    u = actors(room)
+    u = actors_by_username(room)
     save_generated(room, u["tangjun"], 2026, 9)
     view = save_generated(room, u["tangjun"], 2026, 9, officer_start=2)
     with room.read() as s:
@@ -147,7 +148,7 @@ def test_regenerating_a_month_keeps_the_old_lines_deactivated(room):
 
 
 def test_only_shift_leaders_and_the_director_make_the_roster(room):
-    u = actors(room)
+    u = actors_by_username(room)
     svc = RosterService(room)
     with pytest.raises(PermissionDenied):
         svc.propose(u["zhouning"], 2026, 9, pattern="24h", officers=[1], leaders=[5])
@@ -156,7 +157,7 @@ def test_only_shift_leaders_and_the_director_make_the_roster(room):
 
 
 def test_drag_exchange_and_a_move_that_leaves_a_day_without_leader(room):
-    u = actors(room)
+    u = actors_by_username(room)
     svc = RosterService(room)
     month = save_generated(room, u["tangjun"], 2026, 9)
     o3 = next(e for e in month.entries if e.shift_date == dt.date(2026, 9, 3) and e.role == "officer")
@@ -173,7 +174,7 @@ def test_drag_exchange_and_a_move_that_leaves_a_day_without_leader(room):
 
 
 def test_a_swap_with_both_consents_changes_who_is_on_duty(room):
-    u = actors(room)
+    u = actors_by_username(room)
     svc = RosterService(room)
     month = save_generated(room, u["tangjun"], 2026, 9)
     entry = next(e for e in month.entries if e.shift_date == dt.date(2026, 9, 12) and e.role == "officer")
@@ -206,7 +207,7 @@ def test_a_swap_with_both_consents_changes_who_is_on_duty(room):
 
 
 def test_swap_onto_someone_already_on_that_shift_is_flagged_before_saving(room):
-    u = actors(room)
+    u = actors_by_username(room)
     svc = RosterService(room)
     month = save_generated(room, u["tangjun"], 2026, 9, officers_per_shift=2)
     p, q = [e for e in month.entries if e.shift_date == dt.date(2026, 9, 20) and e.role == "officer"]
@@ -220,7 +221,7 @@ def test_swap_onto_someone_already_on_that_shift_is_flagged_before_saving(room):
 
 
 def test_month_export_writes_the_rows_the_grid_shows(room, tmp_path):
-    u = actors(room)
+    u = actors_by_username(room)
     view = save_generated(room, u["tangjun"], 2026, 10, pattern="day_night")
     headers, rows = month_table(view)
     assert headers == ["日期", "星期", "日别", "白班值班员", "白班带班领导", "夜班值班员", "夜班带班领导", "冲突"]
@@ -240,7 +241,7 @@ def test_month_export_writes_the_rows_the_grid_shows(room, tmp_path):
 def test_cli_exports_the_month_and_refuses_a_bad_month(room, tmp_path, capsys):
     from dutyroom.cli import main
 
-    u = actors(room)
+    u = actors_by_username(room)
     view = save_generated(room, u["tangjun"], 2026, 9)
     target = tmp_path / "sep.xlsx"
     assert main(["roster", "export", "--month", "2026-09", "-o", str(target), "--db", room.url]) == 0

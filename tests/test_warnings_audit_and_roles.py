@@ -9,22 +9,11 @@ from sqlalchemy import func, select
 
 from dutyroom.services.errors import PermissionDenied, UserError
 from dutyroom.store.models import AuditEntry, Warning, WarningApproval
-from tests.warning_helpers import COLOURS, PROFILES, T0, audit_entries, content, copy_db, make_world, template_db, walk
+from tests.warning_helpers import COLOURS, PROFILES, T0, audit_entries, content, walk
+
+pytest_plugins = ["tests.warning_fixtures"]
 
 CASES = [(k, c, "natural") for k in PROFILES for c in COLOURS] + [("pinggu", c, "public_health") for c in COLOURS]
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    return template_db(tmp_path_factory.mktemp("template"))
-
-
-@pytest.fixture
-def world(template, tmp_path):
-    path, users = template
-    db = copy_db(path, tmp_path)
-    yield lambda key: make_world(db, key, users)
-    db.dispose()
 
 
 def refused(exc_type, fn, *args, **kwargs):
@@ -42,7 +31,6 @@ def submitted(w, colour, category="natural"):
 def _counts(db):
     with db.read() as s:
         return tuple(s.scalar(select(func.count()).select_from(m)) for m in (Warning, AuditEntry, WarningApproval))
-
 
 
 def _lift_fully(w, view):

@@ -38,14 +38,14 @@ from tests.warning_helpers import (
     T0,
     audit_entries,
     content,
-    copy_db,
     issued,
     make_users,
     make_world,
     sign,
-    template_db,
     walk,
 )
+
+pytest_plugins = ["tests.warning_fixtures"]
 
 CASES = [(k, c, "natural") for k in PROFILES for c in COLOURS] + [("pinggu", c, "public_health") for c in COLOURS]
 
@@ -56,20 +56,6 @@ def shared(tmp_path_factory):
     db = Database(f"sqlite:///{tmp_path_factory.mktemp('warnings') / 'w.db'}")
     db.migrate()
     yield db, make_users(db)
-    db.dispose()
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    return template_db(tmp_path_factory.mktemp("template"))
-
-
-@pytest.fixture
-def world(template, tmp_path):
-    """A fresh database (a copy of the template, users included) and a factory for a profile's service."""
-    path, users = template
-    db = copy_db(path, tmp_path)
-    yield lambda key: make_world(db, key, users)
     db.dispose()
 
 

@@ -22,9 +22,6 @@ from ..services.warnings import WarningService
 if TYPE_CHECKING:
     from ..store.database import Database
 
-# The command line reads the database as the duty office would (it holds the file already).
-CLI_ACTOR = Actor(0, "cli", "命令行", frozenset({"office_director"}))
-
 
 def _district(profile: Profile) -> str:
     return profile.name

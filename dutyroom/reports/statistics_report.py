@@ -70,6 +70,18 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequenc
     return t
 
 
+def _axes(chart, labels: Sequence[str], top: int, f) -> None:
+    """Category names (a dash when there are none), 8-pt Songti axis labels, a value axis from 0 with room above
+    the highest value `top`."""
+    chart.categoryAxis.categoryNames = list(labels) or ["—"]
+    chart.categoryAxis.labels.fontName = f["songti"].name
+    chart.categoryAxis.labels.fontSize = 8
+    chart.valueAxis.labels.fontName = f["songti"].name
+    chart.valueAxis.labels.fontSize = 8
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = max(4, top + max(1, top // 5))
+
+
 def _bar(title: str, labels: Sequence[str], values: Sequence[int], f, *, horizontal: bool = False) -> Drawing:
     n = max(1, len(labels))
     height = 40 + (n * 16 if horizontal else 150)
@@ -80,14 +92,7 @@ def _bar(title: str, labels: Sequence[str], values: Sequence[int], f, *, horizon
     chart.data = [list(values) or [0]]
     chart.bars[0].fillColor = BAR
     chart.bars[0].strokeColor = None
-    chart.categoryAxis.categoryNames = list(labels) or ["—"]
-    chart.categoryAxis.labels.fontName = f["songti"].name
-    chart.categoryAxis.labels.fontSize = 8
-    chart.valueAxis.labels.fontName = f["songti"].name
-    chart.valueAxis.labels.fontSize = 8
-    chart.valueAxis.valueMin = 0
-    top = max(values) if values else 0
-    chart.valueAxis.valueMax = max(4, top + max(1, top // 5))
+    _axes(chart, labels, max(values) if values else 0, f)
     chart.valueAxis.valueStep = max(1, (chart.valueAxis.valueMax + 4) // 5)
     chart.barLabelFormat = "%d"
     chart.barLabels.fontName = f["songti"].name
@@ -112,14 +117,7 @@ def _line(title: str, labels: Sequence[str], values: Sequence[int], late: Sequen
     chart.lines[0].strokeWidth = 2
     chart.lines[1].strokeColor = BAR2
     chart.lines[1].strokeWidth = 1.5
-    chart.categoryAxis.categoryNames = list(labels) or ["—"]
-    chart.categoryAxis.labels.fontName = f["songti"].name
-    chart.categoryAxis.labels.fontSize = 8
-    chart.valueAxis.labels.fontName = f["songti"].name
-    chart.valueAxis.labels.fontSize = 8
-    chart.valueAxis.valueMin = 0
-    top = max([*values, *late, 0])
-    chart.valueAxis.valueMax = max(4, top + max(1, top // 5))
+    _axes(chart, labels, max([*values, *late, 0]), f)
     d.add(chart)
     d.add(String(BODY_W / 2, 176, title, fontName=f["heiti"].name, fontSize=10, textAnchor="middle"))
     d.add(String(BODY_W - 150, 8, "— 事件起数", fontName=f["songti"].name, fontSize=8, fillColor=BAR))

@@ -310,6 +310,26 @@ def _audit(s: Session, actor: Actor, action: str, entity: str, entity_id, before
                  entity_id=entity_id, before=before, after=after)
 
 
+def _audit_save(s: Session, actor: Actor, action: str, entity: str, entity_id: int, before: dict | None,
+                after: dict, sink: list | None) -> bool:
+    """Record `<action>.create` (no before) or `<action>.update`; nothing when nothing changed. True: recorded."""
+    if after == before:
+        return False
+    _audit(s, actor, f"{action}.create" if before is None else f"{action}.update", entity, entity_id, before, after,
+           sink)
+    return True
+
+
+def _audit_active(s: Session, actor: Actor, action: str, entity: str, entity_id: int, active: bool) -> None:
+    """Record `<action>.activate` or `<action>.deactivate` of a row whose active flag just changed."""
+    _audit(s, actor, f"{action}.activate" if active else f"{action}.deactivate", entity, entity_id,
+           {"active": not active}, {"active": active})
+
+
+def _person_view(p: Person) -> PersonView:
+    return PersonView(p.id, p.name, p.mobile, p.office_phone, p.note, p.active)
+
+
 def _current(today: dt.date):
     return or_(Appointment.end_date.is_(None), Appointment.end_date > today)
 
@@ -389,11 +409,7 @@ def save_organisation(s: Session, actor: Actor, data: OrganisationInput, org_id:
         org.search_key = None
         s.flush()
     after = _org_snapshot(org, alias_names(s, org.id))
-    if after == before:
-        return org, False
-    _audit(s, actor, "contacts.org.create" if before is None else "contacts.org.update", "organisation", org.id,
-           before, after, sink)
-    return org, True
+    return org, _audit_save(s, actor, "contacts.org", "organisation", org.id, before, after, sink)
 
 
 def save_post(s: Session, actor: Actor, data: PostInput, post_id: int | None = None, sink: list | None = None,
@@ -416,12 +432,7 @@ def save_post(s: Session, actor: Actor, data: PostInput, post_id: int | None = N
     post.organisation_id, post.title = data.organisation_id, data.title
     post.office_phone, post.duty_phone, post.fax = data.office_phone, data.duty_phone, data.fax
     s.flush()
-    after = _post_snapshot(post)
-    if after == before:
-        return post, False
-    _audit(s, actor, "contacts.post.create" if before is None else "contacts.post.update", "post", post.id,
-           before, after, sink)
-    return post, True
+    return post, _audit_save(s, actor, "contacts.post", "post", post.id, before, _post_snapshot(post), sink)
 
 
 def save_person(s: Session, actor: Actor, data: PersonInput, person_id: int | None = None,
@@ -436,12 +447,8 @@ def save_person(s: Session, actor: Actor, data: PersonInput, person_id: int | No
         s.add(person)
     person.name, person.mobile, person.office_phone, person.note = data.name, data.mobile, data.office_phone, data.note
     s.flush()
-    after = _person_snapshot(person)
-    if after == before:
-        return person, False
-    _audit(s, actor, "contacts.person.create" if before is None else "contacts.person.update", "person", person.id,
-           before, after, sink)
-    return person, True
+    return person, _audit_save(s, actor, "contacts.person", "person", person.id, before, _person_snapshot(person),
+                               sink)
 
 
 def appoint_in(s: Session, actor: Actor, person_id: int, post_id: int, start_date: dt.date,
@@ -617,7 +624,7 @@ class ContactsService:
             p = s.get(Person, person_id)
             if p is None:
                 raise NotFound("人员不存在", "person not found")
-            return PersonView(p.id, p.name, p.mobile, p.office_phone, p.note, p.active)
+            return _person_view(p)
 
     def people(self, actor: Actor, today: dt.date | None = None) -> list[tuple[PersonView, tuple[str, ...]]]:
         """Active people with the posts they hold now ("unit post"), by name (to appoint someone who moves)."""
@@ -720,8 +727,7 @@ class ContactsService:
                         raise UserError(f"{org.name} 仍有 {held} 人在任，请先办理离任",
                                         f"{org.name} still has {held} people in post: end their appointments first")
                 org.active = active
-                _audit(s, actor, "contacts.org.activate" if active else "contacts.org.deactivate", "organisation",
-                       org.id, {"active": not active}, {"active": active})
+                _audit_active(s, actor, "contacts.org", "organisation", org.id, active)
             return self._org_view(s, org_id)
 
     def set_supervising_leaders(self, actor: Actor, org_id: int, post_ids: Sequence[int]) -> OrganisationView:
@@ -777,8 +783,7 @@ class ContactsService:
                     raise UserError(f"{post.title} 仍有人在任，请先办理离任",
                                     f"someone still holds {post.title}: end the appointment first")
                 post.active = active
-                _audit(s, actor, "contacts.post.activate" if active else "contacts.post.deactivate", "post", post.id,
-                       {"active": not active}, {"active": active})
+                _audit_active(s, actor, "contacts.post", "post", post.id, active)
             return self._post_view(s, post_id, today)
 
     def create_person(self, actor: Actor, data: PersonInput) -> PersonView:
@@ -786,14 +791,14 @@ class ContactsService:
         with self.db.write() as s:
             person, _ = save_person(s, actor, data)
             fill_search_keys(s)
-            return PersonView(person.id, person.name, person.mobile, person.office_phone, person.note, person.active)
+            return _person_view(person)
 
     def update_person(self, actor: Actor, person_id: int, data: PersonInput) -> PersonView:
         require(actor, "contacts.edit")
         with self.db.write() as s:
             p, _ = save_person(s, actor, data, person_id)
             fill_search_keys(s)
-            return PersonView(p.id, p.name, p.mobile, p.office_phone, p.note, p.active)
+            return _person_view(p)
 
     def set_person_active(self, actor: Actor, person_id: int, active: bool, today: dt.date | None = None) -> PersonView:
         require(actor, "contacts.edit")
@@ -809,9 +814,8 @@ class ContactsService:
                         raise UserError(f"{p.name} 仍在任，请先办理离任",
                                         f"{p.name} still holds a post: end the appointment first")
                 p.active = active
-                _audit(s, actor, "contacts.person.activate" if active else "contacts.person.deactivate", "person",
-                       p.id, {"active": not active}, {"active": active})
-            return PersonView(p.id, p.name, p.mobile, p.office_phone, p.note, p.active)
+                _audit_active(s, actor, "contacts.person", "person", p.id, active)
+            return _person_view(p)
 
     def appoint(self, actor: Actor, person_id: int, post_id: int, start_date: dt.date,
                 probation_until: dt.date | None = None, source_doc_no: str | None = None,

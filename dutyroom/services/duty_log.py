@@ -24,12 +24,12 @@ from sqlalchemy.orm import Session
 from ..domain.incident_facts import BEIJING
 from ..store import audit
 from ..store.database import Database
-from ..store.models import DutyLogEntry, User
+from ..store.models import DutyLogEntry
 from .auth import Actor
 from .duty import ShiftOnDuty, shift_on_duty
 from .errors import NotFound, UserError, lang
 from .guard import require
-from .incident_log import clean_text
+from .incident_log import aware, clean_text, now_or, strike_through, user_names, utc
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
 MAX_TEXT = 5000
@@ -77,22 +77,11 @@ def kind_label(kind: str) -> str:
     return en if lang() == "en" else zh
 
 
-def _utc(t: dt.datetime | None) -> dt.datetime | None:
-    return t.astimezone(dt.UTC) if t is not None else None
-
-
-def _names(s: Session, ids) -> dict[int, str]:
-    wanted = sorted({i for i in ids if i})
-    if not wanted:
-        return {}
-    return dict(s.execute(select(User.id, User.display_name).where(User.id.in_(wanted))).all())
-
-
 def _view(e: DutyLogEntry, names: dict[int, str]) -> DutyLogView:
-    return DutyLogView(e.id, _utc(e.happened_at), _utc(e.entered_at), e.author_id, names.get(e.author_id, ""),
+    return DutyLogView(e.id, utc(e.happened_at), utc(e.entered_at), e.author_id, names.get(e.author_id, ""),
                        e.workstation, e.automatic, e.kind, kind_label(e.kind), e.text, e.incident_id, e.warning_id,
                        e.follow_up_state, e.stricken, e.stricken_reason, names.get(e.stricken_by_id or 0),
-                       _utc(e.stricken_at))
+                       utc(e.stricken_at))
 
 
 def _dict(e: DutyLogEntry) -> dict:
@@ -122,7 +111,7 @@ class DutyLogService:
             rows = list(s.scalars(select(DutyLogEntry).where(DutyLogEntry.happened_at >= starts,
                                                              DutyLogEntry.happened_at < ends)
                                   .order_by(DutyLogEntry.happened_at, DutyLogEntry.id)))
-            names = _names(s, [r.author_id for r in rows] + [r.stricken_by_id for r in rows])
+            names = user_names(s, [r.author_id for r in rows] + [r.stricken_by_id for r in rows])
             return [_view(r, names) for r in rows]
 
     def shift_log(self, actor: Actor, at: dt.datetime | None = None) -> ShiftLog:
@@ -140,7 +129,7 @@ class DutyLogService:
                 DutyLogEntry.kind == "instruction", DutyLogEntry.follow_up_state == "open",
                 DutyLogEntry.incident_id.is_(None), DutyLogEntry.stricken.is_(False))
                 .order_by(DutyLogEntry.happened_at, DutyLogEntry.id)))
-            return [_view(r, _names(s, [r.author_id for r in rows])) for r in rows]
+            return [_view(r, user_names(s, [r.author_id for r in rows])) for r in rows]
 
     # ------------------------------------------------------------ commands
 
@@ -150,10 +139,8 @@ class DutyLogService:
         require(actor, "duty_log.add")
         if kind not in TYPED_KINDS:
             raise UserError(f"未知的记录类别：{kind}（可选：{'、'.join(TYPED_KINDS)}）", f"unknown entry kind: {kind}")
-        now = now or dt.datetime.now(dt.UTC)
-        if happened_at is not None and happened_at.tzinfo is None:
-            raise UserError("发生时间必须带时区", "the time must carry a time zone")
-        happened_at = happened_at or now
+        now = now_or(now)
+        happened_at = aware(happened_at, "发生时间", "the time") if happened_at else now
         if happened_at > now + CLOCK_SKEW:
             raise UserError("发生时间不能晚于现在", "the time of an entry cannot be in the future")
         body = clean_text(text, "记录内容", "the entry", MAX_TEXT)
@@ -174,25 +161,21 @@ class DutyLogService:
         """Strike a wrong typed line through: the text stays, with the reason, who and when."""
         require(actor, "duty_log.strike")
         reason = clean_text(reason, "划除理由", "the reason", 500)
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.write() as s:
             entry = self._entry(s, entry_id)
-            if entry.automatic:
-                raise UserError("系统自动记录的条目不能划除", "entries the app wrote itself cannot be struck through")
-            if entry.stricken:
-                raise UserError("该条目已被划除", "the entry is already struck through")
             before = _dict(entry)
-            entry.stricken, entry.stricken_reason, entry.stricken_by_id, entry.stricken_at = True, reason, actor.id, now
+            strike_through(entry, actor, reason, now)
             audit.record(s, user_id=actor.id, username=actor.username, action="duty_log.strike", entity="duty_log",
                          entity_id=entry.id, before=before, after=_dict(entry), at=now)
-            return _view(entry, _names(s, [entry.author_id, actor.id]))
+            return _view(entry, user_names(s, [entry.author_id, actor.id]))
 
     def set_follow_up(self, actor: Actor, entry_id: int, state: str, *, now: dt.datetime | None = None) -> DutyLogView:
         """Mark a typed leader's instruction done (已落实) or open again."""
         require(actor, "duty_log.add")
         if state not in FOLLOW_UP_STATES:
             raise UserError(f"未知的落实状态：{state}（可选：open、done）", f"unknown follow-up state: {state}")
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.write() as s:
             entry = self._entry(s, entry_id)
             if entry.kind != "instruction":
@@ -206,7 +189,7 @@ class DutyLogService:
             entry.follow_up_state = state
             audit.record(s, user_id=actor.id, username=actor.username, action="duty_log.follow_up",
                          entity="duty_log", entity_id=entry.id, before=before, after=_dict(entry), at=now)
-            return _view(entry, _names(s, [entry.author_id]))
+            return _view(entry, user_names(s, [entry.author_id]))
 
     @staticmethod
     def _entry(s: Session, entry_id: int) -> DutyLogEntry:

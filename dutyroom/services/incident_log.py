@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -118,11 +119,22 @@ def _mirror(s: Session, actor: Actor, incident: Incident, text: str, *, happened
                        follow_up_state=follow_up_state))
 
 
-def _names(s: Session, ids: set[int | None]) -> dict[int, str]:
-    wanted = sorted(i for i in ids if i)
+def user_names(s: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    """Display names of the given user ids (None and 0 skipped), for the views' author/struck-by names."""
+    wanted = sorted({i for i in ids if i})
     if not wanted:
         return {}
     return {uid: name for uid, name in s.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))}
+
+
+def strike_through(entry: IncidentLogEntry | DutyLogEntry, actor: Actor, reason: str, now: dt.datetime) -> None:
+    """Strike a typed log line through (incident log or duty log): the text stays, with the reason, who and when.
+    Lines the app wrote itself, and lines already struck, are refused."""
+    if entry.automatic:
+        raise UserError("系统自动记录的条目不能划除", "entries the app wrote itself cannot be struck through")
+    if entry.stricken:
+        raise UserError("该条目已被划除", "the entry is already struck through")
+    entry.stricken, entry.stricken_reason, entry.stricken_by_id, entry.stricken_at = True, reason, actor.id, now
 
 
 def _view(e: IncidentLogEntry, names: dict[int, str]) -> LogEntryView:
@@ -158,7 +170,7 @@ class IncidentLogService:
                 raise NotFound(f"事件 {incident_id} 不存在", f"incident {incident_id} not found")
             rows = list(s.scalars(select(IncidentLogEntry).where(IncidentLogEntry.incident_id == incident_id)
                                   .order_by(IncidentLogEntry.happened_at, IncidentLogEntry.id)))
-            names = _names(s, {r.author_id for r in rows} | {r.stricken_by_id for r in rows})
+            names = user_names(s, {r.author_id for r in rows} | {r.stricken_by_id for r in rows})
             return [_view(r, names) for r in rows]
 
     def open_instructions(self, actor: Actor) -> list[LogEntryView]:
@@ -170,7 +182,7 @@ class IncidentLogService:
                 .where(IncidentLogEntry.kind == "instruction", IncidentLogEntry.follow_up_state == "open",
                        IncidentLogEntry.stricken.is_(False), Incident.status != "closed")
                 .order_by(IncidentLogEntry.happened_at, IncidentLogEntry.id)))
-            return [_view(r, _names(s, {r.author_id for r in rows})) for r in rows]
+            return [_view(r, user_names(s, {r.author_id for r in rows})) for r in rows]
 
     # ------------------------------------------------------------ commands
 
@@ -215,15 +227,11 @@ class IncidentLogService:
             entry = self._entry(s, entry_id)
             incident = locked_incident(s, entry.incident_id)
             require(actor, "incident.log.strike", incident.status)
-            if entry.automatic:
-                raise UserError("系统自动记录的条目不能划除", "entries the app wrote itself cannot be struck through")
-            if entry.stricken:
-                raise UserError("该条目已被划除", "the entry is already struck through")
             before = _entry_dict(entry)
-            entry.stricken, entry.stricken_reason, entry.stricken_by_id, entry.stricken_at = True, reason, actor.id, now
+            strike_through(entry, actor, reason, now)
             audit.record(s, user_id=actor.id, username=actor.username, action="incident.log.strike",
                          entity="incident_log", entity_id=entry.id, before=before, after=_entry_dict(entry), at=now)
-            return _view(entry, _names(s, {entry.author_id, actor.id}))
+            return _view(entry, user_names(s, {entry.author_id, actor.id}))
 
     def set_follow_up(self, actor: Actor, entry_id: int, state: str, *, now: dt.datetime | None = None) -> LogEntryView:
         """Mark a leader's instruction done (已落实) or open again; the duty log's copy follows."""
@@ -247,7 +255,7 @@ class IncidentLogService:
                     copy.follow_up_state = state
             audit.record(s, user_id=actor.id, username=actor.username, action="incident.log.follow_up",
                          entity="incident_log", entity_id=entry.id, before=before, after=_entry_dict(entry), at=now)
-            return _view(entry, _names(s, {entry.author_id, entry.stricken_by_id}))
+            return _view(entry, user_names(s, {entry.author_id, entry.stricken_by_id}))
 
     @staticmethod
     def _entry(s: Session, entry_id: int) -> IncidentLogEntry:

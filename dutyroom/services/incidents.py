@@ -467,9 +467,12 @@ class IncidentService:
         now = now_or(now)
         require(actor, "incident.create")
         check = clean_intake(fields, self.profile, now, complete=False)
+        values = dict(check.values)
+        if values.get("received_at", now) is None:  # a cleared box keeps the time already on the draft (NOT NULL)
+            del values["received_at"]
         with self.db.write() as s:
             if draft_id is None:
-                incident = self._new(actor, check.values.get("received_at") or now, now)
+                incident = self._new(actor, values.get("received_at") or now, now)
                 s.add(incident)
                 before: dict[str, Any] = {}
             else:
@@ -478,7 +481,7 @@ class IncidentService:
                 if incident.status != "draft":
                     raise UserError("该接报已提交，请在事件中修改", "this intake was submitted: edit the incident instead")
                 before = _record(incident)
-            changed = self._apply(s, incident, check.values)
+            changed = self._apply(s, incident, values)
             s.flush()
             if draft_id is None or changed:
                 audit.record(s, user_id=actor.id, username=actor.username,

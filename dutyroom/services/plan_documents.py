@@ -271,6 +271,8 @@ class PlanDocumentService:
         require(actor, "plan.document.import")
         name = Path(filename).name
         body = extract_text(name, data)
+        if not body.replace("\ufeff", "").strip():
+            raise UserError(f"文件“{name}”没有可检索的文字内容", f"{name} holds no searchable text")
         digest = hashlib.sha256(data).hexdigest()
         with self.db.write() as s:
             plan = s.get(Plan, plan_id)

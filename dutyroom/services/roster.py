@@ -61,6 +61,10 @@ class Candidates:
     officers: tuple[PersonOption, ...]
     leaders: tuple[PersonOption, ...]
 
+    def ids_by_role(self) -> dict[str, set[int]]:
+        """Who may stand in each duty role: officer → the officers' person ids, leader → the leaders'."""
+        return {rot.OFFICER: {p.person_id for p in self.officers}, rot.LEADER: {p.person_id for p in self.leaders}}
+
 
 @dataclass(frozen=True)
 class ShiftView:
@@ -385,8 +389,7 @@ class RosterService:
             raise UserError("排班为空，没有可保存的内容", "the roster is empty: nothing to save")
         with self.db.write() as s:
             cands = self._candidates(s)
-            allowed = {rot.OFFICER: {p.person_id for p in cands.officers},
-                       rot.LEADER: {p.person_id for p in cands.leaders}}
+            allowed = cands.ids_by_role()
             seen = set()
             for e in entries:
                 if not first <= e.shift_date <= last:
@@ -454,8 +457,7 @@ class RosterService:
             raise UserError("没有要调整的排班", "nothing to adjust")
         with self.db.write() as s:
             cands = self._candidates(s)
-            allowed = {rot.OFFICER: {p.person_id for p in cands.officers},
-                       rot.LEADER: {p.person_id for p in cands.leaders}}
+            allowed = cands.ids_by_role()
             names = {p.person_id: p.name for p in (*cands.officers, *cands.leaders)}
             rows = [self._lock_live(s, c.entry_id) for c in changes]
             days = {e.shift_date for e in rows} | {c.shift_date for c in changes if c.shift_date}

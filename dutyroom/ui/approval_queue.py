@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from ..services.auth import Actor
 from ..services.warnings import QueueItem, WarningService
-from .table_model import Column, RowsTableModel
+from .table_model import Column, RowsTableModel, row_table
 from .warning_dialogs import beijing, category_name, colour_name, role_name
 
 
@@ -67,12 +66,7 @@ class ApprovalQueuePage(QWidget):
             Column(self.tr("上一步签批"), lambda i: beijing(i.last_decision_at) or beijing(i.created_at)),
         ], [], self)
         self._models = [*getattr(self, "_models", []), model]  # keep the Python side of each model alive
-        view = QTableView()
-        view.setModel(model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.verticalHeader().setVisible(False)
+        view = row_table(model)
         view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         view.activated.connect(lambda index: self._open(view, index.row()))
         view.clicked.connect(lambda index: self._open(view, index.row()))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,22 +33,13 @@ from ..reports.export import ReportExporter
 from ..services.auth import Actor
 from ..services.duty_log import TYPED_KINDS, DutyLogService, DutyLogView, kind_label
 from ..services.errors import UserError
+from .beijing_time import beijing_qdt, from_beijing_qdt
 from .print_support import PrintActions, add_print_actions
 from .table_model import Column, RowsTableModel
 
 
 def _bj(t: dt.datetime | None) -> str:
     return t.astimezone(BEIJING).strftime("%m-%d %H:%M") if t else ""
-
-
-def _qdt(t: dt.datetime) -> QDateTime:
-    t = t.astimezone(BEIJING)
-    return QDateTime(QDate(t.year, t.month, t.day), QTime(t.hour, t.minute))
-
-
-def _from_qdt(q: QDateTime) -> dt.datetime:
-    d, t = q.date(), q.time()
-    return dt.datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=BEIJING)
 
 
 class DutyLogModel(RowsTableModel):
@@ -83,7 +74,7 @@ class EntryDialog(QDialog):
         self.kind = QComboBox()
         for k in TYPED_KINDS:
             self.kind.addItem(kind_label(k), k)
-        self.when = QDateTimeEdit(_qdt(now))
+        self.when = QDateTimeEdit(beijing_qdt(now))
         self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.leader = QLineEdit()
         self.leader.setPlaceholderText(self.tr("领导批示时填写：批示领导"))
@@ -103,7 +94,7 @@ class EntryDialog(QDialog):
         d = cls(now, parent)
         if d.exec() != QDialog.DialogCode.Accepted:
             return None
-        return NewEntry(d.kind.currentData(), d.text.toPlainText(), _from_qdt(d.when.dateTime()),
+        return NewEntry(d.kind.currentData(), d.text.toPlainText(), from_beijing_qdt(d.when.dateTime()),
                         d.leader.text() or None)
 
 
@@ -134,7 +125,7 @@ class DutyLogPage(QWidget):
         self._print_entries = 0
         self._print_scope = "shift"
         self.handover_factory = handover_factory  # () -> QDialog, or None to hide the button
-        self.at = QDateTimeEdit(_qdt(self._now()))
+        self.at = QDateTimeEdit(beijing_qdt(self._now()))
         self.at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.at.setCalendarPopup(True)
         self.now_button = QPushButton(self.tr("本班"), clicked=self.to_now)
@@ -195,18 +186,18 @@ class DutyLogPage(QWidget):
         return self.clock() if self.clock else dt.datetime.now(dt.UTC)
 
     def to_now(self) -> None:
-        self.at.setDateTime(_qdt(self._now()))
+        self.at.setDateTime(beijing_qdt(self._now()))
         self.reload()
 
     def reload(self) -> None:
         try:
-            log = self.svc.shift_log(self.actor, _from_qdt(self.at.dateTime()))
+            log = self.svc.shift_log(self.actor, from_beijing_qdt(self.at.dateTime()))
         except UserError as exc:
             self.shift_label.setText(exc.message)
             self._print_at = None
             self._update_print()
             return
-        self._print_at, self._print_entries = _from_qdt(self.at.dateTime()), len(log.entries)
+        self._print_at, self._print_entries = from_beijing_qdt(self.at.dateTime()), len(log.entries)
         self._update_print()
         if log.shift:
             self.shift_label.setText(self.tr("{name} {start} 至 {end}；值班员 {officers}；带班领导 {leaders}；共 {n} 条").format(

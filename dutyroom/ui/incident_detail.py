@@ -527,16 +527,22 @@ class IncidentDetail(QWidget):
         return self._run(lambda: self.incidents.close(self.actor, self.incident_id, now=self.clock()),
                          self.tr("事件已结案"))
 
-    def compose(self, kind: str) -> bool:
+    def _draft_and_choice(self, kind: str, **compose_options):
+        """Compose a draft of `kind` and let the user edit it: (draft, choice), or None when refused or cancelled."""
         now = self.clock()
         try:
-            draft = self.reports_service.compose(self.actor, self.incident_id, kind, to_city=self.to_city.isChecked(),
-                                                 now=now)
+            draft = self.reports_service.compose(self.actor, self.incident_id, kind, now=now, **compose_options)
         except UserError as exc:
-            return self._fail(exc)
+            self._fail(exc)
+            return None
         choice = ReportDialog.ask(self, draft, now)
-        if choice is None:
+        return None if choice is None else (draft, choice)
+
+    def compose(self, kind: str) -> bool:
+        asked = self._draft_and_choice(kind, to_city=self.to_city.isChecked())
+        if asked is None:
             return False
+        draft, choice = asked
         if choice.action == "prepare":
             return self._run(lambda: self.reports_service.prepare(
                 self.actor, self.incident_id, kind, body=choice.body, recipients=choice.recipients,
@@ -567,15 +573,10 @@ class IncidentDetail(QWidget):
         rep = self.selected_report()
         if rep is None or rep.status != "sent":
             return False
-        now = self.clock()
-        try:
-            draft = self.reports_service.compose(self.actor, self.incident_id, rep.kind, corrects_report_id=rep.id,
-                                                 now=now)
-        except UserError as exc:
-            return self._fail(exc)
-        choice = ReportDialog.ask(self, draft, now)
-        if choice is None:
+        asked = self._draft_and_choice(rep.kind, corrects_report_id=rep.id)
+        if asked is None:
             return False
+        _, choice = asked
         return self._run(lambda: self.reports_service.correct(
             self.actor, rep.id, body=choice.body, channel=choice.channel, recipients=choice.recipients,
             sent_at=choice.sent_at, now=self.clock()), self.tr("更正已报送；原报告保持不变"))

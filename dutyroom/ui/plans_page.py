@@ -48,18 +48,13 @@ from ..services.lead_table import ROLES, LeadTableService
 from ..services.plan_documents import PlanDocumentService, find_all
 from ..services.plans import PlanService
 from .print_support import PrintActions, add_print_actions
-from .table_model import Column, RowsTableModel, TextFilterProxy
+from .table_model import Column, RowsTableModel, TextFilterProxy, row_table
 
 ROLE_PLAN = Qt.ItemDataRole.UserRole
 
 
 def _view(model) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setVisible(False)
+    view = row_table(model)
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     return view

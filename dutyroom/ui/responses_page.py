@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateTimeEdit,
     QDialog,
@@ -37,7 +36,7 @@ from ..services.errors import UserError, lang
 from ..services.incidents import IncidentQuery, IncidentService
 from ..services.responses import CurrentResponse, LevelInfo, PersonChoice, ResponseService
 from .print_support import PrintActions, add_print_actions
-from .table_model import Column, RowsTableModel
+from .table_model import Column, RowsTableModel, row_table
 from .warning_dialogs import BEIJING_TZ, beijing, from_qt
 
 ACTIONS = ("activate", "raise", "lower", "end")
@@ -144,12 +143,7 @@ class ResponseDialog(QDialog):
 
 
 def _view(model) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setVisible(False)
+    view = row_table(model)
     view.setWordWrap(True)
     view.horizontalHeader().setStretchLastSection(True)
     return view

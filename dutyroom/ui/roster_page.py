@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QDateTime, QMimeData, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QDate, QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -53,6 +53,7 @@ from ..services.roster import (
     RosterService,
     month_table,
 )
+from .beijing_time import beijing_qdt, from_beijing_qdt
 from .print_support import PrintActions, add_print_actions
 
 MIME = "application/x-dutyroom-roster-cell"
@@ -290,16 +291,6 @@ class SwapRequest:
     reason: str
 
 
-def _qdt_now() -> QDateTime:
-    now = dt.datetime.now(BEIJING)
-    return QDateTime(QDate(now.year, now.month, now.day), now.time().replace(second=0, microsecond=0))
-
-
-def _from_qdt(q: QDateTime) -> dt.datetime:
-    d, t = q.date(), q.time()
-    return dt.datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=BEIJING)
-
-
 class SwapDialog(QDialog):
     """换班: who gives the shift, who takes it, when each consented, why."""
 
@@ -312,8 +303,8 @@ class SwapDialog(QDialog):
         self.to_person = QComboBox()
         for p in options:
             self.to_person.addItem(p.name, p.person_id)
-        self.from_consent = QDateTimeEdit(_qdt_now())
-        self.to_consent = QDateTimeEdit(_qdt_now())
+        self.from_consent = QDateTimeEdit(beijing_qdt(dt.datetime.now(BEIJING)))
+        self.to_consent = QDateTimeEdit(beijing_qdt(dt.datetime.now(BEIJING)))
         for w in (self.from_consent, self.to_consent):
             w.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.reason = QLineEdit()
@@ -333,8 +324,8 @@ class SwapDialog(QDialog):
         d = cls(entries, options, parent)
         if d.exec() != QDialog.DialogCode.Accepted or d.entry.currentIndex() < 0:
             return None
-        return SwapRequest(d.entry.currentData(), d.to_person.currentData(), _from_qdt(d.from_consent.dateTime()),
-                           _from_qdt(d.to_consent.dateTime()), d.reason.text())
+        return SwapRequest(d.entry.currentData(), d.to_person.currentData(), from_beijing_qdt(d.from_consent.dateTime()),
+                           from_beijing_qdt(d.to_consent.dateTime()), d.reason.text())
 
 
 class ConflictPrompt:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -30,6 +29,7 @@ from dutyroom.services.contacts import ContactsService
 from dutyroom.services.contacts_excel import ContactsExcel
 from dutyroom.store.database import Database
 from dutyroom.store.models import Appointment, Organisation, Person, Post, User, UserRole
+from tests.bench.timing import median_ms
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀兰霞平刚桂英华玉萍红宁"
@@ -56,15 +56,6 @@ def populate(db: Database, units: int) -> Actor:
         return Actor(user.id, user.username, user.display_name, frozenset({"office_director"}))
 
 
-def median_ms(fn, repeat: int = 15) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
-
-
 def main() -> None:
     units = int(sys.argv[1]) if len(sys.argv) > 1 else 600
     with tempfile.TemporaryDirectory() as tmp:
@@ -83,10 +74,10 @@ def main() -> None:
                           .outerjoin(Appointment, Appointment.post_id == Post.id)
                           .outerjoin(Person, Person.id == Appointment.person_id)).all()
 
-        base = median_ms(baseline)
+        base = median_ms(baseline, 15, warm_up=False)
         print(f"{units * len(TITLES)} posts; baseline (read every post's columns with unit and holder): {base:.1f} ms")
         for query in ("周宁", "zn", "010-7012 3004", "测试单位0123 值班室", "yjkkz", ""):
-            ms = median_ms(lambda q=query: contacts.search(actor, q))
+            ms = median_ms(lambda q=query: contacts.search(actor, q), 15, warm_up=False)
             total = contacts.search(actor, query).total
             print(f"  search {query!r:24} {ms:7.1f} ms  ratio {ms / base:5.2f}  ({total} hits)")
         excel = ContactsExcel(db)

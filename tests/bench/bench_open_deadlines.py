@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -28,6 +26,7 @@ from dutyroom.services.incident_reports import DASH_COLUMNS, ReportService
 from dutyroom.services.incidents import SENT_COLUMNS, _chain
 from dutyroom.store.database import Database
 from dutyroom.store.models import Incident, IncidentReport, User, UserRole
+from tests.bench.timing import median_ms
 
 NOW = dt.datetime(2026, 7, 1, 12, 0, tzinfo=BEIJING)
 GRADES = ("unknown", "ordinary", "large", "major")
@@ -66,16 +65,6 @@ def load_rows(db: Database) -> int:
         sent = s.execute(select(*SENT_COLUMNS).join(Incident, Incident.id == IncidentReport.incident_id)
                          .where(Incident.status == "open", IncidentReport.sent_at.is_not(None))).all()
     return len(rows) + len(sent)
-
-
-def median_ms(fn, runs: int = 30) -> float:
-    fn()  # warm up: profile cache, statement cache, SQLite page cache
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
 
 
 def main(n: int = 200) -> None:

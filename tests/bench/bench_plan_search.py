@@ -14,7 +14,6 @@ Target: under 100 ms. Never gates anything on time.
 from __future__ import annotations
 
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -30,6 +29,7 @@ from dutyroom.services.plan_documents import PlanDocumentService
 from dutyroom.services.plans import PlanService
 from dutyroom.store.database import Database
 from dutyroom.store.models import PlanDocument, User, UserRole
+from tests.bench.timing import median_ms
 
 SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"
 WINDOW = 20_000
@@ -62,16 +62,6 @@ def like_scan(db: Database, word: str) -> int:
     """The baseline: which documents contain the word, by scanning their text (no index, no snippets)."""
     with db.read() as s:
         return len(s.execute(select(PlanDocument.id).where(PlanDocument.extracted_text.contains(word))).all())
-
-
-def median_ms(fn, runs: int = 30) -> float:
-    fn()  # warm up
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:
