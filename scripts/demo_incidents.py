@@ -48,7 +48,7 @@ def add_demo_incidents(db: Database, profile, actor: Actor, now: dt.datetime | N
         **base, "source": "department", "occurred_at": now - 50 * MIN, "received_at": now - 45 * MIN,
         "place": "龙潭街道", "address": "某建筑工地", "event_type": "建设工程施工突发事故", "deaths": 3, "injured": 4,
         "seriously_injured": 1, "description": "脚手架坍塌，3人死亡，4人受伤",
-        "measures_taken": "区住房城市建设委、区应急局赶赴现场；伤员送医", "trend": "现场已控制"}, now=now - 45 * MIN)
+        "measures_taken": "区住房城乡建设委、区应急局赶赴现场；伤员送医", "trend": "现场已控制"}, now=now - 45 * MIN)
     incidents.confirm_grade(actor, large.id, "large", now=now - 44 * MIN)
     for kind, at in (("verbal", now - 40 * MIN), ("written", now - 20 * MIN)):
         draft = reports.compose(actor, large.id, kind, now=at)

@@ -347,3 +347,29 @@ def test_a_dialog_left_open_gets_no_input_while_locked(qtbot, people):
     lock.dialog.try_unlock()
     qtbot.keyClicks(edit, "abc")
     assert edit.text() == "abc" and not lock.is_locked
+
+
+def test_audit_page_uses_the_beijing_date_and_shows_changes_in_beijing_time(qtbot, people):
+    """QA A3: the stored times are UTC; the page shows Beijing time (Asia/Shanghai, UTC+8)."""
+    import datetime as dt
+
+    from dutyroom.domain.incident_facts import BEIJING
+
+    auth, admin, _ = people
+    with auth.db.write() as s:
+        from dutyroom.store import audit
+
+        audit.record(s, user_id=None, username="zhouning", action="incident.edit", entity="incident", entity_id=1,
+                     before={"received_at": "2026-12-01 21:03:37+00:00"},
+                     after={"received_at": "2026-12-01T22:00:00+00:00"})
+    page = AuditPage(AuditQueryService(auth.db), admin)
+    qtbot.addWidget(page)
+    today = dt.datetime.now(BEIJING).date()
+    assert page.date_to.date().toPython() == today
+    page.text.setText("received_at")
+    page.search.click()
+    assert page.model.total == 1
+    changes = page.model.index(0, 6).data()
+    assert "2026-12-02 05:03:37" in changes and "2026-12-02 06:00:00" in changes and "+00:00" not in changes
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    assert "2026-12-02 05:03:37" in page.detail.toPlainText() and "21:03" not in page.detail.toPlainText()

@@ -286,3 +286,16 @@ def qapp_widgets():
     from PySide6.QtWidgets import QApplication
 
     return QApplication.topLevelWidgets()
+
+
+def test_unit_names_with_their_aliases_are_not_cut(qtbot, directory):
+    """QA D: 东城交通支队（交通支队、…） was cut to "…" in the 单位 column."""
+    page = make_page(qtbot, directory)
+    page.resize(1300, 800)
+    texts = [page.model.index(r, 0).data() for r in range(page.model.rowCount())]
+    with_alias = [(r, t) for r, t in enumerate(texts) if "（" in t]
+    assert with_alias  # the demo directory has units with aliases
+    metrics = page.view.fontMetrics()
+    longest = max(metrics.horizontalAdvance(t) for _, t in with_alias)
+    assert page.view.columnWidth(0) >= min(longest, contacts_page.UNIT_COLUMN_MAX)
+    assert longest + 16 <= contacts_page.UNIT_COLUMN_MAX  # every demo unit fits whole

@@ -150,3 +150,34 @@ def test_one_second_timer_runs_the_countdown(qtbot, desk, settings):
                            sound=lambda: None)
     qtbot.addWidget(panel)
     assert panel.timer.isActive() and panel.timer.interval() == 1000
+
+
+def test_english_dashboard_names_the_reports_and_the_plans_words_in_english(qtbot, desk, settings, monkeypatch,
+                                                                             qapp):
+    """DUTYROOM_LANG=en: 首报/续报（第N次） and the plan's "及时" (Tongzhou 4.1.3) are shown in English."""
+    from dutyroom.ui.i18n import install_translator
+
+    dongcheng = desk.incidents().register(desk["zhouning"], intake(), now=RECEIVED)
+    tongzhou = desk.incidents("tongzhou").register(desk["zhouning"], intake("tongzhou"), now=RECEIVED)
+    monkeypatch.setenv("DUTYROOM_LANG", "en")
+    translator = install_translator(qapp)
+    try:
+        panel, _beeps = make_panel(qtbot, desk, Clock(RECEIVED + MIN), settings)
+        assert panel.table.item(verbal_row(panel, dongcheng.id), 1).text() == "First report"
+        tz = [r for r, d in enumerate(panel.rows) if d.incident_id == tongzhou.id]
+        assert "Promptly" in [panel.table.item(r, 2).text() for r in tz]
+        shown = [panel.table.item(r, c).text() for r in range(panel.table.rowCount()) for c in (1, 2, 3)]
+        assert not [t for t in shown if any("\u4e00" <= ch <= "\u9fff" for ch in t)], shown
+    finally:
+        qapp.removeTranslator(translator)
+
+
+def test_report_and_countdown_columns_are_not_cut(qtbot, desk, settings):
+    """The title column takes what is left; 报告 and 倒计时 are sized to their text."""
+    desk.incidents().register(desk["zhouning"], intake(), now=RECEIVED)
+    panel, _beeps = make_panel(qtbot, desk, Clock(RECEIVED + MIN), settings)
+    panel.resize(900, 300)
+    t = panel.table
+    for col in (1, 2, 3):
+        for r in range(t.rowCount()):
+            assert t.columnWidth(col) >= t.fontMetrics().horizontalAdvance(t.item(r, col).text())

@@ -351,3 +351,18 @@ def test_main_window_has_the_incidents_page_and_the_deadlines_panel(qtbot, desk)
     panel.table.cellClicked.emit(row, 0)
     page = window.pages.currentWidget()
     assert isinstance(page, IncidentsPage) and page.tabs.currentWidget().incident.id == v.id
+
+
+def test_clock_names_the_district_and_the_app_final_report_is_not_repeated(qtbot, desk):
+    """The rules line names 东城区, not the profile key; the app's 终报 row states its words once, whole."""
+    v = desk.incidents().register(desk["zhouning"], intake(), now=RECEIVED)
+    desk.incidents().end_handling(desk["zhouning"], v.id, at=RECEIVED + 20 * MIN, now=RECEIVED + 21 * MIN)
+    detail = make_detail(qtbot, desk, v.id, Clock(RECEIVED + 22 * MIN))
+    assert "规则：东城区 2022版" in detail.clock_info.text() and "dongcheng" not in detail.clock_info.text()
+    final = next(r for r in clock_rows(detail) if r[0] == "终报")
+    assert final[1].startswith("处置结束后报送") and final[2] == "待报"
+    t = detail.clock_table
+    row = next(r for r in range(t.rowCount()) if t.item(r, 0).text() == "终报")
+    needed = t.fontMetrics().boundingRect(0, 0, t.columnWidth(1) - 8, 2000, Qt.TextFlag.TextWordWrap,
+                                          final[1]).height()
+    assert t.rowHeight(row) >= needed  # wrapped, not cut

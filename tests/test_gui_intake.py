@@ -373,3 +373,13 @@ def test_a_whole_intake_by_keyboard_only(qtbot, desk):
     assert (v.category, v.event_type, v.injured, v.description) == ("accident", "道路交通事故", 2, "两车相撞，两人受伤")
     assert v.occurred_at == RECEIVED - 5 * MIN and v.received_at == RECEIVED
     assert keys < 100
+
+
+def test_the_person_taking_the_call_is_named_once(qtbot, desk):
+    from PySide6.QtWidgets import QLabel
+
+    wizard = open_wizard(qtbot, desk)
+    page = wizard.page(0)
+    name = desk["zhouning"].display_name
+    texts = [page.subTitle()] + [w.text() for w in page.findChildren(QLabel)]
+    assert sum(t.count(name) for t in texts) == 1, texts

@@ -140,3 +140,52 @@ def test_printing_a_landscape_listing_turns_the_paper(tmp_path):
     assert paint_pdf(printer, path) == 1
     w, _, h = pdf_info(tmp_path / "out.pdf")["Page size"].split()[:3]
     assert (round(float(w)), round(float(h))) == (842, 595)  # A4 landscape
+
+
+def _overdue_unsent_incident(desk) -> None:
+    """An incident of 20 June 2026 whose 首报 (due 10 minutes after receipt, Dongcheng 4.1.5) was never sent."""
+    from dutyroom.services.incidents import IncidentService
+    from tests.incident_data import intake
+
+    received = dt.datetime(2026, 6, 20, 9, 0, tzinfo=dt.UTC)
+    IncidentService(desk.db, load_profile("dongcheng")).register(
+        desk["zhouning"], intake("dongcheng", received_at=received, occurred_at=received - dt.timedelta(minutes=5)),
+        now=received)
+
+
+def test_an_overdue_unsent_report_shows_as_missed_and_lowers_the_on_time_rate(page, desk):
+    _overdue_unsent_incident(desk)
+    page.this_year.click()
+    text = page.summary.text()
+    # 6 首报 sent, 2 of them late, 1 never sent: 4 on time of 7 owed
+    assert "报送信息 6 次，迟报 2 次，超时未报 1 次，按时率 57.1%" in text, text
+    lateness = page.lateness_model
+    verbal = next(r for r in range(lateness.rowCount()) if lateness.index(r, 0).data() == "首报")
+    assert [lateness.index(verbal, c).data() for c in (1, 2, 3, 4)] == ["6", "2", "1", "57.1%"]
+
+
+def test_statistics_in_english_use_the_incident_lists_labels(qtbot, desk, monkeypatch, qapp):
+    from dutyroom.ui.i18n import install_translator
+    from dutyroom.ui.incident_common import category_text
+
+    monkeypatch.setenv("DUTYROOM_LANG", "en")
+    translator = install_translator(qapp)
+    try:
+        many_incidents(desk.db, desk.users, 6)
+        _overdue_unsent_incident(desk)
+        p = StatisticsPage(ReportExporter(desk.db, load_profile("dongcheng")), desk["tangjun"],
+                           today=dt.date(2026, 6, 30))
+        qtbot.addWidget(p)
+        p.this_year.click()
+        text = p.summary.text()
+        assert text.startswith("1 Jan 2026 to 30 Jun 2026: 7 incidents received") and "1 missed" in text, text
+        cats = p.models["category"]
+        labels = [cats.index(r, 0).data() for r in range(cats.rowCount())]
+        assert category_text("accident") in labels and "事故灾难" not in labels
+        months = p.models["month"]
+        assert months.index(0, 0).data() == "Jan 2026"
+        lateness = p.lateness_model
+        assert [lateness.index(r, 0).data() for r in range(lateness.rowCount())] == [
+            "First report", "Written report", "Follow-up", "Final report"]
+    finally:
+        qapp.removeTranslator(translator)

@@ -133,3 +133,32 @@ def test_no_open_incident_shows_the_profile_levels(qtbot, desk):
     assert page.incident_model.rowCount() == 0 and "没有处置中的事件" in page.state.text()
     assert page.level_model.rowCount() == 3 and shown(page) == set()
     assert responses_page.ACTIONS == ("activate", "raise", "lower", "end")
+
+
+def test_incident_names_are_readable_in_the_list(qtbot, desk):
+    """QA A4: the 事件 column shows the incident's name, not just "…"."""
+    wid = open_incident(desk, title="东直门燃气泄漏")
+    page = make_page(qtbot, desk)
+    page.resize(1300, 800)
+    qtbot.waitUntil(lambda: page.incident_table.isVisible())
+    row = next(r for r, inc in enumerate(page.incident_model.rows) if inc.id == wid)
+    index = page.incident_model.index(row, 1)
+    needed = page.incident_table.fontMetrics().horizontalAdvance(index.data())
+    assert page.incident_table.columnWidth(1) > needed  # the whole name fits
+
+
+def test_empty_list_says_so_and_english_level_names(qtbot, desk, monkeypatch, qapp):
+    from dutyroom.ui.i18n import install_translator
+
+    page = make_page(qtbot, desk)
+    assert page.incident_table._empty_hint.label.isVisible() == (page.incident_model.rowCount() == 0)
+    assert page.history_table._empty_hint.label.isVisible() == (page.history_model.rowCount() == 0)
+    assert "暂无" in page.history_table._empty_hint.label.text()
+    monkeypatch.setenv("DUTYROOM_LANG", "en")
+    translator = install_translator(qapp)
+    try:
+        english = make_page(qtbot, desk)
+        levels = [english.level_model.index(r, 0).data() for r in range(english.level_model.rowCount())]
+        assert levels == ["Level I", "Level II", "Level III"]  # Dongcheng 4.3: three levels
+    finally:
+        qapp.removeTranslator(translator)

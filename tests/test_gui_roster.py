@@ -195,3 +195,22 @@ def test_every_roster_string_has_an_english_translation():
             if text not in table:
                 missing.append(text)
     assert missing == []
+
+
+def test_roster_month_and_headers_in_english(qtbot, room, monkeypatch, qapp):
+    """DUTYROOM_LANG=en: the month box reads 2026-10 (no 年/月) and the grid headers are capitalised English."""
+    from dutyroom.ui.i18n import install_translator
+
+    monkeypatch.setenv("DUTYROOM_LANG", "en")
+    translator = install_translator(qapp)
+    try:
+        page = _page(qtbot, room)
+        assert page.month_edit.text() == "2026-10"
+        page.model.set_view(RosterService(room).month(actors_by_username(room)["tangjun"], 2026, 10))
+        headers = [page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(3)]
+        assert headers == ["Date", "Weekday", "Day type"]
+    finally:
+        qapp.removeTranslator(translator)
+    monkeypatch.setenv("DUTYROOM_LANG", "zh_CN")
+    chinese = _page(qtbot, room)
+    assert chinese.month_edit.text() == "2026年10月"

@@ -115,3 +115,29 @@ def test_english_interface(qtbot, demo_db, monkeypatch, qapp):
         assert page.lead.model.headerData(3, Qt.Orientation.Horizontal) == "Lead units"
     finally:
         qapp.removeTranslator(translator)
+
+
+def test_qt_standard_buttons_speak_the_interface_language(qtbot, monkeypatch, qapp):
+    """Qt's own texts (QDialogButtonBox, QMessageBox) follow the UI language: 确定/取消 in Chinese, OK in English."""
+    from dutyroom.ui.i18n import install_translator
+
+    def ok_cancel() -> tuple[str, str]:
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        qtbot.addWidget(box)
+        return (box.button(QDialogButtonBox.StandardButton.Ok).text().replace("&", ""),
+                box.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", ""))
+
+    monkeypatch.setenv("DUTYROOM_LANG", "zh_CN")
+    translator = install_translator(qapp)
+    assert translator is not None  # qtbase_zh_CN.qm ships with PySide6
+    try:
+        ok, cancel = ok_cancel()
+        assert "确定" in ok and "取消" in cancel
+    finally:
+        qapp.removeTranslator(translator)
+    monkeypatch.setenv("DUTYROOM_LANG", "en")
+    translator = install_translator(qapp)
+    try:
+        assert ok_cancel()[0] == "OK"
+    finally:
+        qapp.removeTranslator(translator)

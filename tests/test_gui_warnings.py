@@ -320,3 +320,68 @@ def test_main_window_registers_the_pages_and_the_dashboard_panel(qtbot, desk):
     assert {"值班总览", "预警发布", "待我审批", "应急响应"} <= set(titles)
     dashboard = window.pages.widget(titles.index("值班总览"))
     assert any(isinstance(p, ActiveWarningsPanel) for p in dashboard.panels)
+
+
+def test_new_form_has_no_default_level_and_asks_for_one(qtbot, dongcheng):
+    """QA A5: a new warning must not start as 红色（一级）; the drafter picks the level before saving."""
+    svc, _ = dongcheng
+    dialog = WarningFormDialog(svc, None, "新建预警")
+    qtbot.addWidget(dialog)
+    assert dialog.colour.currentData() is None and "红色" not in dialog.colour.currentText()
+    assert "审批流程" in dialog.chain.text() and "1." not in dialog.chain.text()
+    dialog.title.setText("东城区大风蓝色预警")
+    dialog.try_accept()
+    assert dialog.result_content is None and "请选择预警级别" in dialog.error.text()
+    dialog.colour.setCurrentIndex(dialog.colour.findData("blue"))
+    dialog.try_accept()
+    assert dialog.result_content is not None and dialog.result_content.colour == "blue"
+
+
+def test_level_without_sign_off_reads_waiting_for_its_issuer_not_approved(qtbot, dongcheng):
+    """QA A6 (Dongcheng 3.2.3: blue is issued by the department without in-app sign-off): after submit
+    nobody approved it, so the list and heading say who issues it instead of 已批准待发布."""
+    from dutyroom.services.warnings import label_role
+
+    svc, u = dongcheng
+    draft = svc.draft(u["zhouning"], content("blue", title="大风蓝色预警（待发布）"))
+    svc.submit(u["zhouning"], draft.id)
+    view = svc.get(draft.id)
+    assert view.status == "approved" and not view.steps
+    page = page_for(qtbot, svc, u["zhouning"])
+    page.show_warning(draft.id)
+    issuer = label_role(svc.profile, view.issuer_role)
+    heading = page.heading.text()
+    assert f"待发布（由{issuer}发布）" in heading and "已批准" not in heading
+    rows = [page.proxy.index(r, 3).data() for r in range(page.proxy.rowCount())
+            if page.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole) == draft.id]
+    assert rows == ["待发布"]  # the list is short; the heading names the issuer
+    assert "issue" not in visible_buttons(page)  # the duty officer cannot issue it; the text says who does
+
+
+def test_queue_says_when_empty_and_opens_only_a_selected_row(qtbot, dongcheng):
+    """QA A11: 打开签批 needs a selected row; a step-1 item has no previous signer; an empty table says so."""
+    svc, u = dongcheng
+    queue = ApprovalQueuePage(svc, u["xiewen"])
+    qtbot.addWidget(queue)
+    queue.show()
+    assert queue.mine._empty_hint.label.isVisible() == (not queue.items(queue.mine))
+    assert "暂无" in queue.mine._empty_hint.label.text()
+    assert not queue.open_button.isEnabled()
+    draft = svc.draft(u["fengqing"], content("orange", title="暴雨橙色预警（签批队列）"))
+    svc.submit(u["fengqing"], draft.id)
+    page = ApprovalQueuePage(svc, u["tangjun"])
+    qtbot.addWidget(page)
+    page.show()
+    items = page.items(page.mine)
+    row = next(r for r, i in enumerate(items) if i.warning_id == draft.id)
+    assert items[row].step_no == 1
+    previous = page.mine.model().index(row, page.mine.model().columnCount() - 1).data()
+    assert previous == "—（第一步）"  # nobody signed before step 1
+    assert not page.mine._empty_hint.label.isVisible()
+    assert not page.open_button.isEnabled()
+    opened: list[int] = []
+    page.open_requested.connect(opened.append)
+    page.mine.selectRow(row)
+    assert page.open_button.isEnabled()
+    qtbot.mouseClick(page.open_button, LEFT)
+    assert opened == [draft.id]

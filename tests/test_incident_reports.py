@@ -318,3 +318,16 @@ def test_reports_refused_for_drafts_closed_incidents_and_bad_input(desk):
         reports.record_sent(desk["fengqing"], v.id, "verbal", body="x", recipients=["区应急办"], channel="phone",
                             now=RECEIVED)
     assert desk.counts() == before
+
+
+def test_the_app_final_report_is_worded_once_in_the_log(desk):
+    """Dongcheng sets no 终报 clock: the app's own rule reads "终报：处置结束后报送（…）", never "终报…报送终报"."""
+    from dutyroom.services.incident_log import IncidentLogService
+
+    v = open_incident(desk)
+    send(desk, v.id, "verbal", RECEIVED + 5 * MIN)
+    desk.incidents().end_handling(desk["zhouning"], v.id, at=RECEIVED + 20 * MIN, now=RECEIVED + 21 * MIN)
+    texts = [e.text for e in IncidentLogService(desk.db).entries(desk["zhouning"], v.id)]
+    ended = next(t for t in texts if t.startswith("处置结束"))
+    assert "终报：处置结束后报送（预案未规定时限" in ended, ended
+    assert "报送终报" not in ended

@@ -215,3 +215,20 @@ def test_handover_sheet_prints_the_signed_sheet_with_both_names(desk, tmp_path):
         if line.strip():
             assert line.replace(" ", "") in text, line
     assert "北京市东城区应急管理局值班室" in text
+
+
+def test_duty_log_shows_when_a_late_entry_was_entered(desk, tmp_path):
+    """A line entered 40 minutes after it happened shows both times; 内容 keeps the room."""
+    from dutyroom.domain.profile_loader import load_profile
+    from dutyroom.reports.export import ReportExporter
+    from dutyroom.services.duty_log import DutyLogService
+
+    log = DutyLogService(desk.db)
+    at = dt.datetime(2026, 7, 3, 1, 0, tzinfo=dt.UTC)  # 09:00 Beijing
+    log.add(desk["zhouning"], "call", "朝阳门街道来电询问积水情况，已答复。", happened_at=at,
+            now=at + dt.timedelta(minutes=40))
+    path = tmp_path / "log.pdf"
+    ReportExporter(desk.db, load_profile("dongcheng")).month_duty_log_pdf(desk["luomin"], 2026, 7, path)
+    text = pdf_text(path).replace("\n", "").replace(" ", "")
+    assert "7月3日09:00" in text and "录入09:40" in text
+    assert "朝阳门街道来电询问积水情况，已答复。" in text  # on one line: the content column is wide enough

@@ -82,3 +82,40 @@ def test_only_the_jurisdictions_own_incidents_are_counted(desk):
     first, last = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
     assert StatisticsService(desk.db, load_profile("dongcheng")).period(desk["tangjun"], first, last).total == 6
     assert StatisticsService(desk.db, load_profile("tongzhou")).period(desk["tangjun"], first, last).total == 0
+
+
+def test_an_overdue_unsent_first_report_is_missed_and_lowers_the_on_time_rate(desk, tmp_path):
+    """Dongcheng 4.1.5: the 首报 is due 10 minutes after receipt. One never sent is 超时未报: counted apart from
+    the late ones and in the on-time rate's denominator (on time / (sent + missed))."""
+    from dutyroom.domain.profile_loader import load_profile
+    from dutyroom.services.incidents import IncidentService
+    from tests.incident_data import intake
+
+    many_incidents(desk.db, desk.users, 2)  # 3 Jan: 首报 12 minutes late; 4 Feb: 首报 on time
+    received = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
+    IncidentService(desk.db, load_profile("dongcheng")).register(
+        desk["zhouning"], intake("dongcheng", received_at=received, occurred_at=received - dt.timedelta(minutes=5)),
+        now=received)
+    svc = StatisticsService(desk.db)
+    first, last = dt.date(2026, 1, 1), dt.date(2026, 3, 31)
+    before = svc.period(desk["tangjun"], first, last, now=received + dt.timedelta(minutes=9))
+    assert before.reports_missed == 0  # not yet due
+
+    st = svc.period(desk["tangjun"], first, last, now=received + dt.timedelta(minutes=25))
+    verbal = next(r for r in st.lateness if r.kind == "verbal")
+    assert (verbal.sent, verbal.late, verbal.missed) == (2, 1, 1)
+    assert verbal.on_time_rate == pytest.approx(1 / 3)
+    missed = [m for m in st.missed_reports if m.report_label == "首报"]
+    assert len(missed) == 1 and missed[0].sent_at is None and missed[0].late_minutes == 15
+    assert st.reports_missed >= 1
+    assert st.on_time_rate == pytest.approx((st.reports_sent - st.reports_late) / (st.reports_sent + st.reports_missed))
+    assert st.on_time_rate < (st.reports_sent - st.reports_late) / st.reports_sent
+
+    pdf = tmp_path / "s.pdf"
+    statistics_pdf(pdf, st, district="东城区")
+    text = pdf_text(pdf).replace("\n", "").replace(" ", "")
+    assert f"超时未报{st.reports_missed}次" in text and "超时未报明细" in text
+    xlsx = tmp_path / "s.xlsx"
+    statistics_xlsx(xlsx, st, district="东城区")
+    sheet = load_workbook(xlsx)["超时未报明细"]
+    assert "首报" in [sheet.cell(r, 4).value for r in range(3, sheet.max_row + 1)]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -28,9 +29,31 @@ from .reporting_clock import Deadline, compute_deadlines
 
 SOON = dt.timedelta(minutes=5)
 APP_FINAL_CLOCK = "app-final"
-APP_FINAL_WORDING = "处置结束后报送终报（预案未规定时限；结案前须报终报）"
-KIND_LABELS = {"verbal": ("首报", "first report"), "written": ("书面报告", "written report"),
-               "followup": ("续报", "follow-up"), "final": ("终报", "final report")}
+# Shown after the label "终报" ("终报：处置结束后报送（…）"), so it does not name the report again.
+APP_FINAL_WORDING = "处置结束后报送（预案未规定时限；结案前须报终报）"
+KIND_LABELS = {"verbal": ("首报", "First report"), "written": ("书面报告", "Written report"),
+               "followup": ("续报", "Follow-up"), "final": ("终报", "Final report")}
+
+
+def report_label(kind: str, sequence: int = 0, lang: str = "zh") -> str:
+    """"首报", "续报（第2次）" … (English: "First report", "Follow-up no. 2" …); an unknown kind as it is."""
+    zh, en = KIND_LABELS.get(kind, (kind, kind))
+    if lang == "en":
+        return f"{en} no. {sequence}" if kind == "followup" and sequence else en
+    return f"{zh}（第{sequence}次）" if kind == "followup" and sequence else zh
+
+
+_LABEL = re.compile(r"^(更正（)?(首报|书面报告|续报|终报)(?:（第(\d+)次）)?(）)?$")
+_KIND_OF = {zh: kind for kind, (zh, _en) in KIND_LABELS.items()}
+
+
+def translate_label(label: str, lang: str) -> str:
+    """A composed Chinese label ("续报（第2次）", "更正（首报）") in `lang`; anything else unchanged."""
+    m = _LABEL.match(label or "")
+    if lang != "en" or not m or bool(m[1]) != bool(m[4]):
+        return label
+    text = report_label(_KIND_OF[m[2]], int(m[3] or 0), "en")
+    return f"Correction ({text})" if m[1] else text
 
 
 @dataclass(frozen=True)
@@ -69,8 +92,7 @@ class ChainDeadline:
 
     @property
     def label(self) -> str:
-        zh = KIND_LABELS[self.kind][0]
-        return f"{zh}（第{self.sequence}次）" if self.kind == "followup" else zh
+        return report_label(self.kind, self.sequence)
 
 
 def late_minutes(due: dt.datetime | None, sent_at: dt.datetime) -> int | None:

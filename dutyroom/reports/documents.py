@@ -464,7 +464,24 @@ def listing_xlsx(target, *, title: str, columns: Sequence[XlsxColumn], rows: Seq
     write_workbook(target, [XlsxSheet(sheet or title[:31], title, columns, rows, note=note)])
 
 
-DUTY_LOG_COLUMNS = ("时间", "类别", "内容", "记录人", "跟踪")
+DUTY_LOG_COLUMNS = ("发生时间\n录入时间", "类别", "内容", "记录人", "跟踪")
+
+
+def _short_time(t: dt.datetime, *, same_day_as: dt.datetime | None = None) -> str:
+    """"7月3日 09:00" (the year is in the subtitle); "09:05" when it is the same Beijing day as `same_day_as`."""
+    local = t.astimezone(BEIJING)
+    if same_day_as is not None and same_day_as.astimezone(BEIJING).date() == local.date():
+        return f"{local:%H:%M}"
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def _duty_times(e) -> str:
+    """When it happened and, below, when it was entered where that is another minute (a late entry shows)."""
+    happened = _short_time(e.happened_at)
+    entered = getattr(e, "entered_at", None)
+    if entered is None or _short_time(entered) == happened:
+        return happened
+    return f"{happened}\n录入 {_short_time(entered, same_day_as=e.happened_at)}"
 
 
 def _duty_row(e) -> list[str]:
@@ -474,7 +491,7 @@ def _duty_row(e) -> list[str]:
     refs = "".join(x for x in (f"（事件{e.incident_id}）" if e.incident_id else "",
                                 f"（预警{e.warning_id}）" if e.warning_id else "") if x)
     follow = {"open": "待落实", "done": "已落实"}.get(e.follow_up_state or "", e.follow_up_state or "")
-    return [cn_datetime(e.happened_at), e.kind_label, text + refs, e.author_name + ("（自动）" if e.automatic else ""),
+    return [_duty_times(e), e.kind_label, text + refs, e.author_name + ("（自动）" if e.automatic else ""),
             follow]
 
 
@@ -484,7 +501,8 @@ def duty_log_pdf(target, entries: Sequence[Any], *, district: str, period: str, 
     organ = issuer or issuer_for(district)
     rows = [_duty_row(e) for e in sorted(entries, key=lambda e: (e.happened_at, e.id))]
     write_table_pdf(target, title=f"{organ}值班日志", subtitle=period, columns=DUTY_LOG_COLUMNS, rows=rows,
-                    footer_note=f"共{len(rows)}条。{generated_note()}", progress=progress)
+                    footer_note=f"共{len(rows)}条。时间栏第二行为录入时间（与发生时间同一分钟的不另列）。{generated_note()}",
+                    progress=progress)
 
 
 def duty_log_xlsx(target, entries: Sequence[Any], *, district: str, period: str) -> None:

@@ -134,8 +134,9 @@ def _money(cny: float) -> str:
     return f"{cny / 10000:.2f}" if cny else "0"
 
 
-def _rate(sent: int, late: int) -> str:
-    return "—" if not sent else f"{100 * (sent - late) / sent:.1f}%"
+def _rate(sent: int, late: int, missed: int = 0) -> str:
+    """On time over owed: a report never sent (超时未报) counts against the rate like a late one."""
+    return "—" if not sent + missed else f"{100 * (sent - late) / (sent + missed):.1f}%"
 
 
 def statistics_pdf(target: str | Path | BinaryIO, st, *, district: str, issuer: str | None = None) -> None:
@@ -161,7 +162,9 @@ def statistics_pdf(target: str | Path | BinaryIO, st, *, district: str, issuer: 
                + (f"；发生最多的是{top_place.label}，{top_place.count}起" if top_place and top_place.count else "")
                + f"。造成死亡{sum(r.deaths for r in st.by_category)}人、受伤{sum(r.injured for r in st.by_category)}人。"
                + f"共报送信息{st.reports_sent}次，其中迟报{st.reports_late}次"
-               + (f"，按时报送率{_rate(st.reports_sent, st.reports_late)}。" if st.reports_sent else "。"))
+               + (f"；超时未报{st.reports_missed}次" if st.reports_missed else "")
+               + (f"，按时报送率{_rate(st.reports_sent, st.reports_late, st.reports_missed)}。"
+                  if st.reports_sent + st.reports_missed else "。"))
     story.append(GridParagraph(summary))
 
     w4 = [BODY_W * 0.34, BODY_W * 0.14, BODY_W * 0.14, BODY_W * 0.14, BODY_W * 0.24]
@@ -197,13 +200,14 @@ def statistics_pdf(target: str | Path | BinaryIO, st, *, district: str, issuer: 
         _table(["月份", *header[1:]], [*rows(months), total_row(months)], w4, f), Spacer(1, 6),
         _line("各月事件起数与迟报次数", [_short_month(r.key, months) for r in months], [r.count for r in months],
               [late_by_month.get(r.key, 0) for r in months], f)]))
-    lw = [BODY_W * 0.2, BODY_W * 0.16, BODY_W * 0.16, BODY_W * 0.16, BODY_W * 0.16, BODY_W * 0.16]
+    lw = [BODY_W * 0.16, BODY_W * 0.12, BODY_W * 0.12, BODY_W * 0.14, BODY_W * 0.14, BODY_W * 0.16, BODY_W * 0.16]
     story.append(KeepTogether([
         Paragraph("五、信息报送及时性", S["h1"]),
-        _table(["报告类别", "报送次数", "迟报次数", "按时率", "迟报合计（分钟）", "最长迟报（分钟）"],
-               [[r.label, str(r.sent), str(r.late), _rate(r.sent, r.late), str(r.late_minutes_total),
-                 str(r.late_minutes_max)] for r in st.lateness]
-               + [["合计", str(st.reports_sent), str(st.reports_late), _rate(st.reports_sent, st.reports_late),
+        _table(["报告类别", "报送次数", "迟报次数", "超时未报", "按时率", "迟报合计（分钟）", "最长迟报（分钟）"],
+               [[r.label, str(r.sent), str(r.late), str(r.missed), _rate(r.sent, r.late, r.missed),
+                 str(r.late_minutes_total), str(r.late_minutes_max)] for r in st.lateness]
+               + [["合计", str(st.reports_sent), str(st.reports_late), str(st.reports_missed),
+                   _rate(st.reports_sent, st.reports_late, st.reports_missed),
                    str(sum(r.late_minutes_total for r in st.lateness)),
                    str(max([r.late_minutes_max for r in st.lateness], default=0))]], lw, f)]))
     if st.late_incidents:
@@ -214,8 +218,17 @@ def statistics_pdf(target: str | Path | BinaryIO, st, *, district: str, issuer: 
         story.append(_table(["事件", "报告", "应报时间", "实报时间", "迟报（分钟）"],
                             [[Paragraph(x.title, cell), x.report_label, cn_datetime(x.due_at), cn_datetime(x.sent_at),
                               str(x.late_minutes)] for x in st.late_incidents], dw, f))
+    if st.missed_reports:
+        story.append(Spacer(1, 8))
+        story.append(Paragraph("超时未报明细", S["h1"]))
+        dw = [BODY_W * 0.4, BODY_W * 0.18, BODY_W * 0.24, BODY_W * 0.18]
+        cell = ParagraphStyle("c", fontName=f["songti"].name, fontSize=SIZE_5, leading=13, wordWrap="CJK")
+        story.append(_table(["事件", "报告", "应报时间", "已超时（分钟）"],
+                            [[Paragraph(x.title, cell), x.report_label, cn_datetime(x.due_at), str(x.late_minutes)]
+                             for x in st.missed_reports], dw, f))
     story.append(Spacer(1, 14))
-    story.append(Paragraph(f"统计口径：以接报时间计，不含草稿；迟报以各预案规定时限计。"
+    story.append(Paragraph(f"统计口径：以接报时间计，不含草稿；迟报以各预案规定时限计；"
+                           f"超时未报为截至制表时已过应报时间仍未报送的报告，计入按时率分母。"
                            f"制表单位：{organ}；制表时间：{cn_datetime(st.computed_at)}。", S["note"]))
     def canvas(*args, **kw):
         kw.update(initialFontName=f["fangsong"].name, initialFontSize=SIZE_3)
@@ -242,8 +255,8 @@ def statistics_xlsx(target: str | Path | BinaryIO, st, *, district: str) -> None
                          charts=[XlsxChart(f"{title}统计（起）", 0, [1], kind=chart_kind)] if rows else (),
                          note=f"统计口径：以接报时间计，不含草稿。导出时间：{cn_datetime(st.computed_at)}")
 
-    late_rows = [[r.label, r.sent, r.late, (r.sent - r.late) / r.sent if r.sent else None, r.late_minutes_total,
-                  r.late_minutes_max] for r in st.lateness]
+    late_rows = [[r.label, r.sent, r.late, r.missed, r.on_time_rate, r.late_minutes_total, r.late_minutes_max]
+                 for r in st.lateness]
     detail = [[x.incident_id, x.title, x.received_at, x.report_label, x.due_at, x.sent_at, x.late_minutes]
               for x in st.late_incidents]
     sheets = [
@@ -251,12 +264,17 @@ def statistics_xlsx(target: str | Path | BinaryIO, st, *, district: str) -> None
         sheet("按街道", "街道（乡镇）", st.by_place, "bar"), sheet("按月份", "月份", st.by_month, "line"),
         XlsxSheet("报送及时性", f"{district}信息报送及时性　{st.period_label}",
                   [XlsxColumn("报告类别"), XlsxColumn("报送次数", "int"), XlsxColumn("迟报次数", "int"),
-                   XlsxColumn("按时率", "percent"), XlsxColumn("迟报合计（分钟）", "int"),
+                   XlsxColumn("超时未报", "int"), XlsxColumn("按时率", "percent"), XlsxColumn("迟报合计（分钟）", "int"),
                    XlsxColumn("最长迟报（分钟）", "int")], late_rows,
-                  charts=[XlsxChart("报送与迟报次数", 0, [1, 2])]),
+                  charts=[XlsxChart("报送、迟报与超时未报次数", 0, [1, 2, 3])]),
         XlsxSheet("迟报明细", f"迟报明细　{st.period_label}",
                   [XlsxColumn("事件编号", "int"), XlsxColumn("事件"), XlsxColumn("接报时间", "datetime"),
                    XlsxColumn("报告"), XlsxColumn("应报时间", "datetime"), XlsxColumn("实报时间", "datetime"),
                    XlsxColumn("迟报（分钟）", "int")], detail),
+        XlsxSheet("超时未报明细", f"超时未报明细（截至{cn_datetime(st.computed_at)}）　{st.period_label}",
+                  [XlsxColumn("事件编号", "int"), XlsxColumn("事件"), XlsxColumn("接报时间", "datetime"),
+                   XlsxColumn("报告"), XlsxColumn("应报时间", "datetime"), XlsxColumn("已超时（分钟）", "int")],
+                  [[x.incident_id, x.title, x.received_at, x.report_label, x.due_at, x.late_minutes]
+                   for x in st.missed_reports]),
     ]
     write_workbook(target, sheets)

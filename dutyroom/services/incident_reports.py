@@ -118,6 +118,7 @@ class IncidentClock:
     followup_every_minutes: int | None
     city: CityDuty | None
     now: dt.datetime
+    district: str = ""  # the profile's name (东城区), for "规则：东城区 2022版"
 
     @property
     def pending(self) -> tuple[DeadlineView, ...]:
@@ -280,7 +281,7 @@ class ReportService:
                 followup_every_minutes=followup_interval(p, facts),
                 city=CityDuty(reports_to_city(p, facts), tuple(city.to), city.leader_review,
                               tuple(r.value for r in city.reviewer_roles), city.basis) if city else None,
-                now=now)
+                now=now, district=p.name)
 
     def open_deadlines(self, actor: Actor, *, now: dt.datetime | None = None) -> list[DashboardDeadline]:
         """The dashboard: every pending deadline of every open incident.

@@ -334,7 +334,7 @@ def pending_summary(chain: Iterable[ChainDeadline]) -> list[dict[str, Any]]:
 
 
 def deadline_text(chain: Iterable[ChainDeadline]) -> str:
-    parts = [f"{d.label}{when(d.due) + '前' if d.due else d.wording}" for d in pending(chain)]
+    parts = [f"{d.label}{when(d.due)}前" if d.due else f"{d.label}：{d.wording}" for d in pending(chain)]
     return "；".join(parts) if parts else "无待报事项"
 
 

@@ -245,10 +245,11 @@ def _aware(t: dt.datetime | None, zh: str, en: str) -> dt.datetime:
 
 def month_table(view: MonthView) -> tuple[list[str], list[list]]:
     """Headers and rows of the month grid: exactly what the page shows and the Excel export writes."""
-    role_zh = {r: _msg(*rot.DUTY_ROLE_LABELS[r]) for r in rot.DUTY_ROLES}
-    headers = [_msg("日期", "date"), _msg("星期", "weekday"), _msg("日别", "day")]
+    role_zh = {r: _msg(zh, en[:1].upper() + en[1:]) for r, (zh, en) in
+               ((r, rot.DUTY_ROLE_LABELS[r]) for r in rot.DUTY_ROLES)}  # a column heading: "Duty officer"
+    headers = [_msg("日期", "Date"), _msg("星期", "Weekday"), _msg("日别", "Day type")]
     headers += [f"{shift}{role_zh[role]}" if len(view.shifts) > 1 else role_zh[role] for shift, role in view.columns]
-    headers.append(_msg("冲突", "conflicts"))
+    headers.append(_msg("冲突", "Conflicts"))
     rows = [[r.day, r.weekday, r.day_label, *("、".join(c) for c in r.cells), "；".join(r.conflicts)]
             for r in view.rows]
     return headers, rows

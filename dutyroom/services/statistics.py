@@ -6,7 +6,9 @@ received time (接报时间). Drafts are not incidents and are not counted. Figu
   shown as 其他/未填), by month;
 - casualties (deaths, injured) and direct economic loss per category;
 - lateness of reports (迟报): reports sent in the period's incidents, how many late, the total and the
-  largest minutes late, by kind (首报/书面/续报/终报), and the incidents with a late report.
+  largest minutes late, by kind (首报/书面/续报/终报), and the incidents with a late report;
+- missed reports (超时未报): deadlines of the chain whose due time has passed at the computing time with
+  no report sent. They count against the on-time rate: on time / (sent + missed).
 """
 
 from __future__ import annotations
@@ -19,13 +21,15 @@ from sqlalchemy import select
 
 from ..domain.incident_facts import BEIJING
 from ..domain.profile_schema import Profile
-from ..domain.report_chain import KIND_LABELS
+from ..domain.report_chain import KIND_LABELS, ChainDeadline, late_minutes, pending
 from ..domain.vocabulary import CATEGORY_LABELS, GRADE_LABELS, GRADE_ORDER, Category, Grade
 from ..store.database import Database
 from ..store.models import Incident, IncidentReport
 from .auth import Actor
 from .errors import UserError
 from .guard import require
+from .incidents import _CLOCK_INPUTS as _CHAIN_INPUTS  # the incident columns chain_of reads by name
+from .incidents import SENT_COLUMNS, chain_of, profile_for, sent_report
 
 GRADE_KEYS = [g.value for g in GRADE_ORDER] + ["unknown"]
 CATEGORY_KEYS = [c.value for c in Category]
@@ -51,10 +55,12 @@ class LatenessRow:
     late: int
     late_minutes_total: int
     late_minutes_max: int
+    missed: int = 0  # 超时未报: due time passed, nothing sent
 
     @property
     def on_time_rate(self) -> float | None:
-        return None if not self.sent else (self.sent - self.late) / self.sent
+        owed = self.sent + self.missed
+        return None if not owed else (self.sent - self.late) / owed
 
 
 @dataclass(frozen=True)
@@ -64,8 +70,12 @@ class LateIncident:
     received_at: dt.datetime
     report_label: str
     due_at: dt.datetime | None
-    sent_at: dt.datetime | None
+    sent_at: dt.datetime | None  # None: 超时未报 (late_minutes counted up to the computing time)
     late_minutes: int
+
+    @property
+    def missed(self) -> bool:
+        return self.sent_at is None
 
 
 @dataclass(frozen=True)
@@ -80,6 +90,7 @@ class PeriodStatistics:
     lateness: tuple[LatenessRow, ...]
     late_incidents: tuple[LateIncident, ...]
     computed_at: dt.datetime
+    missed_reports: tuple[LateIncident, ...] = ()  # 超时未报 at computed_at, most overdue first
 
     @property
     def period_label(self) -> str:
@@ -93,6 +104,16 @@ class PeriodStatistics:
     @property
     def reports_late(self) -> int:
         return sum(r.late for r in self.lateness)
+
+    @property
+    def reports_missed(self) -> int:
+        return sum(r.missed for r in self.lateness)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Reports sent on time over every report owed by now (sent + 超时未报); None when none was owed."""
+        owed = self.reports_sent + self.reports_missed
+        return None if not owed else (self.reports_sent - self.reports_late) / owed
 
 
 def _bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -121,8 +142,8 @@ class StatisticsService:
     def period(self, actor: Actor, first: dt.date, last: dt.date, *, now: dt.datetime | None = None) -> PeriodStatistics:
         require(actor, "statistics.view")
         start, end = _bounds(first, last)
-        stmt = (select(Incident.id, Incident.title, Incident.category, Incident.grade_confirmed, Incident.place,
-                       Incident.received_at, Incident.deaths, Incident.injured, Incident.economic_loss_cny)
+        stmt = (select(Incident.id, Incident.title, Incident.place, Incident.profile_key, Incident.profile_version,
+                       *(getattr(Incident, name) for name in _CHAIN_INPUTS))
                 .where(Incident.status != "draft", Incident.received_at >= start, Incident.received_at < end)
                 .order_by(Incident.received_at))
         if self.profile is not None:  # the jurisdiction's own incidents (every version of its profile)
@@ -133,15 +154,14 @@ class StatisticsService:
             reports = []
             for chunk in range(0, len(ids), 500):
                 part = ids[chunk:chunk + 500]
-                reports += s.execute(select(IncidentReport.incident_id, IncidentReport.kind, IncidentReport.sequence,
-                                            IncidentReport.due_at, IncidentReport.sent_at, IncidentReport.late_minutes,
-                                            IncidentReport.corrects_report_id)
+                reports += s.execute(select(*SENT_COLUMNS)
                                      .where(IncidentReport.incident_id.in_(part),
                                             IncidentReport.sent_at.is_not(None))).all()
-        return self._compute(first, last, rows, reports, now or dt.datetime.now(dt.UTC))
+        now = now or dt.datetime.now(dt.UTC)
+        return self._compute(first, last, rows, reports, now, missed=_missed(rows, reports, now))
 
     @staticmethod
-    def _compute(first, last, rows, reports, now) -> PeriodStatistics:
+    def _compute(first, last, rows, reports, now, missed=()) -> PeriodStatistics:
         def group(keyf, order: list[str] | None, labelf) -> tuple[CountRow, ...]:
             agg: dict[str, list] = defaultdict(lambda: [0, 0, 0, 0.0])
             for r in rows:
@@ -196,8 +216,34 @@ class StatisticsService:
                     label = f"{label}（第{rep.sequence}次）"
                 late_list.append(LateIncident(inc.id, inc.title, inc.received_at, label, rep.due_at, rep.sent_at,
                                               minutes))
-        lateness = tuple(LatenessRow(k, KIND_LABELS.get(k, (k,))[0], c["sent"], c["late"], c["total"], c["max"])
-                         for k, c in per_kind.items())
+        missed_list = []
+        for inc_id, d in missed:
+            per_kind.setdefault(d.kind, Counter())["missed"] += 1
+            inc = titles[inc_id]
+            missed_list.append(LateIncident(inc.id, inc.title, inc.received_at, d.label, d.due, None,
+                                          late_minutes(d.due, now) or 0))
+        lateness = tuple(LatenessRow(k, KIND_LABELS.get(k, (k,))[0], c["sent"], c["late"], c["total"], c["max"],
+                                     c["missed"]) for k, c in per_kind.items())
         late_list.sort(key=lambda x: (-x.late_minutes, x.incident_id))
+        missed_list.sort(key=lambda x: (-x.late_minutes, x.incident_id))
         return PeriodStatistics(first, last, len(rows), by_category, by_grade, by_place, by_month, lateness,
-                                tuple(late_list), now)
+                                tuple(late_list), now, tuple(missed_list))
+
+
+
+def _missed(rows, reports, now: dt.datetime) -> list[tuple[int, ChainDeadline]]:
+    """Every deadline of the period's incidents whose due time passed before `now` with no report sent (超时未报).
+
+    The final report is owed only once handling has ended (as on the dashboard).
+    """
+    sent: dict[int, list] = defaultdict(list)
+    for r in reports:
+        sent[r.incident_id].append(sent_report(r))
+    out = []
+    for r in rows:
+        profile = profile_for(r.profile_key, r.profile_version, r.received_at)
+        for d in pending(chain_of(profile, r, sent.get(r.id, []))):
+            if d.due is None or d.due >= now or (d.kind == "final" and r.handling_ended_at is None):
+                continue
+            out.append((r.id, d))
+    return out

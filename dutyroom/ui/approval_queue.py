@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from ..services.auth import Actor
 from ..services.warnings import QueueItem, WarningService
+from .empty_hint import add_empty_hint
 from .table_model import Column, RowsTableModel, row_table
 from .warning_dialogs import beijing, category_name, colour_name, role_name
 
@@ -28,12 +29,16 @@ class ApprovalQueuePage(QWidget):
         super().__init__(parent)
         self.svc, self.actor = svc, actor
         self.summary = QLabel()
-        self.mine = self._table()
-        self.external = self._table()
+        self.mine = self._table(self.tr("暂无待我签批的预警"))
+        self.external = self._table(self.tr("暂无待登记的上级决定"))
         self.open_button = QPushButton(self.tr("打开签批"))
         self.open_button.clicked.connect(lambda: self._open_selected(self.mine))
         self.open_external = QPushButton(self.tr("打开登记"))
         self.open_external.clicked.connect(lambda: self._open_selected(self.external))
+        for view, button in ((self.mine, self.open_button), (self.external, self.open_external)):
+            button.setEnabled(False)  # enabled while a row is selected
+            view.selectionModel().selectionChanged.connect(
+                lambda *_a, v=view, b=button: b.setEnabled(v.selectionModel().hasSelection()))
         refresh = QPushButton(self.tr("刷新"))
         refresh.clicked.connect(self.refresh)
         top = QHBoxLayout()
@@ -53,7 +58,7 @@ class ApprovalQueuePage(QWidget):
         layout.addWidget(self.external_box, 1)
         self.refresh()
 
-    def _table(self) -> QTableView:
+    def _table(self, empty_text: str) -> QTableView:
         model = RowsTableModel([
             Column(self.tr("编号"), lambda i: i.warning_id),
             Column(self.tr("级别"), lambda i: colour_name(i.colour)),
@@ -63,11 +68,16 @@ class ApprovalQueuePage(QWidget):
             Column(self.tr("当前步骤"), lambda i: f"{i.step_no}. {i.label}"),
             Column(self.tr("须由"), lambda i: role_name(self.svc, i.role)),
             Column(self.tr("起草/申请人"), lambda i: i.author_name),
-            Column(self.tr("上一步签批"), lambda i: beijing(i.last_decision_at) or beijing(i.created_at)),
+            Column(self.tr("上一步签批"), lambda i: beijing(i.last_decision_at) if i.last_decision_at
+                   else self.tr("—（第一步）")),
         ], [], self)
         self._models = [*getattr(self, "_models", []), model]  # keep the Python side of each model alive
         view = row_table(model)
-        view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # every column readable
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the title takes what is left
+        header.setMinimumSectionSize(60)
+        add_empty_hint(view, empty_text)
         view.activated.connect(lambda index: self._open(view, index.row()))
         view.clicked.connect(lambda index: self._open(view, index.row()))
         return view
@@ -77,8 +87,9 @@ class ApprovalQueuePage(QWidget):
         external = self.svc.awaiting_external(self.actor)
         self.mine.model().set_rows(mine)
         self.external.model().set_rows(external)
-        for view in (self.mine, self.external):
-            view.resizeColumnsToContents()
+        for view, button in ((self.mine, self.open_button), (self.external, self.open_external)):
+            view.clearSelection()
+            button.setEnabled(False)
         self.external_box.setVisible(bool(external))
         self.summary.setText(self.tr("待我签批 {n} 件；待登记上级决定 {m} 件").format(n=len(mine), m=len(external)))
 
@@ -92,7 +103,8 @@ class ApprovalQueuePage(QWidget):
 
     def _open_selected(self, view: QTableView) -> None:
         selected = view.selectionModel().selectedRows()
-        self._open(view, selected[0].row() if selected else 0)
+        if selected:
+            self._open(view, selected[0].row())
 
     def showEvent(self, event) -> None:
         self.refresh()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -25,11 +26,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.incident_facts import BEIJING
 from ..services.audit_query import AuditFilter, AuditQueryService, AuditRow
 from ..services.auth import Actor
 from ..services.errors import UserError
 
 PAGE = 200
+# A stored aware time as the services write it (2026-12-01 21:03:37+00:00, 2026-12-01T21:03:37.123456Z …).
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:?\d{2}|Z)")
+
+
+def beijing_times(text: str) -> str:
+    """Every aware ISO time in `text` as Beijing wall-clock time (the stored values are UTC)."""
+    def convert(m: re.Match) -> str:
+        try:
+            t = dt.datetime.fromisoformat(m.group(0).replace("Z", "+00:00"))
+        except ValueError:
+            return m.group(0)
+        return t.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+
+    return _ISO_TIME.sub(convert, text)
+
+
+def beijing_today() -> QDate:
+    today = dt.datetime.now(BEIJING).date()
+    return QDate(today.year, today.month, today.day)
 
 
 class AuditTableModel(QAbstractTableModel):
@@ -77,6 +98,8 @@ class AuditTableModel(QAbstractTableModel):
         r = self.rows[index.row()]
         values = (r.seq, r.at_beijing, r.username, r.action, r.entity, r.entity_id or "", r.changes(), r.workstation or "")
         text = str(values[index.column()])
+        if index.column() == 6:
+            text = beijing_times(text)
         return text if role == Qt.ItemDataRole.ToolTipRole or len(text) < 200 else text[:200] + "…"
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
@@ -93,7 +116,7 @@ class AuditPage(QWidget):
         self.user = QComboBox()
         self.action = QComboBox()
         self.entity = QComboBox()
-        today = QDate.currentDate()
+        today = beijing_today()  # the Beijing date, whatever the workstation's clock zone
         self.use_from, self.use_to = QCheckBox(self.tr("从")), QCheckBox(self.tr("至"))
         self.date_from = QDateEdit(today.addDays(-7), calendarPopup=True, displayFormat="yyyy-MM-dd")
         self.date_to = QDateEdit(today, calendarPopup=True, displayFormat="yyyy-MM-dd")
@@ -217,9 +240,9 @@ class AuditPage(QWidget):
         r = self.model.rows[current.row()]
         def dump(v) -> str:
             return json.dumps(v, ensure_ascii=False, indent=2, sort_keys=True) if v is not None else "—"
-        self.detail.setPlainText(
+        self.detail.setPlainText(beijing_times(
             f"#{r.seq}  {r.at_beijing}  {r.username}  {r.action}  {r.entity} {r.entity_id or ''}\n"
-            + self.tr("变更前：") + "\n" + dump(r.before) + "\n" + self.tr("变更后：") + "\n" + dump(r.after))
+            + self.tr("变更前：") + "\n" + dump(r.before) + "\n" + self.tr("变更后：") + "\n" + dump(r.after)))
 
     def showEvent(self, event) -> None:  # new entries since the page was last shown
         self.load_choices()

@@ -62,6 +62,7 @@ from .table_model import Column, RowsTableModel
 
 PHONE_COLUMNS = {3: "office_phone", 4: "mobile", 5: "duty_phone", 6: "fax"}  # column → Hit field
 COPIED_NOTE_MS = 2500
+UNIT_COLUMN_MAX = 340  # px: the longest demo unit with its aliases fits; a longer one is elided (full text in 详情)
 
 
 def _date(value: dt.date | None) -> str:
@@ -468,7 +469,8 @@ class ContactsPage(QWidget):
         self.model.set_rows(result.hits)
         self.view.resizeColumnsToContents()
         for col in range(self.model.columnCount()):
-            self.view.setColumnWidth(col, min(self.view.columnWidth(col), 190 if col == 0 else 150))
+            # the unit with its aliases (东城交通支队（交通支队、交管东城）) is read whole; the fax column stretches
+            self.view.setColumnWidth(col, min(self.view.columnWidth(col), UNIT_COLUMN_MAX if col == 0 else 150))
         if result.truncated:
             self.count.setText(self.tr("共 {total} 条，显示前 {shown} 条").format(total=result.total,
                                                                           shown=len(result.hits)))

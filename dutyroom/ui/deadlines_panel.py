@@ -34,7 +34,7 @@ from ..domain.report_chain import deadline_state
 from ..services.auth import Actor
 from ..services.errors import PermissionDenied, UserError
 from ..services.incident_reports import DashboardDeadline, ReportService
-from .incident_common import AMBER, RED, Clock, bj, countdown, system_clock
+from .incident_common import AMBER, RED, Clock, bj, countdown, report_text, system_clock, wording_text
 
 MUTE_KEY = "deadlines/mute"
 
@@ -70,11 +70,17 @@ class DeadlinesPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)  # the full text is in the tooltip
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in enumerate((190, 90, 100, 90, 260)):
-            self.table.setColumnWidth(col, width)
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(40)
+        # report, countdown, due time and clause are never cut; the incident title and the recipients share
+        # the room left (elided, whole in the tooltip), so nothing hides behind a horizontal scrollbar
+        for col in (1, 2, 3, 5):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        for col in (0, 4):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         self.table.cellClicked.connect(self._clicked)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
@@ -143,7 +149,7 @@ class DeadlinesPanel(QWidget):
             states[(d.incident_id, d.key)] = state
             if state in ("soon", "overdue") and (d.incident_id, d.key, state) not in self.alerted:
                 fresh.append((d, state))
-            cells = [d.title, d.label, countdown(self._seconds(d, now), d.wording),
+            cells = [d.title, report_text(d.label), countdown(self._seconds(d, now), wording_text(d.wording)),
                      bj(d.due) if d.due else self.tr("无具体时限"), "、".join(d.to), d.basis]
             for c, text in enumerate(cells):
                 item = t.item(r, c)
@@ -184,11 +190,12 @@ class DeadlinesPanel(QWidget):
         d, state = worst
         if state == "overdue":
             text = self.tr("超时未报：{title} {label}（应于 {due} 前报 {to}）").format(
-                title=d.title, label=d.label, due=bj(d.due), to="、".join(d.to))
+                title=d.title, label=report_text(d.label), due=bj(d.due), to="、".join(d.to))
             colour, fg = RED, "white"
         else:
             text = self.tr("即将到期：{title} {label}，{left}（报 {to}）").format(
-                title=d.title, label=d.label, left=countdown(self._seconds(d, now)), to="、".join(d.to))
+                title=d.title, label=report_text(d.label), left=countdown(self._seconds(d, now)),
+                to="、".join(d.to))
             colour, fg = AMBER, "black"
         if len(fresh) > 1:
             text += self.tr("（另有 {n} 项）").format(n=len(fresh) - 1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
 
 from ..config import lang, resource_root
 
@@ -36,9 +36,22 @@ def english_catalogue() -> dict[str, str]:
     return table
 
 
+def qt_chinese_translator(parent=None) -> QTranslator | None:
+    """Qt's own Chinese (QDialogButtonBox 确定/取消, QMessageBox, print preview …): qtbase_zh_CN.qm shipped
+    with PySide6 (in the PyInstaller bundle too: its PySide6 hook copies Qt/translations)."""
+    translator = QTranslator(parent)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    return translator if translator.load("qtbase_zh_CN", folder) else None
+
+
 def install_translator(app: QCoreApplication) -> QTranslator | None:
+    """zh_CN: Qt's own texts in Chinese (our source strings already are); en: the English catalogue.
+    Returns the installed translator (tests remove it again), None when there was nothing to install."""
     if lang() != "en":
-        return None
+        qt_zh = qt_chinese_translator(app)
+        if qt_zh is not None:
+            app.installTranslator(qt_zh)
+        return qt_zh
     table = english_catalogue()
     translator = DictTranslator(table, app)
     app.installTranslator(translator)

@@ -11,14 +11,15 @@ from PySide6.QtWidgets import QLabel
 
 from ..domain.incident_facts import BEIJING
 from ..domain.intake import SOURCES
+from ..domain.report_chain import translate_label
 from ..domain.vocabulary import CATEGORY_LABELS, FLAG_LABELS, GRADE_LABELS, Category, Flag, Grade, label
 from ..services.errors import lang
 from .i18n import tr
 
 BEIJING_TZ = QTimeZone(b"Asia/Shanghai")
 Clock = Callable[[], dt.datetime]
-STATUS_LABELS = {"draft": ("草稿", "draft"), "open": ("处置中", "open"), "closed": ("已结案", "closed")}
-CHANNEL_LABELS = {"phone": ("电话", "phone"), "fax": ("传真", "fax"), "system": ("系统报送", "system")}
+STATUS_LABELS = {"draft": ("草稿", "Draft"), "open": ("处置中", "Open"), "closed": ("已结案", "Closed")}
+CHANNEL_LABELS = {"phone": ("电话", "Phone"), "fax": ("传真", "Fax"), "system": ("系统报送", "System")}
 AMBER = "#ffc107"
 RED = "#d32f2f"
 
@@ -58,6 +59,16 @@ def source_text(key: str | None) -> str:
         return ""
     zh, en = SOURCES.get(key, (key, key))
     return en if lang() == "en" else zh
+
+
+def report_text(label: str) -> str:
+    """A report label from the services ("首报", "续报（第2次）", "更正（首报）") in the user's language."""
+    return translate_label(label, lang())
+
+
+def wording_text(wording: str) -> str:
+    """The plan's words for a deadline with no number ("立即报告"): English where the catalogue has them."""
+    return tr(wording) if wording else ""
 
 
 def status_text(key: str) -> str:

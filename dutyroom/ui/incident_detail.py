@@ -57,10 +57,12 @@ from .incident_common import (
     flag_text,
     from_qdt,
     grade_text,
+    report_text,
     source_text,
     status_text,
     system_clock,
     to_qdt,
+    wording_text,
 )
 from .print_support import PrintActions, add_print_actions
 
@@ -84,7 +86,7 @@ class ReportDialog(QDialog):
 
     def __init__(self, draft: ReportDraft, now: dt.datetime, parent=None):
         super().__init__(parent)
-        self.setWindowTitle(self.tr("报送{label}").format(label=draft.label))
+        self.setWindowTitle(self.tr("报送{label}").format(label=report_text(draft.label)))
         self.body = QPlainTextEdit(draft.body)
         self.body.setTabChangesFocus(True)
         self.recipients = QLineEdit("、".join(draft.recipients))
@@ -259,7 +261,7 @@ class IncidentDetail(QWidget):
         self.clock_info.setWordWrap(True)
         self.clock_table = _table([self.tr("报告"), self.tr("应报时间"), self.tr("倒计时/状态"), self.tr("实报"),
                                    self.tr("条款"), self.tr("报送对象")])
-        for col, width in enumerate((110, 150, 150, 90, 80)):
+        for col, width in enumerate((110, 190, 130, 90, 80)):
             self.clock_table.setColumnWidth(col, width)
         self.compose_buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
@@ -395,18 +397,22 @@ class IncidentDetail(QWidget):
             review = self.tr("，须经领导审核") if clock.city.leader_review else ""
             info.append(self.tr("报市：{to}{review}（{basis}）").format(to="、".join(clock.city.to), review=review,
                                                                      basis=clock.city.basis))
-        info.append(self.tr("规则：{key} {version}版").format(key=clock.profile_key, version=clock.profile_version))
+        district = self.tr(clock.district) if clock.district else clock.profile_key
+        info.append(self.tr("规则：{district} {version}版").format(district=district, version=clock.profile_version))
         self.clock_info.setText("；".join(info))
         t = self.clock_table
         t.setRowCount(len(clock.deadlines))
         for r, d in enumerate(clock.deadlines):
             if d.state == "met":
                 state = self.tr("已报") + (self.tr("（迟报 {n} 分钟）").format(n=d.late_minutes) if d.late_minutes else "")
+            elif d.due is None:  # the plan's words are in 应报时间 already: do not repeat them here
+                state = self.tr("待报")
             else:
-                state = countdown(d.seconds_left, d.wording)
+                state = countdown(d.seconds_left, wording_text(d.wording))
             sent = bj(d.sent_at) if d.sent_at else ""
             to = "、".join(d.to) + (self.tr("；抄送 ") + "、".join(d.cc) if d.cc else "")
-            cells = [d.label, bj(d.due) if d.due else d.wording, state, sent, d.basis or self.tr("系统要求"), to]
+            cells = [report_text(d.label), bj(d.due) if d.due else wording_text(d.wording), state, sent,
+                     d.basis or self.tr("系统要求"), to]
             for c, text in enumerate(cells):
                 item = _item(text, d.key)
                 if d.state == "overdue":
@@ -415,6 +421,7 @@ class IncidentDetail(QWidget):
                 elif d.state == "soon":
                     item.setBackground(QBrush(QColor(AMBER)))
                 t.setItem(r, c, item)
+        t.resizeRowsToContents()  # wrapped wording (处置结束后报送…) is shown whole
 
     def _show_reports(self) -> None:
         t = self.report_table
@@ -423,7 +430,7 @@ class IncidentDetail(QWidget):
         for r, rep in enumerate(self.report_rows):
             late = self.tr("{n} 分钟").format(n=rep.late_minutes) if rep.late_minutes else ""
             review = f"{rep.reviewed_by_name or ''} {bj(rep.reviewed_at)}".strip()
-            cells = [rep.label, states[rep.status], bj(rep.sent_at), channel_text(rep.channel), rep.sent_by_name or "",
+            cells = [report_text(rep.label), states[rep.status], bj(rep.sent_at), channel_text(rep.channel), rep.sent_by_name or "",
                      late, review, "、".join(rep.recipients)]
             for c, text in enumerate(cells):
                 t.setItem(r, c, _item(text, rep.id))
@@ -546,11 +553,11 @@ class IncidentDetail(QWidget):
         if choice.action == "prepare":
             return self._run(lambda: self.reports_service.prepare(
                 self.actor, self.incident_id, kind, body=choice.body, recipients=choice.recipients,
-                clock_id=draft.clock_id, now=self.clock()), self.tr("{label}已保存，待领导审核").format(label=draft.label))
+                clock_id=draft.clock_id, now=self.clock()), self.tr("{label}已保存，待领导审核").format(label=report_text(draft.label)))
         return self._run(lambda: self.reports_service.record_sent(
             self.actor, self.incident_id, kind, body=choice.body, recipients=choice.recipients, channel=choice.channel,
             sent_at=choice.sent_at, clock_id=draft.clock_id, now=self.clock()),
-            self.tr("{label}已记录报送").format(label=draft.label))
+            self.tr("{label}已记录报送").format(label=report_text(draft.label)))
 
     def review_report(self) -> bool:
         rep = self.selected_report()
@@ -567,7 +574,7 @@ class IncidentDetail(QWidget):
         if channel is None:
             return False
         return self._run(lambda: self.reports_service.send(self.actor, rep.id, channel=channel, now=self.clock()),
-                         self.tr("{label}已记录报送").format(label=rep.label))
+                         self.tr("{label}已记录报送").format(label=report_text(rep.label)))
 
     def correct_report(self) -> bool:
         rep = self.selected_report()

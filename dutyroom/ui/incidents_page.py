@@ -35,7 +35,7 @@ from ..services.errors import UserError, lang
 from ..services.incident_log import IncidentLogService
 from ..services.incident_reports import ReportService
 from ..services.incidents import DraftSummary, IncidentQuery, IncidentRow, IncidentService
-from .incident_common import AMBER, Clock, bj, category_text, grade_text, status_text, system_clock
+from .incident_common import AMBER, Clock, bj, category_text, grade_text, report_text, status_text, system_clock
 from .incident_detail import IncidentDetail
 from .intake_wizard import IntakeWizard
 from .table_model import Column, RowsTableModel, TextFilterProxy
@@ -161,7 +161,7 @@ class IncidentsPage(QWidget):
             Column(self.tr("等级"), lambda r: grade_text(r.grade_confirmed),
                    lambda r: -["unknown", "ordinary", "large", "major", "especially_major"].index(r.grade_confirmed)),
             Column(self.tr("状态"), lambda r: status_text(r.status)),
-            Column(self.tr("下一时限"), lambda r: f"{r.next_due_label or ''} {bj(r.next_due)}".strip(),
+            Column(self.tr("下一时限"), lambda r: f"{report_text(r.next_due_label or '')} {bj(r.next_due)}".strip(),
                    lambda r: r.next_due or dt.datetime.max.replace(tzinfo=dt.UTC)),
             Column(self.tr("超时"), state, lambda r: r.overdue_count),
             Column(self.tr("伤亡"), lambda r: self.tr("亡{d} 伤{i}").format(d=r.deaths, i=r.injured),

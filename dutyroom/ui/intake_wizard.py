@@ -51,8 +51,10 @@ from .incident_common import (
     flag_text,
     from_qdt,
     grade_text,
+    report_text,
     system_clock,
     to_qdt,
+    wording_text,
 )
 
 COUNT_FIELDS = ("deaths", "injured", "seriously_injured", "missing", "trapped")
@@ -172,8 +174,7 @@ class IntakeWizard(QWizard):
         return widget
 
     def _build_source_page(self, now: dt.datetime) -> None:
-        page = _Page(self, 0, self.tr("1 来源与时间"), self.tr("接报人：{name}　接报时间默认为现在（北京时间）")
-                     .format(name=self.actor.display_name))
+        page = _Page(self, 0, self.tr("1 来源与时间"), self.tr("接报时间默认为现在（北京时间）"))
         form = self._form(page)
         self.source = QComboBox()
         self.source.addItem(self.tr("（请选择）"), None)
@@ -542,8 +543,8 @@ class IntakeWizard(QWizard):
         for d in self.service.preview_deadlines(self.actor, self.values(), now=self.clock()):
             if d.kind == "final":
                 continue
-            due = bj(d.due) + "（" + d.wording + "）" if d.due else d.wording
-            rows.append(f"<tr><td>{d.label}</td><td><b>{due}</b></td><td>{'、'.join(d.to)}</td><td>{d.basis}</td></tr>")
+            due = bj(d.due) + "（" + wording_text(d.wording) + "）" if d.due else wording_text(d.wording)
+            rows.append(f"<tr><td>{report_text(d.label)}</td><td><b>{due}</b></td><td>{'、'.join(d.to)}</td><td>{d.basis}</td></tr>")
         head = "".join(f"<th align='left'>{h}</th>" for h in (self.tr("报告"), self.tr("时限"), self.tr("报送"),
                                                                self.tr("条款")))
         self.deadlines.setText(self.tr("<b>提交后的报告时限：</b>") +

@@ -35,11 +35,23 @@ from ..services.auth import Actor
 from ..services.errors import UserError, lang
 from ..services.incidents import IncidentQuery, IncidentService
 from ..services.responses import CurrentResponse, LevelInfo, PersonChoice, ResponseService
+from .empty_hint import add_empty_hint
 from .print_support import PrintActions, add_print_actions
 from .table_model import Column, RowsTableModel, row_table
 from .warning_dialogs import BEIJING_TZ, beijing, from_qt
 
 ACTIONS = ("activate", "raise", "lower", "end")
+
+
+def level_text(key: str | None, name: str | None, short: bool = False) -> str:
+    """一级（I） in Chinese, "Level I" in English (the plan's level names are Chinese data)."""
+    if key is None and name is None:
+        return ""
+    if lang() == "en" and key:
+        return f"Level {key}"
+    if short or not key:
+        return name or key or ""
+    return f"{name}（{key}）"
 
 
 @dataclass(frozen=True)
@@ -64,7 +76,7 @@ class ResponseDialog(QDialog):
         self.setWindowTitle(titles[action])
         self.level = QComboBox()
         for lv in levels:
-            self.level.addItem(f"{lv.name}（{lv.key}）", lv.key)
+            self.level.addItem(level_text(lv.key, lv.name), lv.key)
         if suggested is not None and self.level.findData(suggested.key) >= 0:
             self.level.setCurrentIndex(self.level.findData(suggested.key))
         self.body = QLineEdit()
@@ -88,7 +100,7 @@ class ResponseDialog(QDialog):
         self.error = QLabel(styleSheet="color: #b00020", wordWrap=True)
         form = QFormLayout()
         if action == "end":
-            form.addRow(self.tr("结束的级别"), QLabel(current.level_name if current else ""))
+            form.addRow(self.tr("结束的级别"), QLabel(level_text(current.level_key, current.level_name) if current else ""))
             form.addRow(self.tr("决定结束的机关"), self.body)
             self.body.setText(self._level(current.level_key).ended_by if current else "")
         else:
@@ -167,11 +179,17 @@ class ResponsesPage(QWidget):
             Column(self.tr("编号"), lambda r: r.id),
             Column(self.tr("事件"), lambda r: r.title),
             Column(self.tr("确认等级"), grade),
-            Column(self.tr("接报时间"), lambda r: beijing(r.received_at)),
+            Column(self.tr("接报时间"), lambda r: beijing(r.received_at, "%m-%d %H:%M")),
         ], [], self)
         self.incident_table = _view(self.incident_model)
-        self.incident_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.incident_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the incident name: what is left
+        header.setStretchLastSection(False)
         self.incident_table.setWordWrap(False)
+        self.incident_table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.incident_table.setMinimumWidth(360)
+        add_empty_hint(self.incident_table, self.tr("暂无处置中的事件"))
         self.incident_table.selectionModel().selectionChanged.connect(self._incident_selected)
         refresh = QPushButton(self.tr("刷新"))
         refresh.clicked.connect(self.refresh)
@@ -195,7 +213,7 @@ class ResponsesPage(QWidget):
         row.addStretch(1)
         self.message = QLabel(wordWrap=True)
         self.level_model = RowsTableModel([
-            Column(self.tr("级别"), lambda lv: f"{lv.name}（{lv.key}）"),
+            Column(self.tr("级别"), lambda lv: level_text(lv.key, lv.name)),
             Column(self.tr("启动条件"), lambda lv: lv.condition),
             Column(self.tr("启动（决定）"), lambda lv: lv.activated_by),
             Column(self.tr("总指挥"), lambda lv: lv.commander),
@@ -204,12 +222,14 @@ class ResponsesPage(QWidget):
             Column(self.tr("依据"), lambda lv: lv.basis),
         ], [], self)
         self.level_table = _view(self.level_model)
+        self.level_table.horizontalHeader().setStretchLastSection(False)
+        self.level_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         actions = {"activate": self.tr("启动响应"), "raise": self.tr("提升级别"), "lower": self.tr("降低级别"),
                    "end": self.tr("结束响应")}
         self.history_model = RowsTableModel([
             Column(self.tr("时间"), lambda h: beijing(h.at)),
             Column(self.tr("操作"), lambda h: actions.get(h.action, h.action)),
-            Column(self.tr("级别"), lambda h: h.level_name or ""),
+            Column(self.tr("级别"), lambda h: level_text(h.level_key, h.level_name, short=True)),
             Column(self.tr("决定机关"), lambda h: h.body or ""),
             Column(self.tr("总指挥"), lambda h: h.commander_name or ""),
             Column(self.tr("执行指挥"), lambda h: h.executive_commander_name or ""),
@@ -217,6 +237,10 @@ class ResponsesPage(QWidget):
             Column(self.tr("备注"), lambda h: h.note or ""),
         ], [], self)
         self.history_table = _view(self.history_model)
+        history_header = self.history_table.horizontalHeader()
+        history_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        history_header.setSectionResizeMode(self.history_model.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
+        add_empty_hint(self.history_table, self.tr("暂无响应记录"))
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.addWidget(self.state)
@@ -238,7 +262,10 @@ class ResponsesPage(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([400, 900])  # the incident names readable (QA A4), the level table unscrolled
+        self.splitter = splitter
         QVBoxLayout(self).addWidget(splitter)
         self.refresh()
 
@@ -293,17 +320,17 @@ class ResponsesPage(QWidget):
         self.current = self.svc.current(incident_id)
         self._set_levels(self.levels)
         self.history_model.set_rows(self.svc.history(incident_id))
-        self.history_table.resizeColumnsToContents()
         e = html.escape
         if self.current is None:
             suggested = self.svc.suggested_level(incident_id)
-            hint = (self.tr("按确认等级，初判可启动{name}响应").format(name=suggested.name) if suggested
+            hint = (self.tr("按确认等级，初判可启动{name}响应").format(
+                name=level_text(suggested.key, suggested.name, short=True)) if suggested
                     else self.tr("事件等级尚未确认，由值班领导研判"))
             self.state.setText(f"<h3>{e(self.tr('未启动应急响应'))}</h3><p>{e(hint)}</p>")
         else:
             c = self.current
             self.state.setText(
-                f"<h3>{e(self.tr('当前响应：{name}').format(name=c.level_name))}</h3><p>"
+                f"<h3>{e(self.tr('当前响应：{name}').format(name=level_text(c.level_key, c.level_name, short=True)))}</h3><p>"
                 + e(self.tr("自 {since} 起（首次启动 {first}）；{body}；总指挥 {cmd}；执行指挥 {exe}").format(
                     since=beijing(c.since), first=beijing(c.activated_at), body=c.body or "", cmd=c.commander_name or "—",
                     exe=c.executive_commander_name or "—")) + "</p>")
@@ -327,7 +354,10 @@ class ResponsesPage(QWidget):
         table = self.level_table
         table.resizeColumnsToContents()
         for col in range(self.level_model.columnCount()):
-            table.setColumnWidth(col, min(table.columnWidth(col), 110 if col != 1 else 300))
+            if col != 1:  # 启动条件 stretches (set in __init__): the table fits beside the incident list
+                header = table.horizontalHeader()
+                header_width = header.fontMetrics().horizontalAdvance(self.level_model.columns[col].header) + 16
+                table.setColumnWidth(col, min(table.columnWidth(col), max(100, header_width)))
         table.resizeRowsToContents()
 
     # ------------------------------------------------------------ commands

@@ -355,7 +355,7 @@ class RosterPage(QWidget):
         self.planned: list[PlannedEntry] | None = None  # a generated month not yet saved
         self.pattern: str | None = None
         self.month_edit = QDateEdit(QDate(today.year, today.month, 1))
-        self.month_edit.setDisplayFormat("yyyy年M月")
+        self.month_edit.setDisplayFormat("yyyy-MM" if lang() == "en" else "yyyy年M月")  # no 年/月 in English
         self.month_edit.dateChanged.connect(lambda _d: self.reload())
         can_edit = allowed(actor.roles, "roster.edit")
         self.generate_button = QPushButton(self.tr("按轮换生成…"), clicked=self.generate)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 
 from ..domain.incident_facts import BEIJING
 from ..reports.export import ReportExporter, font_notice
-from ..services.errors import UserError
+from ..services.errors import UserError, lang
+from .incident_common import category_text, grade_text, report_text
 from .print_support import add_print_actions
 from .table_model import Column, RowsTableModel
 
@@ -32,6 +33,37 @@ def _qdate(d: dt.date) -> QDate:
 
 def _pydate(q: QDate) -> dt.date:
     return dt.date(q.year(), q.month(), q.day())
+
+
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _day_text(d: dt.date) -> str:
+    return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}" if lang() == "en" else f"{d.year}年{d.month}月{d.day}日"
+
+
+def period_text(first: dt.date, last: dt.date) -> str:
+    """"2026年12月1日至2026年12月2日" / "1 Dec 2026 to 2 Dec 2026"."""
+    return (f"{_day_text(first)} to {_day_text(last)}" if lang() == "en"
+            else f"{_day_text(first)}至{_day_text(last)}")
+
+
+def row_text(area: str, row) -> str:
+    """A statistics row's label in the user's language, with the incident list's category and grade labels."""
+    try:
+        if area == "category":
+            return category_text(row.key)
+        if area == "grade":
+            return grade_text(row.key)
+    except ValueError:
+        pass  # 未分类 / 未确定: the service's own word, through the catalogue
+    if area == "month" and lang() == "en":
+        return f"{MONTHS_EN[int(row.key[5:]) - 1]} {row.key[:4]}"
+    if area == "lateness":
+        return report_text(row.label)
+    if area == "place" and row.key not in ("其他", "未填"):
+        return row.label  # a street's name
+    return QCoreApplication.translate("dutyroom", row.label)
 
 
 def _view(model) -> QTableView:
@@ -84,13 +116,14 @@ class StatisticsPage(QWidget):
         self.font_label.setStyleSheet("color: #8a5a00;")
         self.font_label.setVisible(bool(self.font_label.text()))
 
-        counts = [Column(self.tr("项目"), lambda r: r.label), Column(self.tr("起数"), lambda r: r.count),
-                  Column(self.tr("死亡（人）"), lambda r: r.deaths), Column(self.tr("受伤（人）"), lambda r: r.injured),
-                  Column(self.tr("直接经济损失（万元）"), lambda r: f"{r.loss_cny / 10000:.2f}")]
-        self.models = {key: RowsTableModel(counts) for key in ("category", "grade", "place", "month")}
+        def counts(area: str) -> list[Column]:
+            return [Column(self.tr("项目"), lambda r: row_text(area, r)), Column(self.tr("起数"), lambda r: r.count),
+                    Column(self.tr("死亡（人）"), lambda r: r.deaths), Column(self.tr("受伤（人）"), lambda r: r.injured),
+                    Column(self.tr("直接经济损失（万元）"), lambda r: f"{r.loss_cny / 10000:.2f}")]
+        self.models = {key: RowsTableModel(counts(key)) for key in ("category", "grade", "place", "month")}
         self.lateness_model = RowsTableModel([
-            Column(self.tr("报告类别"), lambda r: r.label), Column(self.tr("报送次数"), lambda r: r.sent),
-            Column(self.tr("迟报次数"), lambda r: r.late),
+            Column(self.tr("报告类别"), lambda r: row_text("lateness", r)), Column(self.tr("报送次数"), lambda r: r.sent),
+            Column(self.tr("迟报次数"), lambda r: r.late), Column(self.tr("超时未报"), lambda r: r.missed),
             Column(self.tr("按时率"), lambda r: "—" if r.on_time_rate is None else f"{100 * r.on_time_rate:.1f}%"),
             Column(self.tr("最长迟报（分钟）"), lambda r: r.late_minutes_max)])
         self.tabs = QTabWidget()
@@ -130,10 +163,11 @@ class StatisticsPage(QWidget):
         self.models["place"].set_rows(st.by_place)
         self.models["month"].set_rows(st.by_month)
         self.lateness_model.set_rows(st.lateness)
-        rate = "—" if not st.reports_sent else f"{100 * (st.reports_sent - st.reports_late) / st.reports_sent:.1f}%"
-        self.summary.setText(self.tr("{period}：接报突发事件 {n} 起；报送信息 {sent} 次，迟报 {late} 次，按时率 {rate}。")
-                             .format(period=st.period_label, n=st.total, sent=st.reports_sent, late=st.reports_late,
-                                     rate=rate))
+        rate = "—" if st.on_time_rate is None else f"{100 * st.on_time_rate:.1f}%"
+        self.summary.setText(
+            self.tr("{period}：接报突发事件 {n} 起；报送信息 {sent} 次，迟报 {late} 次，超时未报 {missed} 次，按时率 {rate}。")
+            .format(period=period_text(st.first, st.last), n=st.total, sent=st.reports_sent, late=st.reports_late,
+                    missed=st.reports_missed, rate=rate))
 
     def _make_pdf(self, path) -> None:
         first, last = self.period()

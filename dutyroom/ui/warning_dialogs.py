@@ -65,6 +65,24 @@ def colour_name(colour: str) -> str:
     return label(COLOUR_LABELS, Colour(colour), lang())
 
 
+def warning_status_text(svc: WarningService, w, short: bool = False) -> str:
+    """The status as the list and the heading show it. Approved and waiting to be issued names who issues;
+    a level with no in-app sign-off was approved by nobody, so it reads 待发布（由…发布） (QA A6).
+    `short` (the list column): 待发布 without the issuer; the heading of the selected warning names it."""
+    if w.status != Status.approved.value:
+        return status_name(w.status)
+    if short:
+        if w.steps:
+            return status_name(w.status)
+        return "Awaiting issue" if lang() == "en" else "待发布"
+    issuer = role_name(svc, w.issuer_role)
+    if not w.steps:
+        return (f"Awaiting issue (issued by {issuer})" if lang() == "en"
+                else f"待发布（由{issuer}发布）")
+    return (f"Approved, awaiting issue (issued by {issuer})" if lang() == "en"
+            else f"已批准待发布（由{issuer}发布）")
+
+
 def category_name(category: str) -> str:
     return label(CATEGORY_LABELS, Category(category), lang())
 
@@ -126,6 +144,7 @@ class WarningFormDialog(QDialog):
         for c in Category:
             self.category.addItem(category_name(c.value), c.value)
         self.colour = QComboBox()
+        self.colour.addItem(self.tr("（请选择预警级别）"), None)  # no default level: the drafter chooses it (QA A5)
         for c in Colour:
             self.colour.addItem(colour_name(c.value), c.value)
         self.event_type = QLineEdit()
@@ -249,10 +268,16 @@ class WarningFormDialog(QDialog):
         self.source_org.setVisible(forwarded)
         labels = [lbl for _, lbl in required_fields(self.svc.profile, category)]
         self.required.setText(self.tr("提交审批前须填写：{fields}").format(fields="、".join(labels)))
+        if colour is None:
+            self.chain.setText(self.tr("审批流程：选择预警级别后显示"))
+            return
         steps = self.svc.chain_preview(colour, category, adjustment=self.adjustment)
         self.chain.setText(chain_text(self, self.svc, steps))
 
     def try_accept(self) -> None:
+        if self.colour.currentData() is None:
+            self.error.setText(self.tr("请选择预警级别"))
+            return
         content = self.content()
         try:
             normalise_content(content)  # the service's own check: nothing typed is lost on a refusal

@@ -37,6 +37,7 @@ from ..reports.export import ReportExporter
 from ..services.auth import Actor
 from ..services.errors import UserError
 from ..services.warnings import WarningService, WarningView
+from .empty_hint import add_empty_hint
 from .print_support import PrintActions, add_print_actions
 from .table_model import Column, RowsTableModel, TextFilterProxy
 from .warning_dialogs import (
@@ -53,6 +54,7 @@ from .warning_dialogs import (
     colour_name,
     role_name,
     status_name,
+    warning_status_text,
 )
 
 ACTION_ORDER = ("edit", "submit", "approve", "return", "reject", "record_external", "issue", "adjust", "request_lift",
@@ -92,7 +94,7 @@ class WarningsPage(QWidget):
             Column(self.tr("编号"), lambda w: w.id),
             Column(self.tr("级别"), lambda w: colour_name(w.colour), lambda w: [c.value for c in Colour].index(w.colour)),
             Column(self.tr("标题"), lambda w: w.title),
-            Column(self.tr("状态"), lambda w: status_name(w.status)),
+            Column(self.tr("状态"), lambda w: warning_status_text(self.svc, w, short=True)),
             Column(self.tr("待审批步骤"), self._next_text),
             Column(self.tr("发布时间"), lambda w: beijing(w.issued_at), lambda w: w.issued_at.timestamp()
                    if w.issued_at else 0),
@@ -107,7 +109,12 @@ class WarningsPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the title takes what is left
+        header.setStretchLastSection(False)
+        self.table.setMinimumWidth(480)
+        add_empty_hint(self.table, self.tr("暂无预警"))
         self.table.selectionModel().selectionChanged.connect(self._selected)
         top = QHBoxLayout()
         top.addWidget(self.status_filter)
@@ -182,8 +189,10 @@ class WarningsPage(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([640, 600])  # the list's 状态 column readable (QA D)
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.status_filter.currentIndexChanged.connect(self.refresh)
@@ -208,13 +217,19 @@ class WarningsPage(QWidget):
         if colour:
             rows = [w for w in rows if w.colour == colour]
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
+        self._fit_columns()
         if keep is not None and any(w.id == keep for w in rows):
             self.show_warning(keep)
         elif rows:
             self._select_row(rows[0].id)
         else:
             self._show(None)
+
+    def _fit_columns(self) -> None:
+        """Short columns to their contents; the long 待审批步骤 capped so the title keeps its room (QA D)."""
+        for col in (0, 1, 3, 4, 5):
+            self.table.resizeColumnToContents(col)
+        self.table.setColumnWidth(4, min(self.table.columnWidth(4), 170))
 
     def _select_row(self, warning_id: int) -> bool:
         for r in range(self.proxy.rowCount()):
@@ -265,7 +280,7 @@ class WarningsPage(QWidget):
         chip = f"<span style='{chip_css(w.colour)}'>&nbsp;{html.escape(colour_name(w.colour))}&nbsp;</span>"
         adj = self.tr("（调整自预警 {id}）").format(id=w.previous_id) if w.previous_id else ""
         self.heading.setText(f"<h3>{chip} {html.escape(w.title)}</h3>"
-                             f"<p>{self.tr('编号')} {w.id} · {html.escape(status_name(w.status))}{html.escape(adj)}</p>")
+                             f"<p>{self.tr('编号')} {w.id} · {html.escape(warning_status_text(self.svc, w))}{html.escape(adj)}</p>")
         self.content_view.setHtml(self._content_html(w))
         self.chain_view.setHtml(self._chain_html(w))
         self._fill_measures(w)
