@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QListWidget, QListWidgetItem, QSizePolicy, QVBoxLayout, QWidget
 
 from ..domain.vocabulary import COLOUR_ORDER
 from ..services.warnings import ActiveWarning, WarningService
@@ -25,8 +25,10 @@ class ActiveWarningsPanel(QWidget):
         grid = QGridLayout()
         for i, colour in enumerate(COLOUR_ORDER):
             chip = QLabel(styleSheet=chip_css(colour.value))
+            chip.setMinimumHeight(36)
+            chip.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
             self.chips[colour.value] = chip
-            grid.addWidget(chip, 0, i)
+            grid.addWidget(chip, i // 2, i % 2)  # 2 × 2: leaves the dashboard's width to the deadline table
         self.list = QListWidget()
         self.list.itemActivated.connect(lambda item: self.open_requested.emit(item.data(Qt.ItemDataRole.UserRole)))
         self.empty = QLabel(self.tr("当前没有生效的预警"), styleSheet="color: #555")

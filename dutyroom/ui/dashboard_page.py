@@ -13,6 +13,8 @@ class DashboardPage(QWidget):
         super().__init__(parent)
         self.panels: list[QWidget] = []
         self._grid = QGridLayout(self)
+        self._grid.setColumnStretch(0, 3)  # the left column holds the tables with most to read (deadlines, plans)
+        self._grid.setColumnStretch(1, 2)
         self._timer = QTimer(self, interval=interval_ms, timeout=self.refresh)
         self._timer.start()
 
