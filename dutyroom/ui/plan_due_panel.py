@@ -6,7 +6,7 @@ import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from ..domain.incident_facts import BEIJING
 from ..services.auth import Actor
@@ -23,7 +23,10 @@ class PlanDuePanel(QWidget):
         self.summary = QLabel()
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels([self.tr("期限"), self.tr("状态"), self.tr("事项"), self.tr("预案")])
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        for col in (0, 1, 2):  # due date, state and step are never cut; the plan name takes the rest
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -53,7 +56,7 @@ class PlanDuePanel(QWidget):
                 if d.state == "overdue":
                     item.setForeground(QBrush(QColor("#b00020")))
                 item.setData(Qt.ItemDataRole.UserRole, d.plan_id)
+                item.setToolTip(text)
                 self.table.setItem(r, c, item)
-        self.table.resizeColumnsToContents()
         self.summary.setText(self.tr("逾期 %1 项，%2 天内到期 %3 项").replace("%1", str(overdue))
                              .replace("%2", str(self.horizon_days)).replace("%3", str(len(self.items) - overdue)))
