@@ -149,6 +149,8 @@ class StatisticsPage(QWidget):
 
     def refresh(self) -> None:
         first, last = self.period()
+        # what is printed is what is shown; the print worker reads this tuple, never a widget (GUI thread only)
+        self._shown_period = (first, last)
         try:
             st = self.exporter.statistics(self.actor, first, last)
         except UserError as exc:
@@ -170,11 +172,11 @@ class StatisticsPage(QWidget):
                     missed=st.reports_missed, rate=rate))
 
     def _make_pdf(self, path) -> None:
-        first, last = self.period()
+        first, last = self._shown_period
         self.exporter.statistics_pdf(self.actor, first, last, path)
 
     def _make_xlsx(self, path) -> None:
-        first, last = self.period()
+        first, last = self._shown_period
         self.exporter.statistics_xlsx(self.actor, first, last, path)
 
     def show_error(self, text: str) -> None:
