@@ -34,6 +34,23 @@ class Actor:
 SYSTEM = Actor(id=0, username="system", display_name="系统", roles=frozenset({Role.admin.value}))
 
 
+def _minutes_locked(user: User, now: dt.datetime) -> int | None:
+    """Whole minutes (rounded up) the account stays locked, or None when it is not locked."""
+    if user.locked_until and user.locked_until > now:
+        return int((user.locked_until - now).total_seconds() // 60) + 1
+    return None
+
+
+def _count_failure(user: User, now: dt.datetime) -> bool:
+    """A wrong password, at sign-in or at unlock: the fifth in a row locks the account. True when it locked."""
+    user.failed_logins += 1
+    if user.failed_logins < MAX_FAILED_LOGINS:
+        return False
+    user.locked_until = now + LOCKOUT
+    user.failed_logins = 0
+    return True
+
+
 def _actor(user: User) -> Actor:
     return Actor(user.id, user.username, user.display_name, frozenset(user.role_keys))
 
@@ -81,18 +98,13 @@ class AuthService:
                 audit.record(s, user_id=None, username=username[:64], action="login.failed", entity="user",
                              after={"reason": "unknown user"}, at=now)
                 refusal = UserError("用户名或密码错误", "wrong username or password")
-            elif user.locked_until and user.locked_until > now:
+            elif (mins := _minutes_locked(user, now)) is not None:
                 audit.record(s, user_id=user.id, username=user.username, action="login.refused_locked",
                              entity="user", entity_id=user.id, at=now)
-                mins = int((user.locked_until - now).total_seconds() // 60) + 1
                 refusal = UserError(f"连续登录失败次数过多，账户已锁定，请 {mins} 分钟后再试",
                                     f"too many failed sign-ins: account locked, try again in {mins} min")
             elif not verify_password(password, user.password_hash):
-                user.failed_logins += 1
-                locked = user.failed_logins >= MAX_FAILED_LOGINS
-                if locked:
-                    user.locked_until = now + LOCKOUT
-                    user.failed_logins = 0
+                locked = _count_failure(user, now)
                 audit.record(s, user_id=user.id, username=user.username, action="login.failed", entity="user",
                              entity_id=user.id, after={"locked": locked}, at=now)
                 refusal = UserError("用户名或密码错误", "wrong username or password")
@@ -123,22 +135,18 @@ class AuthService:
                 audit.record(s, user_id=actor.id or None, username=actor.username, action="session.unlock_refused",
                              entity="user", entity_id=actor.id, after={"reason": "inactive"}, at=now)
                 refusal = UserError("该账户已停用，请退出后由其他用户登录", "this account is deactivated; exit and sign in as another user")
-            elif user.locked_until and user.locked_until > now:
+            elif (mins := _minutes_locked(user, now)) is not None:
                 audit.record(s, user_id=user.id, username=user.username, action="session.unlock_refused",
                              entity="user", entity_id=user.id, after={"reason": "locked"}, at=now)
-                mins = int((user.locked_until - now).total_seconds() // 60) + 1
                 refusal = UserError(f"连续输入错误次数过多，账户已锁定，请 {mins} 分钟后再试",
                                     f"too many wrong passwords: account locked, try again in {mins} min")
             elif not verify_password(password, user.password_hash):
-                user.failed_logins += 1
-                locked = user.failed_logins >= MAX_FAILED_LOGINS
-                if locked:
-                    user.locked_until = now + LOCKOUT
-                    user.failed_logins = 0
+                locked = _count_failure(user, now)
                 audit.record(s, user_id=user.id, username=user.username, action="session.unlock_failed",
                              entity="user", entity_id=user.id, after={"locked": locked}, at=now)
-                refusal = UserError("密码错误" + ("，账户已锁定 15 分钟" if locked else ""),
-                                    "wrong password" + ("; the account is locked for 15 minutes" if locked else ""))
+                lock_min = int(LOCKOUT.total_seconds() // 60)
+                refusal = UserError("密码错误" + (f"，账户已锁定 {lock_min} 分钟" if locked else ""),
+                                    "wrong password" + (f"; the account is locked for {lock_min} minutes" if locked else ""))
             else:
                 user.failed_logins = 0
                 audit.record(s, user_id=user.id, username=user.username, action="session.unlock", entity="user",
