@@ -405,8 +405,7 @@ def save_organisation(s: Session, actor: Actor, data: OrganisationInput, org_id:
         s.flush()
         for alias in aliases:
             if alias not in old_aliases:
-                s.add(OrganisationAlias(organisation_id=org.id, alias=alias))
-        org.search_key = None
+                s.add(OrganisationAlias(organisation_id=org.id, alias=alias))  # the flush clears org's key
         s.flush()
     after = _org_snapshot(org, alias_names(s, org.id))
     return org, _audit_save(s, actor, "contacts.org", "organisation", org.id, before, after, sink)

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from openpyxl import load_workbook
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.contact_search import phone_problem
@@ -57,6 +57,7 @@ from .contacts import (
     OrganisationInput,
     PersonInput,
     PostInput,
+    _current,
     alias_names,
     appoint_in,
     current_holders,
@@ -68,6 +69,7 @@ from .contacts import (
 )
 from .errors import UserError
 from .guard import require
+from .reference_data import _org_kind as reference_org_kind
 
 COLUMNS = ("单位", "上级单位", "别名", "职务", "姓名", "办公电话", "手机", "值班电话", "传真", "备注")
 SYNONYMS = {"单位名称": "单位", "部门": "单位", "岗位": "职务", "职位": "职务", "联系人": "姓名", "手机号": "手机",
@@ -327,13 +329,9 @@ def _unit_only_extras(v: dict[str, str]) -> bool:
 
 
 def _org_kind(name: str) -> str:
-    if name.startswith("市"):
-        return "city"
-    if name.endswith(("街道", "乡", "镇", "地区")):
-        return "street"
-    if name.endswith("人民政府"):
-        return "leadership"
-    return "department"
+    """As the reference tables guess it, and a 人民政府 is the district leadership."""
+    kind = reference_org_kind(name)
+    return "leadership" if kind == "department" and name.endswith("人民政府") else kind
 
 
 def _merge(old: str | None, new: str) -> str | None:
@@ -397,7 +395,7 @@ class _Snapshot:
         for post_id, person_id, name, mobile, note in s.execute(
                 select(Appointment.post_id, Person.id, Person.name, Person.mobile, Person.note)
                 .join(Person, Person.id == Appointment.person_id)
-                .where(or_(Appointment.end_date.is_(None), Appointment.end_date > today), Person.active.is_(True))
+                .where(_current(today), Person.active.is_(True))
                 .order_by(Appointment.start_date, Appointment.id)):
             self.holders.setdefault(post_id, []).append(_HolderRec(person_id, name, mobile, note))
 

@@ -20,8 +20,9 @@ from ..store.models import (
     Post,
     RosterEntry,
     ShiftDefinition,
+    User,
 )
-from .auth import SYSTEM, AuthService
+from .auth import SYSTEM, Actor, AuthService, _actor
 from .reference_data import get_or_create_org, get_setting, set_setting
 
 DEMO_PASSWORD = "dutyroom"
@@ -123,6 +124,13 @@ def install_demo(db: Database, profile: Profile, today: dt.date | None = None) -
     return True
 
 
+def _demo_actor(db: Database, username: str) -> Actor | None:
+    """The demo user acting in the demo data (None when the demo users are not there)."""
+    with db.read() as s:
+        user = s.scalar(select(User).where(User.username == username))
+        return _actor(user) if user is not None else None
+
+
 DEMO_PLAN_TEXT = """{name}（演示文本，内容为虚构）
 
 一、总则
@@ -140,16 +148,12 @@ def install_demo_plans(db: Database, profile: Profile, today: dt.date) -> None:
     """Demo plan library: the seeded plans, a department plan whose drill is overdue, a special plan
     with a drill due soon and a searchable (made-up) document, and a plan being drafted."""
     from ..domain.plan_lifecycle import add_years
-    from ..store.models import User
-    from .auth import Actor
     from .plan_documents import PlanDocumentService
     from .plans import PlanService
 
-    with db.read() as s:
-        user = s.scalar(select(User).where(User.username == "tangjun"))
-        if user is None:
-            return
-        actor = Actor(user.id, user.username, user.display_name, frozenset(user.role_keys))
+    actor = _demo_actor(db, "tangjun")
+    if actor is None:
+        return
     plans = PlanService(db, profile)
     plans.seed_library(actor)
     today = min(today, dt.datetime.now(dt.UTC).date())  # steps may not be dated in the future
@@ -184,15 +188,12 @@ DEMO_ALIASES = {
 
 def install_demo_contacts(db: Database, profile: Profile) -> None:
     """Demo directory extras: aliases of the lead units and their supervising leader (the demo's 分管副区长)."""
-    from ..store.models import User
-    from .auth import Actor
     from .contacts import ContactsService, OrganisationInput
 
+    actor = _demo_actor(db, "tangjun")
+    if actor is None:
+        return
     with db.read() as s:
-        user = s.scalar(select(User).where(User.username == "tangjun"))
-        if user is None:
-            return
-        actor = Actor(user.id, user.username, user.display_name, frozenset(user.role_keys))
         leader_post = s.scalar(select(Post.id).join(Organisation).where(Organisation.kind == "leadership",
                                                                          Post.title == "分管副区长"))
         lead_orgs = s.scalars(
@@ -215,15 +216,11 @@ def install_demo_contacts(db: Database, profile: Profile) -> None:
 def install_demo_duty_log(db: Database, today: dt.date) -> None:
     """A few typed duty-log lines on the morning of `today`'s duty day (issue 6), through the service."""
     from ..domain.incident_facts import BEIJING
-    from ..store.models import User
-    from .auth import Actor
     from .duty_log import DutyLogService
 
-    with db.read() as s:
-        user = s.scalar(select(User).where(User.username == "zhouning"))
-        if user is None:
-            return
-        officer = Actor(user.id, user.username, user.display_name, frozenset(user.role_keys))
+    officer = _demo_actor(db, "zhouning")
+    if officer is None:
+        return
     duty = DutyLogService(db)
     start = dt.datetime.combine(today, dt.time(8, 30), BEIJING)
     minute = dt.timedelta(minutes=1)

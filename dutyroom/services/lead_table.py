@@ -11,7 +11,7 @@ their name, as reference_data does), so contacts can give them phones later.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -69,22 +69,7 @@ class LeadTableService:
         """The table now, or as it stood at `on`."""
         require(actor, "plan.view")
         with self.db.read() as s:
-            types = list(s.scalars(select(EventType).where(EventType.profile_key == self.profile.key,
-                                                           EventType.active)
-                                   .order_by(EventType.table_no, EventType.id)))
-            q = (select(LeadAssignment.event_type_id, Organisation.name, LeadAssignment.role, Organisation.duty_phone)
-                 .join(Organisation, Organisation.id == LeadAssignment.organisation_id)
-                 .where(LeadAssignment.event_type_id.in_([t.id for t in types])))
-            if on is None:
-                q = q.where(LeadAssignment.valid_to.is_(None))
-            else:
-                q = q.where(LeadAssignment.valid_from <= on,
-                            (LeadAssignment.valid_to.is_(None)) | (LeadAssignment.valid_to > on))
-            entries: dict[int, list[LeadEntry]] = {}
-            for et_id, name, role, phone in s.execute(q.order_by(LeadAssignment.position, LeadAssignment.id)):
-                entries.setdefault(et_id, []).append(LeadEntry(name, role, phone or ""))
-            return [LeadTableRow(t.id, t.table_no, t.category, _category_label(t.category), t.name, t.basis or "",
-                                 tuple(entries.get(t.id, ()))) for t in types]
+            return lead_rows(s, self.profile.key, on)
 
     def row(self, actor: Actor, event_type_id: int) -> LeadTableRow:
         for r in self.table(actor):
@@ -152,12 +137,39 @@ class LeadTableService:
             return [LeadHistoryEntry(*r) for r in rows]
 
     def _row(self, s: Session, et: EventType) -> LeadTableRow:
-        rows = s.execute(select(Organisation.name, LeadAssignment.role, Organisation.duty_phone)
-                         .join(Organisation, Organisation.id == LeadAssignment.organisation_id)
-                         .where(LeadAssignment.event_type_id == et.id, LeadAssignment.valid_to.is_(None))
-                         .order_by(LeadAssignment.position, LeadAssignment.id)).all()
-        return LeadTableRow(et.id, et.table_no, et.category, _category_label(et.category), et.name, et.basis or "",
-                            tuple(LeadEntry(n, r, p or "") for n, r, p in rows))
+        return _rows_for(s, [et], None)[0]
+
+
+def lead_rows(s: Session, profile_key: str, on: dt.datetime | None = None) -> list[LeadTableRow]:
+    """The active event types of the profile with their units, now (current rows) or as they stood at `on`.
+    The one read of the table: this service and RulesService.lead_table (rules pages) both use it, and
+    PlanService reads a plan's lead units through lead_entries."""
+    types = list(s.scalars(select(EventType).where(EventType.profile_key == profile_key, EventType.active)
+                           .order_by(EventType.table_no, EventType.id)))
+    return _rows_for(s, types, on)
+
+
+def _rows_for(s: Session, types: Sequence[EventType], on: dt.datetime | None) -> list[LeadTableRow]:
+    entries = lead_entries(s, [t.id for t in types], on)
+    return [LeadTableRow(t.id, t.table_no, t.category, _category_label(t.category), t.name, t.basis or "",
+                         tuple(entries.get(t.id, ()))) for t in types]
+
+
+def lead_entries(s: Session, event_type_ids: Iterable[int],
+                 on: dt.datetime | None = None) -> dict[int, list[LeadEntry]]:
+    """Event type id → its units in table order, now (current rows) or as they stood at `on`."""
+    q = (select(LeadAssignment.event_type_id, Organisation.name, LeadAssignment.role, Organisation.duty_phone)
+         .join(Organisation, Organisation.id == LeadAssignment.organisation_id)
+         .where(LeadAssignment.event_type_id.in_(list(event_type_ids))))
+    if on is None:
+        q = q.where(LeadAssignment.valid_to.is_(None))
+    else:
+        q = q.where(LeadAssignment.valid_from <= on,
+                    (LeadAssignment.valid_to.is_(None)) | (LeadAssignment.valid_to > on))
+    entries: dict[int, list[LeadEntry]] = {}
+    for et_id, name, role, phone in s.execute(q.order_by(LeadAssignment.position, LeadAssignment.id)):
+        entries.setdefault(et_id, []).append(LeadEntry(name, role, phone or ""))
+    return entries
 
 
 def _category_label(category: str) -> str:

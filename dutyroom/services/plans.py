@@ -43,8 +43,6 @@ from ..store import audit
 from ..store.database import Database
 from ..store.models import (
     EventType,
-    LeadAssignment,
-    Organisation,
     Plan,
     PlanDocument,
     PlanEvent,
@@ -55,6 +53,7 @@ from ..store.models import (
 from .auth import Actor
 from .errors import NotFound, UserError
 from .guard import require
+from .lead_table import lead_entries
 
 IN_FORCE = ("issued", "revision_required")
 # Steps that concern the text in force; the others move the newest draft along.
@@ -459,14 +458,8 @@ class PlanService:
                                           .order_by(EventType.table_no, EventType.id)):
             types.setdefault(pid, []).append((et_id, name))
         et_ids = {et for pairs in types.values() for et, _ in pairs}
-        leads: dict[int, list[str]] = {}
-        if et_ids:
-            for et_id, org in s.execute(select(LeadAssignment.event_type_id, Organisation.name)
-                                        .join(Organisation, Organisation.id == LeadAssignment.organisation_id)
-                                        .where(LeadAssignment.event_type_id.in_(et_ids),
-                                               LeadAssignment.valid_to.is_(None), LeadAssignment.role == "lead")
-                                        .order_by(LeadAssignment.position)):
-                leads.setdefault(et_id, []).append(org)
+        leads = {et_id: [e.unit for e in entries if e.role == "lead"]
+                 for et_id, entries in lead_entries(s, et_ids).items()} if et_ids else {}
         versions: dict[int, list[PlanVersion]] = {}
         for v in s.scalars(select(PlanVersion).where(PlanVersion.plan_id.in_(ids)).order_by(PlanVersion.id)):
             versions.setdefault(v.plan_id, []).append(v)

@@ -12,8 +12,9 @@ from ..domain.profile_schema import Profile
 from ..domain.rules import incident_rules, warning_rules
 from ..domain.vocabulary import Category, Colour
 from ..store.database import Database
-from ..store.models import EventType, LeadAssignment, Organisation
+from ..store.models import Organisation
 from .errors import UserError
+from .lead_table import lead_rows
 
 FIELD_LABELS = {
     "category": ("类别", "Category"), "event_type": ("事件类型", "Event type"), "grade": ("等级", "Grade"),
@@ -58,19 +59,10 @@ class RulesService:
 
     def _current_lead_table(self) -> list[LeadUnitRow]:
         with self.db.read() as s:
-            types = s.scalars(select(EventType).where(EventType.profile_key == self.profile.key, EventType.active)
-                              .order_by(EventType.table_no, EventType.id)).all()
-            rows = s.execute(select(LeadAssignment.event_type_id, Organisation.name, Organisation.duty_phone)
-                             .join(Organisation, Organisation.id == LeadAssignment.organisation_id)
-                             .where(LeadAssignment.event_type_id.in_([t.id for t in types]),
-                                    LeadAssignment.valid_to.is_(None), LeadAssignment.role == "lead")
-                             .order_by(LeadAssignment.position, LeadAssignment.id)).all()
-        leads: dict[int, list[tuple[str, str]]] = {}
-        for et_id, name, phone in rows:
-            leads.setdefault(et_id, []).append((name, phone or ""))
-        return [LeadUnitRow(t.table_no or 0, t.category, t.name, tuple(n for n, _ in leads[t.id]),
-                            tuple(p for _, p in leads[t.id]), t.basis or "")
-                for t in types if t.id in leads]
+            rows = lead_rows(s, self.profile.key)
+        return [LeadUnitRow(r.no or 0, r.category, r.event_type, r.lead_units,
+                            tuple(e.duty_phone for e in r.entries if e.role == "lead"), r.basis)
+                for r in rows if r.lead_units]
 
     def evaluate_incident(self, data: dict[str, Any]) -> dict[str, Any]:
         try:
