@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..domain.incident_facts import BEIJING
 from ..store.database import Database
@@ -28,11 +29,16 @@ class ShiftOnDuty:
     leader_ids: tuple[int, ...] = ()
 
 
+def live_entries(s: Session, first: dt.date, last: dt.date) -> list[RosterEntry]:
+    """The live roster lines of the days `first`..`last`, by day then as entered."""
+    return list(s.scalars(select(RosterEntry).where(
+        RosterEntry.shift_date >= first, RosterEntry.shift_date <= last, RosterEntry.active.is_(True),
+        RosterEntry.replaced_by_swap_id.is_(None)).order_by(RosterEntry.shift_date, RosterEntry.id)))
+
+
 def _shifts(db: Database, first: dt.date, last: dt.date) -> list[ShiftOnDuty]:
     with db.read() as s:
-        entries = s.scalars(select(RosterEntry).where(
-            RosterEntry.shift_date >= first, RosterEntry.shift_date <= last, RosterEntry.active.is_(True),
-            RosterEntry.replaced_by_swap_id.is_(None)).order_by(RosterEntry.id)).all()
+        entries = live_entries(s, first, last)
         groups: dict[tuple, list[RosterEntry]] = {}
         for e in entries:
             hh, mm = map(int, e.shift.start_time.split(":"))

@@ -129,7 +129,8 @@ class DutyLogService:
                 DutyLogEntry.kind == "instruction", DutyLogEntry.follow_up_state == "open",
                 DutyLogEntry.incident_id.is_(None), DutyLogEntry.stricken.is_(False))
                 .order_by(DutyLogEntry.happened_at, DutyLogEntry.id)))
-            return [_view(r, user_names(s, [r.author_id for r in rows])) for r in rows]
+            names = user_names(s, [r.author_id for r in rows])
+            return [_view(r, names) for r in rows]
 
     # ------------------------------------------------------------ commands
 

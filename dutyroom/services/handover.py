@@ -148,13 +148,13 @@ class HandoverService:
     def preview(self, actor: Actor, notes: str = "", now: dt.datetime | None = None) -> HandoverView:
         """The sheet as it would be signed now (nothing saved)."""
         now = now or dt.datetime.now(dt.UTC)
-        sheet = self._sheet(actor, notes, now)
+        sheet = self._sheet(actor, notes, now, shift_on_duty(self.db, now))
         return HandoverView(None, "draft", None, None, actor.id, actor.display_name, None, None, None, None,
                             sheet["notes"], sheet, None, True)
 
-    def _sheet(self, actor: Actor, notes: str | None, now: dt.datetime) -> dict[str, Any]:
+    def _sheet(self, actor: Actor, notes: str | None, now: dt.datetime, current: ShiftOnDuty | None) -> dict[str, Any]:
         notes = clean_text(notes, "交班备注", "the notes", MAX_NOTES, required=False)
-        current, following = shift_on_duty(self.db, now), next_shift(self.db, now)
+        following = next_shift(self.db, now)
         return {"title": f"{self.profile.name}应急值班交接班单", "profile": self.profile.key,
                 "generated_at": _bj(now), "shift": _shift(current), "next_shift": _shift(following),
                 "outgoing": {"user_id": actor.id, "name": actor.display_name},
@@ -166,8 +166,8 @@ class HandoverService:
         """The outgoing officer signs: the sheet is generated now and stored as signed (JSON + hash)."""
         require(actor, "handover.sign_out", "draft")
         now = now or dt.datetime.now(dt.UTC)
-        sheet = self._sheet(actor, notes, now)
         current = shift_on_duty(self.db, now)
+        sheet = self._sheet(actor, notes, now, current)
         digest = sheet_hash(sheet)
         with self.db.write() as s:
             waiting = s.scalar(select(Handover).where(Handover.signed_out_at.is_not(None),

@@ -182,7 +182,8 @@ class IncidentLogService:
                 .where(IncidentLogEntry.kind == "instruction", IncidentLogEntry.follow_up_state == "open",
                        IncidentLogEntry.stricken.is_(False), Incident.status != "closed")
                 .order_by(IncidentLogEntry.happened_at, IncidentLogEntry.id)))
-            return [_view(r, user_names(s, {r.author_id for r in rows})) for r in rows]
+            names = user_names(s, {r.author_id for r in rows})
+            return [_view(r, names) for r in rows]
 
     # ------------------------------------------------------------ commands
 

@@ -35,10 +35,10 @@ from ..store import audit
 from ..store.database import Database
 from ..store.models import DutyLogEntry, Person, RosterEntry, RosterSwap, ShiftDefinition, User
 from .auth import Actor
-from .duty import ShiftOnDuty, next_shift, shift_on_duty
+from .duty import ShiftOnDuty, live_entries, next_shift, shift_on_duty
 from .errors import NotFound, UserError, lang
 from .guard import require
-from .incident_log import clean_text
+from .incident_log import aware, clean_text
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
@@ -64,6 +64,10 @@ class Candidates:
     def ids_by_role(self) -> dict[str, set[int]]:
         """Who may stand in each duty role: officer → the officers' person ids, leader → the leaders'."""
         return {rot.OFFICER: {p.person_id for p in self.officers}, rot.LEADER: {p.person_id for p in self.leaders}}
+
+    def names(self) -> dict[int, str]:
+        """Person id → name, of everyone who may be rostered."""
+        return {p.person_id: p.name for p in (*self.officers, *self.leaders)}
 
 
 @dataclass(frozen=True)
@@ -219,10 +223,10 @@ def _entry_dict(e: RosterEntry) -> dict:
             "active": e.active, "replaced_by_swap_id": e.replaced_by_swap_id}
 
 
-def _live(s: Session, first: dt.date, last: dt.date) -> list[RosterEntry]:
-    return list(s.scalars(select(RosterEntry).where(
-        RosterEntry.shift_date >= first, RosterEntry.shift_date <= last, RosterEntry.active.is_(True),
-        RosterEntry.replaced_by_swap_id.is_(None)).order_by(RosterEntry.shift_date, RosterEntry.id)))
+def _around(s: Session, first: dt.date, last: dt.date) -> list[RosterEntry]:
+    """The saved lines of the day before `first` and the day after `last` (a month's neighbours)."""
+    return [*live_entries(s, first - dt.timedelta(days=1), first - dt.timedelta(days=1)),
+            *live_entries(s, last + dt.timedelta(days=1), last + dt.timedelta(days=1))]
 
 
 def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
@@ -238,9 +242,13 @@ def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
 def _aware(t: dt.datetime | None, zh: str, en: str) -> dt.datetime:
     if t is None:
         raise UserError(f"{zh}不能为空", f"{en} is required")
-    if t.tzinfo is None:
-        raise UserError(f"{zh}必须带时区", f"{en} must carry a time zone")
-    return t
+    return aware(t, zh, en)
+
+
+def _added(before: Sequence[ConflictView], after: Sequence[ConflictView]) -> list[ConflictView]:
+    """The conflicts in `after` that `before` did not have (a change may keep conflicts it found)."""
+    old = {(c.kind, c.shift_date, c.shift_name, c.person_id) for c in before}
+    return [c for c in after if (c.kind, c.shift_date, c.shift_name, c.person_id) not in old]
 
 
 def month_table(view: MonthView) -> tuple[list[str], list[list]]:
@@ -294,17 +302,6 @@ class RosterService:
                     s.scalars(select(ShiftDefinition).where(ShiftDefinition.active.is_(True))
                               .order_by(ShiftDefinition.start_time, ShiftDefinition.id))]
 
-    def current_pattern(self, actor: Actor, year: int, month: int) -> str | None:
-        """The pattern key whose shifts the saved month (or else the month before) uses, if any."""
-        require(actor, "roster.view")
-        first, last = _month_bounds(year, month)
-        with self.db.read() as s:
-            names = {e.shift.name for e in _live(s, first - dt.timedelta(days=1), last)}
-        for key, specs in rot.PATTERNS.items():
-            if names and names <= {x.name for x in specs}:
-                return key
-        return None
-
     # ------------------------------------------------------------ months
 
     def month(self, actor: Actor, year: int, month: int) -> MonthView:
@@ -312,7 +309,7 @@ class RosterService:
         require(actor, "roster.view")
         first, last = _month_bounds(year, month)
         with self.db.read() as s:
-            rows = _live(s, first - dt.timedelta(days=1), last + dt.timedelta(days=1))
+            rows = live_entries(s, first - dt.timedelta(days=1), last + dt.timedelta(days=1))
             entries = [_entry_view(e) for e in rows]
             used = {(e.shift_id, e.shift_name) for e in entries if first <= e.shift_date <= last}
             defs = list(s.scalars(select(ShiftDefinition).order_by(ShiftDefinition.start_time, ShiftDefinition.id)))
@@ -333,9 +330,8 @@ class RosterService:
         with self.db.read() as s:
             cands = self._candidates(s)
             self._check_people(cands, officers, leaders)
-            before = [_assignment(e) for e in _live(s, first - dt.timedelta(days=7), first - dt.timedelta(days=1))]
-            neighbours = [_entry_view(e) for e in _live(s, first - dt.timedelta(days=1), first - dt.timedelta(days=1))]
-            neighbours += [_entry_view(e) for e in _live(s, last + dt.timedelta(days=1), last + dt.timedelta(days=1))]
+            before = [_assignment(e) for e in live_entries(s, first - dt.timedelta(days=7), first - dt.timedelta(days=1))]
+            neighbours = [_entry_view(e) for e in _around(s, first, last)]
             defs = {d.name: d for d in s.scalars(select(ShiftDefinition))}
         o_start, l_start = rot.continue_from(before, officers, leaders)
         rotation = rot.Rotation(
@@ -346,7 +342,7 @@ class RosterService:
             generated = rot.generate(year, month, rotation)
         except rot.RotationError as exc:
             raise UserError(exc.zh, exc.en) from None
-        names = {p.person_id: p.name for p in (*cands.officers, *cands.leaders)}
+        names = cands.names()
         entries = [EntryView(None, a.shift_date, defs[a.shift_name].id if a.shift_name in defs else None,
                              a.shift_name, a.starts, a.ends, a.person_id, names[a.person_id], a.role)
                    for a in generated]
@@ -363,10 +359,9 @@ class RosterService:
         by_name = {x.name: x for x in specs}
         with self.db.read() as s:
             cands = self._candidates(s)
-            neighbours = [_entry_view(e) for e in _live(s, first - dt.timedelta(days=1), first - dt.timedelta(days=1))]
-            neighbours += [_entry_view(e) for e in _live(s, last + dt.timedelta(days=1), last + dt.timedelta(days=1))]
+            neighbours = [_entry_view(e) for e in _around(s, first, last)]
             defs = {d.name: d for d in s.scalars(select(ShiftDefinition))}
-        names = {p.person_id: p.name for p in (*cands.officers, *cands.leaders)}
+        names = cands.names()
         views = []
         for e in entries:
             if e.shift_name not in by_name:
@@ -407,10 +402,9 @@ class RosterService:
                     raise UserError(f"{e.shift_date} {e.shift_name} 同一人员重复排班", "a person is listed twice on one shift")
                 seen.add(key)
             defs = self._ensure_shifts(s, specs.values())
-            old = _live(s, first, last)
-            names = {p.person_id: p.name for p in (*cands.officers, *cands.leaders)}
-            around = [_assignment(e) for e in _live(s, first - dt.timedelta(days=1), first - dt.timedelta(days=1))]
-            around += [_assignment(e) for e in _live(s, last + dt.timedelta(days=1), last + dt.timedelta(days=1))]
+            old = live_entries(s, first, last)
+            names = cands.names()
+            around = [_assignment(e) for e in _around(s, first, last)]
             planned = []
             for e in entries:
                 start, end = specs[e.shift_name].interval(e.shift_date)
@@ -439,9 +433,8 @@ class RosterService:
         first, last = _month_bounds(year, month)
         with self.db.read() as s:
             cands = self._candidates(s)
-            around = [_assignment(e) for e in _live(s, first - dt.timedelta(days=1), first - dt.timedelta(days=1))]
-            around += [_assignment(e) for e in _live(s, last + dt.timedelta(days=1), last + dt.timedelta(days=1))]
-        names = {p.person_id: p.name for p in (*cands.officers, *cands.leaders)}
+            around = [_assignment(e) for e in _around(s, first, last)]
+        names = cands.names()
         planned = [rot.Assignment(e.shift_date, e.shift_name, *specs[e.shift_name].interval(e.shift_date),
                                   e.person_id, e.role) for e in entries]
         return self._conflicts([*around, *planned], rot.slots(rot.month_days(year, month), specs.values()), names)
@@ -459,14 +452,14 @@ class RosterService:
         with self.db.write() as s:
             cands = self._candidates(s)
             allowed = cands.ids_by_role()
-            names = {p.person_id: p.name for p in (*cands.officers, *cands.leaders)}
+            names = cands.names()
             rows = [self._lock_live(s, c.entry_id) for c in changes]
             days = {e.shift_date for e in rows} | {c.shift_date for c in changes if c.shift_date}
             lo, hi = min(days) - dt.timedelta(days=1), max(days) + dt.timedelta(days=1)
             shifts_used = {e.shift_id for e in rows} | {c.shift_id for c in changes if c.shift_id}
             defs = {d.id: d for d in s.scalars(select(ShiftDefinition).where(ShiftDefinition.id.in_(shifts_used)))}
             required = [slot for d in defs.values() for slot in rot.slots(sorted(days), [_spec(d)])]
-            before_conflicts = self._conflicts([_assignment(e) for e in _live(s, lo, hi)], required, names)
+            before_conflicts = self._conflicts([_assignment(e) for e in live_entries(s, lo, hi)], required, names)
             befores = [_entry_dict(e) for e in rows]
             for e, c in zip(rows, changes, strict=True):
                 if c.shift_id is not None and c.shift_id not in defs:
@@ -479,9 +472,8 @@ class RosterService:
                 e.person_id = c.person_id or e.person_id
             s.flush()
             s.expire_all()
-            after_conflicts = self._conflicts([_assignment(e) for e in _live(s, lo, hi)], required, names)
-            old_keys = {(c.kind, c.shift_date, c.shift_name, c.person_id) for c in before_conflicts}
-            new = [c for c in after_conflicts if (c.kind, c.shift_date, c.shift_name, c.person_id) not in old_keys]
+            after_conflicts = self._conflicts([_assignment(e) for e in live_entries(s, lo, hi)], required, names)
+            new = _added(before_conflicts, after_conflicts)
             if new and not accept_conflicts:
                 raise RosterConflicts(new)
             out = []
@@ -509,7 +501,7 @@ class RosterService:
             entry = self._lock_live(s, entry_id)
             cands = self._candidates(s)
             pool = cands.officers if entry.duty_role == rot.OFFICER else cands.leaders
-            names = {p.person_id: p.name for p in (*cands.officers, *cands.leaders)}
+            names = cands.names()
             if to_person_id == entry.person_id:
                 raise UserError("接替人与原值班人是同一人", "the person taking over is the person rostered")
             if to_person_id not in {p.person_id for p in pool}:
@@ -520,7 +512,7 @@ class RosterService:
                 raise UserError("该班次已经结束，不能换班", "the shift has already ended: it cannot be swapped")
             lo, hi = entry.shift_date - dt.timedelta(days=1), entry.shift_date + dt.timedelta(days=1)
             required = rot.slots([entry.shift_date], [_spec(entry.shift)])
-            before_conflicts = self._conflicts([_assignment(e) for e in _live(s, lo, hi)], required, names)
+            before_conflicts = self._conflicts([_assignment(e) for e in live_entries(s, lo, hi)], required, names)
             before = _entry_dict(entry)
             swap = RosterSwap(from_person_id=entry.person_id, to_person_id=to_person_id, shift_date=entry.shift_date,
                               shift_id=entry.shift_id, from_consent_at=from_at, to_consent_at=to_at,
@@ -532,9 +524,8 @@ class RosterService:
                                     duty_role=entry.duty_role)
             s.add(new_entry)
             s.flush()
-            after_conflicts = self._conflicts([_assignment(e) for e in _live(s, lo, hi)], required, names)
-            old_keys = {(c.kind, c.shift_date, c.shift_name, c.person_id) for c in before_conflicts}
-            new = [c for c in after_conflicts if (c.kind, c.shift_date, c.shift_name, c.person_id) not in old_keys]
+            after_conflicts = self._conflicts([_assignment(e) for e in live_entries(s, lo, hi)], required, names)
+            new = _added(before_conflicts, after_conflicts)
             if new and not accept_conflicts:
                 raise RosterConflicts(new)
             from_name, to_name = names.get(swap.from_person_id, ""), names.get(to_person_id, "")

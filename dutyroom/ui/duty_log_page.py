@@ -34,12 +34,9 @@ from ..services.auth import Actor
 from ..services.duty_log import TYPED_KINDS, DutyLogService, DutyLogView, kind_label
 from ..services.errors import UserError
 from .beijing_time import beijing_qdt, from_beijing_qdt
+from .incident_common import bj
 from .print_support import PrintActions, add_print_actions
 from .table_model import Column, RowsTableModel
-
-
-def _bj(t: dt.datetime | None) -> str:
-    return t.astimezone(BEIJING).strftime("%m-%d %H:%M") if t else ""
 
 
 class DutyLogModel(RowsTableModel):
@@ -157,8 +154,8 @@ class DutyLogPage(QWidget):
             self.print_actions.set_enabled(False)
         self.shift_label = QLabel()
         self.model = DutyLogModel([
-            Column(self.tr("发生时间"), lambda r: _bj(r.happened_at), lambda r: r.happened_at),
-            Column(self.tr("录入时间"), lambda r: _bj(r.entered_at), lambda r: r.entered_at),
+            Column(self.tr("发生时间"), lambda r: bj(r.happened_at), lambda r: r.happened_at),
+            Column(self.tr("录入时间"), lambda r: bj(r.entered_at), lambda r: r.entered_at),
             Column(self.tr("类别"), lambda r: r.kind_label),
             Column(self.tr("内容"), lambda r: r.text + (self.tr("（已划除：{r}）").format(r=r.stricken_reason)
                                                          if r.stricken else "")),
@@ -201,12 +198,12 @@ class DutyLogPage(QWidget):
         self._update_print()
         if log.shift:
             self.shift_label.setText(self.tr("{name} {start} 至 {end}；值班员 {officers}；带班领导 {leaders}；共 {n} 条").format(
-                name=log.shift.name, start=_bj(log.starts), end=_bj(log.ends),
+                name=log.shift.name, start=bj(log.starts), end=bj(log.ends),
                 officers="、".join(log.shift.officers) or "—", leaders="、".join(log.shift.leaders) or "—",
                 n=len(log.entries)))
         else:
             self.shift_label.setText(self.tr("排班表中无此时刻的班次；显示 {start} 至 {end} 的值班日，共 {n} 条").format(
-                start=_bj(log.starts), end=_bj(log.ends), n=len(log.entries)))
+                start=bj(log.starts), end=bj(log.ends), n=len(log.entries)))
         self.model.set_rows(log.entries)
         self.table.resizeRowsToContents()
 

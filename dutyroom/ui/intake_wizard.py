@@ -582,6 +582,3 @@ class IntakeWizard(QWizard):
         if self.incident is None and (self.save_pending or self.draft_id is not None):
             self.save_now()
         super().reject()
-
-    def received_now(self) -> None:
-        self.received_at.setDateTime(QDateTime(to_qdt(self.clock())))

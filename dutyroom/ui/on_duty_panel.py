@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ..domain.incident_facts import BEIJING
 from ..services.duty import ShiftOnDuty
 from ..services.roster import RosterService
+from .incident_common import bj
 
 
 class OnDutyPanel(QWidget):
@@ -27,8 +27,8 @@ class OnDutyPanel(QWidget):
         if shift is None:
             return self.tr("{title}：排班表中无记录").format(title=title)
         return self.tr("{title}：{name}（{start}—{end}）\n值班员：{officers}\n带班领导：{leaders}").format(
-            title=title, name=shift.name, start=shift.starts.astimezone(BEIJING).strftime("%m-%d %H:%M"),
-            end=shift.ends.astimezone(BEIJING).strftime("%m-%d %H:%M"), officers="、".join(shift.officers) or "—",
+            title=title, name=shift.name, start=bj(shift.starts),
+            end=bj(shift.ends), officers="、".join(shift.officers) or "—",
             leaders="、".join(shift.leaders) or "—")
 
     def refresh(self) -> None:

@@ -10,6 +10,7 @@ asks first.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QMimeData, QModelIndex, Qt, Signal
@@ -487,18 +488,10 @@ class RosterPage(QWidget):
             if not ConflictPrompt.confirm(self, view.conflicts):
                 return
             accept = True
-        try:
-            self.svc.save_month(self.actor, year, month, pattern=self.pattern, entries=self.planned,
-                                accept_conflicts=accept)
-        except RosterConflicts as exc:  # the days around changed meanwhile
-            if not ConflictPrompt.confirm(self, exc.conflicts):
-                return
-            self.svc.save_month(self.actor, year, month, pattern=self.pattern, entries=self.planned,
-                                accept_conflicts=True)
-        except UserError as exc:
-            self._error(exc)
-            return
-        self.reload()
+        # the service may still list conflicts: the days around changed meanwhile
+        if self._confirming(lambda a: self.svc.save_month(self.actor, year, month, pattern=self.pattern,
+                                                          entries=self.planned, accept_conflicts=a), accept):
+            self.reload()
 
     def discard(self) -> None:
         self.reload()
@@ -510,14 +503,22 @@ class RosterPage(QWidget):
         return [e for e in self.model.view.entries if (e.shift_date, e.shift_name, e.role) == (day, shift, role)
                 and e.id is not None]
 
-    def _apply_changes(self, changes: list[EntryChange]) -> None:
+    def _confirming(self, change: Callable[[bool], object], accept: bool = False) -> bool:
+        """Make a roster change (`change(accept_conflicts)`); when the service refuses it for conflicts, ask,
+        and make it again accepting them. False: not made (declined, or refused with the error shown)."""
         try:
-            self.svc.adjust(self.actor, changes)
+            change(accept)
         except RosterConflicts as exc:
-            if ConflictPrompt.confirm(self, exc.conflicts):
-                self.svc.adjust(self.actor, changes, accept_conflicts=True)
+            if not ConflictPrompt.confirm(self, exc.conflicts):
+                return False
+            change(True)
         except UserError as exc:
             self._error(exc)
+            return False
+        return True
+
+    def _apply_changes(self, changes: list[EntryChange]) -> None:
+        self._confirming(lambda a: self.svc.adjust(self.actor, changes, accept_conflicts=a))
         self.reload()
 
     def drop_cell(self, src_row: int, src_col: int, dst_row: int, dst_col: int) -> None:
@@ -600,13 +601,8 @@ class RosterPage(QWidget):
             return
         kwargs = dict(from_consent_at=request.from_consent_at, to_consent_at=request.to_consent_at,
                       reason=request.reason)
-        try:
-            self.svc.swap(self.actor, request.entry_id, request.to_person_id, **kwargs)
-        except RosterConflicts as exc:
-            if ConflictPrompt.confirm(self, exc.conflicts):
-                self.svc.swap(self.actor, request.entry_id, request.to_person_id, accept_conflicts=True, **kwargs)
-        except UserError as exc:
-            self._error(exc)
+        self._confirming(lambda a: self.svc.swap(self.actor, request.entry_id, request.to_person_id,
+                                                 accept_conflicts=a, **kwargs))
         self.reload()
 
     # ------------------------------------------------------------ print and save (the shared print buttons)
