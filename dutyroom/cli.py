@@ -246,7 +246,7 @@ def cmd_contacts(args) -> int:
 
 def cmd_roster(args) -> int:
     """排班表: roster export --month YYYY-MM -o FILE.xlsx | roster now (who is on duty now and next)."""
-    from .services.roster import RosterService, month_table
+    from .services.roster import RosterService
 
     actor = _cli_actor()
     with _open_db(args) as db:
@@ -270,7 +270,7 @@ def cmd_roster(args) -> int:
         view = svc.month(actor, year, month)
         with _writing(args.output):
             write_roster(args.output, view, _db_profile(db).name)
-        print(_msg(f"已导出 {len(month_table(view)[1])} 天、{len(view.entries)} 条排班：{args.output}",
+        print(_msg(f"已导出 {len(view.rows)} 天、{len(view.entries)} 条排班：{args.output}",
                    f"exported {len(view.entries)} roster lines to {args.output}"))
         return 0
 

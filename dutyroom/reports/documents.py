@@ -62,10 +62,8 @@ STATUS_ZH = {"draft": "草稿", "pending": "审批中", "approved": "已批准",
 
 def cn_clock(t: dt.datetime | None) -> str:
     """2026年7月1日8时05分 (the way a 公文 body writes a moment)."""
-    if t is None:
-        return ""
-    b = t.astimezone(BEIJING) if t.tzinfo else t
-    return f"{b.year}年{b.month}月{b.day}日{b.hour}时{b.minute:02d}分"
+    b = _local(t)
+    return "" if b is None else f"{b.year}年{b.month}月{b.day}日{b.hour}时{b.minute:02d}分"
 
 
 def issuer_for(district: str) -> str:

@@ -110,10 +110,6 @@ def font_notice() -> str | None:
         return exc.message
 
 
-def statistics_view(db: Database, profile: Profile, actor: Actor, first: dt.date, last: dt.date):
-    return StatisticsService(db, profile).period(actor, first, last)
-
-
 class ReportExporter:
     """The one object a page needs to print or save an official report (GUI pages bind its methods).
 
@@ -134,7 +130,7 @@ class ReportExporter:
         require(actor, "report.print")
 
     def statistics(self, actor: Actor, first: dt.date, last: dt.date):
-        return statistics_view(self.db, self.profile, actor, first, last)
+        return StatisticsService(self.db, self.profile).period(actor, first, last)
 
     def statistics_pdf(self, actor: Actor, first: dt.date, last: dt.date, target) -> None:
         self.may_print(actor)
@@ -206,14 +202,14 @@ class ReportExporter:
 
     def shift_duty_log_pdf(self, actor: Actor, at: dt.datetime | None, target, progress=None) -> None:
         """值班日志 of the shift covering ``at`` (now by default), the window the duty log page shows."""
-        shift_duty_log_pdf(self, actor, target, at=at, progress=progress)
+        self.may_print(actor)
+        starts, ends, period = _shift_window(self.db, actor, at)
+        self.duty_log_pdf(actor, starts, ends, target, period=period, progress=progress)
 
     def shift_duty_log_xlsx(self, actor: Actor, at: dt.datetime | None, target) -> None:
-        from .pdf_common import cn_datetime
-
         self.may_print(actor)
-        starts, ends, name = _shift_window(self.db, actor, at)
-        self.duty_log_xlsx(actor, starts, ends, target, period=f"{name}：{cn_datetime(starts)} 至 {cn_datetime(ends)}")
+        starts, ends, period = _shift_window(self.db, actor, at)
+        self.duty_log_xlsx(actor, starts, ends, target, period=period)
 
     def handover_pdf(self, actor: Actor, handover_id: int, target) -> None:
         """The stored sheet as signed (services.handover.sheet_text of the stored view): a reprint is identical."""
@@ -290,20 +286,10 @@ def _period(starts: dt.datetime, ends: dt.datetime) -> str:
     return f"{cn_datetime(starts)} 至 {cn_datetime(ends)}"
 
 
-def _shift_window(db: Database, actor: Actor, at: dt.datetime | None):
+def _shift_window(db: Database, actor: Actor, at: dt.datetime | None) -> tuple[dt.datetime, dt.datetime, str]:
+    """The shift covering ``at`` as (starts, ends, period line "白班：… 至 …")."""
     from ..services.duty_log import DutyLogService
 
     log = DutyLogService(db).shift_log(actor, at)
     name = log.shift.name if log.shift else "值班日"
-    return log.starts, log.ends, name
-
-
-def shift_duty_log_pdf(exporter: ReportExporter, actor: Actor, target, at: dt.datetime | None = None,
-                       progress=None) -> None:
-    """值班日志 of the shift covering ``at`` (now by default), as the duty log page shows it."""
-    from .pdf_common import cn_datetime
-
-    exporter.may_print(actor)
-    starts, ends, name = _shift_window(exporter.db, actor, at)
-    exporter.duty_log_pdf(actor, starts, ends, target, period=f"{name}：{cn_datetime(starts)} 至 {cn_datetime(ends)}",
-                          progress=progress)
+    return log.starts, log.ends, f"{name}：{_period(log.starts, log.ends)}"

@@ -33,6 +33,7 @@ from .pdf_common import (
     SIZE_4,
     SIZE_5,
     SIZE_XIAO2,
+    cn_date,
     cn_datetime,
     draw_page_number,
     draw_text,
@@ -67,7 +68,7 @@ def cell_text(value: Any) -> str:
     if isinstance(value, dt.datetime):
         return cn_datetime(value)
     if isinstance(value, dt.date):
-        return f"{value.year}年{value.month}月{value.day}日"
+        return cn_date(value)
     if isinstance(value, bool):
         return "是" if value else "否"
     return str(value)

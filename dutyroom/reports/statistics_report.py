@@ -186,9 +186,7 @@ def statistics_pdf(target: str | Path | BinaryIO, st, *, district: str, issuer: 
         if items:
             block.append(_bar(f"{heading[2:]}统计（起）", [r.label for r in items], [r.count for r in items], f,
                               horizontal=horizontal))
-        story.append(KeepTogether(block) if len(items) < 12 else block[0])
-        if len(items) >= 12:
-            story += block[1:]
+        story += [KeepTogether(block)] if len(items) < 12 else block
     late_by_month: dict[str, int] = {}
     for li in st.late_incidents:
         b = li.received_at.astimezone(BEIJING)
@@ -210,11 +208,11 @@ def statistics_pdf(target: str | Path | BinaryIO, st, *, district: str, issuer: 
                    _rate(st.reports_sent, st.reports_late, st.reports_missed),
                    str(sum(r.late_minutes_total for r in st.lateness)),
                    str(max([r.late_minutes_max for r in st.lateness], default=0))]], lw, f)]))
+    cell = ParagraphStyle("c", fontName=f["songti"].name, fontSize=SIZE_5, leading=13, wordWrap="CJK")
     if st.late_incidents:
         story.append(Spacer(1, 8))
         story.append(Paragraph("迟报明细", S["h1"]))
         dw = [BODY_W * 0.34, BODY_W * 0.14, BODY_W * 0.19, BODY_W * 0.19, BODY_W * 0.14]
-        cell = ParagraphStyle("c", fontName=f["songti"].name, fontSize=SIZE_5, leading=13, wordWrap="CJK")
         story.append(_table(["事件", "报告", "应报时间", "实报时间", "迟报（分钟）"],
                             [[Paragraph(x.title, cell), x.report_label, cn_datetime(x.due_at), cn_datetime(x.sent_at),
                               str(x.late_minutes)] for x in st.late_incidents], dw, f))
@@ -222,7 +220,6 @@ def statistics_pdf(target: str | Path | BinaryIO, st, *, district: str, issuer: 
         story.append(Spacer(1, 8))
         story.append(Paragraph("超时未报明细", S["h1"]))
         dw = [BODY_W * 0.4, BODY_W * 0.18, BODY_W * 0.24, BODY_W * 0.18]
-        cell = ParagraphStyle("c", fontName=f["songti"].name, fontSize=SIZE_5, leading=13, wordWrap="CJK")
         story.append(_table(["事件", "报告", "应报时间", "已超时（分钟）"],
                             [[Paragraph(x.title, cell), x.report_label, cn_datetime(x.due_at), str(x.late_minutes)]
                              for x in st.missed_reports], dw, f))
@@ -230,6 +227,7 @@ def statistics_pdf(target: str | Path | BinaryIO, st, *, district: str, issuer: 
     story.append(Paragraph(f"统计口径：以接报时间计，不含草稿；迟报以各预案规定时限计；"
                            f"超时未报为截至制表时已过应报时间仍未报送的报告，计入按时率分母。"
                            f"制表单位：{organ}；制表时间：{cn_datetime(st.computed_at)}。", S["note"]))
+
     def canvas(*args, **kw):
         kw.update(initialFontName=f["fangsong"].name, initialFontSize=SIZE_3)
         return Canvas(*args, **kw)

@@ -186,7 +186,7 @@ class StatisticsService:
                 return k
 
         def place_key(r) -> str:
-            return r.place if r.place and r.place != "其他" else ("其他" if r.place == "其他" else "未填")
+            return r.place or "未填"  # a street, 其他 as entered, or 未填 when blank
 
         def month_key(r) -> str:
             b = r.received_at.astimezone(BEIJING)
@@ -228,7 +228,6 @@ class StatisticsService:
         missed_list.sort(key=lambda x: (-x.late_minutes, x.incident_id))
         return PeriodStatistics(first, last, len(rows), by_category, by_grade, by_place, by_month, lateness,
                                 tuple(late_list), now, tuple(missed_list))
-
 
 
 def _missed(rows, reports, now: dt.datetime) -> list[tuple[int, ChainDeadline]]:

@@ -8,12 +8,10 @@ import datetime as dt
 import html
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -38,7 +36,7 @@ from ..services.responses import CurrentResponse, LevelInfo, PersonChoice, Respo
 from .empty_hint import add_empty_hint
 from .print_support import PrintActions, add_print_actions
 from .table_model import Column, RowsTableModel, row_table
-from .warning_dialogs import BEIJING_TZ, beijing, from_qt
+from .warning_dialogs import beijing, datetime_edit, error_label, from_qt, ok_cancel_buttons
 
 ACTIONS = ("activate", "raise", "lower", "end")
 
@@ -92,12 +90,10 @@ class ResponseDialog(QDialog):
             self.commander.addItem(p.label, p.id)
             self.executive.addItem(p.label, p.id)
         self.plan_roles = QLabel(wordWrap=True, styleSheet="color: #555")
-        self.at = QDateTimeEdit(calendarPopup=True, displayFormat="yyyy-MM-dd HH:mm")
-        self.at.setTimeZone(BEIJING_TZ)
-        self.at.setDateTime(QDateTime.currentDateTime().toTimeZone(BEIJING_TZ))
+        self.at = datetime_edit()
         self.note = QPlainTextEdit()
         self.note.setFixedHeight(60)
-        self.error = QLabel(styleSheet="color: #b00020", wordWrap=True)
+        self.error = error_label()
         form = QFormLayout()
         if action == "end":
             form.addRow(self.tr("结束的级别"), QLabel(level_text(current.level_key, current.level_name) if current else ""))
@@ -111,11 +107,8 @@ class ResponseDialog(QDialog):
             form.addRow(self.tr("执行指挥"), self.executive)
         form.addRow(self.tr("时间"), self.at)
         form.addRow(self.tr("备注"), self.note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确定"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons = ok_cancel_buttons(self, self.tr("确定"))
         buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -284,8 +277,10 @@ class ResponsesPage(QWidget):
         if target is None:
             self.show_incident(None)
         else:
+            self.incident_id = None  # selecting the row shows its incident (_incident_selected)
             self.incident_table.selectRow(ids.index(target))
-            self.show_incident(target)
+            if self.incident_id != target:
+                self.show_incident(target)
 
     def _incident_selected(self, *args) -> None:
         rows = self.incident_table.selectionModel().selectedRows()

@@ -81,7 +81,6 @@ class StatisticsPage(QWidget):
         super().__init__(parent)
         self.exporter, self.actor = exporter, actor
         today = today or dt.datetime.now(BEIJING).date()
-        self.stats = None
 
         self.date_from = QDateEdit(_qdate(today.replace(day=1)))
         self.date_to = QDateEdit(_qdate(today))
@@ -157,9 +156,7 @@ class StatisticsPage(QWidget):
             self.summary.setText(exc.message)
             for m in (*self.models.values(), self.lateness_model):
                 m.set_rows([])
-            self.stats = None
             return
-        self.stats = st
         self.models["category"].set_rows(st.by_category)
         self.models["grade"].set_rows(st.by_grade)
         self.models["place"].set_rows(st.by_place)

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime, QTimeZone
+from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,17 +36,13 @@ from ..domain.vocabulary import CATEGORY_LABELS, COLOUR_LABELS, ROLE_LABELS, Cat
 from ..domain.warning_state import STATUS_LABELS, Status, required_fields
 from ..services.errors import UserError, lang
 from ..services.warnings import StepView, WarningContent, WarningService, label_role, normalise_content
+from .incident_common import BEIJING_TZ, to_qdt
 
-BEIJING_TZ = QTimeZone(b"Asia/Shanghai")
 COLOUR_CSS = {"red": "#d32f2f", "orange": "#f57c00", "yellow": "#fbc02d", "blue": "#1976d2"}
 COLOUR_TEXT = {"red": "white", "orange": "white", "yellow": "black", "blue": "white"}
 
 
 # ---------------------------------------------------------------- small shared helpers
-
-
-def to_qt(value: dt.datetime) -> QDateTime:
-    return QDateTime.fromSecsSinceEpoch(int(value.timestamp()), BEIJING_TZ)
 
 
 def from_qt(value: QDateTime) -> dt.datetime:
@@ -106,14 +102,15 @@ def chip_css(colour: str) -> str:
             "padding:2px 8px; font-weight:bold")
 
 
-def _datetime_edit() -> QDateTimeEdit:
+def datetime_edit() -> QDateTimeEdit:
+    """A minute-precision date-time field in Beijing time, set to now (the warning and response dialogs)."""
     edit = QDateTimeEdit(calendarPopup=True, displayFormat="yyyy-MM-dd HH:mm")
     edit.setTimeZone(BEIJING_TZ)  # Beijing time whatever the PC's zone
     edit.setDateTime(QDateTime.currentDateTime().toTimeZone(BEIJING_TZ))
     return edit
 
 
-def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
+def ok_cancel_buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
     box.button(QDialogButtonBox.StandardButton.Cancel).setText(dialog.tr("取消"))
@@ -121,7 +118,7 @@ def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
     return box
 
 
-def _error_label() -> QLabel:
+def error_label() -> QLabel:
     error = QLabel(styleSheet="color: #b00020")
     error.setWordWrap(True)
     return error
@@ -153,9 +150,9 @@ class WarningFormDialog(QDialog):
         self.origin.addItem(self.tr("转发上级预警"), "forwarded")
         self.source_org = QLineEdit(placeholderText=self.tr("原发布单位，如：北京市气象台"))
         self.has_start = QCheckBox(self.tr("起始时间"))
-        self.start_at = _datetime_edit()
+        self.start_at = datetime_edit()
         self.has_end = QCheckBox(self.tr("预计结束时间"))
-        self.ends_at = _datetime_edit()
+        self.ends_at = datetime_edit()
         self.expected_duration = QLineEdit(placeholderText=self.tr("如：12小时"))
         self.area, self.cautions, self.measures_text = QPlainTextEdit(), QPlainTextEdit(), QPlainTextEdit()
         for box in (self.area, self.cautions, self.measures_text):
@@ -188,7 +185,7 @@ class WarningFormDialog(QDialog):
         health.addRow(self.tr("咨询电话"), self.hotline)
         self.required = QLabel(wordWrap=True, styleSheet="color: #555")
         self.chain = QLabel(wordWrap=True)
-        self.error = _error_label()
+        self.error = error_label()
 
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
@@ -196,7 +193,7 @@ class WarningFormDialog(QDialog):
         inner_layout.addWidget(self.health_box)
         scroll = QScrollArea(widgetResizable=True)
         scroll.setWidget(inner)
-        buttons = _buttons(self, self.tr("保存"))
+        buttons = ok_cancel_buttons(self, self.tr("保存"))
         buttons.accepted.connect(self.try_accept)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
@@ -232,7 +229,7 @@ class WarningFormDialog(QDialog):
             box.setChecked(value is not None)
             edit.setEnabled(value is not None)
             if value is not None:
-                edit.setDateTime(to_qt(value))
+                edit.setDateTime(to_qdt(value))
         self.expected_duration.setText(c.expected_duration or "")
         self.area.setPlainText(c.area or "")
         self.cautions.setPlainText(c.cautions or "")
@@ -313,8 +310,8 @@ class DecisionDialog(QDialog):
         self.required, self.text_value = required, None
         self.setWindowTitle(heading)
         self.text = QPlainTextEdit()
-        self.error = _error_label()
-        buttons = _buttons(self, ok_text)
+        self.error = error_label()
+        buttons = ok_cancel_buttons(self, ok_text)
         buttons.accepted.connect(self.try_accept)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(prompt, wordWrap=True))
@@ -354,14 +351,14 @@ class ExternalDecisionDialog(QDialog):
         self.setWindowTitle(self.tr("登记上级决定"))
         self.decider = QLineEdit(placeholderText=self.tr("如：市应急办值班领导"))
         self.reference = QLineEdit(placeholderText=self.tr("如：京应急字〔2026〕18号"))
-        self.decided_at = _datetime_edit()
+        self.decided_at = datetime_edit()
         self.decision = QComboBox()
         for key, text in (("approved", self.tr("同意")), ("returned", self.tr("退回修改")),
                           ("rejected", self.tr("不予批准"))):
             self.decision.addItem(text, key)
         self.comment = QPlainTextEdit()
         self.comment.setFixedHeight(70)
-        self.error = _error_label()
+        self.error = error_label()
         form = QFormLayout()
         form.addRow(self.tr("审批步骤"), QLabel(step_label))
         form.addRow(self.tr("决定单位或人员"), self.decider)
@@ -369,7 +366,7 @@ class ExternalDecisionDialog(QDialog):
         form.addRow(self.tr("决定时间"), self.decided_at)
         form.addRow(self.tr("决定"), self.decision)
         form.addRow(self.tr("意见"), self.comment)
-        buttons = _buttons(self, self.tr("登记"))
+        buttons = ok_cancel_buttons(self, self.tr("登记"))
         buttons.accepted.connect(self.try_accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -407,8 +404,8 @@ class IssueDialog(QDialog):
             grid.addWidget(box, i // 3, i % 3)
         group = QGroupBox(self.tr("发布渠道（本辖区预案所列）"))
         group.setLayout(grid)
-        self.error = _error_label()
-        buttons = _buttons(self, self.tr("发布"))
+        self.error = error_label()
+        buttons = ok_cancel_buttons(self, self.tr("发布"))
         buttons.accepted.connect(self.try_accept)
         layout = QVBoxLayout(self)
         layout.addWidget(group)

@@ -74,6 +74,7 @@ class WarningsPage(QWidget):
         self._print_id: int | None = None  # read by the print worker (never a widget from that thread)
         self._print_kind = "approval"
         self.current: WarningView | None = None
+        self._shown_by_selection = False  # set by _selected: show_warning need not load the warning again
         self.actions: frozenset[str] = frozenset()
 
         # -- the list
@@ -245,9 +246,11 @@ class WarningsPage(QWidget):
         rows = self.table.selectionModel().selectedRows()
         if rows:
             self._show(self.svc.get(rows[0].data(Qt.ItemDataRole.UserRole)))
+            self._shown_by_selection = True
 
     def show_warning(self, warning_id: int) -> None:
         """Open one warning (the approval queue calls this); clears filters that would hide it."""
+        self._shown_by_selection = False  # selecting its row loads and shows it (_selected)
         if not self._select_row(warning_id):
             self.status_filter.blockSignals(True)
             self.colour_filter.blockSignals(True)
@@ -257,7 +260,8 @@ class WarningsPage(QWidget):
             self.colour_filter.blockSignals(False)
             self.model.set_rows(self.svc.list_warnings())
             self._select_row(warning_id)
-        self._show(self.svc.get(warning_id))
+        if not (self._shown_by_selection and self.current is not None and self.current.id == warning_id):
+            self._show(self.svc.get(warning_id))  # the row was selected already (or is not listed): reload
 
     # ------------------------------------------------------------ the selected warning
 
@@ -432,8 +436,8 @@ class WarningsPage(QWidget):
             target = result.id
         else:
             target = self.current.id if self.current else None
-        self.refresh()
-        if target is not None:
+        self.refresh()  # reloads and shows the warning that was open
+        if target is not None and (self.current is None or self.current.id != target):
             self.show_warning(target)
         self.changed.emit()
         return True
