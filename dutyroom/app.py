@@ -14,6 +14,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .cli import default_profile
+from .domain.permissions import allowed
 from .domain.profile_loader import ProfileError, load_profile
 from .services.auth import AuthService
 from .services.demo import DEMO_PASSWORD
@@ -66,7 +67,6 @@ def _install_excepthook() -> None:
 
 def administration_pages(db: Database, profile, actor) -> list[tuple[str, object]]:
     """系统维护, 用户管理, 审计日志 — each only for the roles its service allows (the UI hides, the service refuses)."""
-    from .domain.permissions import allowed
     from .services.audit_query import AuditQueryService
     from .services.maintenance import MaintenanceService
     from .ui.audit_page import AuditPage
@@ -95,12 +95,13 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
     # -- incidents (intake wizard, incident list, reports)
     from .services.incident_log import IncidentLogService
     from .services.incident_reports import ReportService
-    from .services.incidents import IncidentService as _IncidentService
+    from .services.incidents import IncidentService
     from .ui.deadlines_panel import DeadlinesPanel
     from .ui.incidents_page import IncidentsPage
 
+    incident_svc = IncidentService(db, profile)  # one for the incidents and responses pages
     incident_reports = ReportService(db)
-    incidents_page = IncidentsPage(_IncidentService(db, profile), incident_reports, IncidentLogService(db), actor,
+    incidents_page = IncidentsPage(incident_svc, incident_reports, IncidentLogService(db), actor,
                                    exporter=exporter)
     deadlines_panel = DeadlinesPanel(incident_reports, actor)
 
@@ -115,7 +116,6 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
     if incidents_page.drafts:
         window.statusBar().showMessage(window.tr("有未完成的接报，按 Ctrl+N 继续填写"), 60_000)
     # -- warnings and responses
-    from .services.incidents import IncidentService
     from .services.responses import ResponseService
     from .services.warnings import WarningService
     from .ui.active_warnings_panel import ActiveWarningsPanel
@@ -139,10 +139,9 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
     dashboard.add_panel(window.tr("生效预警"), active_panel, 0, 1)
     pages.append((window.tr("预警发布"), warnings_page))
     pages.append((window.tr("待我审批"), approval_queue))
-    pages.append((window.tr("应急响应"), ResponsesPage(ResponseService(db, profile), IncidentService(db, profile), actor,
+    pages.append((window.tr("应急响应"), ResponsesPage(ResponseService(db, profile), incident_svc, actor,
                                                    exporter=exporter)))
     # -- plans and lead-department table
-    from .domain.permissions import allowed
     from .services.auth import SYSTEM
     from .services.lead_table import LeadTableService
     from .services.plan_documents import PlanDocumentService
@@ -172,7 +171,6 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
     pages.append((window.tr("通讯录"), ContactsPage(ContactsService(db, profile), ContactsExcel(db), actor,
                                                  exporter=exporter)))
     # -- roster, duty log and handover
-    from .domain.permissions import allowed as _allowed
     from .services.duty_log import DutyLogService
     from .services.handover import HandoverService
     from .services.roster import RosterService
@@ -183,18 +181,17 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
 
     roster_svc = RosterService(db, profile)
     dashboard.add_panel(window.tr("值班人员"), OnDutyPanel(roster_svc), 1, 1)
-    if _allowed(actor.roles, "duty_log.view"):
+    if allowed(actor.roles, "duty_log.view"):
         handover_svc = HandoverService(db, profile)
         pages.append((window.tr("值班日志"), DutyLogPage(
             DutyLogService(db), actor, lambda parent: HandoverDialog(handover_svc, actor, parent=parent,
                                                                      exporter=exporter), exporter=exporter)))
-    if _allowed(actor.roles, "roster.view"):
+    if allowed(actor.roles, "roster.view"):
         pages.append((window.tr("排班表"), RosterPage(roster_svc, actor, profile.name, exporter=exporter)))
     # -- reports and statistics
-    from .domain.permissions import allowed as _may
     from .ui.statistics_page import StatisticsPage
 
-    if _may(actor.roles, "statistics.view"):
+    if allowed(actor.roles, "statistics.view"):
         pages.append((window.tr("统计报表"), StatisticsPage(exporter, actor)))
     # -- administration (audit trail, users, backup)
     pages.extend(administration_pages(db, profile, actor))

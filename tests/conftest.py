@@ -42,6 +42,17 @@ def demo_db(db):
     return db
 
 
+@pytest.fixture
+def people(db):
+    """(auth, admin, officer) on a fresh database: admin/admin and zhouning/duty_officer, password "password1"."""
+    from dutyroom.services.auth import SYSTEM, AuthService
+
+    auth = AuthService(db)
+    admin = auth.create_user(SYSTEM, "admin", "管理员", "password1", ["admin"])
+    officer = auth.create_user(admin, "zhouning", "周宁", "password1", ["duty_officer"])
+    return auth, admin, officer
+
+
 def seed_lines(name: str) -> list[str]:
     return (SEEDS / name).read_text(encoding="utf-8").splitlines()
 

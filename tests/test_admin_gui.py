@@ -3,31 +3,17 @@
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMainWindow
-from sqlalchemy import select
 
 from dutyroom.services.audit_query import AuditQueryService
-from dutyroom.services.auth import MAX_FAILED_LOGINS, SYSTEM, AuthService
+from dutyroom.services.auth import MAX_FAILED_LOGINS, AuthService
 from dutyroom.services.maintenance import MaintenanceService
-from dutyroom.store.models import AuditEntry
 from dutyroom.ui.audit_page import PAGE, AuditPage
 from dutyroom.ui.backup_page import BackupPage, BackupScheduler
 from dutyroom.ui.session_lock import SessionLock
 from dutyroom.ui.users_page import PasswordDialog, UserDialog, UserForm, UsersPage
+from tests.actors import audit_actions
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def people(db):
-    auth = AuthService(db)
-    admin = auth.create_user(SYSTEM, "admin", "管理员", "password1", ["admin"])
-    officer = auth.create_user(admin, "zhouning", "周宁", "password1", ["duty_officer"])
-    return auth, admin, officer
-
-
-def _actions(db):
-    with db.read() as s:
-        return [e.action for e in s.scalars(select(AuditEntry).order_by(AuditEntry.seq))]
 
 
 # ------------------------------------------------------------------ idle session lock
@@ -55,7 +41,7 @@ def test_idle_window_locks_and_unlocks_with_the_same_users_password(qtbot, peopl
     dialog.password.setText("password1")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert not lock.is_locked and window.centralWidget().isVisible()
-    assert _actions(auth.db)[-3:] == ["session.lock", "session.unlock_failed", "session.unlock"]
+    assert audit_actions(auth.db)[-3:] == ["session.lock", "session.unlock_failed", "session.unlock"]
 
 
 def test_activity_keeps_the_session_open(qtbot, people):

@@ -7,24 +7,11 @@ import pytest
 from sqlalchemy import func, select
 
 from dutyroom.services.audit_query import AuditFilter, AuditQueryService
-from dutyroom.services.auth import MAX_FAILED_LOGINS, SYSTEM, AuthService
+from dutyroom.services.auth import MAX_FAILED_LOGINS, AuthService
 from dutyroom.services.errors import PermissionDenied, UserError
 from dutyroom.services.maintenance import MaintenanceService
 from dutyroom.store.models import AuditEntry
-
-
-@pytest.fixture
-def people(db):
-    auth = AuthService(db)
-    admin = auth.create_user(SYSTEM, "admin", "管理员", "password1", ["admin"])
-    officer = auth.create_user(admin, "zhouning", "周宁", "password1", ["duty_officer"])
-    return auth, admin, officer
-
-
-def _actions(db):
-    with db.read() as s:
-        return [e.action for e in s.scalars(select(AuditEntry).order_by(AuditEntry.seq))]
-
+from tests.actors import audit_actions
 
 # ------------------------------------------------------------------ users
 
@@ -60,7 +47,7 @@ def test_deactivated_user_cannot_sign_in_and_is_kept(people):
     assert listed["zhouning"].active is False  # kept: reports still name who acted
     auth.set_active(admin, officer.id, True)
     assert auth.login("zhouning", "password1").username == "zhouning"
-    assert "user.deactivate" in _actions(auth.db) and "user.activate" in _actions(auth.db)
+    assert "user.deactivate" in audit_actions(auth.db) and "user.activate" in audit_actions(auth.db)
 
 
 def test_the_last_admin_cannot_be_removed_or_deactivated(people):
@@ -126,7 +113,7 @@ def test_session_unlock_counts_failures_towards_the_lockout(people):
     with pytest.raises(UserError, match="锁定"):
         auth.reauthenticate(officer, "password1", now=now + dt.timedelta(minutes=1))
     assert auth.reauthenticate(officer, "password1", now=now + dt.timedelta(minutes=16)).username == "zhouning"
-    acts = _actions(auth.db)
+    acts = audit_actions(auth.db)
     assert acts.count("session.unlock_failed") == MAX_FAILED_LOGINS and acts[-1] == "session.unlock"
 
 
@@ -191,7 +178,7 @@ def test_backup_now_lists_generations_and_keeps_n(people, tmp_path):
         m.backup_now(officer)  # a duty officer has no backup.run
     with pytest.raises(PermissionDenied):
         m.update_settings(officer, idle_minutes=1, backup_every_hours=1, backup_keep=1)
-    assert _actions(auth.db).count("backup.run") == 5
+    assert audit_actions(auth.db).count("backup.run") == 5
 
 
 def test_settings_are_validated_and_default(people):

@@ -121,10 +121,14 @@ class AuditQueryService:
             cond.append(or_(*terms))
         return cond
 
+    @staticmethod
+    def _count(s, cond: list) -> int:
+        return s.scalar(select(func.count()).select_from(AuditEntry).where(*cond)) or 0
+
     def count(self, actor: Actor, f: AuditFilter = AuditFilter()) -> int:
         require(actor, "audit.view")
         with self.db.read() as s:
-            return s.scalar(select(func.count()).select_from(AuditEntry).where(*self._conditions(f))) or 0
+            return self._count(s, self._conditions(f))
 
     def page(self, actor: Actor, f: AuditFilter = AuditFilter(), offset: int = 0, limit: int = 200,
              newest_first: bool = True) -> AuditPage:
@@ -133,7 +137,7 @@ class AuditQueryService:
         offset = max(0, offset)
         cond = self._conditions(f)
         with self.db.read() as s:
-            total = s.scalar(select(func.count()).select_from(AuditEntry).where(*cond)) or 0
+            total = self._count(s, cond)
             order = AuditEntry.seq.desc() if newest_first else AuditEntry.seq.asc()
             rows = s.scalars(select(AuditEntry).where(*cond).order_by(order).offset(offset).limit(limit)).all()
             return AuditPage(tuple(AuditRow(e.seq, e.at, e.username, e.workstation, e.action, e.entity, e.entity_id,

@@ -9,10 +9,14 @@ from __future__ import annotations
 from .errors import UserError
 
 
+def _aside(detail: str) -> tuple[str, str]:
+    """What went wrong, in brackets after the message (Chinese, English); nothing when there is no detail."""
+    return (f"（{detail}）", f" ({detail})") if detail else ("", "")
+
+
 class FontMissing(UserError):
     def __init__(self, detail: str = ""):
-        extra_zh = f"（{detail}）" if detail else ""
-        extra_en = f" ({detail})" if detail else ""
+        extra_zh, extra_en = _aside(detail)
         super().__init__(
             f"未找到中文字体{extra_zh}，界面或打印的中文可能无法显示。请安装中文字体（Windows 自带“微软雅黑”“宋体”；"
             "Linux 可安装 fonts-wqy-microhei 或 fonts-arphic-uming），然后重新启动程序。已保存的数据不受影响。",
@@ -23,8 +27,7 @@ class FontMissing(UserError):
 
 class PrinterMissing(UserError):
     def __init__(self, detail: str = ""):
-        extra_zh = f"（{detail}）" if detail else ""
-        extra_en = f" ({detail})" if detail else ""
+        extra_zh, extra_en = _aside(detail)
         super().__init__(
             f"没有可用的打印机{extra_zh}。请检查打印机已开机、已连接并在系统中安装了驱动；也可以先导出 PDF，"
             "在能打印的电脑上打印。已保存的数据不受影响。",

@@ -15,14 +15,13 @@ Settings (in the `setting` table, changed by an administrator, audited):
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..domain.profile_schema import Profile
 from ..store import audit
-from ..store.backup import BackupError, Progress, backup_generation, backup_to, check_candidate, restore_from
+from ..store.backup import BackupError, Progress, backup_generation, check_candidate, restore_from
 from ..store.database import Database
 from .auth import SYSTEM, Actor
 from .errors import UserError
@@ -144,12 +143,7 @@ class MaintenanceService:
                             "Back up a PostgreSQL database with pg_dump (ask the database administrator).")
         keep = _int_setting(self.db, "backup.keep")
         directory = self.backup_dir()
-        if reason in ("manual", "prerestore"):
-            path = backup_to(self.db, directory / f"dutyroom-{dt.datetime.now():%Y%m%d-%H%M%S-%f}-{reason}.db", progress)
-            if prune:
-                _prune(directory, keep)
-        else:
-            path = backup_generation(self.db, directory, keep=keep, reason=reason)
+        path = backup_generation(self.db, directory, keep=keep if prune else 0, reason=reason, progress=progress)
         size = path.stat().st_size
         with self.db.write() as s:
             audit.record(s, user_id=actor.id or None, username=actor.username, action="backup.run", entity="backup",
@@ -243,15 +237,6 @@ class MaintenanceService:
         return RestoreResult(str(source), str(kept), safety.path)
 
 
-def _prune(directory: Path, keep: int) -> None:
-    generations = sorted(directory.glob("dutyroom-*.db"))
-    for old in generations[:-keep] if keep > 0 else []:
-        try:
-            os.unlink(old)
-        except OSError:
-            pass
-
-
 def explain_failure(exc: BaseException) -> str:
     """A sentence for the user about an environment failure (disk full, read-only, ...), never a traceback."""
     from ..config import lang
@@ -277,6 +262,4 @@ def backup_before_migration(db: Database) -> Path | None:
     current = db.current_revision()
     if current is None or current == head_revision():
         return None
-    service = MaintenanceService(db)
-    directory = service.backup_dir()
-    return backup_to(db, directory / f"dutyroom-{dt.datetime.now():%Y%m%d-%H%M%S-%f}-premigrate.db")
+    return backup_generation(db, MaintenanceService(db).backup_dir(), keep=0, reason="premigrate")

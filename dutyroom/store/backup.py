@@ -57,13 +57,17 @@ def backup_to(db: Database, dest: Path, progress: Progress | None = None) -> Pat
     return dest
 
 
-def backup_generation(db: Database, directory: Path, keep: int = 10, reason: str = "auto") -> Path:
-    """A timestamped backup in `directory`, keeping the newest `keep` generations."""
+def backup_generation(db: Database, directory: Path, keep: int = 10, reason: str = "auto",
+                      progress: Progress | None = None) -> Path:
+    """A timestamped backup in `directory`, keeping the newest `keep` generations (keep=0: prune nothing)."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    path = backup_to(db, Path(directory) / f"dutyroom-{stamp}-{reason}.db")
+    path = backup_to(db, Path(directory) / f"dutyroom-{stamp}-{reason}.db", progress)
     generations = sorted(Path(directory).glob("dutyroom-*.db"))
     for old in generations[:-keep] if keep > 0 else []:
-        old.unlink(missing_ok=True)
+        try:
+            old.unlink(missing_ok=True)
+        except OSError:  # an old generation that cannot be removed does not undo the new backup
+            pass
     return path
 
 

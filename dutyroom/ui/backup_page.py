@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from ..domain.permissions import allowed
 from ..services.auth import Actor
 from ..services.errors import UserError, lang
-from ..services.maintenance import LIMITS, REASON_LABELS, Generation, MaintenanceService
+from ..services.maintenance import LIMITS, REASON_LABELS, Generation, MaintenanceService, explain_failure
 from .table_model import Column, RowsTableModel
 
 
@@ -72,14 +72,6 @@ class Background(QObject):
             self.thread.join(timeout)
 
 
-def describe_error(exc: BaseException) -> str:
-    if isinstance(exc, UserError):
-        return exc.message
-    from ..services.maintenance import explain_failure
-
-    return explain_failure(exc)
-
-
 class BackupScheduler(QObject):
     """Automatic backups: when one is due (interval from the settings), on a worker thread."""
 
@@ -91,7 +83,7 @@ class BackupScheduler(QObject):
         self.service = service
         self.worker = Background(self)
         self.worker.done.connect(lambda r: r is not None and self.backed_up.emit(r))
-        self.worker.failed.connect(lambda exc: self.failed.emit(describe_error(exc)))
+        self.worker.failed.connect(lambda exc: self.failed.emit(explain_failure(exc)))
         self.timer = QTimer(self, interval=check_ms, timeout=self.check)
         self.timer.start()
         QTimer.singleShot(first_ms, self.check)
@@ -243,7 +235,7 @@ class BackupPage(QWidget):
         self.backup_button.setEnabled(True)
         self.progress.setVisible(False)
         self.status.setStyleSheet("color: #b00020")
-        self.status.setText(self.tr("备份失败：{m}").format(m=describe_error(exc)))
+        self.status.setText(self.tr("备份失败：{m}").format(m=explain_failure(exc)))
 
     # ------------------------------------------------------------ check and restore
 
