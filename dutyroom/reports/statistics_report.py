@@ -134,9 +134,9 @@ def _money(cny: float) -> str:
     return f"{cny / 10000:.2f}" if cny else "0"
 
 
-def _rate(sent: int, late: int, missed: int = 0) -> str:
-    """On time over owed: a report never sent (超时未报) counts against the rate like a late one."""
-    return "—" if not sent + missed else f"{100 * (sent - late) / (sent + missed):.1f}%"
+def _rate(rate: float | None) -> str:
+    """The service's on-time rate (超时未报 counts against it), formatted as the statistics page shows it."""
+    return "—" if rate is None else f"{100 * rate:.1f}%"
 
 
 def statistics_pdf(target: str | Path | BinaryIO, st, *, district: str, issuer: str | None = None) -> None:
@@ -163,7 +163,7 @@ def statistics_pdf(target: str | Path | BinaryIO, st, *, district: str, issuer: 
                + f"。造成死亡{sum(r.deaths for r in st.by_category)}人、受伤{sum(r.injured for r in st.by_category)}人。"
                + f"共报送信息{st.reports_sent}次，其中迟报{st.reports_late}次"
                + (f"；超时未报{st.reports_missed}次" if st.reports_missed else "")
-               + (f"，按时报送率{_rate(st.reports_sent, st.reports_late, st.reports_missed)}。"
+               + (f"，按时报送率{_rate(st.on_time_rate)}。"
                   if st.reports_sent + st.reports_missed else "。"))
     story.append(GridParagraph(summary))
 
@@ -202,10 +202,10 @@ def statistics_pdf(target: str | Path | BinaryIO, st, *, district: str, issuer: 
     story.append(KeepTogether([
         Paragraph("五、信息报送及时性", S["h1"]),
         _table(["报告类别", "报送次数", "迟报次数", "超时未报", "按时率", "迟报合计（分钟）", "最长迟报（分钟）"],
-               [[r.label, str(r.sent), str(r.late), str(r.missed), _rate(r.sent, r.late, r.missed),
+               [[r.label, str(r.sent), str(r.late), str(r.missed), _rate(r.on_time_rate),
                  str(r.late_minutes_total), str(r.late_minutes_max)] for r in st.lateness]
                + [["合计", str(st.reports_sent), str(st.reports_late), str(st.reports_missed),
-                   _rate(st.reports_sent, st.reports_late, st.reports_missed),
+                   _rate(st.on_time_rate),
                    str(sum(r.late_minutes_total for r in st.lateness)),
                    str(max([r.late_minutes_max for r in st.lateness], default=0))]], lw, f)]))
     cell = ParagraphStyle("c", fontName=f["songti"].name, fontSize=SIZE_5, leading=13, wordWrap="CJK")
