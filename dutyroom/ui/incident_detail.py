@@ -211,7 +211,7 @@ class IncidentDetail(QWidget):
         lay.addWidget(self.header)
         lay.addWidget(self.message)
         lay.addWidget(self.tabs, 1)
-        self._timer = QTimer(self, interval=1000, timeout=self.tick)
+        self._timer = QTimer(self, interval=1000, timeout=self._tick_if_shown)
         self._timer.start()
         self.reload()
 
@@ -383,8 +383,17 @@ class IncidentDetail(QWidget):
             w.setEnabled(editable)
         self.end_button.setEnabled(editable and i.handling_ended_at is None)
 
+    def _tick_if_shown(self) -> None:
+        # a tab in the background asks the database nothing; showEvent brings it up to date when it is opened
+        if self.isVisible():
+            self.tick()
+
+    def showEvent(self, event) -> None:
+        self.tick()
+        super().showEvent(event)
+
     def tick(self) -> None:
-        """Every second: the clock table's countdowns."""
+        """Every second while shown: the clock table's countdowns."""
         try:
             clock: IncidentClock = self.reports_service.clock(self.actor, self.incident_id, now=self.clock())
         except UserError:
