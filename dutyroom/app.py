@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import sys
@@ -14,6 +15,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .cli import default_profile
+from .crash_guard import CrashGuard
 from .domain.permissions import allowed
 from .domain.profile_loader import ProfileError, load_profile
 from .services.auth import AuthService
@@ -50,19 +52,34 @@ def choose_cjk_font(app: QApplication) -> str | None:
     return None
 
 
-def _install_excepthook() -> None:
-    log_dir = Path(platformdirs.user_log_dir("dutyroom", appauthor=False))
-    log_dir.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(filename=log_dir / "dutyroom.log", level=logging.INFO,
+def log_dir() -> Path:
+    return Path(platformdirs.user_log_dir("dutyroom", appauthor=False))
+
+
+def _install_excepthook() -> CrashGuard:
+    """Errors Python can catch go to the log and a message; fatal ones (aborts) to fatal.log via faulthandler."""
+    log_dir_ = log_dir()
+    log_dir_.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(filename=log_dir_ / "dutyroom.log", level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     def hook(exc_type, exc, tb):
         log.error("unhandled error:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
-        text = explain(exc) or _msg(f"程序内部错误，已记录到日志（{log_dir}）。已保存的数据不受影响。",
-                                    f"Internal error, logged in {log_dir}. Saved data is not affected.")
+        text = explain(exc) or _msg(f"程序内部错误，已记录到日志（{log_dir_}）。已保存的数据不受影响。",
+                                    f"Internal error, logged in {log_dir_}. Saved data is not affected.")
         QMessageBox.critical(None, _msg("错误", "Error"), text)
 
     sys.excepthook = hook
+    guard = CrashGuard(log_dir_)
+    atexit.register(guard.stop)  # any exit the interpreter lives through is clean; an abort never gets here
+    for earlier in guard.start():
+        log.error("previous run (pid %s) ended abnormally; open: %s\n%s", earlier.pid, earlier.open, earlier.trace)
+        box = QMessageBox(QMessageBox.Icon.Warning, _msg("上次程序异常退出", "Abnormal exit last time"),
+                          earlier.text(en=lang() == "en"))
+        if earlier.trace:
+            box.setDetailedText(earlier.trace)
+        box.exec()
+    return guard
 
 
 def administration_pages(db: Database, profile, actor) -> list[tuple[str, object]]:
@@ -212,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         from .services.environment import FontMissing
 
         QMessageBox.warning(None, _msg("缺少中文字体", "No Chinese font"), FontMissing().message)
-    _install_excepthook()
+    guard = _install_excepthook()
     try:
         db = Database()
         from .services.maintenance import backup_before_migration
@@ -242,6 +259,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     window = build_main_window(db, profile, login.actor)
     window.show()
+    from .ui.open_items import OpenItemsTracker
+
+    guard.note_open(user=login.actor.username)
+    window.open_items = OpenItemsTracker(window, lambda items: guard.note_open(open_items=items))
     from .services.maintenance import MaintenanceService
     from .ui.backup_page import BackupScheduler
     from .ui.session_lock import SessionLock
