@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     from .ui.open_items import OpenItemsTracker
 
-    guard.note_open(user=login.actor.username)
+    guard.note_open(user=f"{login.actor.display_name}（{login.actor.username}）")
     window.open_items = OpenItemsTracker(window, lambda items: guard.note_open(open_items=items))
     from .services.maintenance import MaintenanceService
     from .ui.backup_page import BackupScheduler
