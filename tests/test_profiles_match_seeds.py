@@ -108,3 +108,64 @@ def test_no_numbers_invented_for_tongzhou():
     tz = load_profile("tongzhou")
     assert all(c.minutes is None for c in tz.reporting.clocks)
     assert {c.wording for c in tz.reporting.clocks} & {"立即", "及时", "及时续报"}
+
+
+# ---------------------------------------------------------------- places
+
+# (profile, place in the list, the form the seed prints, seed line): every place the profiles say comes from the
+# seed. Dongcheng D:L1122-1124 (急救工作站 list) and D:L1289; Tongzhou L560-L4103; Pinggu A:L195-A:L4593;
+# key areas by their 管委会 lines.
+SEED_PLACES = [
+    ("dongcheng", "东华门街道", "东华门", 1122), ("dongcheng", "景山街道", "景山", 1122),
+    ("dongcheng", "交道口街道", "交道口", 1124), ("dongcheng", "安定门街道", "安定门", 1124),
+    ("dongcheng", "北新桥街道", "北新桥街道", 1122), ("dongcheng", "东四街道", "东四", 1122),
+    ("dongcheng", "朝阳门街道", "朝阳门", 1124), ("dongcheng", "建国门街道", "建国门", 1122),
+    ("dongcheng", "和平里街道", "和平里", 1122), ("dongcheng", "前门街道", "前门", 1122),
+    ("dongcheng", "崇文门外街道", "崇文门外街道", 1289), ("dongcheng", "东花市街道", "东花市街道", 1122),
+    ("dongcheng", "龙潭街道", "龙潭", 1122), ("dongcheng", "体育馆路街道", "体育馆", 1124),
+    ("dongcheng", "永定门外街道", "永外街道", 1122),
+    ("dongcheng", "王府井地区", "王府井地区", 1251), ("dongcheng", "前门地区", "前门地区", 1265),
+    ("tongzhou", "北苑街道", "北苑街道", 3195), ("tongzhou", "文景街道", "文景街道", 560),
+    ("tongzhou", "临河里街道", "临河里街道", 3195), ("tongzhou", "潞邑街道", "潞邑街道", 3861),
+    ("tongzhou", "宋庄镇", "宋庄镇", 3195), ("tongzhou", "张家湾镇", "张家湾镇", 3195),
+    ("tongzhou", "漷县镇", "漷县镇", 4103), ("tongzhou", "马驹桥镇", "马驹桥镇", 4103),
+    ("tongzhou", "西集镇", "西集镇", 4103), ("tongzhou", "台湖镇", "台湖镇", 3195),
+    ("tongzhou", "永乐店镇", "永乐店镇", 4103), ("tongzhou", "潞城镇", "潞城镇", 3195),
+    ("tongzhou", "永顺镇", "永顺镇", 3861), ("tongzhou", "梨园镇", "梨园镇", 3195),
+    ("tongzhou", "于家务乡", "于家务乡", 4103),
+    ("pinggu", "滨河街道", "滨河街道", 4593), ("pinggu", "峪口地区", "峪口地区", 4583),
+    ("pinggu", "大华山镇", "大华山", 195), ("pinggu", "镇罗营镇", "镇罗营", 195),
+    ("pinggu", "黄松峪乡", "黄松峪乡", 273), ("pinggu", "熊儿寨乡", "熊儿寨乡", 273),
+]
+
+# Places the profiles take from outside the seed: the seed must not print them (else it should be cited).
+OUTSIDE_PLACES = {
+    "dongcheng": ["东直门", "天坛", "体育馆路", "永定门外"],
+    "tongzhou": ["中仓街道", "新华街道", "玉桥街道", "潞源街道", "通运街道", "九棵树街道", "杨庄街道"],
+    "pinggu": ["兴谷", "渔阳地区", "马坊地区", "金海湖", "东高村", "山东庄", "南独乐河", "夏各庄", "马昌营镇",
+               "王辛庄", "大兴庄", "刘家店"],
+    "shijingshan": ["八宝山", "老山", "八角", "古城街道", "苹果园街道", "金顶街", "广宁", "五里坨", "鲁谷"],
+}
+
+
+@pytest.mark.parametrize(("key", "place", "printed", "line"), SEED_PLACES)
+def test_places_from_the_seed_are_printed_on_the_cited_line(key, place, printed, line):
+    profile = load_profile(key)
+    assert place in profile.places
+    assert printed in seed_lines(profile.source.seed)[line - 1], (key, place, line)
+
+
+@pytest.mark.parametrize(("key", "names"), OUTSIDE_PLACES.items())
+def test_places_cited_from_outside_are_really_absent_from_the_seed(key, names):
+    """The notes say these come from 统计用区划代码 / the district's 概况 because the seed is silent."""
+    profile = load_profile(key)
+    text = "".join(seed_lines(profile.source.seed))
+    assert [n for n in names if n in text] == []
+    assert all(any(n in p for p in profile.places) for n in names)
+
+
+def test_every_district_place_is_either_from_the_seed_or_cited_from_outside():
+    seed = {(k, p) for k, p, _, _ in SEED_PLACES}
+    for key, names in OUTSIDE_PLACES.items():
+        for place in load_profile(key).places:
+            assert (key, place) in seed or any(n in place for n in names), (key, place)
