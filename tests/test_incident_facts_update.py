@@ -165,3 +165,18 @@ def test_final_report_lists_the_changes_since_the_last_followup(desk):
     body = desk.reports().compose(desk["zhouning"], v.id, "final", now=RECEIVED + 55 * MIN).body
     assert "  直接经济损失：20万元 → 125万元" in body
     assert "  详细地址：某某路1号 → 某某路3号" in body and "  处置状态：仍在处置 → 处置结束" in body
+
+
+def test_only_the_duty_room_updates_facts_or_decides_the_grade(desk):
+    """Permission policy: incident.edit and incident.confirm_grade belong to the duty room (值班员、带班领导、应急办主任)."""
+    from dutyroom.services.errors import PermissionDenied
+
+    svc = desk.incidents()
+    v = opened(desk, grade="ordinary", deaths=1)
+    svc.update(desk["zhouning"], v.id, {"deaths": 3}, now=RECEIVED + 10 * MIN)
+    before = desk.counts()
+    with pytest.raises(PermissionDenied):
+        svc.update(desk["fengqing"], v.id, {"deaths": 4}, now=RECEIVED + 11 * MIN)
+    with pytest.raises(PermissionDenied):
+        svc.keep_grade(desk["fengqing"], v.id, now=RECEIVED + 11 * MIN)
+    assert desk.counts() == before
