@@ -166,8 +166,17 @@ def changes_since(previous: Mapping[str, Any], f: ReportFacts) -> list[str]:
             old, new = sorted(old or []), sorted(new or [])
         if old != new:
             lines.append(f"{label}：{show(old) if old not in (None, '') else '无'} → {show(new) if new not in (None, '') else '无'}")
-    lines += [f"{label}有更新" for key, label in _TEXTS if (previous.get(key) or "") != (now.get(key) or "")]
+    lines += [f"{label}有更新：{_gist(now.get(key))}" for key, label in _TEXTS
+              if (previous.get(key) or "") != (now.get(key) or "")]
     return lines
+
+
+def _gist(text: str | None, limit: int = 60) -> str:
+    """The new wording of a changed narrative item, on one line; the full text is in the items above."""
+    flat = " ".join((text or "").split())
+    if not flat:
+        return "（已删除）"
+    return flat if len(flat) <= limit else flat[:limit] + "…"
 
 
 def report_heading(kind: str, sequence: int, district: str, first: bool) -> str:

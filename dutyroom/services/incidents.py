@@ -59,7 +59,7 @@ from ..store.models import EventType, Incident, IncidentLogEntry, IncidentReport
 from .auth import Actor
 from .errors import NotFound, UserError
 from .guard import require
-from .incident_log import locked_incident, now_or, require_view, utc, write_automatic
+from .incident_log import CLOCK_SKEW, locked_incident, now_or, require_view, utc, write_automatic
 
 # intake field → Incident column where they differ
 COLUMN = {"grade": "grade_confirmed", "event_type": "event_type_text"}
@@ -77,6 +77,19 @@ class IntakeInvalid(UserError):
 
     def for_field(self, name: str) -> list[FieldProblem]:
         return [p for p in self.problems if p.field == name]
+
+
+KNOWN_AT = "known_at"  # not an intake field: when an update's facts became known (the log's 发生时间)
+KNOWN_AT_LABEL = ("事态获知时间", "Time the facts became known")
+
+
+@dataclass(frozen=True)
+class KnownAtProblem(FieldProblem):
+    """A refused "became known" time, shown under its own field like an intake field's problem."""
+
+    @property
+    def label(self) -> tuple[str, str]:
+        return KNOWN_AT_LABEL
 
 
 # ---------------------------------------------------------------- results
@@ -349,11 +362,36 @@ def advise(profile: Profile, category: str | None, values: Mapping[str, Any]) ->
                        tuple(h.basis for h in s.hits), s.needs_judgment)
 
 
+def needs_grade_decision(before: IncidentView, after: IncidentView) -> bool:
+    """An update moved the suggestion to a grade other than the confirmed one: the officer must decide now
+    (adopt it, keep the confirmed grade, or choose another). The confirmed grade never follows by itself."""
+    return (after.grade_suggested is not None and after.grade_suggested != before.grade_suggested
+            and after.grade_suggested != after.grade_confirmed)
+
+
+def _known_at_problems(known_at: dt.datetime, received_at: dt.datetime | None,
+                       now: dt.datetime) -> list[FieldProblem]:
+    """The time an update's facts became known: not in the future (beyond clock drift), not before receipt.
+    Receipt is compared to the minute: the editor offers minutes, a receipt may carry seconds."""
+    if known_at.tzinfo is None:
+        return [KnownAtProblem(KNOWN_AT, "必须带时区", "must carry a time zone")]
+    if known_at > now + CLOCK_SKEW:
+        return [KnownAtProblem(KNOWN_AT, "不能晚于当前时间", "cannot be in the future")]
+    if received_at is not None and known_at < received_at.replace(second=0, microsecond=0):
+        return [KnownAtProblem(KNOWN_AT, f"不能早于接报时间（{when(received_at)}）",
+                               "cannot be before the incident was received")]
+    return []
+
+
 def _record(incident: Incident) -> dict[str, Any]:
     """The intake fields of a stored incident, keyed as the wizard names them."""
     out = {name: getattr(incident, COLUMN.get(name, name)) for name in FIELD_LABELS}
     out["health"] = dict(incident.health or {})
     return out
+
+
+def _suggestion(grade: str | None) -> str:
+    return grade_text(grade) if grade else "无（由值班人员研判）"
 
 
 def _show(name: str, value: Any) -> str:
@@ -577,10 +615,34 @@ class IncidentService:
 
     # ------------------------------------------------------------ changes to an open incident
 
-    def update(self, actor: Actor, incident_id: int, fields: Mapping[str, Any], *,
+    def update(self, actor: Actor, incident_id: int, fields: Mapping[str, Any], *, known_at: dt.datetime | None = None,
                now: dt.datetime | None = None) -> IncidentView:
-        """Change intake fields of an open incident (casualties, description, …); the whole record is rechecked."""
-        return self._change(actor, incident_id, fields, now, "incident.edit")
+        """Change intake fields of an open incident (casualties, description, …); the whole record is rechecked.
+
+        `known_at` is when the new facts became known (default: now): the log line's 发生时间, entered `now`.
+        A time in the future or before receipt is refused with the fields' problems (IntakeInvalid, field
+        "known_at"). A changed grade suggestion is logged, never applied: see needs_grade_decision."""
+        now = now_or(now)
+        return self._change(actor, incident_id, fields, now, "incident.edit", known_at=known_at or now)
+
+    def keep_grade(self, actor: Actor, incident_id: int, *, now: dt.datetime | None = None) -> IncidentView:
+        """The officer has weighed a differing suggestion and keeps the confirmed grade: the decision is
+        logged and audited (the clocks do not move)."""
+        now = now_or(now)
+        with self.db.write() as s:
+            incident = locked_incident(s, incident_id)
+            require(actor, "incident.confirm_grade", incident.status)
+            self._require_open(incident)
+            confirmed, suggested = incident.grade_confirmed, incident.grade_suggested
+            if suggested is None or suggested == confirmed:
+                raise UserError("系统建议与确认等级一致，无需研判", "the suggestion agrees with the confirmed grade")
+            audit.record(s, user_id=actor.id, username=actor.username, action="incident.grade.kept",
+                         entity="incident", entity_id=incident.id,
+                         before={"grade": confirmed, "grade_suggested": suggested},
+                         after={"grade": confirmed, "grade_suggested": suggested}, at=now)
+            write_automatic(s, actor, incident, f"经研判维持确认等级{grade_text(confirmed)}，系统建议为{grade_text(suggested)}",
+                            happened_at=now, now=now)
+            return self._view(s, incident)
 
     def confirm_grade(self, actor: Actor, incident_id: int, grade: str, *, now: dt.datetime | None = None) -> IncidentView:
         """The officer confirms or changes the grade (or sets it back to unknown); the deadlines follow it."""
@@ -641,7 +703,7 @@ class IncidentService:
             return self._view(s, incident)
 
     def _change(self, actor: Actor, incident_id: int, fields: Mapping[str, Any], now: dt.datetime | None,
-                action: str) -> IncidentView:
+                action: str, known_at: dt.datetime | None = None) -> IncidentView:
         now = now_or(now)
         with self.db.write() as s:
             incident = locked_incident(s, incident_id)
@@ -652,11 +714,15 @@ class IncidentService:
             merged = {**before, **fields}
             p_new = self._profile_on(self._received(merged, now))
             check = clean_intake(merged, p_new, now, complete=incident.status != "draft")
-            if check.problems:
-                raise IntakeInvalid(check.problems)
+            problems = list(check.problems)
+            if known_at is not None:
+                problems += _known_at_problems(known_at, check.values.get("received_at"), now)
+            if problems:
+                raise IntakeInvalid(problems)
             p_old = self._profile_of(incident)
             reports = sent_reports(s, incident.id)
             before_chain = chain_of(p_old, incident, reports)
+            suggested_before = incident.grade_suggested
             changed = self._apply(s, incident, {k: check.values[k] for k in fields})
             if not changed:
                 return self._view(s, incident)
@@ -667,18 +733,23 @@ class IncidentService:
             after = _record(incident)
             name = "incident.grade" if set(changed) == {"grade"} else "incident.flags" \
                 if set(changed) <= set(FLAGS) else "incident.edit"
+            known = {"known_at": known_at} if known_at is not None else {}
             audit.record(s, user_id=actor.id, username=actor.username, action=name, entity="incident",
                          entity_id=incident.id,
-                         before={k: before[k] for k in changed} | {"deadlines": pending_summary(before_chain)},
+                         before={k: before[k] for k in changed} | {"deadlines": pending_summary(before_chain),
+                                                                   "grade_suggested": suggested_before},
                          after={k: after[k] for k in changed} | {"deadlines": pending_summary(chain),
-                                                                 "grade_suggested": incident.grade_suggested}, at=now)
+                                                                 "grade_suggested": incident.grade_suggested} | known,
+                         at=now)
             if incident.status == "open":
-                self._log_change(s, actor, incident, changed, before, after, chain if clock_changed else None, now)
+                self._log_change(s, actor, incident, changed, before, after, chain if clock_changed else None,
+                                 suggested_before, happened_at=known_at or now, now=now)
             return self._view(s, incident)
 
     @staticmethod
     def _log_change(s: Session, actor: Actor, incident: Incident, changed: Sequence[str], before: Mapping[str, Any],
-                    after: Mapping[str, Any], chain: list[ChainDeadline] | None, now: dt.datetime) -> None:
+                    after: Mapping[str, Any], chain: list[ChainDeadline] | None, suggested_before: str | None, *,
+                    happened_at: dt.datetime, now: dt.datetime) -> None:
         parts = []
         for k in changed:
             label = FIELD_LABELS[k][0]
@@ -688,10 +759,15 @@ class IncidentService:
         text = "；".join(parts)
         if "grade" in changed and incident.grade_suggested:
             text += f"（系统建议：{grade_text(incident.grade_suggested)}）"
+        suggestion_moved = "grade" not in changed and incident.grade_suggested != suggested_before
+        if suggestion_moved:  # advice only: the confirmed grade (and so the clocks) wait for the officer
+            text += f"。系统建议等级：{_suggestion(suggested_before)} → {_suggestion(incident.grade_suggested)}"
+            if incident.grade_suggested and incident.grade_suggested != incident.grade_confirmed:
+                text += f"，与确认等级{grade_text(incident.grade_confirmed)}不一致，待值班人员研判确认"
         if chain is not None:
             text += f"。报告时限已重新计算：{deadline_text(chain)}"
-        kind = "incident" if chain is not None or "grade" in changed else None
-        write_automatic(s, actor, incident, text, happened_at=now, now=now, duty_kind=kind)
+        kind = "incident" if chain is not None or "grade" in changed or suggestion_moved else None
+        write_automatic(s, actor, incident, text, happened_at=happened_at, now=now, duty_kind=kind)
 
     @staticmethod
     def _require_open(incident: Incident) -> None:

@@ -1,4 +1,4 @@
-"""One incident: the facts, grade and flags (which move the reporting clock), the clock with recipients
+"""One incident: the facts (更新事态 as they evolve), grade and flags (which move the reporting clock), the clock with recipients
 and clauses, the report chain (首报/续报/终报: compose, prepare, leader's review, send; corrections as new
 reports), the incident log (strike through with a reason, 领导批示 with follow-up), end of handling, closing.
 
@@ -43,7 +43,8 @@ from ..services.auth import Actor
 from ..services.errors import UserError
 from ..services.incident_log import IncidentLogService, LogEntryView
 from ..services.incident_reports import IncidentClock, ReportDraft, ReportService, ReportView
-from ..services.incidents import IncidentService, IncidentView
+from ..services.incidents import IncidentService, IncidentView, needs_grade_decision
+from .facts_dialog import KEEP, FactsDialog, GradeDecisionDialog
 from .incident_common import (
     AMBER,
     BEIJING_TZ,
@@ -230,6 +231,9 @@ class IncidentDetail(QWidget):
         self.flag_boxes = {f: QCheckBox(flag_text(f)) for f in FLAGS}
         self.save_flags_button = QPushButton(self.tr("保存情形标记(&F)"))
         self.save_flags_button.clicked.connect(self.save_flags)
+        self.facts_button = QPushButton(self.tr("更新事态(&U)"))
+        self.facts_button.setToolTip(self.tr("伤亡、损失、地点、措施、趋势、事件情况有变化时更新，记入事件日志"))
+        self.facts_button.clicked.connect(self.update_facts)
         self.end_button = QPushButton(self.tr("登记处置结束(&E)"))
         self.end_button.clicked.connect(self.end_handling)
         self.close_button = QPushButton(self.tr("结案(&X)"))
@@ -245,6 +249,7 @@ class IncidentDetail(QWidget):
         flag_row.addWidget(self.save_flags_button)
         flag_row.addStretch(1)
         end_row = QHBoxLayout()
+        end_row.addWidget(self.facts_button)
         end_row.addWidget(self.end_button)
         end_row.addWidget(self.close_button)
         end_row.addStretch(1)
@@ -374,10 +379,15 @@ class IncidentDetail(QWidget):
                                                                  r="；".join(a.reasons) or "、".join(a.rules)))
         else:
             self.advice.setText(self.tr("系统建议：无可适用的数量标准，由值班人员研判"))
+        differs = bool(a.suggested) and a.suggested != i.grade_confirmed
+        if differs:
+            self.advice.setText(self.advice.text() + self.tr("；与确认等级不一致，请研判"))
+        self.advice.setStyleSheet(f"color: {RED};" if differs else "")
         for f, b in self.flag_boxes.items():
             b.setChecked(getattr(i, f))
         editable = i.status == "open"
-        for w in (self.grade, self.confirm_grade_button, self.save_flags_button, *self.flag_boxes.values(),
+        for w in (self.facts_button, self.grade, self.confirm_grade_button, self.save_flags_button,
+                  *self.flag_boxes.values(),
                   self.end_button, self.close_button, *self.compose_buttons.values(), self.note_button,
                   self.instruction_button, self.strike_button, self.follow_button):
             w.setEnabled(editable)
@@ -530,6 +540,34 @@ class IncidentDetail(QWidget):
         flags = {f: b.isChecked() for f, b in self.flag_boxes.items()}
         return self._run(lambda: self.incidents.set_flags(self.actor, self.incident_id, flags, now=self.clock()),
                          self.tr("情形标记已保存，报告时限已重新计算"))
+
+    def update_facts(self) -> bool:
+        """更新事态: the dialog saves through the service (and keeps what was typed on a refusal); a moved
+        suggestion is then put to the officer at once, never applied by itself."""
+        before = self.incident
+        after = FactsDialog.ask(self, self.incidents, self.actor, before, self.clock)
+        if after is None:
+            return False
+        self.message.setStyleSheet("color: #1b5e20;")
+        self.message.setText(self.tr("事态已更新，已记入事件日志"))
+        self.reload()
+        self.changed.emit()
+        if needs_grade_decision(before, after):
+            self.decide_grade(after)
+        return True
+
+    def decide_grade(self, incident: IncidentView) -> bool:
+        answer = GradeDecisionDialog.ask(self, incident)
+        if answer is None:
+            self.message.setStyleSheet(f"color: {RED};")
+            self.message.setText(self.tr("系统建议等级为{s}，确认等级仍为{c}：请尽快研判确认").format(
+                s=grade_text(incident.grade_suggested), c=grade_text(incident.grade_confirmed)))
+            return False
+        if answer == KEEP:
+            return self._run(lambda: self.incidents.keep_grade(self.actor, self.incident_id, now=self.clock()),
+                             self.tr("已记录：经研判维持确认等级{g}").format(g=grade_text(incident.grade_confirmed)))
+        return self._run(lambda: self.incidents.confirm_grade(self.actor, self.incident_id, answer, now=self.clock()),
+                         self.tr("等级已确认为{g}，报告时限已重新计算").format(g=grade_text(answer)))
 
     def end_handling(self) -> bool:
         if not Ask.confirm(self, self.tr("处置结束"), self.tr("登记处置结束（现在）？此后停止续报，须报送终报。")):
