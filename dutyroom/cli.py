@@ -1,4 +1,4 @@
-"""Command line: `python -m dutyroom --help` (DESIGN.md section 3)."""
+"""Command line: `python -m dutyroom --help` (docs/ARCHITECTURE.md section 3)."""
 
 from __future__ import annotations
 

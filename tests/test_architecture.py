@@ -1,4 +1,4 @@
-"""Layers point one way (DESIGN.md section 2) and the code stays ruff-clean."""
+"""Layers point one way (docs/ARCHITECTURE.md section 2) and the code stays ruff-clean."""
 
 import ast
 import subprocess

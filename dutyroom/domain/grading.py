@@ -1,7 +1,7 @@
 """Severity suggestion: which grade the facts point to, and which rules said so.
 
 The suggestion is advice. The grade that drives the reporting clocks is the one the duty
-officer confirms (DESIGN.md section 4).
+officer confirms (docs/ARCHITECTURE.md section 4).
 
 Accidents follow the State Council's 《生产安全事故报告和调查处理条例》 (国务院令第493号),
 第三条: deaths 30 / 10 / 3, seriously injured (incl. acute industrial poisoning) 100 / 50 / 10,

@@ -1,4 +1,4 @@
-"""The facts of an incident as the rules see them (DESIGN.md section 4 input)."""
+"""The facts of an incident as the rules see them (docs/ARCHITECTURE.md section 4 input)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The schema of a jurisdiction rule profile (DESIGN.md section 1).
+"""The schema of a jurisdiction rule profile (docs/ARCHITECTURE.md section 1).
 
 A profile is a YAML file in resources/profiles/. Every number or authority comes from the
 jurisdiction's plan and cites its clause (`basis`) and, where useful, the seed line

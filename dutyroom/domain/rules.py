@@ -1,6 +1,6 @@
 """What a profile says about an incident or a warning level: the `rules` CLI's answers as data.
 
-The shapes are DESIGN.md section 4; keep them stable, outside checks read them.
+The shapes are docs/ARCHITECTURE.md section 4; keep them stable, outside checks read them.
 """
 
 from __future__ import annotations

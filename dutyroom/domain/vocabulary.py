@@ -1,4 +1,4 @@
-"""Canonical vocabulary (DESIGN.md section 1): keys in code and data, Chinese labels for display."""
+"""Canonical vocabulary (docs/ARCHITECTURE.md section 1): keys in code and data, Chinese labels for display."""
 
 from __future__ import annotations
 

@@ -111,7 +111,7 @@ class ResponseService:
     # ------------------------------------------------------------ rules of one incident
 
     def _profile_for(self, incident: Incident) -> Profile:
-        """The profile in force when the incident was received (DESIGN.md section 1)."""
+        """The profile in force when the incident was received (docs/ARCHITECTURE.md section 1)."""
         if incident.profile_key == self.profile.key and incident.profile_version == self.profile.version:
             return self.profile
         return profile_in_force(incident.profile_key, incident.received_at.astimezone(BEIJING).date())

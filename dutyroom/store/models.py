@@ -2,7 +2,7 @@
 
 Nothing a report may need is hard-deleted: rows are deactivated, struck through, voided or
 superseded instead. Times are timezone-aware UTC (UTCDateTime); dates are plain dates.
-Enumerated values are stored as their canonical keys (DESIGN.md section 1) in short strings.
+Enumerated values are stored as their canonical keys (docs/ARCHITECTURE.md section 1) in short strings.
 """
 
 from __future__ import annotations
