@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -95,6 +96,8 @@ class _TimeEdit(QDateTimeEdit):
         self.setTimeZone(BEIJING_TZ)
 
     def focusInEvent(self, event) -> None:
+        if not shiboken6.isValid(self):  # focus handed on while the wizard is being destroyed: nothing to select
+            return
         super().focusInEvent(event)
         if event.reason() != Qt.FocusReason.BacktabFocusReason:
             self.setSelectedSection(QDateTimeEdit.Section.HourSection)
