@@ -310,3 +310,51 @@ def test_every_session_string_has_an_english_entry():
         source = (root / "dutyroom/ui" / f"{name}.py").read_text(encoding="utf-8")
         missing += [f"{name}: {text}" for text in re.findall(r'\btr\(\s*"((?:[^"\\]|\\.)*)"', source) if text not in table]
     assert missing == []
+
+
+def test_the_program_keeps_running_through_user_changes_and_quits_when_nobody_signs_in(tmp_path):
+    """app.main() for real, in a child process: zhouning, 切换用户 to admin, 注销, sign-in cancelled → exit 0,
+    each change audited, and the exit backup taken."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from dutyroom.store.database import Database
+    from tests.demo_template import build_demo
+
+    build_demo(tmp_path / "seat.db")
+    env = {**os.environ, "DUTYROOM_DB": f"sqlite:///{tmp_path / 'seat.db'}", "QT_QPA_PLATFORM": "offscreen",
+           "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    child = subprocess.run([sys.executable, str(Path(__file__).with_name("session_child.py"))], env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert child.returncode == 0, child.stderr
+    assert json.loads(child.stdout.strip().splitlines()[-1]) == {"code": 0, "left": 0}
+    db = Database(f"sqlite:///{tmp_path / 'seat.db'}")
+    try:
+        with db.read() as s:
+            trail = [(e.action, e.username, (e.after or {}).get("reason"))
+                     for e in s.scalars(select(AuditEntry).order_by(AuditEntry.seq))
+                     if e.action in ("login", "logout", "session.lock")]
+        assert trail == [("login", "zhouning", None), ("session.lock", "zhouning", None), ("login", "admin", None),
+                         ("logout", "zhouning", "switch_user"), ("logout", "admin", "sign_out")]
+        with db.read() as s:
+            backups = [e.after["reason"] for e in s.scalars(select(AuditEntry).where(AuditEntry.action == "backup.run"))]
+        assert "exit" in backups  # the backup on exit still runs after the last sign-in was cancelled
+    finally:
+        db.dispose()
+
+
+def test_sign_out_is_audited_with_its_reason_and_the_password_check_counts_nothing(people):
+    auth, admin, officer = people
+    auth.sign_out(officer, "handover", next_user="sunhao")
+    auth.sign_out(admin)
+    with pytest.raises(ValueError):
+        auth.sign_out(admin, "went home")
+    assert logouts(auth.db) == [("zhouning", {"reason": "handover", "next_user": "sunhao"}),
+                                ("admin", {"reason": "sign_out"})]
+    assert auth.unchanged_password(["zhouning", "admin", "nobody"], "password1") == ["zhouning", "admin"]
+    for _ in range(6):  # more than the lockout allows at sign-in: this is no sign-in
+        assert auth.unchanged_password(["zhouning"], "wrong-one") == []
+    assert auth.login("zhouning", "password1").username == "zhouning"
