@@ -19,7 +19,6 @@ from .crash_guard import CrashGuard
 from .domain.permissions import allowed
 from .domain.profile_loader import ProfileError, load_profile
 from .services.auth import AuthService
-from .services.demo import DEMO_PASSWORD
 from .services.duty import shift_on_duty
 from .services.errors import lang
 from .services.reference_data import get_setting, load_reference_data
@@ -28,7 +27,7 @@ from .store.database import Database
 from .store.errors import explain
 from .ui.dashboard_page import DashboardPage
 from .ui.i18n import install_translator
-from .ui.login_dialog import FirstAdminDialog, LoginDialog
+from .ui.login_dialog import FirstAdminDialog, demo_hint
 from .ui.main_window import MainWindow
 from .ui.rules_page import RulesPage
 
@@ -251,35 +250,38 @@ def main(argv: list[str] | None = None) -> int:
     auth = AuthService(db)
     if not auth.has_users() and FirstAdminDialog(auth).exec() != FirstAdminDialog.DialogCode.Accepted:
         return 0
-    hint = (_msg(f"演示数据库：值班员 zhouning、管理员 admin，密码均为 {DEMO_PASSWORD}",
-                 f"Demo database: duty officer zhouning, administrator admin, password {DEMO_PASSWORD}")
-            if get_setting(db, "demo") == "1" else "")
-    login = LoginDialog(auth, _msg(f"{profile.name}应急值班系统", f"{profile.name} emergency duty room"), hint)
-    if login.exec() != LoginDialog.DialogCode.Accepted or login.actor is None:
-        return 0
-    window = build_main_window(db, profile, login.actor)
-    window.show()
-    from .ui.open_items import OpenItemsTracker
-
-    guard.note_open(user=f"{login.actor.display_name}（{login.actor.username}）")
-    window.open_items = OpenItemsTracker(window, lambda items: guard.note_open(open_items=items))
     from .services.maintenance import MaintenanceService
     from .ui.backup_page import BackupScheduler
-    from .ui.session_lock import SessionLock
+    from .ui.session_controller import SessionController
 
     maintenance = MaintenanceService(db, profile)  # idle lock and automatic backups (issue 8)
-    window.session_lock = SessionLock(app, window, auth, login.actor, maintenance.settings().idle_minutes)
-    window.backup_scheduler = BackupScheduler(maintenance, window)
-    window.backup_scheduler.failed.connect(  # a failed automatic backup must not go unnoticed
-        lambda text: window.statusBar().showMessage(_msg("自动备份失败：", "Automatic backup failed: ") + text))
-    window.backup_scheduler.backed_up.connect(
-        lambda result: window.statusBar().showMessage(_msg("已自动备份：", "Backed up: ") + result.path, 15_000))
+
+    def window_for(actor):
+        from .ui.open_items import OpenItemsTracker
+
+        window = build_main_window(db, profile, actor)
+        guard.note_open(user=f"{actor.display_name}（{actor.username}）")  # what the crash notice will name
+        window.open_items = OpenItemsTracker(window, lambda items: guard.note_open(open_items=items))
+        return window
+
+    # one session per signed-in user: 注销 / 切换用户 / 交接班 rebuild the window for the next user
+    session = SessionController(app, auth, window_for,
+                                _msg(f"{profile.name}应急值班系统", f"{profile.name} emergency duty room"),
+                                hint=lambda: demo_hint(auth), idle_minutes=lambda: maintenance.settings().idle_minutes)
+    if not session.start():
+        return 0
+    scheduler = BackupScheduler(maintenance, session)  # outlives the windows of the users who come and go
+    scheduler.failed.connect(  # a failed automatic backup must not go unnoticed
+        lambda text: session.show_message(_msg("自动备份失败：", "Automatic backup failed: ") + text))
+    scheduler.backed_up.connect(
+        lambda result: session.show_message(_msg("已自动备份：", "Backed up: ") + result.path, 15_000))
     shot = os.environ.get("DUTYROOM_SCREENSHOT")
     if shot:  # for documentation and checks: save what the user sees, then quit
         delay = int(os.environ.get("DUTYROOM_SCREENSHOT_AFTER_MS", "1500"))
-        QTimer.singleShot(delay, lambda: (window.grab().save(shot), app.quit()))
+        QTimer.singleShot(delay, lambda: (session.window.grab().save(shot), app.quit()))
     code = app.exec()
-    window.backup_scheduler.stop()
+    session.finish()  # the signed-in user's session ends with the program (audited)
+    scheduler.stop()
     try:  # the backup on exit: the window is gone, nothing waits for it
         maintenance.scheduled_backup("exit")
     except Exception as exc:

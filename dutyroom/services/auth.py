@@ -16,6 +16,7 @@ from .passwords import hash_password, verify_password
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = dt.timedelta(minutes=15)
+SIGN_OUT_REASONS = ("sign_out", "switch_user", "handover", "exit")
 
 
 @dataclass(frozen=True)
@@ -156,10 +157,34 @@ class AuthService:
             raise refusal
         return fresh
 
-    def record_session_lock(self, actor: Actor, idle_minutes: int) -> None:
+    def record_session_lock(self, actor: Actor, idle_minutes: int, manual: bool = False) -> None:
+        """The screen was locked: after `idle_minutes` without input, or by the user (锁定, Ctrl+L)."""
         with self.db.write() as s:
             audit.record(s, user_id=actor.id or None, username=actor.username, action="session.lock", entity="user",
-                         entity_id=actor.id, after={"idle_minutes": idle_minutes})
+                         entity_id=actor.id, after={"idle_minutes": idle_minutes, **({"manual": True} if manual else {})})
+
+    # ------------------------------------------------------------ sign-out (users change at one seat)
+
+    def sign_out(self, actor: Actor, reason: str = "sign_out", next_user: str | None = None,
+                 now: dt.datetime | None = None) -> None:
+        """The signed-in user's session at this seat ends: 注销 (sign_out), 切换用户 (switch_user), after a
+        handover (handover), or the program exits (exit). `next_user`: who took the seat, when known."""
+        if reason not in SIGN_OUT_REASONS:
+            raise ValueError(f"unknown sign-out reason {reason!r}")
+        after: dict[str, str] = {"reason": reason}
+        if next_user:
+            after["next_user"] = next_user
+        with self.db.write() as s:
+            audit.record(s, user_id=actor.id or None, username=actor.username, action="logout", entity="user",
+                         entity_id=actor.id, after=after, at=now)
+
+    def unchanged_password(self, usernames: list[str], password: str) -> list[str]:
+        """The active accounts among `usernames` that still open with `password` (a published default, e.g.
+        the demo password), in the order given. Nobody signs in here: nothing is audited or counted."""
+        with self.db.read() as s:
+            users = {u.username: u for u in s.scalars(select(User).where(User.username.in_(usernames)))}
+        return [name for name in usernames
+                if (u := users.get(name)) is not None and u.active and verify_password(password, u.password_hash)]
 
     # ------------------------------------------------------------ user administration (user.manage)
 

@@ -1,6 +1,8 @@
 """交接班: the outgoing officer's sheet (generated from what is open right now), notes, the outgoing
 signature, then the incoming officer's sign-in with their own password. A signed sheet is shown as stored
-and can be reprinted exactly (the shared print buttons: 打印预览 / 打印 / 另存为PDF of the stored sheet)."""
+and can be reprinted exactly (the shared print buttons: 打印预览 / 打印 / 另存为PDF of the stored sheet).
+Opened from the main window, a handover signed in here hands the seat over too: when the dialog closes, the
+window's `handed_over` signal names the incoming officer, who then signs in (session_controller)."""
 
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ class HandoverDialog(QDialog):
         self.exporter = exporter  # the signed sheet as a PDF (None: no print buttons)
         self.print_actions: PrintActions | None = None
         self.signed: HandoverView | None = None
+        self.incoming_username: str | None = None  # who signed in here: they take over the seat on close
         self.setWindowTitle(self.tr("交接班"))
         self.resize(760, 720)
         self.sheet = QPlainTextEdit()
@@ -84,6 +87,7 @@ class HandoverDialog(QDialog):
             self._show_signed(waiting)
         else:
             self.refresh()
+        self.finished.connect(self._hand_over_seat)
 
     def _now(self) -> dt.datetime | None:
         return self.clock() if self.clock else None
@@ -142,6 +146,22 @@ class HandoverDialog(QDialog):
         self.password.clear()
         self.error.setText("")
         self._show_signed(view)
+        self.incoming_username = self.username.text().strip()
+        if self._main_window() is not None:
+            self.status.setText(self.status.text() + self.tr("关闭本窗口后，请 {inc} 登录接管本席位。").format(
+                inc=view.incoming_name))
+
+    def _main_window(self):
+        from .main_window import MainWindow
+
+        parent = self.parentWidget()
+        window = parent.window() if parent is not None else None
+        return window if isinstance(window, MainWindow) else None
+
+    def _hand_over_seat(self, _result: int) -> None:
+        window = self._main_window()
+        if window is not None and self.incoming_username and self.incoming_username != window.actor.username:
+            window.handed_over.emit(self.incoming_username)
 
     def _make_pdf(self, path) -> None:
         """Runs on the print worker: the signed sheet as stored."""

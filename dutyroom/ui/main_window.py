@@ -1,9 +1,11 @@
 """The main window: navigation on the left, one page per working area, status bar with the
-profile, the signed-in user and the shift on duty."""
+profile, the signed-in user and the shift on duty; the 系统 menu locks the screen (锁定, Ctrl+L), switches
+the user (切换用户) or signs out (注销). One window per signed-in user: session_controller replaces it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QWidget
 
 from ..domain.profile_schema import Profile
@@ -14,9 +16,14 @@ from ..services.errors import lang
 
 
 class MainWindow(QMainWindow):
+    sign_out_requested = Signal()  # 注销
+    switch_requested = Signal()  # 切换用户
+    handed_over = Signal(str)  # a handover signed in this window: the incoming officer's username
+
     def __init__(self, profile: Profile, actor: Actor, shift_lookup, parent=None):
         super().__init__(parent)
         self.profile, self.actor, self.shift_lookup = profile, actor, shift_lookup
+        self.session_lock = None  # the SessionLock of this window's session (session_controller sets it)
         self.setWindowTitle(self.tr("{name}应急值班系统").format(name=profile.name))
         self.nav = QListWidget()
         self.nav.setFixedWidth(150)
@@ -40,6 +47,36 @@ class MainWindow(QMainWindow):
         self._timer = QTimer(self, interval=60_000, timeout=self.refresh_shift)
         self._timer.start()
         self.resize(1280, 800)
+        self._session_menu()
+
+    def _session_menu(self) -> None:
+        menu = self.menuBar().addMenu(self.tr("系统"))
+        self.lock_action = QAction(self.tr("锁定"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))  # window-wide: works on every page
+        self.lock_action.triggered.connect(self.lock)
+        self.switch_action = QAction(self.tr("切换用户…"), self)
+        self.switch_action.triggered.connect(lambda: self.switch_requested.emit())
+        self.sign_out_action = QAction(self.tr("注销"), self)
+        self.sign_out_action.triggered.connect(lambda: self.sign_out_requested.emit())
+        for action in (self.lock_action, self.switch_action, self.sign_out_action):
+            menu.addAction(action)
+            self.addAction(action)
+
+    def lock(self) -> None:
+        """锁定 / Ctrl+L: the lock screen at once; the same user's password unlocks."""
+        if self.session_lock is not None:
+            self.session_lock.lock(manual=True)
+
+    def current_page_title(self) -> str | None:
+        item = self.nav.currentItem()
+        return item.text() if item is not None else None
+
+    def show_page(self, title: str) -> bool:
+        """Open the page with this navigation title, if this user has it."""
+        found = self.nav.findItems(title, Qt.MatchFlag.MatchExactly)
+        if found:
+            self.nav.setCurrentItem(found[0])
+        return bool(found)
 
     def add_page(self, title: str, widget: QWidget) -> None:
         self.nav.addItem(title)
