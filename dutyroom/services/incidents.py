@@ -52,6 +52,7 @@ from ..domain.profile_loader import PROFILE_DIR, load_profile, load_profile_file
 from ..domain.profile_schema import Profile
 from ..domain.report_chain import ChainDeadline, SentReport, build_chain, deadline_state, pending
 from ..domain.report_text import ReportFacts, grade_text, when
+from ..domain.reporting_clock import DEFAULT_DISTRICT_MINUTES
 from ..domain.vocabulary import CATEGORY_LABELS, FLAG_LABELS, GRADE_LABELS, Category, Flag, Grade, grade_rank
 from ..store import audit
 from ..store.database import Database
@@ -302,16 +303,22 @@ _CLOCK_INPUTS = ("category", "event_type_text", "occurred_at", "received_at", "g
                  "special_period", "foreign_related", "ongoing", "handling_ended_at")
 
 
-def chain_of(profile: Profile, incident: Incident | Row, reports: Sequence[SentReport]) -> list[ChainDeadline]:
-    """The incident's report chain. Memoised on its immutable inputs: the dashboard asks again every tick."""
+def chain_of(profile: Profile, incident: Incident | Row, reports: Sequence[SentReport],
+             district_minutes: int = DEFAULT_DISTRICT_MINUTES) -> list[ChainDeadline]:
+    """The incident's report chain. Memoised on its immutable inputs: the dashboard asks again every tick.
+
+    `district_minutes` is the district's escalation bound for deadlines the plan gives no number and no
+    bound (incident_reports.district_bound_minutes reads the administrator's setting)."""
     inputs = tuple(getattr(incident, name) for name in _CLOCK_INPUTS)
-    return list(_chain(_Same(profile), inputs, tuple(reports)))
+    return list(_chain(_Same(profile), inputs, tuple(reports), district_minutes))
 
 
 @lru_cache(maxsize=4096)
-def _chain(profile: _Same, inputs: tuple, reports: tuple[SentReport, ...]) -> tuple[ChainDeadline, ...]:
+def _chain(profile: _Same, inputs: tuple, reports: tuple[SentReport, ...],
+           district_minutes: int) -> tuple[ChainDeadline, ...]:
     row = SimpleNamespace(**dict(zip(_CLOCK_INPUTS, inputs, strict=True)))  # health never moves a clock
-    return tuple(build_chain(profile.profile, facts_of(row), reports, handling_ended_at=row.handling_ended_at))
+    return tuple(build_chain(profile.profile, facts_of(row), reports, handling_ended_at=row.handling_ended_at,
+                             district_minutes=district_minutes))
 
 
 def report_facts(incident: Incident, profile: Profile) -> ReportFacts:
