@@ -26,7 +26,7 @@ Decisions where issue 3 was silent:
 "立即" is never silent: a deadline the plan words without a number keeps due None (the plan's words are
 shown) but runs its state (soon / overdue, 超时未报) against its escalation bound (`escalation_due`): the
 same plan's outer limit where the profile names one, else the district's setting `report.escalation_minutes`
-(本区设定, DEFAULT_DISTRICT_MINUTES until an administrator sets one). Sending such a report late against
+(本区设定, incidents.district_bound_minutes: DEFAULT_DISTRICT_MINUTES until an administrator sets one). Sending such a report late against
 the bound is not 迟报: lateness needs the plan's number.
 """
 
@@ -53,17 +53,20 @@ from ..domain.report_chain import (
     pending,
 )
 from ..domain.report_text import compose, when
-from ..domain.reporting_clock import DEFAULT_DISTRICT_MINUTES, EscalationBound, followup_interval, reports_to_city
+from ..domain.reporting_clock import EscalationBound, followup_interval, reports_to_city
 from ..store import audit
 from ..store.database import Database
-from ..store.models import AuditEntry, Incident, IncidentLogEntry, IncidentReport, Setting, User
+from ..store.models import AuditEntry, Incident, IncidentLogEntry, IncidentReport, User
 from .auth import Actor
 from .errors import NotFound, PermissionDenied, UserError
 from .guard import require
 from .incident_log import aware, clean_text, locked_incident, now_or, require_view, utc, write_automatic
 from .incidents import (
+    BOUND_LIMITS,
+    BOUND_SETTING,
     SENT_COLUMNS,
     chain_of,
+    district_bound_minutes,
     facts_of,
     pending_summary,
     profile_for,
@@ -79,8 +82,6 @@ CLOCK_SKEW = dt.timedelta(minutes=5)
 RECEIPT_SLACK = dt.timedelta(minutes=1)  # a send time typed to the minute may fall just before a receipt with seconds
 MAX_BODY = 20_000
 MISSED_PREFIX = "超时未报："
-BOUND_SETTING = "report.escalation_minutes"  # 本区设定: the bound of deadlines whose plan gives none
-BOUND_LIMITS = (1, 240)
 _FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
@@ -243,17 +244,6 @@ def _recipients(values: Sequence[str]) -> tuple[str, ...]:
 def _dashboard_order(x: DashboardDeadline) -> tuple:
     rank = {"overdue": 0, "soon": 1}.get(x.state, 2)
     return rank, x.escalation_due or _FAR, x.incident_id, x.key
-
-
-def district_bound_minutes(s: Session) -> int:
-    """The district's escalation bound (本区设定) in minutes: the administrator's, else the default."""
-    raw = s.get(Setting, BOUND_SETTING)
-    try:
-        value = int(raw.value) if raw is not None else DEFAULT_DISTRICT_MINUTES
-    except ValueError:
-        return DEFAULT_DISTRICT_MINUTES
-    low, high = BOUND_LIMITS
-    return min(max(value, low), high)
 
 
 def bound_text(bound: EscalationBound | None) -> str:

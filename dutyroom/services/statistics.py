@@ -29,9 +29,8 @@ from ..store.models import Incident, IncidentReport
 from .auth import Actor
 from .errors import UserError
 from .guard import require
-from .incident_reports import district_bound_minutes
 from .incidents import _CLOCK_INPUTS as _CHAIN_INPUTS  # the incident columns chain_of reads by name
-from .incidents import SENT_COLUMNS, chain_of, profile_for, sent_report
+from .incidents import SENT_COLUMNS, chain_of, district_bound_minutes, profile_for, sent_report
 
 GRADE_KEYS = [g.value for g in GRADE_ORDER] + ["unknown"]
 CATEGORY_KEYS = [c.value for c in Category]
