@@ -25,9 +25,9 @@ Decisions where issue 3 was silent:
 
 "立即" is never silent: a deadline the plan words without a number keeps due None (the plan's words are
 shown) but runs its state (soon / overdue, 超时未报) against its escalation bound (`escalation_due`): the
-same plan's outer limit where the profile names one, else the district's setting `report.escalation_minutes`
-(本区设定, incidents.district_bound_minutes: DEFAULT_DISTRICT_MINUTES until an administrator sets one). Sending such a report late against
-the bound is not 迟报: lateness needs the plan's number.
+same plan's outer limit where the profile names one, else the district's setting
+`report.escalation_minutes` (本区设定, read by incidents.district_bound_minutes; 30 minutes until an
+administrator sets one). Sending such a report after the bound is not 迟报: lateness needs the plan's number.
 """
 
 from __future__ import annotations
