@@ -112,15 +112,24 @@ def test_mute_silences_the_alert_and_is_remembered(qtbot, desk, settings):
     assert QSettings(settings.fileName(), QSettings.Format.IniFormat).value("deadlines/mute", type=bool) is False
 
 
-def test_tongzhou_no_number_deadline_shows_the_plans_words_and_never_turns_red(qtbot, desk, settings):
-    """Tongzhou 4.1.3: 及时 — no due time, so no countdown and no late record."""
+def test_tongzhou_no_number_deadline_shows_the_plans_words_and_escalates_by_the_district_setting(qtbot, desk,
+                                                                                                  settings):
+    """Tongzhou 4.1.3: 及时 — no due time (the plan's words stay), but past the 本区设定 bound (30 minutes after
+    receipt by default; the plan gives none) the row turns red and 超时未报 is written."""
     v = desk.incidents("tongzhou").register(desk["zhouning"], intake("tongzhou"), now=RECEIVED)
-    clock = Clock(RECEIVED + 600 * MIN)
+    clock = Clock(RECEIVED + 12 * MIN)
     panel, beeps = make_panel(qtbot, desk, clock, settings)
     rows = [r for r, d in enumerate(panel.rows) if d.incident_id == v.id]
-    assert rows and all(panel.row_state(r) == "ok" for r in rows)
-    assert "及时" in [panel.table.item(r, 2).text() for r in rows]
+    assert rows and all(panel.row_state(r) == "ok" and panel.rows[r].due is None for r in rows)
+    assert "及时 · 已过 12:00" in [panel.table.item(r, 2).text() for r in rows]
     assert beeps == [] and not any(e.text.startswith("超时未报") for e in desk.log_rows(v.id))
+
+    clock.now = RECEIVED + 600 * MIN
+    panel.tick()
+    rows = [r for r, d in enumerate(panel.rows) if d.incident_id == v.id]
+    assert rows and all(panel.row_state(r) == "overdue" for r in rows)
+    late = [e.text for e in desk.log_rows(v.id) if e.text.startswith("超时未报")]
+    assert late and all("本区设定" in t for t in late)
 
 
 def test_grade_change_moves_the_dashboard(qtbot, desk, settings):
@@ -165,7 +174,7 @@ def test_english_dashboard_names_the_reports_and_the_plans_words_in_english(qtbo
         panel, _beeps = make_panel(qtbot, desk, Clock(RECEIVED + MIN), settings)
         assert panel.table.item(verbal_row(panel, dongcheng.id), 1).text() == "First report"
         tz = [r for r, d in enumerate(panel.rows) if d.incident_id == tongzhou.id]
-        assert "Promptly" in [panel.table.item(r, 2).text() for r in tz]
+        assert "Promptly · 01:00 elapsed" in [panel.table.item(r, 2).text() for r in tz]
         shown = [panel.table.item(r, c).text() for r in range(panel.table.rowCount()) for c in (1, 2, 3)]
         assert not [t for t in shown if any("\u4e00" <= ch <= "\u9fff" for ch in t)], shown
     finally:

@@ -3,7 +3,8 @@
 A profile is a YAML file in resources/profiles/. Every number or authority comes from the
 jurisdiction's plan and cites its clause (`basis`) and, where useful, the seed line
 (`source_line`, e.g. "D:L495"). Where the plan gives no number the value is null: the app then
-shows the plan's own wording ("立即", "及时") instead of inventing a minute count.
+shows the plan's own wording ("立即", "及时") instead of inventing a minute count, and the clock's
+`bound` says when an unsent report escalates all the same (see Bound).
 
 Unknown keys are errors (extra="forbid") so a typo in a profile fails loudly at load.
 """
@@ -41,6 +42,31 @@ class Trigger(_Strict):
     categories: list[Category] = []  # empty = every category
 
 
+class Bound(_Strict):
+    """The escalation bound of a clock the plan words without a number ("立即", "及时", "同时").
+
+    The wording stays the plan's; the bound only says when the duty room must escalate an unsent
+    report. Either the same plan supplies it (`clock`: the id of one of this profile's numeric clocks,
+    whose minutes and anchor are taken, with `basis` citing the clause that makes it the outer limit,
+    e.g. Dongcheng 4.1.5 "最迟不晚于接报后10分钟" for 4.1.4 "立即"), or the plan has none and the
+    district's own setting applies (`district_setting: true`), which the app shows as 本区设定.
+    """
+
+    clock: NonEmptyStr | None = None
+    district_setting: bool = False
+    basis: NonEmptyStr | None = None  # the clause that supplies the bound (required with `clock`)
+    source_line: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Bound:
+        if (self.clock is None) == (not self.district_setting):
+            raise ValueError("bound needs exactly one of `clock` (the plan's) or `district_setting: true`")
+        if self.clock is not None and self.basis is None:
+            raise ValueError("a bound taken from the plan must cite its clause (basis)")
+        return self
+
+
 class Clock(_Strict):
     id: NonEmptyStr
     kind: Literal["verbal", "written", "followup", "final"]
@@ -55,6 +81,15 @@ class Clock(_Strict):
     basis: NonEmptyStr  # plan clause, e.g. "4.1.5"
     source_line: str | None = None
     note: str | None = None
+    bound: Bound | None = None  # required where minutes is null: "立即" must never be silent
+
+    @model_validator(mode="after")
+    def _bound_where_no_number(self) -> Clock:
+        if self.minutes is None and self.bound is None:
+            raise ValueError(f"clock {self.id}: minutes is null, so it needs a bound (the plan's clause or district_setting)")
+        if self.minutes is not None and self.bound is not None:
+            raise ValueError(f"clock {self.id}: has minutes, so it takes no bound")
+        return self
 
 
 class CityReport(_Strict):
@@ -89,6 +124,11 @@ class Reporting(_Strict):
         dup = {i for i in ids if ids.count(i) > 1}
         if dup:
             raise ValueError(f"duplicate clock ids: {sorted(dup)}")
+        minutes = {c.id: c.minutes for c in self.clocks}
+        for c in self.clocks:
+            ref = c.bound.clock if c.bound else None
+            if ref is not None and minutes.get(ref) is None:
+                raise ValueError(f"clock {c.id}: bound.clock {ref} is not a clock of this profile with minutes")
         return self
 
 

@@ -9,6 +9,8 @@ Pure: the caller passes the facts (confirmed grade, flags, times) and the report
 - Every incident owes a final report (终报) before it is closed. Where the profile's plan sets no final
   clock for it, the app adds one with no due time (source "app") that says so.
 - A correction (corrects_report_id set) never meets a deadline and never restarts the follow-up interval.
+- A deadline the plan words without a number keeps due None and carries its escalation bound
+  (reporting_clock.EscalationBound); `escalation_due` is the time its state runs against.
 
 Lateness (迟报): sent at or before the due time is on time (0); after it, late by the started minutes
 (one second late counts as 1 minute), so a report sent exactly at the due minute is on time and one
@@ -25,7 +27,7 @@ from dataclasses import dataclass, replace
 
 from .incident_facts import IncidentFacts
 from .profile_schema import Clock, Profile
-from .reporting_clock import Deadline, compute_deadlines
+from .reporting_clock import DEFAULT_DISTRICT_MINUTES, Deadline, EscalationBound, compute_deadlines
 
 SOON = dt.timedelta(minutes=5)
 APP_FINAL_CLOCK = "app-final"
@@ -85,6 +87,8 @@ class ChainDeadline:
     report_id: int | None = None  # the report that met it
     sent_at: dt.datetime | None = None
     late_minutes: int | None = None
+    bound: EscalationBound | None = None  # where due is None: when it escalates all the same, and on whose word
+    escalation_due: dt.datetime | None = None  # due, else the bound's time; None: never escalates (app final)
 
     @property
     def met(self) -> bool:
@@ -116,11 +120,14 @@ def _row(d: Deadline | Clock, due: dt.datetime | None, *, sequence: int = 0, sou
          report: SentReport | None = None) -> ChainDeadline:
     clock_id = d.clock_id if isinstance(d, Deadline) else d.id
     key = f"{clock_id}#{sequence}" if d.kind == "followup" else clock_id
+    pending_deadline = isinstance(d, Deadline) and report is None
     return ChainDeadline(
         key=key, clock_id=clock_id, kind=d.kind, sequence=sequence, due=due, anchor=d.anchor, minutes=d.minutes,
         wording=d.wording, to=tuple(d.to), cc=tuple(d.cc), basis=d.basis, source=source,
         report_id=report.id if report else None, sent_at=report.sent_at if report else None,
-        late_minutes=report.late_minutes if report else None)
+        late_minutes=report.late_minutes if report else None,
+        bound=d.bound if isinstance(d, Deadline) else None,
+        escalation_due=d.escalation_due if pending_deadline else due)
 
 
 def _app_final(deadlines: Sequence[Deadline], profile: Profile) -> ChainDeadline:
@@ -146,11 +153,13 @@ def followup_clock(deadlines: Sequence[Deadline]) -> Deadline | None:
 
 
 def build_chain(profile: Profile, facts: IncidentFacts, reports: Sequence[SentReport], *,
-                handling_ended_at: dt.datetime | None = None) -> list[ChainDeadline]:
+                handling_ended_at: dt.datetime | None = None,
+                district_minutes: int = DEFAULT_DISTRICT_MINUTES) -> list[ChainDeadline]:
     """Every deadline of the incident, met and pending, in the order verbal, written, follow-ups, final."""
     sent = originals(reports)
     last_at = sent[-1].sent_at if sent else None
-    deadlines = compute_deadlines(profile, facts, last_report_at=last_at, handling_ended_at=handling_ended_at)
+    deadlines = compute_deadlines(profile, facts, last_report_at=last_at, handling_ended_at=handling_ended_at,
+                                  district_minutes=district_minutes)
     clocks = {c.id: c for c in profile.reporting.clocks}
     by_clock: dict[str, SentReport] = {}
     for r in sent:
@@ -177,7 +186,7 @@ def build_chain(profile: Profile, facts: IncidentFacts, reports: Sequence[SentRe
             rows.append(ChainDeadline(key=f"followup#{n}", clock_id=r.clock_id or "", kind="followup", sequence=n,
                                       due=r.due_at, anchor="previous_report", minutes=None, wording="", to=(), cc=(),
                                       basis="", source="app", report_id=r.id, sent_at=r.sent_at,
-                                      late_minutes=r.late_minutes))
+                                      late_minutes=r.late_minutes, escalation_due=r.due_at))
         else:
             rows.append(_row(clock, r.due_at, sequence=n, report=r))
     if series is not None and handling_ended_at is None:

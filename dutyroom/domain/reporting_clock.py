@@ -2,7 +2,15 @@
 
 The confirmed grade drives the clocks; the suggestion from the grading rules is only shown
 beside it. Where the plan gives no number the deadline has no due time and the app shows the
-plan's own words ("立即", "及时").
+plan's own words ("立即", "及时"). Such a deadline is never silent all the same: it carries an
+escalation bound (the clock's `bound` in the profile), either the same plan's outer limit (Dongcheng
+4.1.5 "最迟不晚于接报后10分钟" for 4.1.4 "立即") or, where the plan has none, the district's own
+setting (本区设定, `district_minutes`). `escalation_due` is when an unsent report turns red: the due
+time where the plan gives a number, else the bound's time.
+
+A bound from the district setting counts from receipt where the clock counts from the event itself
+(the duty room cannot be late for a time before it knew), otherwise from the clock's own anchor
+(the previous report for a follow-up, the end of handling for a final report).
 """
 
 from __future__ import annotations
@@ -12,6 +20,20 @@ from dataclasses import dataclass
 
 from .incident_facts import IncidentFacts
 from .profile_schema import Clock, Profile, Trigger
+
+DEFAULT_DISTRICT_MINUTES = 30  # 本区设定 until an administrator sets one (the municipal plan's 4.1.5 limit)
+
+
+@dataclass(frozen=True)
+class EscalationBound:
+    """When a deadline without a number escalates, and who says so."""
+
+    minutes: int
+    anchor: str  # received_at | occurred_at | previous_report | handling_ended
+    basis: str  # the clause that supplies the bound ("4.1.5"); "" for the district setting
+    wording: str  # the bound's own words: the plan's ("最迟不晚于接报后10分钟") or "" for the district setting
+    source: str  # plan | district
+    source_line: str | None = None
 
 
 @dataclass(frozen=True)
@@ -25,6 +47,8 @@ class Deadline:
     to: tuple[str, ...]
     cc: tuple[str, ...]
     basis: str
+    bound: EscalationBound | None = None  # only where due is None because the plan gives no number
+    escalation_due: dt.datetime | None = None  # due, or the bound's time where the plan gives no number
 
     def overdue_by(self, now: dt.datetime) -> dt.timedelta | None:
         """How late the report is at `now` (None when not due or not yet late)."""
@@ -43,29 +67,49 @@ def trigger_matches(trigger: Trigger, facts: IncidentFacts) -> bool:
     return facts.grade in trigger.grades or bool(facts.flags & set(trigger.flags))
 
 
-def _anchor_time(clock: Clock, facts: IncidentFacts, last_report_at: dt.datetime | None,
+def _anchor_time(anchor: str, facts: IncidentFacts, last_report_at: dt.datetime | None,
                  handling_ended_at: dt.datetime | None) -> dt.datetime | None:
-    if clock.anchor == "received_at":
+    if anchor == "received_at":
         return facts.received_at
-    if clock.anchor == "occurred_at":
+    if anchor == "occurred_at":
         return facts.occurred_at
-    if clock.anchor == "previous_report":
+    if anchor == "previous_report":
         # Until the first report is sent, the follow-up interval runs from receipt.
         return last_report_at or facts.received_at
     return handling_ended_at
 
 
+def escalation_bound(profile: Profile, clock: Clock, district_minutes: int) -> EscalationBound | None:
+    """The bound of a clock the plan words without a number (None for a clock with minutes)."""
+    if clock.bound is None:
+        return None
+    if clock.bound.clock is not None:
+        by = next(c for c in profile.reporting.clocks if c.id == clock.bound.clock)
+        return EscalationBound(minutes=by.minutes or 0, anchor=by.anchor, basis=clock.bound.basis or by.basis,
+                               wording=by.wording, source="plan", source_line=clock.bound.source_line)
+    anchor = "received_at" if clock.anchor == "occurred_at" else clock.anchor
+    return EscalationBound(minutes=district_minutes, anchor=anchor, basis="", wording="", source="district")
+
+
+def _plus(t: dt.datetime | None, minutes: int | None) -> dt.datetime | None:
+    return t + dt.timedelta(minutes=minutes) if t is not None and minutes is not None else None
+
+
 def compute_deadlines(profile: Profile, facts: IncidentFacts, *, last_report_at: dt.datetime | None = None,
-                      handling_ended_at: dt.datetime | None = None) -> list[Deadline]:
+                      handling_ended_at: dt.datetime | None = None,
+                      district_minutes: int = DEFAULT_DISTRICT_MINUTES) -> list[Deadline]:
     deadlines = []
     for clock in profile.reporting.clocks:
         if not trigger_matches(clock.trigger, facts):
             continue
-        anchor = _anchor_time(clock, facts, last_report_at, handling_ended_at)
-        due = anchor + dt.timedelta(minutes=clock.minutes) if anchor is not None and clock.minutes is not None else None
+        due = _plus(_anchor_time(clock.anchor, facts, last_report_at, handling_ended_at), clock.minutes)
+        bound = escalation_bound(profile, clock, district_minutes)
+        escalation_due = due if bound is None else _plus(
+            _anchor_time(bound.anchor, facts, last_report_at, handling_ended_at), bound.minutes)
         deadlines.append(Deadline(
             clock_id=clock.id, kind=clock.kind, due=due, anchor=clock.anchor, minutes=clock.minutes,
             wording=clock.wording, to=tuple(clock.to), cc=tuple(clock.cc), basis=clock.basis,
+            bound=bound, escalation_due=escalation_due,
         ))
     return deadlines
 

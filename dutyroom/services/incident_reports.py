@@ -22,6 +22,12 @@ Decisions where issue 3 was silent:
 - An unsent report may be changed; changing it voids an earlier review.
 - Deadlines missed are written to the incident log once each by `note_missed_deadlines` (the dashboard
   calls it on its timer); reading deadlines never writes.
+
+"立即" is never silent: a deadline the plan words without a number keeps due None (the plan's words are
+shown) but runs its state (soon / overdue, 超时未报) against its escalation bound (`escalation_due`): the
+same plan's outer limit where the profile names one, else the district's setting
+`report.escalation_minutes` (本区设定, read by incidents.district_bound_minutes; 30 minutes until an
+administrator sets one). Sending such a report after the bound is not 迟报: lateness needs the plan's number.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from ..domain.permissions import allowed
 from ..domain.profile_schema import Profile
 from ..domain.report_chain import (
     KIND_LABELS,
@@ -46,7 +53,7 @@ from ..domain.report_chain import (
     pending,
 )
 from ..domain.report_text import compose, when
-from ..domain.reporting_clock import followup_interval, reports_to_city
+from ..domain.reporting_clock import EscalationBound, followup_interval, reports_to_city
 from ..store import audit
 from ..store.database import Database
 from ..store.models import AuditEntry, Incident, IncidentLogEntry, IncidentReport, User
@@ -55,8 +62,11 @@ from .errors import NotFound, PermissionDenied, UserError
 from .guard import require
 from .incident_log import aware, clean_text, locked_incident, now_or, require_view, utc, write_automatic
 from .incidents import (
+    BOUND_LIMITS,
+    BOUND_SETTING,
     SENT_COLUMNS,
     chain_of,
+    district_bound_minutes,
     facts_of,
     pending_summary,
     profile_for,
@@ -64,6 +74,7 @@ from .incidents import (
     sent_report,
     sent_reports,
 )
+from .reference_data import set_setting
 
 KINDS = ("verbal", "written", "followup", "final")
 CHANNELS = {"phone": ("电话", "phone"), "fax": ("传真", "fax"), "system": ("系统报送", "system")}
@@ -95,8 +106,10 @@ class DeadlineView:
     report_id: int | None
     sent_at: dt.datetime | None
     late_minutes: int | None
-    state: str  # met | ok | soon | overdue
+    state: str  # met | ok | soon | overdue (against escalation_due)
     seconds_left: int | None  # negative when overdue; None where met or no due time
+    bound: EscalationBound | None = None  # where due is None: the plan's outer limit or the district setting
+    escalation_due: dt.datetime | None = None  # due, else the bound's time
 
 
 @dataclass(frozen=True)
@@ -139,10 +152,12 @@ class DashboardDeadline:
     label: str
     due: dt.datetime | None
     seconds_left: int | None
-    state: str  # ok | soon | overdue
+    state: str  # ok | soon | overdue (against escalation_due)
     wording: str
     to: tuple[str, ...]
     basis: str
+    bound: EscalationBound | None = None
+    escalation_due: dt.datetime | None = None  # due, else the bound's time; the dashboard sorts on it
 
 
 @dataclass(frozen=True)
@@ -204,7 +219,8 @@ def _deadline_view(d: ChainDeadline, now: dt.datetime) -> DeadlineView:
         key=d.key, clock_id=d.clock_id, kind=d.kind, sequence=d.sequence, label=d.label, due=d.due, anchor=d.anchor,
         minutes=d.minutes, wording=d.wording, to=d.to, cc=d.cc, basis=d.basis, source=d.source,
         report_id=d.report_id, sent_at=d.sent_at, late_minutes=d.late_minutes,
-        state="met" if d.met else deadline_state(d.due, now), seconds_left=None if d.met else _seconds_left(d.due, now))
+        state="met" if d.met else deadline_state(d.escalation_due, now),
+        seconds_left=None if d.met else _seconds_left(d.due, now), bound=d.bound, escalation_due=d.escalation_due)
 
 
 def needs_review(profile: Profile, recipients: Sequence[str]) -> bool:
@@ -226,16 +242,26 @@ def _recipients(values: Sequence[str]) -> tuple[str, ...]:
 
 
 def _dashboard_order(x: DashboardDeadline) -> tuple:
-    rank = {"overdue": 0, "soon": 1}.get(x.state, 2 if x.due is None else 3)
-    return rank, x.due or _FAR, x.incident_id, x.key
+    rank = {"overdue": 0, "soon": 1}.get(x.state, 2)
+    return rank, x.escalation_due or _FAR, x.incident_id, x.key
+
+
+def bound_text(bound: EscalationBound | None) -> str:
+    """Where an unnumbered deadline escalates, on whose word: "4.1.5 最迟不晚于接报后10分钟" or the 本区设定."""
+    if bound is None:
+        return ""
+    if bound.source == "plan":
+        return f"{bound.basis} {bound.wording}".strip()
+    since = {"previous_report": "上次报送后", "handling_ended": "处置结束后"}.get(bound.anchor, "接报后")
+    return f"本区设定：{since}{bound.minutes}分钟（预案未规定时限）"
 
 
 def _dashboard_row(r: Row, d: ChainDeadline, now: dt.datetime) -> DashboardDeadline:
     return DashboardDeadline(
         incident_id=r.id, title=r.title, category=r.category, grade=r.grade_confirmed, place=r.place, key=d.key,
         clock_id=d.clock_id, kind=d.kind, sequence=d.sequence, label=d.label, due=d.due,
-        seconds_left=_seconds_left(d.due, now), state=deadline_state(d.due, now), wording=d.wording, to=d.to,
-        basis=d.basis)
+        seconds_left=_seconds_left(d.due, now), state=deadline_state(d.escalation_due, now), wording=d.wording,
+        to=d.to, basis=d.basis, bound=d.bound, escalation_due=d.escalation_due)
 
 
 DASH_COLUMNS = (Incident.id, Incident.title, Incident.place, Incident.profile_key, Incident.profile_version,
@@ -272,7 +298,7 @@ class ReportService:
         with self.db.read() as s:
             incident = _incident(s, incident_id)
             p = self._profile(incident)
-            chain = chain_of(p, incident, sent_reports(s, incident.id))
+            chain = chain_of(p, incident, sent_reports(s, incident.id), district_bound_minutes(s))
             facts = facts_of(incident)
             city = p.reporting.city
             return IncidentClock(
@@ -283,11 +309,28 @@ class ReportService:
                               tuple(r.value for r in city.reviewer_roles), city.basis) if city else None,
                 now=now, district=p.name)
 
+    def district_bound(self, actor: Actor) -> int:
+        """The district's escalation bound in minutes (本区设定), for deadlines whose plan gives none."""
+        if not allowed(actor.roles, "maintenance.settings"):  # the administrator may see what he sets
+            require_view(actor)
+        with self.db.read() as s:
+            return district_bound_minutes(s)
+
+    def set_district_bound(self, actor: Actor, minutes: int) -> int:
+        """An administrator sets the district's escalation bound; audited (setting.set, before and after)."""
+        require(actor, "maintenance.settings")
+        low, high = BOUND_LIMITS
+        if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
+            raise UserError(f"本区上报警戒时限应为 {low}–{high} 的整数（分钟）",
+                            f"the district escalation bound must be a whole number of minutes from {low} to {high}")
+        set_setting(self.db, BOUND_SETTING, str(minutes), by=actor)
+        return minutes
+
     def open_deadlines(self, actor: Actor, *, now: dt.datetime | None = None) -> list[DashboardDeadline]:
         """The dashboard: every pending deadline of every open incident.
 
-        Order: overdue (most overdue first), due within 5 minutes, then those the plan words without a
-        number ("立即报告" is not less urgent than a deadline in 40 minutes), then the rest by due time.
+        Order: overdue (most overdue first), due within 5 minutes, then the rest; each by the time it
+        escalates (a deadline the plan words without a number, "立即报告", by its bound's time).
         The final report shows only once handling has ended (before that it is not yet owed).
         """
         require_view(actor)
@@ -295,9 +338,10 @@ class ReportService:
         with self.db.read() as s:
             rows = s.execute(select(*DASH_COLUMNS).where(Incident.status == "open")).all()
             reports = _sent_of_open(s)
+            bound = district_bound_minutes(s)
         out = []
         for r in rows:
-            for d in pending(chain_of(self._profile(r), r, reports.get(r.id, []))):
+            for d in pending(chain_of(self._profile(r), r, reports.get(r.id, []), bound)):
                 if d.kind == "final" and r.handling_ended_at is None:
                     continue
                 out.append(_dashboard_row(r, d, now))
@@ -317,18 +361,22 @@ class ReportService:
                     Incident, Incident.id == IncidentLogEntry.incident_id)
                 .where(Incident.status == "open", IncidentLogEntry.automatic.is_(True),
                        IncidentLogEntry.text.startswith(MISSED_PREFIX)))}
+            bound = district_bound_minutes(s)
             for incident in incidents:
-                chain = chain_of(self._profile(incident), incident, reports.get(incident.id, []))
+                chain = chain_of(self._profile(incident), incident, reports.get(incident.id, []), bound)
                 for d in pending(chain):
-                    if d.due is None or d.due >= now:
+                    if d.escalation_due is None or d.escalation_due >= now:
                         continue
-                    text = f"{MISSED_PREFIX}{d.label}应于{when(d.due)}前报送（{d.wording}，{d.basis}），报{'、'.join(d.to)}"
+                    text = _missed_text(d)
                     if (incident.id, text) in noted:
                         continue
-                    write_automatic(s, actor, incident, text, happened_at=d.due, now=now, duty_kind="report")
+                    write_automatic(s, actor, incident, text, happened_at=d.escalation_due, now=now,
+                                    duty_kind="report")
                     audit.record(s, user_id=actor.id, username=actor.username, action="incident.deadline.missed",
                                  entity="incident", entity_id=incident.id,
-                                 after={"key": d.key, "due": d.due, "basis": d.basis}, at=now)
+                                 after={"key": d.key, "due": d.due, "basis": d.basis,
+                                        "escalation_due": d.escalation_due,
+                                        "bound": bound_text(d.bound) or None}, at=now)
                     written += 1
         return written
 
@@ -565,6 +613,15 @@ class ReportService:
 
 
 # ---------------------------------------------------------------- module helpers
+
+
+def _missed_text(d: ChainDeadline) -> str:
+    """The 超时未报 log line; for a deadline without a number it names the bound that ran out."""
+    to = "、".join(d.to)
+    if d.due is not None:
+        return f"{MISSED_PREFIX}{d.label}应于{when(d.due)}前报送（{d.wording}，{d.basis}），报{to}"
+    return (f"{MISSED_PREFIX}{d.label}（{d.wording}，{d.basis}）至{when(d.escalation_due)}仍未报送"
+            f"（上报警戒：{bound_text(d.bound)}），报{to}")
 
 
 def _sent_of_open(s: Session) -> dict[int, list[SentReport]]:

@@ -52,10 +52,11 @@ from ..domain.profile_loader import PROFILE_DIR, load_profile, load_profile_file
 from ..domain.profile_schema import Profile
 from ..domain.report_chain import ChainDeadline, SentReport, build_chain, deadline_state, pending
 from ..domain.report_text import ReportFacts, grade_text, when
+from ..domain.reporting_clock import DEFAULT_DISTRICT_MINUTES
 from ..domain.vocabulary import CATEGORY_LABELS, FLAG_LABELS, GRADE_LABELS, Category, Flag, Grade, grade_rank
 from ..store import audit
 from ..store.database import Database
-from ..store.models import EventType, Incident, IncidentLogEntry, IncidentReport, LeadAssignment, Organisation, User
+from ..store.models import EventType, Incident, IncidentLogEntry, IncidentReport, LeadAssignment, Organisation, Setting, User
 from .auth import Actor
 from .errors import NotFound, UserError
 from .guard import require
@@ -243,7 +244,7 @@ class IncidentRow:
     flags: tuple[str, ...]
     deaths: int
     injured: int
-    next_due: dt.datetime | None  # the earliest pending due time
+    next_due: dt.datetime | None  # the earliest pending due time (escalation time where the plan gives no number)
     next_due_label: str | None
     state: str  # ok | soon | overdue | none (closed, or nothing pending)
     overdue_count: int
@@ -315,16 +316,37 @@ _CLOCK_INPUTS = ("category", "event_type_text", "occurred_at", "received_at", "g
                  "special_period", "foreign_related", "ongoing", "handling_ended_at")
 
 
-def chain_of(profile: Profile, incident: Incident | Row, reports: Sequence[SentReport]) -> list[ChainDeadline]:
-    """The incident's report chain. Memoised on its immutable inputs: the dashboard asks again every tick."""
+BOUND_SETTING = "report.escalation_minutes"  # 本区设定: the bound of deadlines whose plan gives none
+BOUND_LIMITS = (1, 240)
+
+
+def district_bound_minutes(s: Session) -> int:
+    """The district's escalation bound (本区设定) in minutes: the administrator's, else the default."""
+    raw = s.get(Setting, BOUND_SETTING)
+    try:
+        value = int(raw.value) if raw is not None else DEFAULT_DISTRICT_MINUTES
+    except ValueError:
+        return DEFAULT_DISTRICT_MINUTES
+    low, high = BOUND_LIMITS
+    return min(max(value, low), high)
+
+
+def chain_of(profile: Profile, incident: Incident | Row, reports: Sequence[SentReport],
+             district_minutes: int = DEFAULT_DISTRICT_MINUTES) -> list[ChainDeadline]:
+    """The incident's report chain. Memoised on its immutable inputs: the dashboard asks again every tick.
+
+    `district_minutes` is the district's escalation bound for deadlines the plan gives no number and no
+    bound (district_bound_minutes reads the administrator's setting)."""
     inputs = tuple(getattr(incident, name) for name in _CLOCK_INPUTS)
-    return list(_chain(_Same(profile), inputs, tuple(reports)))
+    return list(_chain(_Same(profile), inputs, tuple(reports), district_minutes))
 
 
 @lru_cache(maxsize=4096)
-def _chain(profile: _Same, inputs: tuple, reports: tuple[SentReport, ...]) -> tuple[ChainDeadline, ...]:
+def _chain(profile: _Same, inputs: tuple, reports: tuple[SentReport, ...],
+           district_minutes: int) -> tuple[ChainDeadline, ...]:
     row = SimpleNamespace(**dict(zip(_CLOCK_INPUTS, inputs, strict=True)))  # health never moves a clock
-    return tuple(build_chain(profile.profile, facts_of(row), reports, handling_ended_at=row.handling_ended_at))
+    return tuple(build_chain(profile.profile, facts_of(row), reports, handling_ended_at=row.handling_ended_at,
+                             district_minutes=district_minutes))
 
 
 def report_facts(incident: Incident, profile: Profile) -> ReportFacts:
@@ -875,23 +897,26 @@ class IncidentService:
                 for r in s.execute(select(*SENT_COLUMNS).where(IncidentReport.incident_id.in_(open_ids),
                                                                IncidentReport.sent_at.is_not(None))):
                     reports[r.incident_id].append(sent_report(r))
-        out = [self._row(r, reports.get(r.id), now) for r in rows]
+            bound = district_bound_minutes(s)
+        out = [self._row(r, reports.get(r.id), now, bound) for r in rows]
         if query.overdue is not None:
             out = [r for r in out if (r.overdue_count > 0) == query.overdue]
         out.sort(key=_sort_key(query.sort), reverse=query.descending)
         end_at = None if query.limit is None else query.offset + query.limit
         return out[query.offset:end_at]
 
-    def _row(self, r: Row, reports: list[SentReport] | None, now: dt.datetime) -> IncidentRow:
+    def _row(self, r: Row, reports: list[SentReport] | None, now: dt.datetime, bound: int) -> IncidentRow:
         flags = tuple(f for f in FLAGS if getattr(r, f))
         next_due = label = None
         state, overdue = "none", 0
         if reports is not None:
-            chain = chain_of(profile_for(r.profile_key, r.profile_version, r.received_at, self.profile_dir), r, reports)
-            due = sorted((d for d in pending(chain) if d.due is not None), key=lambda d: d.due)
-            overdue = sum(1 for d in due if d.due < now)
+            chain = chain_of(profile_for(r.profile_key, r.profile_version, r.received_at, self.profile_dir), r, reports,
+                             bound)
+            # "立即" without a number counts by its escalation bound, as on the dashboard
+            due = sorted((d for d in pending(chain) if d.escalation_due is not None), key=lambda d: d.escalation_due)
+            overdue = sum(1 for d in due if d.escalation_due < now)
             if due:
-                next_due, label, state = due[0].due, due[0].label, deadline_state(due[0].due, now)
+                next_due, label, state = due[0].escalation_due, due[0].label, deadline_state(due[0].escalation_due, now)
             elif pending(chain):
                 state = "ok"
         return IncidentRow(r.id, r.status, r.title, r.category, r.event_type_text, r.place, r.received_at,

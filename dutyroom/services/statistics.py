@@ -7,8 +7,9 @@ received time (接报时间). Drafts are not incidents and are not counted. Figu
 - casualties (deaths, injured) and direct economic loss per category;
 - lateness of reports (迟报): reports sent in the period's incidents, how many late, the total and the
   largest minutes late, by kind (首报/书面/续报/终报), and the incidents with a late report;
-- missed reports (超时未报): deadlines of the chain whose due time has passed at the computing time with
-  no report sent. They count against the on-time rate: on time / (sent + missed).
+- missed reports (超时未报): deadlines of the chain whose due time (or, where the plan gives no number,
+  its escalation bound: "立即" past the bound) has passed at the computing time with no report sent.
+  They count against the on-time rate: on time / (sent + missed).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from .auth import Actor
 from .errors import UserError
 from .guard import require
 from .incidents import _CLOCK_INPUTS as _CHAIN_INPUTS  # the incident columns chain_of reads by name
-from .incidents import SENT_COLUMNS, chain_of, profile_for, sent_report
+from .incidents import SENT_COLUMNS, chain_of, district_bound_minutes, profile_for, sent_report
 
 GRADE_KEYS = [g.value for g in GRADE_ORDER] + ["unknown"]
 CATEGORY_KEYS = [c.value for c in Category]
@@ -157,8 +158,9 @@ class StatisticsService:
                 reports += s.execute(select(*SENT_COLUMNS)
                                      .where(IncidentReport.incident_id.in_(part),
                                             IncidentReport.sent_at.is_not(None))).all()
+            bound = district_bound_minutes(s)
         now = now or dt.datetime.now(dt.UTC)
-        return self._compute(first, last, rows, reports, now, missed=_missed(rows, reports, now))
+        return self._compute(first, last, rows, reports, now, missed=_missed(rows, reports, now, bound))
 
     @staticmethod
     def _compute(first, last, rows, reports, now, missed=()) -> PeriodStatistics:
@@ -220,8 +222,8 @@ class StatisticsService:
         for inc_id, d in missed:
             per_kind.setdefault(d.kind, Counter())["missed"] += 1
             inc = titles[inc_id]
-            missed_list.append(LateIncident(inc.id, inc.title, inc.received_at, d.label, d.due, None,
-                                          late_minutes(d.due, now) or 0))
+            missed_list.append(LateIncident(inc.id, inc.title, inc.received_at, d.label, d.escalation_due, None,
+                                          late_minutes(d.escalation_due, now) or 0))
         lateness = tuple(LatenessRow(k, KIND_LABELS.get(k, (k,))[0], c["sent"], c["late"], c["total"], c["max"],
                                      c["missed"]) for k, c in per_kind.items())
         late_list.sort(key=lambda x: (-x.late_minutes, x.incident_id))
@@ -230,7 +232,7 @@ class StatisticsService:
                                 tuple(late_list), now, tuple(missed_list))
 
 
-def _missed(rows, reports, now: dt.datetime) -> list[tuple[int, ChainDeadline]]:
+def _missed(rows, reports, now: dt.datetime, bound: int) -> list[tuple[int, ChainDeadline]]:
     """Every deadline of the period's incidents whose due time passed before `now` with no report sent (超时未报).
 
     The final report is owed only once handling has ended (as on the dashboard).
@@ -241,8 +243,8 @@ def _missed(rows, reports, now: dt.datetime) -> list[tuple[int, ChainDeadline]]:
     out = []
     for r in rows:
         profile = profile_for(r.profile_key, r.profile_version, r.received_at)
-        for d in pending(chain_of(profile, r, sent.get(r.id, []))):
-            if d.due is None or d.due >= now or (d.kind == "final" and r.handling_ended_at is None):
+        for d in pending(chain_of(profile, r, sent.get(r.id, []), bound)):
+            if d.escalation_due is None or d.escalation_due >= now or (d.kind == "final" and r.handling_ended_at is None):
                 continue
             out.append((r.id, d))
     return out

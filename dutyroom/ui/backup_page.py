@@ -1,6 +1,7 @@
 """系统维护: back up now (with progress, off the GUI thread), the generations kept, check and restore
 (the check runs before anything is replaced; the program must be restarted afterwards), and the
-administrator's settings (idle lock, backup schedule, generations kept, folder).
+administrator's settings (idle lock, backup schedule, generations kept, folder, and the district's
+escalation bound for reporting deadlines the plan words without a number, kept by ReportService).
 
 `BackupScheduler` runs the automatic backup on a worker thread when one is due (checked every few
 minutes against the newest generation's time), so the GUI never waits for it.
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 from ..domain.permissions import allowed
 from ..services.auth import Actor
 from ..services.errors import UserError, lang
+from ..services.incident_reports import BOUND_LIMITS, ReportService
 from ..services.maintenance import LIMITS, REASON_LABELS, Generation, MaintenanceService, explain_failure
 from .table_model import Column, RowsTableModel
 
@@ -109,9 +111,10 @@ def _size(n: int) -> str:
 
 class BackupPage(QWidget):
     def __init__(self, service: MaintenanceService, actor: Actor, parent=None,
-                 quit_app: Callable[[], None] | None = None):
+                 quit_app: Callable[[], None] | None = None, reports: ReportService | None = None):
         super().__init__(parent)
         self.service, self.actor = service, actor
+        self.reports = reports or ReportService(service.db)
         self.quit_app = quit_app or QApplication.quit
         self.worker = Background(self)
         self.worker.progress.connect(self._progress)
@@ -166,6 +169,12 @@ class BackupPage(QWidget):
             spin.setRange(*LIMITS[key])
             spin.setMaximumWidth(160)
         self.directory = QLineEdit()
+        self.bound = QSpinBox(suffix=self.tr(" 分钟"))
+        self.bound.setRange(*BOUND_LIMITS)
+        self.bound.setMaximumWidth(160)
+        self.bound.setToolTip(self.tr("预案只写“立即”“及时”而未给出时限、且预案本身也无上限可依时，"
+                                      "接报（或上次报送）后超过此时间仍未报送即标红并记“超时未报”。"
+                                      "预案给出上限的（如东城区4.1.5接报后10分钟）按预案，不受此设置影响。"))
         self.save_settings_button = QPushButton(self.tr("保存设置"))
         self.settings_message = QLabel()
         form = QFormLayout(self.settings_box)
@@ -173,6 +182,7 @@ class BackupPage(QWidget):
         form.addRow(self.tr("自动备份间隔（0 为不自动备份）"), self.every)
         form.addRow(self.tr("保留备份份数"), self.keep)
         form.addRow(self.tr("备份目录（留空为数据库旁的 dutyroom-backups）"), self.directory)
+        form.addRow(self.tr("无具体时限的报告：本区上报警戒"), self.bound)
         form.addRow(self.save_settings_button, self.settings_message)
 
         layout = QVBoxLayout(self)
@@ -203,6 +213,7 @@ class BackupPage(QWidget):
         self.every.setValue(settings.backup_every_hours)
         self.keep.setValue(settings.backup_keep)
         self.directory.setText(settings.backup_directory)
+        self.bound.setValue(self.reports.district_bound(self.actor))
 
     def selected(self) -> Generation | None:
         index = self.table.selectionModel().currentIndex()
@@ -312,6 +323,8 @@ class BackupPage(QWidget):
         try:
             self.service.update_settings(self.actor, idle_minutes=self.idle.value(), backup_every_hours=self.every.value(),
                                          backup_keep=self.keep.value(), backup_directory=self.directory.text())
+            if self.bound.value() != self.reports.district_bound(self.actor):  # untouched: nothing to audit
+                self.reports.set_district_bound(self.actor, self.bound.value())
         except UserError as exc:
             self.settings_message.setStyleSheet("color: #b00020")
             self.settings_message.setText(exc.message)

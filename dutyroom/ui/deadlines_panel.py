@@ -7,6 +7,11 @@ due-soon or overdue raises a non-blocking alert (a banner above the table and a 
 never a modal dialog) and a sound the user can mute; the mute choice is kept in QSettings. On every
 reload and whenever a row goes red, note_missed_deadlines writes the 超时未报 (late) record once.
 
+A deadline the plan words without a number ("立即报告", "及时") shows the plan's words and the time elapsed
+since receipt ("立即报告 · 已过 12:05"), and turns amber and red against its escalation bound (the same
+plan's outer limit, or the district's setting): the bound's clause or 本区设定 is in the 条款 cell and the
+tooltip. The helpers `elapsed_cell` and `bound_detail` are shared with the incident's clock table.
+
 PySide6-Essentials ships no QtMultimedia, so the sound is QApplication.beep() (injectable).
 """
 
@@ -31,12 +36,50 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.report_chain import deadline_state
+from ..domain.reporting_clock import EscalationBound
 from ..services.auth import Actor
 from ..services.errors import PermissionDenied, UserError
 from ..services.incident_reports import DashboardDeadline, ReportService
+from .i18n import tr
 from .incident_common import AMBER, RED, Clock, bj, countdown, report_text, system_clock, wording_text
 
 MUTE_KEY = "deadlines/mute"
+
+
+def elapsed_cell(wording: str, bound: EscalationBound | None, escalation_due: dt.datetime | None,
+                 now: dt.datetime) -> str:
+    """"立即报告 · 已过 12:05": the plan's words and the time since the bound's start (receipt, as a rule)."""
+    if bound is None or escalation_due is None:
+        return countdown(None, wording_text(wording))
+    s = max(0, int((now - (escalation_due - dt.timedelta(minutes=bound.minutes))).total_seconds()))
+    h, rest = divmod(s, 3600)
+    m, sec = divmod(rest, 60)
+    clock = f"{h}:{m:02d}:{sec:02d}" if h else f"{m:02d}:{sec:02d}"
+    if not wording:  # the words are in a cell of their own
+        return tr("已过 {t}").format(t=clock)
+    return tr("{wording} · 已过 {t}").format(wording=wording_text(wording), t=clock)
+
+
+def bound_clause(bound: EscalationBound | None) -> str:
+    """The short citation of the bound for a 条款 cell: its clause, or 本区设定."""
+    if bound is None:
+        return ""
+    return bound.basis if bound.source == "plan" else tr("本区设定")
+
+
+def bound_detail(wording: str, basis: str, bound: EscalationBound | None, escalation_due: dt.datetime | None) -> str:
+    """Both clauses, for a tooltip: the plan's words and clause, then the bound and who sets it."""
+    if bound is None:
+        return ""
+    plan = tr("预案：{wording}（{basis}）").format(wording=wording_text(wording), basis=basis)
+    if bound.source == "plan":
+        limit = tr("上报警戒：{basis} {wording}").format(basis=bound.basis, wording=wording_text(bound.wording))
+    else:
+        since = {"previous_report": tr("上次报送后"), "handling_ended": tr("处置结束后")}.get(bound.anchor, tr("接报后"))
+        limit = tr("上报警戒：本区设定，{since} {m} 分钟（预案未规定时限，由系统管理员设定）").format(
+            since=since, m=bound.minutes)
+    at = tr("（{t}）").format(t=bj(escalation_due)) if escalation_due else ""
+    return f"{plan}\n{limit}{at}"
 
 
 class DeadlinesPanel(QWidget):
@@ -131,11 +174,12 @@ class DeadlinesPanel(QWidget):
 
     @staticmethod
     def _state(d: DashboardDeadline, now: dt.datetime) -> str:
-        return deadline_state(d.due, now)
+        return deadline_state(d.escalation_due, now)
 
     @staticmethod
     def _seconds(d: DashboardDeadline, now: dt.datetime) -> int | None:
-        return None if d.due is None else int((d.due - now).total_seconds())
+        """Seconds to the due time, or to the escalation bound where the plan gives no number."""
+        return None if d.escalation_due is None else int((d.escalation_due - now).total_seconds())
 
     # ------------------------------------------------------------ showing
 
@@ -151,13 +195,19 @@ class DeadlinesPanel(QWidget):
                 fresh.append((d, state))
             cells = [d.title, report_text(d.label), countdown(self._seconds(d, now), wording_text(d.wording)),
                      bj(d.due) if d.due else self.tr("无具体时限"), "、".join(d.to), d.basis]
+            detail = ""
+            if d.due is None and d.bound is not None:  # the plan's words, time elapsed, escalation by the bound
+                cells[2] = elapsed_cell(d.wording, d.bound, d.escalation_due, now)
+                cells[3] = self.tr("警戒 {t}").format(t=bj(d.escalation_due)) if d.escalation_due else cells[3]
+                cells[5] = self.tr("{basis}（警戒：{bound}）").format(basis=d.basis, bound=bound_clause(d.bound))
+                detail = bound_detail(d.wording, d.basis, d.bound, d.escalation_due)
             for c, text in enumerate(cells):
                 item = t.item(r, c)
                 if item is None:
                     item = QTableWidgetItem()
                     t.setItem(r, c, item)
                 item.setText(text)
-                item.setToolTip(text)
+                item.setToolTip(f"{text}\n{detail}" if detail else text)
                 item.setData(Qt.ItemDataRole.UserRole, d.incident_id)
                 if state == "overdue":
                     item.setBackground(QBrush(QColor(RED)))
@@ -188,7 +238,12 @@ class DeadlinesPanel(QWidget):
             self.alerted.add((d.incident_id, d.key, state))
         worst = next(((d, s) for d, s in fresh if s == "overdue"), fresh[0])
         d, state = worst
-        if state == "overdue":
+        if state == "overdue" and d.due is None:
+            text = self.tr("超时未报：{title} {label}（{wording}，已过上报警戒 {due}，报 {to}）").format(
+                title=d.title, label=report_text(d.label), wording=wording_text(d.wording), due=bj(d.escalation_due),
+                to="、".join(d.to))
+            colour, fg = RED, "white"
+        elif state == "overdue":
             text = self.tr("超时未报：{title} {label}（应于 {due} 前报 {to}）").format(
                 title=d.title, label=report_text(d.label), due=bj(d.due), to="、".join(d.to))
             colour, fg = RED, "white"

@@ -44,6 +44,7 @@ from ..services.errors import UserError
 from ..services.incident_log import IncidentLogService, LogEntryView
 from ..services.incident_reports import IncidentClock, ReportDraft, ReportService, ReportView
 from ..services.incidents import IncidentService, IncidentView, needs_grade_decision
+from .deadlines_panel import bound_clause, bound_detail, elapsed_cell
 from .facts_dialog import KEEP, FactsDialog, GradeDecisionDialog
 from .incident_common import (
     AMBER,
@@ -424,6 +425,10 @@ class IncidentDetail(QWidget):
         for r, d in enumerate(clock.deadlines):
             if d.state == "met":
                 state = self.tr("已报") + (self.tr("（迟报 {n} 分钟）").format(n=d.late_minutes) if d.late_minutes else "")
+            elif d.due is None and d.bound is not None and d.escalation_due is not None:
+                # the plan's words are in 应报时间; here the time since receipt and when, on whose word, it escalates
+                state = elapsed_cell("", d.bound, d.escalation_due, clock.now) + "\n" + self.tr(
+                    "警戒 {t}（{bound}）").format(t=bj(d.escalation_due), bound=bound_clause(d.bound))
             elif d.due is None:  # the plan's words are in 应报时间 already: do not repeat them here
                 state = self.tr("待报")
             else:
@@ -432,8 +437,11 @@ class IncidentDetail(QWidget):
             to = "、".join(d.to) + (self.tr("；抄送 ") + "、".join(d.cc) if d.cc else "")
             cells = [report_text(d.label), bj(d.due) if d.due else wording_text(d.wording), state, sent,
                      d.basis or self.tr("系统要求"), to]
+            detail = bound_detail(d.wording, d.basis, d.bound, d.escalation_due) if d.due is None else ""
             for c, text in enumerate(cells):
                 item = _item(text, d.key)
+                if detail:
+                    item.setToolTip(f"{text}\n{detail}")
                 if d.state == "overdue":
                     item.setBackground(QBrush(QColor(RED)))
                     item.setForeground(QBrush(QColor("white")))
