@@ -91,7 +91,7 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
 
     # one change signal: this seat's writes at once, another seat's within a second (ui/change_hub.py)
     changes = window.changes = ChangeHub(db, window)
-    INCIDENT_TOPICS = {"incidents", "reports"}
+    incident_topics = {"incidents", "reports"}
     changes.subscribe(window, {"roster", "contacts", "users"}, window.refresh_shift)
     dashboard = DashboardPage()
 
@@ -121,14 +121,14 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
 
     def follow_detail(incident_id: int) -> None:
         detail = incidents_page.details[incident_id]
-        if changes.subscribe(detail, INCIDENT_TOPICS, lambda: incidents_page.refresh_detail(detail), key="detail"):
+        if changes.subscribe(detail, incident_topics, lambda: incidents_page.refresh_detail(detail), key="detail"):
             detail.changed.connect(changes.flush)  # a command on the incident: the dashboard too, now
 
     deadlines_panel.open_incident.connect(open_incident)
     incidents_page.incident_opened.connect(follow_detail)
     incidents_page.install_shortcut(window)  # Ctrl+N anywhere in the main window: 新接报
-    changes.subscribe(incidents_page, INCIDENT_TOPICS, incidents_page.refresh)
-    panel(window.tr("报告时限"), deadlines_panel, INCIDENT_TOPICS, 0, 0)
+    changes.subscribe(incidents_page, incident_topics, incidents_page.refresh)
+    panel(window.tr("报告时限"), deadlines_panel, incident_topics, 0, 0)
     pages.append((window.tr("事件"), incidents_page))
     if incidents_page.drafts:
         window.statusBar().showMessage(window.tr("有未完成的接报，按 Ctrl+N 继续填写"), 60_000)
@@ -223,7 +223,7 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
 
     if allowed(actor.roles, "statistics.view"):
         statistics_page = StatisticsPage(exporter, actor)
-        changes.subscribe(statistics_page, {*INCIDENT_TOPICS, "warnings", "responses"}, statistics_page.refresh)
+        changes.subscribe(statistics_page, {*incident_topics, "warnings", "responses"}, statistics_page.refresh)
         pages.append((window.tr("统计报表"), statistics_page))
     # -- administration (audit trail, users, backup)
     from .ui.users_page import UsersPage
