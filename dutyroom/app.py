@@ -103,7 +103,17 @@ def administration_pages(db: Database, profile, actor) -> list[tuple[str, object
 def build_main_window(db: Database, profile, actor) -> MainWindow:
     """Each area adds its page (and its dashboard panel) in its own block below."""
     window = MainWindow(profile, actor, lambda: shift_on_duty(db))
+    from .ui.change_hub import ChangeHub
+
+    # one change signal: this seat's writes at once, another seat's within a second (ui/change_hub.py)
+    changes = window.changes = ChangeHub(db, window)
+    incident_topics = {"incidents", "reports"}
+    changes.subscribe(window, {"roster", "contacts", "users"}, window.refresh_shift)
     dashboard = DashboardPage()
+
+    def panel(title: str, widget, topics: set[str], row: int, column: int) -> None:
+        dashboard.add_panel(title, widget, row, column)
+        changes.subscribe(widget, topics, widget.refresh, catch_up_on_show=False)  # the dashboard refreshes all when shown
     pages: list[tuple[str, object]] = []
     from .reports.export import ReportExporter
 
@@ -125,9 +135,16 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
         window.nav.setCurrentRow(window.pages.indexOf(incidents_page))
         incidents_page.open_incident(incident_id)
 
+    def follow_detail(incident_id: int) -> None:
+        detail = incidents_page.details[incident_id]
+        if changes.subscribe(detail, incident_topics, lambda: incidents_page.refresh_detail(detail), key="detail"):
+            detail.changed.connect(changes.flush)  # a command on the incident: the dashboard too, now
+
     deadlines_panel.open_incident.connect(open_incident)
+    incidents_page.incident_opened.connect(follow_detail)
     incidents_page.install_shortcut(window)  # Ctrl+N anywhere in the main window: 新接报
-    dashboard.add_panel(window.tr("报告时限"), deadlines_panel, 0, 0)
+    changes.subscribe(incidents_page, incident_topics, incidents_page.refresh)
+    panel(window.tr("报告时限"), deadlines_panel, incident_topics, 0, 0)
     pages.append((window.tr("事件"), incidents_page))
     if incidents_page.drafts:
         window.statusBar().showMessage(window.tr("有未完成的接报，按 Ctrl+N 继续填写"), 60_000)
@@ -150,13 +167,17 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
 
     approval_queue.open_requested.connect(open_warning)
     active_panel.open_requested.connect(open_warning)
-    warnings_page.changed.connect(approval_queue.refresh)
-    warnings_page.changed.connect(active_panel.refresh)
-    dashboard.add_panel(window.tr("生效预警"), active_panel, 0, 1)
+    warnings_page.changed.connect(changes.flush)  # a command succeeded: every page showing warnings, now
+    changes.subscribe(warnings_page, {"warnings"}, warnings_page.refresh)
+    changes.subscribe(approval_queue, {"warnings", "users"}, approval_queue.refresh, catch_up_on_show=False,
+                      while_hidden=True)  # what waits for me is read while the page is hidden (it is cheap)
+    panel(window.tr("生效预警"), active_panel, {"warnings"}, 0, 1)
     pages.append((window.tr("预警发布"), warnings_page))
     pages.append((window.tr("待我审批"), approval_queue))
-    pages.append((window.tr("应急响应"), ResponsesPage(ResponseService(db, profile), incident_svc, actor,
-                                                   exporter=exporter)))
+    responses_page = ResponsesPage(ResponseService(db, profile), incident_svc, actor, exporter=exporter)
+    responses_page.changed.connect(changes.flush)
+    changes.subscribe(responses_page, {"responses", "incidents"}, responses_page.refresh, catch_up_on_show=False)
+    pages.append((window.tr("应急响应"), responses_page))
     # -- plans and lead-department table
     from .services.auth import SYSTEM
     from .services.lead_table import LeadTableService
@@ -177,15 +198,19 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
         plans_page.library.select_plan(plan_id)
 
     plan_due.open_plan.connect(open_plan)
-    dashboard.add_panel(window.tr("预案到期与逾期"), plan_due, 1, 0)
+    panel(window.tr("预案到期与逾期"), plan_due, {"plans"}, 1, 0)
+    changes.subscribe(plans_page.library, {"plans"}, plans_page.library.refresh)
+    changes.subscribe(plans_page.lead_table, {"lead_table", "contacts"}, plans_page.lead_table.refresh)
     pages.append((window.tr("预案库"), plans_page))
     # -- contacts
     from .services.contacts import ContactsService
     from .services.contacts_excel import ContactsExcel
     from .ui.contacts_page import ContactsPage
 
-    pages.append((window.tr("通讯录"), ContactsPage(ContactsService(db, profile), ContactsExcel(db), actor,
-                                                 exporter=exporter)))
+    contacts_page = ContactsPage(ContactsService(db, profile), ContactsExcel(db), actor, exporter=exporter)
+    contacts_page.changed.connect(changes.flush)
+    changes.subscribe(contacts_page, {"contacts"}, contacts_page.refresh)
+    pages.append((window.tr("通讯录"), contacts_page))
     # -- roster, duty log and handover
     from .services.duty_log import DutyLogService
     from .services.handover import HandoverService
@@ -196,22 +221,39 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
     from .ui.roster_page import RosterPage
 
     roster_svc = RosterService(db, profile)
-    dashboard.add_panel(window.tr("值班人员"), OnDutyPanel(roster_svc), 1, 1)
+    panel(window.tr("值班人员"), OnDutyPanel(roster_svc), {"roster", "contacts", "users"}, 1, 1)
     if allowed(actor.roles, "duty_log.view"):
         handover_svc = HandoverService(db, profile)
-        pages.append((window.tr("值班日志"), DutyLogPage(
-            DutyLogService(db), actor, lambda parent: HandoverDialog(handover_svc, actor, parent=parent,
-                                                                     exporter=exporter), exporter=exporter)))
+        duty_log_page = DutyLogPage(DutyLogService(db), actor, lambda parent: HandoverDialog(
+            handover_svc, actor, parent=parent, exporter=exporter), exporter=exporter)
+        changes.subscribe(duty_log_page, {"duty_log", "roster"}, duty_log_page.reload)
+        pages.append((window.tr("值班日志"), duty_log_page))
     if allowed(actor.roles, "roster.view"):
-        pages.append((window.tr("排班表"), RosterPage(roster_svc, actor, profile.name, exporter=exporter)))
+        roster_page = RosterPage(roster_svc, actor, profile.name, exporter=exporter)
+        # a generated month not yet saved is the officer's work: it stays until saved or dropped
+        changes.subscribe(roster_page, {"roster", "contacts", "users"},
+                          lambda: roster_page.reload() if roster_page.planned is None else None)
+        pages.append((window.tr("排班表"), roster_page))
     # -- reports and statistics
     from .ui.statistics_page import StatisticsPage
 
     if allowed(actor.roles, "statistics.view"):
-        pages.append((window.tr("统计报表"), StatisticsPage(exporter, actor)))
+        statistics_page = StatisticsPage(exporter, actor)
+        changes.subscribe(statistics_page, {*incident_topics, "warnings", "responses"}, statistics_page.refresh)
+        pages.append((window.tr("统计报表"), statistics_page))
     # -- administration (audit trail, users, backup)
-    pages.extend(administration_pages(db, profile, actor))
-    pages.append((window.tr("规则查询"), RulesPage(RulesService(db, profile))))
+    from .ui.users_page import UsersPage
+
+    # the backup page's settings form and the audit trail being read are not refreshed under the user:
+    # the audit page reloads when shown, the backup page after its own commands
+    for title, page in administration_pages(db, profile, actor):
+        if isinstance(page, UsersPage):
+            changes.subscribe(page, {"users"}, page.refresh)
+        pages.append((title, page))
+    rules = RulesService(db, profile)
+    rules_page = RulesPage(rules)
+    changes.subscribe(rules_page, {"lead_table", "contacts"}, lambda: rules_page.lead.model.set_rows(rules.lead_table()))
+    pages.append((window.tr("规则查询"), rules_page))
     if dashboard.panels:  # no placeholder pages: the dashboard appears when an area gives it a panel
         window.add_page(window.tr("值班总览"), dashboard)
     for title, page in pages:

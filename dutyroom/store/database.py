@@ -7,8 +7,11 @@ one file queue for the write lock instead of failing half-way with "database is 
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Iterator
+import uuid
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,6 +24,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..config import resource_root
+from .change_watch import ChangeWatch, PostgresChangeWatch, SqliteChangeWatch, notify_other_seats, topics_written, track_topics
+
+log = logging.getLogger(__name__)
 
 APP_NAME = "dutyroom"
 
@@ -89,6 +95,10 @@ class Database:
         writer = self.engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else self.engine
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(writer, expire_on_commit=False)
+        track_topics(self._write)  # which areas (topics) each write transaction touched
+        self.seat = uuid.uuid4().hex  # tells this process's change notices from another seat's (PostgreSQL)
+        self._on_commit: list[Callable[[frozenset[str]], None]] = []
+        self._watches: weakref.WeakSet[ChangeWatch] = weakref.WeakSet()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -97,9 +107,45 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction: commits on success, rolls back everything on any error."""
-        with self._write() as session, session.begin():
-            yield session
+        """One transaction: commits on success, rolls back everything on any error.
+
+        After the commit, the on_commit callbacks hear which topics it changed (none: not called)."""
+        with self._write() as session:
+            with session.begin():
+                yield session
+                session.flush()  # the topics are known before the commit
+                topics = topics_written(session)
+                if topics and not self.is_sqlite:
+                    notify_other_seats(session, self.seat, topics)
+            if topics:
+                self._committed(topics)
+
+    # -------------------------------------------------------------- changes
+
+    def on_commit(self, callback: Callable[[frozenset[str]], None]) -> Callable[[], None]:
+        """Call `callback(topics)` after each write transaction of this process that changed something
+        (in the thread that committed). Returns the function that stops it."""
+        self._on_commit.append(callback)
+        return lambda: self._on_commit.remove(callback) if callback in self._on_commit else None
+
+    def _committed(self, topics: frozenset[str]) -> None:
+        for callback in list(self._on_commit):
+            try:
+                callback(topics)
+            except Exception:  # the data is committed; a listener's failure must not look like a failed write
+                log.exception("change listener failed")
+
+    def open_change_watch(self) -> ChangeWatch | None:
+        """A watcher for other seats' writes (None for an in-memory database, which no other seat sees)."""
+        if self.is_sqlite:
+            path = self.engine.url.database
+            if not path or path == ":memory:":
+                return None
+            watch: ChangeWatch = SqliteChangeWatch(path)
+        else:
+            watch = PostgresChangeWatch(self.engine, self.seat)
+        self._watches.add(watch)
+        return watch
 
     # -------------------------------------------------------------- schema
 
@@ -127,6 +173,8 @@ class Database:
             command.upgrade(cfg, "head")
 
     def dispose(self) -> None:
+        for watch in list(self._watches):  # a restore needs every connection of this process closed
+            watch.close()
         self.engine.dispose()
 
 

@@ -239,6 +239,17 @@ class IncidentsPage(QWidget):
         self.incident_opened.emit(incident_id)
         return detail
 
+    def refresh_detail(self, detail: IncidentDetail) -> None:
+        """Someone changed incidents: reload an open incident, unless the officer has an unsaved grade or
+        flag choice on it, which a reload would reset (then only its clock is brought up to date)."""
+        i = detail.incident
+        unsaved = detail.grade.currentData() != i.grade_confirmed or any(
+            box.isChecked() != getattr(i, flag) for flag, box in detail.flag_boxes.items())
+        try:
+            detail.tick() if unsaved else detail.reload()
+        except UserError:
+            detail.tick()
+
     def _close_tab(self, index: int) -> None:
         widget = self.tabs.widget(index)
         if index == 0 or widget is None:
