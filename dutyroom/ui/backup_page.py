@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -37,6 +36,7 @@ from ..domain.permissions import allowed
 from ..services.auth import Actor
 from ..services.errors import UserError, lang
 from ..services.maintenance import LIMITS, REASON_LABELS, Generation, MaintenanceService, explain_failure
+from .number_box import NumberBox
 from .table_model import Column, RowsTableModel
 
 
@@ -159,9 +159,9 @@ class BackupPage(QWidget):
         inner.addWidget(self.status)
 
         self.settings_box = QGroupBox(self.tr("设置（系统管理员）"))
-        self.idle = QSpinBox(suffix=self.tr(" 分钟"))
-        self.every = QSpinBox(suffix=self.tr(" 小时"))
-        self.keep = QSpinBox(suffix=self.tr(" 份"))
+        self.idle = NumberBox(suffix=self.tr(" 分钟"))
+        self.every = NumberBox(suffix=self.tr(" 小时"))
+        self.keep = NumberBox(suffix=self.tr(" 份"))
         for spin, key in ((self.idle, "session.idle_minutes"), (self.every, "backup.every_hours"), (self.keep, "backup.keep")):
             spin.setRange(*LIMITS[key])
             spin.setMaximumWidth(160)

@@ -16,6 +16,7 @@ field; Finish submits the whole intake, and nothing is opened if any field is ba
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
@@ -39,7 +40,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from ..domain.intake import FLAGS, PLACE_OTHER
+from ..domain.intake import FLAGS, MAX_COUNT, PLACE_OTHER
+from ..domain.numbers import NumberError, read_amount, read_count
 from ..services.auth import Actor
 from ..services.errors import UserError, lang
 from ..services.incidents import IncidentService, IncidentView, IntakeInvalid
@@ -319,13 +321,12 @@ class IntakeWizard(QWizard):
         def text(edit: QLineEdit) -> str | None:
             return edit.text().strip() or None
 
-        def number(raw: str, convert) -> Any:
-            raw = raw.strip().replace(",", "")
-            if not raw:
+        def number(raw: str, read) -> Any:
+            if not raw.strip():
                 return None
             try:
-                return convert(raw)
-            except ValueError:
+                return read(raw)  # ２, ①, ３人 and 1,200 are read as typed on a Chinese keyboard
+            except NumberError:
                 return raw  # the service says what is wrong with it
 
         place = self.place.currentText().strip()
@@ -340,12 +341,13 @@ class IntakeWizard(QWizard):
             "category": self.category.currentData(),
             "event_type": self.event_type.currentText().strip() or None,
             "economic_loss_cny": (lambda v: v * 10_000 if isinstance(v, float) else v)(
-                number(self.loss.text(), float)),
+                number(self.loss.text(), lambda t: read_amount(t, maximum=math.inf, units=("万元", "万")))),
             "ongoing": self.ongoing.isChecked(),
             "grade": self.grade.currentData(),
             "title": text(self.title_edit),
         }
-        out.update({name: number(edit.text(), int) for name, edit in self.counts.items()})
+        out.update({name: number(edit.text(), lambda t: read_count(t, maximum=MAX_COUNT))
+                    for name, edit in self.counts.items()})
         out.update({f: box.isChecked() for f, box in self.flags.items()})
         out.update({name: edit.toPlainText().strip() or None for name, edit in self.texts.items()})
         return out
