@@ -45,6 +45,7 @@ from ..domain.numbers import NumberError, read_amount, read_count
 from ..services.auth import Actor
 from ..services.errors import UserError, lang
 from ..services.incidents import IncidentService, IncidentView, IntakeInvalid
+from .beijing_time import select_section_on_click
 from .incident_common import (
     BEIJING_TZ,
     Clock,
@@ -95,6 +96,7 @@ class _TimeEdit(QDateTimeEdit):
     def __init__(self, value: QDateTime):
         super().__init__(value, displayFormat="yyyy-MM-dd HH:mm", calendarPopup=True)
         self.setTimeZone(BEIJING_TZ)
+        select_section_on_click(self)
 
     def focusInEvent(self, event) -> None:
         super().focusInEvent(event)
@@ -566,18 +568,23 @@ class IntakeWizard(QWizard):
         return answer == QMessageBox.StandardButton.Yes
 
     def _custom(self, which: int) -> None:
-        if which == QWizard.WizardButton.CustomButton1.value and self.draft_id is not None:
-            if not self.confirm_discard(self):
-                return
-            self._save_timer.stop()
+        if which != QWizard.WizardButton.CustomButton1.value:
+            return
+        if self.draft_id is None and not self.save_pending:  # untouched: nothing to lose, nothing to ask
+            super().reject()
+            return
+        if not self.confirm_discard(self):
+            return
+        self._save_timer.stop()  # typed but not yet saved: never saved
+        if self.draft_id is not None:
             try:
                 self.service.discard_draft(self.actor, self.draft_id, now=self.clock())
             except UserError as exc:
                 self.status.setText(exc.message)
                 return
-            self.draft_id = None
-            self.incident = None
-            super().reject()
+        self.draft_id = None
+        self.incident = None
+        super().reject()
 
     def reject(self) -> None:
         """Closing keeps the draft: it is offered again as 未完成的接报."""

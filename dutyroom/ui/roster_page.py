@@ -53,7 +53,7 @@ from ..services.roster import (
     RosterService,
     month_table,
 )
-from .beijing_time import beijing_qdt, from_beijing_qdt
+from .beijing_time import beijing_qdt, from_beijing_qdt, select_section_on_click
 from .number_box import NumberBox
 from .print_support import PrintActions, add_print_actions
 
@@ -304,8 +304,8 @@ class SwapDialog(QDialog):
         self.to_person = QComboBox()
         for p in options:
             self.to_person.addItem(p.name, p.person_id)
-        self.from_consent = QDateTimeEdit(beijing_qdt(dt.datetime.now(BEIJING)))
-        self.to_consent = QDateTimeEdit(beijing_qdt(dt.datetime.now(BEIJING)))
+        self.from_consent = select_section_on_click(QDateTimeEdit(beijing_qdt(dt.datetime.now(BEIJING))))
+        self.to_consent = select_section_on_click(QDateTimeEdit(beijing_qdt(dt.datetime.now(BEIJING))))
         for w in (self.from_consent, self.to_consent):
             w.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.reason = QLineEdit()

@@ -39,6 +39,7 @@ from ..domain.vocabulary import (
 )
 from ..services.errors import UserError, lang
 from ..services.rules_service import RulesService
+from .beijing_time import select_section_on_click
 from .number_box import NumberBox
 from .table_model import Column, RowsTableModel, TextFilterProxy
 
@@ -120,6 +121,7 @@ class ClockTab(QWidget):
         self.received = QDateTimeEdit(now, calendarPopup=True, displayFormat="yyyy-MM-dd HH:mm")
         for edit in (self.occurred, self.received):  # the officer types Beijing time whatever the PC's zone
             edit.setTimeZone(BEIJING_TZ)
+            select_section_on_click(edit)
         self.deaths, self.serious, self.loss = NumberBox(), NumberBox(), NumberBox()
         for box in (self.deaths, self.serious):
             box.setRange(0, 100000)

@@ -36,6 +36,7 @@ from ..domain.vocabulary import CATEGORY_LABELS, COLOUR_LABELS, ROLE_LABELS, Cat
 from ..domain.warning_state import STATUS_LABELS, Status, required_fields
 from ..services.errors import UserError, lang
 from ..services.warnings import StepView, WarningContent, WarningService, label_role, normalise_content
+from .beijing_time import select_section_on_click
 from .incident_common import BEIJING_TZ, to_qdt
 
 COLOUR_CSS = {"red": "#d32f2f", "orange": "#f57c00", "yellow": "#fbc02d", "blue": "#1976d2"}
@@ -107,7 +108,7 @@ def datetime_edit() -> QDateTimeEdit:
     edit = QDateTimeEdit(calendarPopup=True, displayFormat="yyyy-MM-dd HH:mm")
     edit.setTimeZone(BEIJING_TZ)  # Beijing time whatever the PC's zone
     edit.setDateTime(QDateTime.currentDateTime().toTimeZone(BEIJING_TZ))
-    return edit
+    return select_section_on_click(edit)
 
 
 def ok_cancel_buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
