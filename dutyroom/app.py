@@ -111,6 +111,7 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
 
     deadlines_panel.open_incident.connect(open_incident)
     incidents_page.install_shortcut(window)  # Ctrl+N anywhere in the main window: 新接报
+    dashboard.set_new_intake(incidents_page.new_intake)  # and the same as a button on 值班总览
     dashboard.add_panel(window.tr("报告时限"), deadlines_panel, 0, 0)
     pages.append((window.tr("事件"), incidents_page))
     if incidents_page.drafts:
