@@ -17,7 +17,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -36,6 +35,7 @@ from ..domain.permissions import allowed
 from ..services.auth import Actor
 from ..services.errors import UserError, lang
 from ..services.maintenance import LIMITS, REASON_LABELS, Generation, MaintenanceService, explain_failure
+from .file_dialogs import open_file
 from .number_box import NumberBox
 from .table_model import Column, RowsTableModel
 
@@ -270,9 +270,7 @@ class BackupPage(QWidget):
 
     @staticmethod
     def choose_file(parent) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(parent, parent.tr("选择备份文件"), "", parent.tr("数据库备份 (*.db);;所有文件 (*)"),
-                                              options=QFileDialog.Option.DontUseNativeDialog)
-        return path or None
+        return open_file(parent, parent.tr("选择备份文件"), parent.tr("数据库备份 (*.db);;所有文件 (*)"))
 
     @staticmethod
     def confirm_restore(parent, text: str) -> bool:

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -57,6 +56,7 @@ from ..services.contacts import (
 )
 from ..services.contacts_excel import COLUMNS, ContactsExcel, ImportReport
 from ..services.errors import UserError, lang
+from .file_dialogs import open_file
 from .print_support import add_print_actions
 from .table_model import Column, RowsTableModel
 
@@ -316,9 +316,7 @@ def report_html(report: ImportReport, tr) -> str:
 
 
 def choose_import_file(parent) -> str | None:
-    path, _ = QFileDialog.getOpenFileName(parent, QApplication.translate("ContactsPage", "导入通讯录"), "",
-                                          "Excel (*.xlsx)", options=QFileDialog.Option.DontUseNativeDialog)
-    return path or None
+    return open_file(parent, QApplication.translate("ContactsPage", "导入通讯录"), "Excel (*.xlsx)")
 
 
 # ---------------------------------------------------------------- results
