@@ -143,6 +143,7 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
     deadlines_panel.open_incident.connect(open_incident)
     incidents_page.incident_opened.connect(follow_detail)
     incidents_page.install_shortcut(window)  # Ctrl+N anywhere in the main window: 新接报
+    dashboard.set_new_intake(incidents_page.new_intake)  # and the same as a button on 值班总览
     changes.subscribe(incidents_page, incident_topics, incidents_page.refresh)
     panel(window.tr("报告时限"), deadlines_panel, incident_topics, 0, 0)
     pages.append((window.tr("事件"), incidents_page))

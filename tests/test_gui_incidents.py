@@ -260,8 +260,8 @@ def test_log_notes_strike_through_with_reason_and_instructions_followed_up(qtbot
     detail = make_detail(qtbot, desk, v.id, Clock(RECEIVED + 3 * MIN))
     monkeypatch.setattr(incident_detail.Ask, "text", classmethod(lambda cls, parent, title, prompt: "消防到场"))
     detail.add_note()
-    monkeypatch.setattr(incident_detail.Ask, "instruction",
-                        classmethod(lambda cls, parent: ("分管副区长", "全力救治伤员")))
+    monkeypatch.setattr(incident_detail.Ask, "instruction", classmethod(
+        lambda cls, parent, now: incident_detail.InstructionChoice("分管副区长", "全力救治伤员", now)))
     detail.add_instruction()
     texts = [e.text for e in detail.entries]
     assert "消防到场" in texts and "分管副区长批示：全力救治伤员" in texts

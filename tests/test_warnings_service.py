@@ -535,7 +535,8 @@ def test_approval_queue_lists_what_the_actor_can_sign_now(world):
     assert (item.warning_id, item.step_no, item.role, item.phase, item.author_name) == (
         orange.id, 2, "leader_in_charge", "issue", "用户author")
     assert item.last_decision_at is not None
-    assert blue.id not in [i.warning_id for i in w.svc.approval_queue(w.u["department"])]
+    blue_items = [i for i in w.svc.approval_queue(w.u["department"]) if i.warning_id == blue.id]
+    assert [(i.kind, i.ready) for i in blue_items] == [("issue", True)]  # nothing to sign: the issuer issues it
     assert w.svc.approval_queue(w.u["two_hats"])[0].warning_id == orange.id
 
 

@@ -72,6 +72,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from .grading_types import RuleHit
+from .numbers import UNITS, NumberError, read_amount
 from .vocabulary import Grade, grade_rank
 
 PLAN = "平谷区突发公共卫生事件应急预案"
@@ -379,12 +380,12 @@ def _flag(key: str, v: Any) -> bool:
 
 
 def _number(key: str, v: Any) -> float:
-    if isinstance(v, bool):
+    if isinstance(v, bool) or (isinstance(v, str) and not v.strip()):
         raise ValueError(f"{key}: expected a number, got {v!r}")
-    n = float(v)
-    if n < 0:
-        raise ValueError(f"{key}: negative value {v!r}")
-    return n
+    try:  # full-width and circled digits are read; inf, nan and words are refused (int(inf) used to escape)
+        return read_amount(v, maximum=1e15, units=UNITS)
+    except NumberError as exc:
+        raise ValueError(f"{key}: {exc.en}, got {v!r}") from None
 
 
 def _grade(key: str, v: Any) -> Grade:

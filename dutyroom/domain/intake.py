@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .incident_facts import BEIJING, FactsError, parse_time
+from .numbers import NumberError, read_amount, read_count
 from .profile_schema import LeadRow, Profile
 from .vocabulary import Category, Flag, Grade
 
@@ -145,34 +146,17 @@ def _time(name: str, value: Any, now: dt.datetime) -> dt.datetime | None:
 
 
 def _count(value: Any) -> int:
-    if value in (None, ""):
-        return 0
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _Bad("必须是整数", "must be a whole number")
-    if value < 0:
-        raise _Bad("不能为负数", "cannot be negative")
-    if value > MAX_COUNT:
-        raise _Bad(f"数值过大（最多 {MAX_COUNT}）", f"too large (at most {MAX_COUNT})")
-    return value
+    try:
+        return read_count(value, maximum=MAX_COUNT)
+    except NumberError as exc:
+        raise _Bad(exc.zh, exc.en) from None
 
 
 def _loss(value: Any) -> float:
-    if value in (None, ""):
-        return 0.0
-    if isinstance(value, str):
-        try:
-            value = float(value.replace(",", "").strip())
-        except ValueError:
-            raise _Bad("必须是数字", "must be a number") from None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _Bad("必须是数字", "must be a number")
-    if not math.isfinite(value) or value < 0:
-        raise _Bad("必须是非负数", "must be a non-negative number")
-    if value > MAX_LOSS_CNY:
-        raise _Bad("数值过大", "too large")
-    return float(value)
+    try:
+        return read_amount(value, maximum=MAX_LOSS_CNY)
+    except NumberError as exc:
+        raise _Bad(exc.zh, exc.en) from None
 
 
 def _flag(value: Any) -> bool:

@@ -16,6 +16,11 @@ Decisions where issue 6 was silent:
 - One sheet at a time awaits sign-in; the incoming officer must be a different person from the outgoing
   one and hold a duty-room role. Whether they are the next rostered officer is recorded, not enforced
   (a swap may not have been entered yet).
+- Each open incident lists every deadline still owed (首报, 书面报告, 续报 …), most urgent first, not only
+  the next one: the incoming officer inherits all of them.
+- Handing over more than EARLY_HANDOVER (30 minutes) before the rostered end of the shift is early: the
+  dialog warns and asks, and the sheet records it ("提前交班"). It is not refused (an officer may be
+  called away), and without a rostered shift there is nothing to compare with.
 """
 
 from __future__ import annotations
@@ -48,6 +53,25 @@ from .warnings import WarningService
 
 MAX_NOTES = 5000
 STATE_LABELS = {"overdue": "已超时", "soon": "即将到期", "ok": "未到期"}
+EARLY_HANDOVER = dt.timedelta(minutes=30)  # more than this before the shift's end is an early handover
+
+
+@dataclass(frozen=True)
+class EarlyHandover:
+    """Signing out now would be early: the rostered shift ends at `shift_ends`, `minutes_left` from now."""
+    shift_name: str
+    shift_ends: dt.datetime
+    minutes_left: int
+
+    @property
+    def zh(self) -> str:
+        return (f"现在距本班（{self.shift_name}）结束时间 {_bj(self.shift_ends)} 还有 {self.minutes_left} 分钟，"
+                f"属于提前交班。提前交班将记入交班单。确认现在交班吗？")
+
+    @property
+    def en(self) -> str:
+        return (f"The shift ({self.shift_name}) ends at {_bj(self.shift_ends)}, {self.minutes_left} minutes from now: "
+                "this is an early handover and the sheet will say so. Hand over now?")
 
 
 @dataclass(frozen=True)
@@ -87,6 +111,12 @@ def _shift(x: ShiftOnDuty | None) -> dict[str, Any] | None:
             "leaders": list(x.leaders)}
 
 
+def _early(current: ShiftOnDuty | None, now: dt.datetime) -> EarlyHandover | None:
+    if current is None or current.ends - now <= EARLY_HANDOVER:
+        return None
+    return EarlyHandover(current.name, current.ends, int((current.ends - now).total_seconds() // 60))
+
+
 def _status(h: Handover) -> str:
     return "signed_in" if h.signed_in_at else "signed_out" if h.signed_out_at else "draft"
 
@@ -110,18 +140,18 @@ class HandoverService:
         now = now or dt.datetime.now(dt.UTC)
         rows = self.incidents.search(actor, IncidentQuery(statuses=("open",), sort="received_at", descending=False,
                                                           limit=None), now=now)
-        first_deadline: dict[int, Any] = {}
-        for d in self.reports.open_deadlines(actor, now=now):
-            first_deadline.setdefault(d.incident_id, d)
+        owed: dict[int, list[dict[str, Any]]] = {}
+        for d in self.reports.open_deadlines(actor, now=now):  # most urgent first
+            owed.setdefault(d.incident_id, []).append({
+                "label": d.label, "due": _bj(d.due), "wording": d.wording, "to": list(d.to),
+                "state": STATE_LABELS.get(d.state, d.state), "basis": d.basis})
         incidents = []
         for r in rows:
-            d = first_deadline.get(r.id)
+            deadlines = owed.get(r.id, [])
             incidents.append({
                 "id": r.id, "title": r.title, "place": r.place, "received_at": _bj(r.received_at),
                 "grade": GRADE_LABELS[Grade(r.grade_confirmed)][0],
-                "next_deadline": None if d is None else {
-                    "label": d.label, "due": _bj(d.due), "wording": d.wording, "to": list(d.to),
-                    "state": STATE_LABELS.get(d.state, d.state), "basis": d.basis},
+                "next_deadline": deadlines[0] if deadlines else None, "deadlines": deadlines,
             })
         warnings = [{"id": w.id, "title": w.title, "colour": COLOUR_LABELS[Colour(w.colour)][0], "area": w.area,
                      "issued_at": _bj(w.issued_at), "measures": f"{w.measures_done}/{w.measures_total}",
@@ -152,12 +182,19 @@ class HandoverService:
         return HandoverView(None, "draft", None, None, actor.id, actor.display_name, None, None, None, None,
                             sheet["notes"], sheet, None, True)
 
+    def early_handover(self, now: dt.datetime | None = None) -> EarlyHandover | None:
+        """Whether signing out at `now` is more than EARLY_HANDOVER before the rostered shift ends."""
+        now = now or dt.datetime.now(dt.UTC)
+        return _early(shift_on_duty(self.db, now), now)
+
     def _sheet(self, actor: Actor, notes: str | None, now: dt.datetime, current: ShiftOnDuty | None) -> dict[str, Any]:
         notes = clean_text(notes, "交班备注", "the notes", MAX_NOTES, required=False)
         following = next_shift(self.db, now)
+        early = _early(current, now)
         return {"title": f"{self.profile.name}应急值班交接班单", "profile": self.profile.key,
                 "generated_at": _bj(now), "shift": _shift(current), "next_shift": _shift(following),
                 "outgoing": {"user_id": actor.id, "name": actor.display_name},
+                **({"early": {"shift_ends": _bj(early.shift_ends), "minutes_left": early.minutes_left}} if early else {}),
                 **self.open_items(actor, now), "notes": notes}
 
     # ------------------------------------------------------------ signatures
@@ -184,7 +221,8 @@ class HandoverService:
                                automatic=True, kind="handover",
                                text=f"交班：{actor.display_name}签名交班（交班单第 {h.id} 号，在办事件 "
                                     f"{len(sheet['incidents'])} 起、生效预警 {len(sheet['warnings'])} 条、待审批 "
-                                    f"{len(sheet['approvals'])} 条、未落实批示 {len(sheet['instructions'])} 条）"))
+                                    f"{len(sheet['approvals'])} 条、未落实批示 {len(sheet['instructions'])} 条）"
+                                    + (f"，提前 {sheet['early']['minutes_left']} 分钟交班" if "early" in sheet else "")))
             audit.record(s, user_id=actor.id, username=actor.username, action="handover.sign_out", entity="handover",
                          entity_id=h.id, after={"sheet_hash": digest, "shift_date": h.shift_date,
                                                 "shift_id": h.shift_id}, at=now)
@@ -270,12 +308,18 @@ def sheet_text(view: HandoverView) -> str:
                          f"带班领导 {'、'.join(x['leaders']) or '—'}")
         else:
             lines.append(f"{label}：排班表中无记录")
+    early = sh.get("early")
+    if early:
+        lines.append(f"提前交班：交班时距本班结束（{early['shift_ends']}）还有 {early['minutes_left']} 分钟")
     lines += ["", f"一、在办事件（{len(sh.get('incidents', []))} 起）"]
     for i, x in enumerate(sh.get("incidents", []), 1):
-        d = x.get("next_deadline")
-        due = "无待报事项" if d is None else (
-            f"下一时限：{d['label']} {d['due'] or d['wording']}（{d['state']}，报{'、'.join(d['to'])}，{d['basis']}）")
-        lines.append(f"{i}. {x['title']}（{x['grade']}，{x['place'] or '地点不详'}，{x['received_at']}接报）{due}")
+        head = f"{i}. {x['title']}（{x['grade']}，{x['place'] or '地点不详'}，{x['received_at']}接报）"
+        if "deadlines" not in x:  # a sheet signed before every deadline was listed: reprinted as it was
+            d = x.get("next_deadline")
+            lines.append(head + ("无待报事项" if d is None else f"下一时限：{_deadline(d)}"))
+            continue
+        lines.append(head + (f"待报 {len(x['deadlines'])} 项：" if x["deadlines"] else "无待报事项"))
+        lines += [f"   （{n}）{_deadline(d)}" for n, d in enumerate(x["deadlines"], 1)]
     lines += ["", f"二、生效预警（{len(sh.get('warnings', []))} 条）"]
     for i, x in enumerate(sh.get("warnings", []), 1):
         extra = "，解除审批中" if x.get("lift_pending") else ""
@@ -293,3 +337,7 @@ def sheet_text(view: HandoverView) -> str:
     if view.sheet_hash:
         lines.append(f"校验码：{view.sheet_hash[:16]}{'' if view.intact else '（与签名时不符！）'}")
     return "\n".join(lines)
+
+
+def _deadline(d: dict[str, Any]) -> str:
+    return f"{d['label']} {d['due'] or d['wording']}（{d['state']}，报{'、'.join(d['to'])}，{d['basis']}）"

@@ -194,9 +194,12 @@ class IncidentLogService:
 
     def add_instruction(self, actor: Actor, incident_id: int, text: str, *, instructed_by: str,
                         happened_at: dt.datetime | None = None, now: dt.datetime | None = None) -> LogEntryView:
-        """A leader's instruction (领导批示), open for follow-up until marked done."""
+        """A leader's instruction (领导批示), open for follow-up until marked done; `happened_at` is when the
+        leader gave it (批示时间, default now), which may be before it reached the duty room, never after now."""
         leader = clean_text(instructed_by, "批示领导", "the leader", 100)
         body = clean_text(text, "批示内容", "the instruction", MAX_TEXT)
+        if happened_at is not None and aware(happened_at, "批示时间", "the time") > now_or(now) + CLOCK_SKEW:
+            raise UserError("批示时间不能晚于现在", "the time of the instruction cannot be in the future")
         return self._add(actor, incident_id, f"{leader}批示：{body}", "instruction", happened_at, now)
 
     def _add(self, actor: Actor, incident_id: int, text: str, kind: str, happened_at: dt.datetime | None,

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..domain.incident_facts import BEIJING
 from ..domain.profile_schema import Profile
 from ..store import audit
 from ..store.backup import BackupError, Progress, backup_generation, check_candidate, restore_from
@@ -184,8 +185,8 @@ class MaintenanceService:
         out = []
         for path in directory.glob("dutyroom-*.db"):
             m = _NAME.search(path.name)
-            # the stamp is the workstation's local time (store/backup.py writes it so)
-            taken = dt.datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S").astimezone() if m else None
+            # the stamp is Beijing time (store/backup.py writes it so)
+            taken = dt.datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S").replace(tzinfo=BEIJING) if m else None
             try:
                 size = path.stat().st_size
             except OSError:

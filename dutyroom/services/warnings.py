@@ -188,6 +188,10 @@ class WarningView:
         return self.status in IN_FORCE
 
 
+READY_KINDS = ("issue", "lift")  # queue items of warnings whose chain is complete
+_READY = {Status.approved.value: "issue", Status.lift_approved.value: "lift"}
+
+
 @dataclass(frozen=True)
 class QueueItem:
     warning_id: int
@@ -196,14 +200,20 @@ class QueueItem:
     category: str
     status: str
     phase: str  # issue | lift
-    step_no: int
+    step_no: int  # for a warning ready to issue or lift: the chain's length + 1
     role: str
-    kind: str
+    kind: str  # sign_off | external_decision, or issue | lift once every step approved
     label: str
     author_id: int
     author_name: str
     created_at: dt.datetime
     last_decision_at: dt.datetime | None
+    last_decision_by: str | None = None  # who signed the previous step (an outside decision: who decided)
+
+    @property
+    def ready(self) -> bool:
+        """Approved at every step: waiting for the issuer (or lifter) to act."""
+        return self.kind in READY_KINDS
 
 
 @dataclass(frozen=True)
@@ -809,20 +819,25 @@ class WarningService:
         return next((x for x in found if x.issued_at is not None), found[-1] if found else None)
 
     def approval_queue(self, actor: Actor) -> list[QueueItem]:
-        """Warnings whose current step this actor may sign now: their role, not their own, not signed twice."""
-        return [item for item, step, rows_ok in self._queue() if step.kind == "sign_off"
-                and can_sign(actor.roles, step.role) and item.author_id != actor.id and actor.id not in rows_ok]
+        """Warnings whose current step this actor may sign now (their role, not their own, not signed twice),
+        then the approved ones this actor may issue or lift: the last step of the chain is theirs too."""
+        queue = self._queue()
+        signable = [item for item, rows_ok in queue if item.kind == "sign_off"
+                    and can_sign(actor.roles, item.role) and item.author_id != actor.id and actor.id not in rows_ok]
+        ready = [item for item, _ in queue if item.ready and can_act_as(actor.roles, item.role)]
+        return signable + ready
 
     def awaiting_external(self, actor: Actor) -> list[QueueItem]:
         """Warnings waiting for an outside decision (市应急办 …) that this actor may record."""
         if not allowed(actor.roles, "warning.record_external", Status.pending.value):
             return []
-        return [item for item, step, _ in self._queue() if step.kind == "external_decision"]
+        return [item for item, _ in self._queue() if item.kind == "external_decision"]
 
-    def _queue(self) -> list[tuple[QueueItem, ApprovalStep, set[int]]]:
+    def _queue(self) -> list[tuple[QueueItem, set[int]]]:
+        waiting = [st.value for st in AWAITING_DECISION] + list(_READY)
         with self.db.read() as s:
             warnings = list(s.scalars(select(Warning).where(Warning.profile_key == self.profile.key,
-                                                            Warning.status.in_([st.value for st in AWAITING_DECISION]))
+                                                            Warning.status.in_(waiting))
                                       .order_by(Warning.created_at)))
             out = []
             for w in warnings:
@@ -830,17 +845,27 @@ class WarningService:
                 rows = self._rows(s, w.id)
                 active = self._active(rows, chain_hash)
                 current = next_step(len(chain), [r.step_no for r in active])
-                if current is None:
+                ready = _READY.get(w.status)
+                if (current is None) != (ready is not None):
                     continue
+                if ready:
+                    policy = self._policy(w)
+                    role = policy.issuer if ready == "issue" else policy.lifted_by
+                    step_no, kind, step_label = len(chain) + 1, ready, "发布" if ready == "issue" else "解除"
+                else:
+                    step = chain[current - 1]
+                    role, step_no, kind, step_label = step.role, current, step.kind, step.label
                 author = self._round_author(w, phase, rows, chain_hash)
-                step = chain[current - 1]
-                names = _names(s, [author])
+                last = max(active, key=lambda r: (r.decided_at, r.id), default=None)
+                names = _names(s, [author, last.user_id if last else None])
                 item = QueueItem(
                     warning_id=w.id, title=w.title, colour=w.colour, category=w.category, status=w.status,
-                    phase=phase, step_no=current, role=step.role.value, kind=step.kind, label=step.label,
+                    phase=phase, step_no=step_no, role=Role(role).value, kind=kind, label=step_label,
                     author_id=author, author_name=names.get(author, ""), created_at=w.created_at,
-                    last_decision_at=max((r.decided_at for r in active), default=None))
-                out.append((item, step, {r.user_id for r in active if r.kind == "sign_off"}))
+                    last_decision_at=last.decided_at if last else None,
+                    last_decision_by=None if last is None else (
+                        last.external_decider if last.kind == "external_decision" else names.get(last.user_id)))
+                out.append((item, {r.user_id for r in active if r.kind == "sign_off"}))
             return out
 
     def active_warnings(self, now: dt.datetime | None = None) -> list[ActiveWarning]:

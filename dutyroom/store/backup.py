@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..domain.incident_facts import BEIJING
 from .audit import verify_chain
 from .database import Database, DatabaseError
 
@@ -60,7 +61,7 @@ def backup_to(db: Database, dest: Path, progress: Progress | None = None) -> Pat
 def backup_generation(db: Database, directory: Path, keep: int = 10, reason: str = "auto",
                       progress: Progress | None = None) -> Path:
     """A timestamped backup in `directory`, keeping the newest `keep` generations (keep=0: prune nothing)."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    stamp = dt.datetime.now(BEIJING).strftime("%Y%m%d-%H%M%S-%f")  # Beijing time whatever the PC's zone
     path = backup_to(db, Path(directory) / f"dutyroom-{stamp}-{reason}.db", progress)
     generations = sorted(Path(directory).glob("dutyroom-*.db"))
     for old in generations[:-keep] if keep > 0 else []:
@@ -122,7 +123,7 @@ def restore_from(source: Path, target: Path) -> Path:
                      f"The backup failed its checks; nothing was changed: {result.problem}")
     staged = target.with_name(target.name + ".restoring")
     shutil.copyfile(source, staged)
-    kept = target.with_name(f"{target.name}.replaced-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}")
+    kept = target.with_name(f"{target.name}.replaced-{dt.datetime.now(BEIJING).strftime('%Y%m%d-%H%M%S')}")
     if target.exists():
         os.replace(target, kept)
         for suffix in ("-wal", "-shm"):

@@ -7,7 +7,16 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QListWidget, QListWidgetItem, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..domain.vocabulary import COLOUR_ORDER
 from ..services.warnings import ActiveWarning, WarningService
@@ -30,8 +39,12 @@ class ActiveWarningsPanel(QWidget):
             self.chips[colour.value] = chip
             grid.addWidget(chip, i // 2, i % 2)  # 2 × 2: leaves the dashboard's width to the deadline table
         self.list = QListWidget()
+        # long titles wrap within the panel: no sideways scrolling to read the end of a line
+        self.list.setWordWrap(True)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.itemActivated.connect(lambda item: self.open_requested.emit(item.data(Qt.ItemDataRole.UserRole)))
-        self.empty = QLabel(self.tr("当前没有生效的预警"), styleSheet="color: #555")
+        self.empty = QLabel(self.tr("当前没有生效的预警"), styleSheet="color: #555", wordWrap=True)
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addWidget(self.empty)

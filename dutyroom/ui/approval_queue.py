@@ -1,5 +1,6 @@
-"""待我审批: the warnings whose current step the signed-in user may sign now, and (for the duty room)
-those waiting for an outside decision to be recorded. One click opens the warning to sign."""
+"""待我审批: the warnings whose current step the signed-in user may sign now, the approved ones waiting for
+them to issue (or lift), and (for the duty room) those waiting for an outside decision to be recorded. Each
+row says who signed the step before and when. One click opens the warning to sign or issue."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ class ApprovalQueuePage(QWidget):
         super().__init__(parent)
         self.svc, self.actor = svc, actor
         self.summary = QLabel()
-        self.mine = self._table(self.tr("暂无待我签批的预警"))
+        self.mine = self._table(self.tr("暂无待我签批或发布的预警"))
         self.external = self._table(self.tr("暂无待登记的上级决定"))
         self.open_button = QPushButton(self.tr("打开签批"))
         self.open_button.clicked.connect(lambda: self._open_selected(self.mine))
@@ -44,7 +45,7 @@ class ApprovalQueuePage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(refresh)
-        mine_box = QGroupBox(self.tr("待我签批"))
+        mine_box = QGroupBox(self.tr("待我签批或发布"))
         m = QVBoxLayout(mine_box)
         m.addWidget(self.mine)
         m.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignRight)
@@ -64,12 +65,11 @@ class ApprovalQueuePage(QWidget):
             Column(self.tr("级别"), lambda i: colour_name(i.colour)),
             Column(self.tr("标题"), lambda i: i.title),
             Column(self.tr("类别"), lambda i: category_name(i.category)),
-            Column(self.tr("环节"), lambda i: self.tr("解除审批") if i.phase == "lift" else self.tr("发布审批")),
-            Column(self.tr("当前步骤"), lambda i: f"{i.step_no}. {i.label}"),
+            Column(self.tr("环节"), self._phase_text),
+            Column(self.tr("当前步骤"), self._step_text),
             Column(self.tr("须由"), lambda i: role_name(self.svc, i.role)),
             Column(self.tr("起草/申请人"), lambda i: i.author_name),
-            Column(self.tr("上一步签批"), lambda i: beijing(i.last_decision_at) if i.last_decision_at
-                   else self.tr("—（第一步）")),
+            Column(self.tr("上一步签批"), self._previous_text),
         ], [], self)
         self._models = [*getattr(self, "_models", []), model]  # keep the Python side of each model alive
         view = row_table(model)
@@ -82,6 +82,22 @@ class ApprovalQueuePage(QWidget):
         view.clicked.connect(lambda index: self._open(view, index.row()))
         return view
 
+    def _phase_text(self, i: QueueItem) -> str:
+        if i.ready:
+            return self.tr("待解除") if i.kind == "lift" else self.tr("待发布")
+        return self.tr("解除审批") if i.phase == "lift" else self.tr("发布审批")
+
+    def _step_text(self, i: QueueItem) -> str:
+        if i.ready:  # every step approved: the last act is the issuer's (or lifter's)
+            return self.tr("已批准，请解除") if i.kind == "lift" else self.tr("已批准，请发布")
+        return f"{i.step_no}. {i.label}"
+
+    def _previous_text(self, i: QueueItem) -> str:
+        """Who signed the step before this one and when (Beijing time)."""
+        if i.last_decision_at is None:
+            return self.tr("—（第一步）")
+        return f"{i.last_decision_by or ''} {beijing(i.last_decision_at)}".strip()
+
     def refresh(self) -> None:
         mine = self.svc.approval_queue(self.actor)
         external = self.svc.awaiting_external(self.actor)
@@ -91,7 +107,9 @@ class ApprovalQueuePage(QWidget):
             view.clearSelection()
             button.setEnabled(False)
         self.external_box.setVisible(bool(external))
-        self.summary.setText(self.tr("待我签批 {n} 件；待登记上级决定 {m} 件").format(n=len(mine), m=len(external)))
+        ready = sum(1 for i in mine if i.ready)
+        self.summary.setText(self.tr("待我签批 {n} 件；待我发布/解除 {k} 件；待登记上级决定 {m} 件").format(
+            n=len(mine) - ready, k=ready, m=len(external)))
 
     def items(self, view: QTableView) -> list[QueueItem]:
         return list(view.model().rows)

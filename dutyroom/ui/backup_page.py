@@ -18,7 +18,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -39,6 +37,8 @@ from ..services.auth import Actor
 from ..services.errors import UserError, lang
 from ..services.incident_reports import BOUND_LIMITS, ReportService
 from ..services.maintenance import LIMITS, REASON_LABELS, Generation, MaintenanceService, explain_failure
+from .file_dialogs import open_file
+from .number_box import NumberBox
 from .table_model import Column, RowsTableModel
 
 
@@ -162,9 +162,9 @@ class BackupPage(QWidget):
         inner.addWidget(self.status)
 
         self.settings_box = QGroupBox(self.tr("设置（系统管理员）"))
-        self.idle = QSpinBox(suffix=self.tr(" 分钟"))
-        self.every = QSpinBox(suffix=self.tr(" 小时"))
-        self.keep = QSpinBox(suffix=self.tr(" 份"))
+        self.idle = NumberBox(suffix=self.tr(" 分钟"))
+        self.every = NumberBox(suffix=self.tr(" 小时"))
+        self.keep = NumberBox(suffix=self.tr(" 份"))
         for spin, key in ((self.idle, "session.idle_minutes"), (self.every, "backup.every_hours"), (self.keep, "backup.keep")):
             spin.setRange(*LIMITS[key])
             spin.setMaximumWidth(160)
@@ -281,9 +281,7 @@ class BackupPage(QWidget):
 
     @staticmethod
     def choose_file(parent) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(parent, parent.tr("选择备份文件"), "", parent.tr("数据库备份 (*.db);;所有文件 (*)"),
-                                              options=QFileDialog.Option.DontUseNativeDialog)
-        return path or None
+        return open_file(parent, parent.tr("选择备份文件"), parent.tr("数据库备份 (*.db);;所有文件 (*)"))
 
     @staticmethod
     def confirm_restore(parent, text: str) -> bool:

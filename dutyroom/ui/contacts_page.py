@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -57,6 +56,8 @@ from ..services.contacts import (
 )
 from ..services.contacts_excel import COLUMNS, ContactsExcel, ImportReport
 from ..services.errors import UserError, lang
+from .empty_hint import add_empty_hint
+from .file_dialogs import open_file
 from .print_support import add_print_actions
 from .table_model import Column, RowsTableModel
 
@@ -316,9 +317,7 @@ def report_html(report: ImportReport, tr) -> str:
 
 
 def choose_import_file(parent) -> str | None:
-    path, _ = QFileDialog.getOpenFileName(parent, QApplication.translate("ContactsPage", "导入通讯录"), "",
-                                          "Excel (*.xlsx)", options=QFileDialog.Option.DontUseNativeDialog)
-    return path or None
+    return open_file(parent, QApplication.translate("ContactsPage", "导入通讯录"), "Excel (*.xlsx)")
 
 
 # ---------------------------------------------------------------- results
@@ -406,6 +405,7 @@ class ContactsPage(QWidget):
         self.view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_detail(cur))
         self.detail = QTextBrowser()
         self.detail.setOpenLinks(False)
+        self.empty_hint = add_empty_hint(self.view, "")
 
         self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()
@@ -470,7 +470,10 @@ class ContactsPage(QWidget):
         self.view.resizeColumnsToContents()
         for col in range(self.model.columnCount()):
             # the unit with its aliases (东城交通支队（交通支队、交管东城）) is read whole; the fax column stretches
-            self.view.setColumnWidth(col, min(self.view.columnWidth(col), UNIT_COLUMN_MAX if col == 0 else 150))
+            self.view.setColumnWidth(col, max(min(self.view.columnWidth(col), UNIT_COLUMN_MAX if col == 0 else 150),
+                                              self._min_width(col)))
+        self.empty_hint.label.setText(self.tr("没有找到匹配的联系人") if self.search.text().strip() else
+                                      self.tr("通讯录为空：请点击“新增单位”录入，或“导入 Excel…”"))
         if result.truncated:
             self.count.setText(self.tr("共 {total} 条，显示前 {shown} 条").format(total=result.total,
                                                                           shown=len(result.hits)))
@@ -483,6 +486,14 @@ class ContactsPage(QWidget):
         else:
             self.detail.clear()
         self._update_buttons()
+
+    def _min_width(self, col: int) -> int:
+        """Wide enough for a typical value even when the table is empty (an empty table sized to its headers
+        squeezes 手机 and 职务 into a few characters)."""
+        sample = ("区应急管理局", "主要负责人", "王某某", "010-55550000", "13800000000", "010-55550000", "010-55550000")[col]
+        title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
+        fm = self.view.fontMetrics()
+        return max(fm.horizontalAdvance(title), fm.horizontalAdvance(sample)) + 16
 
     def current_hit(self) -> Hit | None:
         index = self.view.currentIndex()

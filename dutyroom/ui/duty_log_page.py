@@ -33,7 +33,7 @@ from ..reports.export import ReportExporter
 from ..services.auth import Actor
 from ..services.duty_log import TYPED_KINDS, DutyLogService, DutyLogView, kind_label
 from ..services.errors import UserError
-from .beijing_time import beijing_qdt, from_beijing_qdt
+from .beijing_time import beijing_qdt, from_beijing_qdt, select_section_on_click
 from .incident_common import bj
 from .print_support import PrintActions, add_print_actions
 from .table_model import Column, RowsTableModel
@@ -71,7 +71,7 @@ class EntryDialog(QDialog):
         self.kind = QComboBox()
         for k in TYPED_KINDS:
             self.kind.addItem(kind_label(k), k)
-        self.when = QDateTimeEdit(beijing_qdt(now))
+        self.when = select_section_on_click(QDateTimeEdit(beijing_qdt(now)))
         self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.leader = QLineEdit()
         self.leader.setPlaceholderText(self.tr("领导批示时填写：批示领导"))
@@ -122,7 +122,7 @@ class DutyLogPage(QWidget):
         self._print_entries = 0
         self._print_scope = "shift"
         self.handover_factory = handover_factory  # () -> QDialog, or None to hide the button
-        self.at = QDateTimeEdit(beijing_qdt(self._now()))
+        self.at = select_section_on_click(QDateTimeEdit(beijing_qdt(self._now())))
         self.at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.at.setCalendarPopup(True)
         self.now_button = QPushButton(self.tr("本班"), clicked=self.to_now)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -23,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from ..reports.export import ReportExporter
 from ..services.auth import Actor
-from ..services.errors import UserError
-from ..services.handover import HandoverService, HandoverView, sheet_text
+from ..services.errors import UserError, lang
+from ..services.handover import EarlyHandover, HandoverService, HandoverView, sheet_text
 from .print_support import PrintActions, add_print_actions
 
 
@@ -101,7 +102,9 @@ class HandoverDialog(QDialog):
             self.error.setText(exc.message)
             return
         self.sheet.setPlainText(sheet_text(preview))
-        self.status.setText(self.tr("交班单按当前在办事项生成，签名后不可更改。"))
+        early = self.svc.early_handover(now=self._now())
+        self.status.setText(self.tr("交班单按当前在办事项生成，签名后不可更改。") + (
+            self.tr("注意：距本班结束还有 {n} 分钟，现在交班属于提前交班。").format(n=early.minutes_left) if early else ""))
         self.incoming_box.setEnabled(False)
 
     def _show_signed(self, view: HandoverView) -> None:
@@ -125,7 +128,19 @@ class HandoverDialog(QDialog):
         if not view.intact:
             self.error.setText(self.tr("警告：该交班单的内容与签名时的校验码不符！"))
 
+    @classmethod
+    def confirm_early(cls, parent, early: EarlyHandover) -> bool:
+        """Asked before an early handover is signed (tests replace this); No is the default."""
+        answer = QMessageBox.warning(parent, parent.tr("提前交班"), early.en if lang() == "en" else early.zh,
+                                     QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                     QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
     def sign_out(self) -> None:
+        early = self.svc.early_handover(now=self._now())
+        if early is not None and not self.confirm_early(self, early):
+            self.status.setText(self.tr("未交班：距本班结束还有 {n} 分钟。").format(n=early.minutes_left))
+            return
         try:
             view = self.svc.sign_out(self.actor, self.notes.toPlainText(), now=self._now())
         except UserError as exc:

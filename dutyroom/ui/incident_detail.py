@@ -44,6 +44,7 @@ from ..services.errors import UserError
 from ..services.incident_log import IncidentLogService, LogEntryView
 from ..services.incident_reports import IncidentClock, ReportDraft, ReportService, ReportView
 from ..services.incidents import IncidentService, IncidentView, needs_grade_decision
+from .beijing_time import select_section_on_click
 from .deadlines_panel import bound_clause, bound_detail, elapsed_cell
 from .facts_dialog import KEEP, FactsDialog, GradeDecisionDialog
 from .incident_common import (
@@ -134,6 +135,50 @@ class ReportDialog(QDialog):
         return dialog.choice if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
+@dataclass(frozen=True)
+class InstructionChoice:
+    leader: str
+    text: str
+    given_at: dt.datetime  # 批示时间: stored as the log entry's happened_at
+
+
+class InstructionDialog(QDialog):
+    """领导批示: who gave it, when (批示时间, Beijing time, now unless changed: it is often relayed later)
+    and what. The service refuses a time in the future."""
+
+    def __init__(self, now: dt.datetime, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("领导批示"))
+        self.leader = QLineEdit()
+        self.given_at = select_section_on_click(QDateTimeEdit(displayFormat="yyyy-MM-dd HH:mm", calendarPopup=True))
+        self.given_at.setTimeZone(BEIJING_TZ)  # before the value: set after it, the PC's own zone is shown
+        self.given_at.setDateTime(to_qdt(now))
+        self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)
+        form = QFormLayout()
+        form.addRow(self.tr("批示领导（职务或姓名）(&L)"), self.leader)
+        form.addRow(self.tr("批示时间(&T)"), self.given_at)
+        form.addRow(self.tr("批示内容(&C)"), self.text)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        for signal in (self.leader.textChanged, self.text.textChanged):
+            signal.connect(self._enable)
+        self._enable()
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.buttons)
+        self.resize(520, 320)
+
+    def _enable(self, *args) -> None:
+        ok = bool(self.leader.text().strip() and self.text.toPlainText().strip())
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+    def choice(self) -> InstructionChoice:
+        return InstructionChoice(self.leader.text().strip(), self.text.toPlainText().strip(),
+                                 from_qdt(self.given_at.dateTime()))
+
+
 class Ask:
     """Small questions, each a classmethod that tests replace."""
 
@@ -143,12 +188,9 @@ class Ask:
         return text if ok and text.strip() else None
 
     @classmethod
-    def instruction(cls, parent) -> tuple[str, str] | None:
-        leader, ok = QInputDialog.getText(parent, parent.tr("领导批示"), parent.tr("批示领导（职务或姓名）："))
-        if not ok or not leader.strip():
-            return None
-        text, ok = QInputDialog.getMultiLineText(parent, parent.tr("领导批示"), parent.tr("批示内容："))
-        return (leader, text) if ok and text.strip() else None
+    def instruction(cls, parent, now: dt.datetime) -> InstructionChoice | None:
+        dialog = InstructionDialog(now, parent)
+        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     @classmethod
     def channel(cls, parent) -> str | None:
@@ -651,13 +693,12 @@ class IncidentDetail(QWidget):
                          self.tr("已记录"))
 
     def add_instruction(self) -> bool:
-        got = Ask.instruction(self)
+        got = Ask.instruction(self, self.clock())
         if got is None:
             return False
-        leader, text = got
-        return self._run(lambda: self.log_service.add_instruction(self.actor, self.incident_id, text,
-                                                                  instructed_by=leader, now=self.clock()),
-                         self.tr("领导批示已记录，待落实"))
+        return self._run(lambda: self.log_service.add_instruction(
+            self.actor, self.incident_id, got.text, instructed_by=got.leader, happened_at=got.given_at,
+            now=self.clock()), self.tr("领导批示已记录，待落实"))
 
     def strike_entry(self) -> bool:
         e = self.selected_entry()

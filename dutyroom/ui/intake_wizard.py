@@ -16,6 +16,7 @@ field; Finish submits the whole intake, and nothing is opened if any field is ba
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 import shiboken6
@@ -40,10 +41,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from ..domain.intake import FLAGS, PLACE_OTHER
+from ..domain.intake import FLAGS, MAX_COUNT, PLACE_OTHER
+from ..domain.numbers import NumberError, read_amount, read_count
 from ..services.auth import Actor
 from ..services.errors import UserError, lang
 from ..services.incidents import IncidentService, IncidentView, IntakeInvalid
+from .beijing_time import select_section_on_click
 from .incident_common import (
     BEIJING_TZ,
     Clock,
@@ -94,6 +97,7 @@ class _TimeEdit(QDateTimeEdit):
     def __init__(self, value: QDateTime):
         super().__init__(value, displayFormat="yyyy-MM-dd HH:mm", calendarPopup=True)
         self.setTimeZone(BEIJING_TZ)
+        select_section_on_click(self)
 
     def focusInEvent(self, event) -> None:
         if not shiboken6.isValid(self):  # focus handed on while the wizard is being destroyed: nothing to select
@@ -322,13 +326,12 @@ class IntakeWizard(QWizard):
         def text(edit: QLineEdit) -> str | None:
             return edit.text().strip() or None
 
-        def number(raw: str, convert) -> Any:
-            raw = raw.strip().replace(",", "")
-            if not raw:
+        def number(raw: str, read) -> Any:
+            if not raw.strip():
                 return None
             try:
-                return convert(raw)
-            except ValueError:
+                return read(raw)  # ２, ①, ３人 and 1,200 are read as typed on a Chinese keyboard
+            except NumberError:
                 return raw  # the service says what is wrong with it
 
         place = self.place.currentText().strip()
@@ -343,12 +346,13 @@ class IntakeWizard(QWizard):
             "category": self.category.currentData(),
             "event_type": self.event_type.currentText().strip() or None,
             "economic_loss_cny": (lambda v: v * 10_000 if isinstance(v, float) else v)(
-                number(self.loss.text(), float)),
+                number(self.loss.text(), lambda t: read_amount(t, maximum=math.inf, units=("万元", "万")))),
             "ongoing": self.ongoing.isChecked(),
             "grade": self.grade.currentData(),
             "title": text(self.title_edit),
         }
-        out.update({name: number(edit.text(), int) for name, edit in self.counts.items()})
+        out.update({name: number(edit.text(), lambda t: read_count(t, maximum=MAX_COUNT))
+                    for name, edit in self.counts.items()})
         out.update({f: box.isChecked() for f, box in self.flags.items()})
         out.update({name: edit.toPlainText().strip() or None for name, edit in self.texts.items()})
         return out
@@ -567,18 +571,23 @@ class IntakeWizard(QWizard):
         return answer == QMessageBox.StandardButton.Yes
 
     def _custom(self, which: int) -> None:
-        if which == QWizard.WizardButton.CustomButton1.value and self.draft_id is not None:
-            if not self.confirm_discard(self):
-                return
-            self._save_timer.stop()
+        if which != QWizard.WizardButton.CustomButton1.value:
+            return
+        if self.draft_id is None and not self.save_pending:  # untouched: nothing to lose, nothing to ask
+            super().reject()
+            return
+        if not self.confirm_discard(self):
+            return
+        self._save_timer.stop()  # typed but not yet saved: never saved
+        if self.draft_id is not None:
             try:
                 self.service.discard_draft(self.actor, self.draft_id, now=self.clock())
             except UserError as exc:
                 self.status.setText(exc.message)
                 return
-            self.draft_id = None
-            self.incident = None
-            super().reject()
+        self.draft_id = None
+        self.incident = None
+        super().reject()
 
     def reject(self) -> None:
         """Closing keeps the draft: it is offered again as 未完成的接报."""

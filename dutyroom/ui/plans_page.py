@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -47,6 +46,7 @@ from ..services.errors import UserError, lang
 from ..services.lead_table import ROLES, LeadTableService
 from ..services.plan_documents import PlanDocumentService, find_all
 from ..services.plans import PlanService
+from .file_dialogs import open_files
 from .print_support import PrintActions, add_print_actions
 from .table_model import Column, RowsTableModel, TextFilterProxy, row_table
 
@@ -345,10 +345,7 @@ class LibraryTab(QWidget):
 
     @classmethod
     def choose_files(cls, parent) -> list[str]:
-        files, _ = QFileDialog.getOpenFileNames(parent, parent.tr("选择预案文件"), "",
-                                                parent.tr("预案文件 (*.pdf *.docx *.txt)"),
-                                                options=QFileDialog.Option.DontUseNativeDialog)
-        return files
+        return open_files(parent, parent.tr("选择预案文件"), parent.tr("预案文件 (*.pdf *.docx *.txt)"))
 
     def import_documents(self) -> None:
         if self.current_id is None:

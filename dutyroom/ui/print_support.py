@@ -31,7 +31,6 @@ from PySide6.QtGui import QAction, QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QBoxLayout,
-    QFileDialog,
     QMessageBox,
     QProgressDialog,
     QPushButton,
@@ -41,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from ..reports.export import font_notice
 from ..services.errors import UserError
+from .file_dialogs import save_file
 
 MAX_DPI = 300
 
@@ -258,8 +258,7 @@ class PrintActions(QObject):
     # --- factories tests monkeypatch
     @staticmethod
     def ask_save_path(parent: QWidget, caption: str, default: str, pattern: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(parent, caption, default, pattern)
-        return path or None
+        return save_file(parent, caption, default, pattern)
 
     @staticmethod
     def show_preview(parent: QWidget, paint: Callable[[QPrinter], None]) -> None:

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
-    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -54,7 +53,8 @@ from ..services.roster import (
     RosterService,
     month_table,
 )
-from .beijing_time import beijing_qdt, from_beijing_qdt
+from .beijing_time import beijing_qdt, from_beijing_qdt, select_section_on_click
+from .number_box import NumberBox
 from .print_support import PrintActions, add_print_actions
 
 MIME = "application/x-dutyroom-roster-cell"
@@ -205,7 +205,7 @@ class GenerateDialog(QDialog):
             combo.addItem(self.tr("接续上月轮换"), None)
             for p in options:
                 combo.addItem(p.name, p.person_id)
-        self.per_shift = QSpinBox()
+        self.per_shift = NumberBox()
         self.per_shift.setRange(1, max(1, len(candidates.officers)))
         form = QFormLayout(self)
         form.addRow(self.tr("排班方式"), self.pattern)
@@ -304,8 +304,8 @@ class SwapDialog(QDialog):
         self.to_person = QComboBox()
         for p in options:
             self.to_person.addItem(p.name, p.person_id)
-        self.from_consent = QDateTimeEdit(beijing_qdt(dt.datetime.now(BEIJING)))
-        self.to_consent = QDateTimeEdit(beijing_qdt(dt.datetime.now(BEIJING)))
+        self.from_consent = select_section_on_click(QDateTimeEdit(beijing_qdt(dt.datetime.now(BEIJING))))
+        self.to_consent = select_section_on_click(QDateTimeEdit(beijing_qdt(dt.datetime.now(BEIJING))))
         for w in (self.from_consent, self.to_consent):
             w.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.reason = QLineEdit()

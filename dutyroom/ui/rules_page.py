@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QSpinBox,
     QTableView,
     QTabWidget,
     QTextBrowser,
@@ -40,6 +39,8 @@ from ..domain.vocabulary import (
 )
 from ..services.errors import UserError, lang
 from ..services.rules_service import RulesService
+from .beijing_time import select_section_on_click
+from .number_box import NumberBox
 from .table_model import Column, RowsTableModel, TextFilterProxy
 
 BEIJING_TZ = QTimeZone(b"Asia/Shanghai")
@@ -120,7 +121,8 @@ class ClockTab(QWidget):
         self.received = QDateTimeEdit(now, calendarPopup=True, displayFormat="yyyy-MM-dd HH:mm")
         for edit in (self.occurred, self.received):  # the officer types Beijing time whatever the PC's zone
             edit.setTimeZone(BEIJING_TZ)
-        self.deaths, self.serious, self.loss = QSpinBox(), QSpinBox(), QSpinBox()
+            select_section_on_click(edit)
+        self.deaths, self.serious, self.loss = NumberBox(), NumberBox(), NumberBox()
         for box in (self.deaths, self.serious):
             box.setRange(0, 100000)
         self.loss.setRange(0, 10_000_000)

@@ -176,6 +176,11 @@ class StatisticsPage(QWidget):
         first, last = self._shown_period
         self.exporter.statistics_xlsx(self.actor, first, last, path)
 
+    def showEvent(self, event) -> None:
+        """Counted again each time the page is opened: incidents registered since then are in the figures."""
+        self.refresh()
+        super().showEvent(event)
+
     def show_error(self, text: str) -> None:
         QMessageBox.warning(self, self.tr("统计报表"), text)
 

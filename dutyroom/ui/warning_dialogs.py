@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -36,6 +35,8 @@ from ..domain.vocabulary import CATEGORY_LABELS, COLOUR_LABELS, ROLE_LABELS, Cat
 from ..domain.warning_state import STATUS_LABELS, Status, required_fields
 from ..services.errors import UserError, lang
 from ..services.warnings import StepView, WarningContent, WarningService, label_role, normalise_content
+from .beijing_time import select_section_on_click
+from .file_dialogs import save_file
 from .incident_common import BEIJING_TZ, to_qdt
 
 COLOUR_CSS = {"red": "#d32f2f", "orange": "#f57c00", "yellow": "#fbc02d", "blue": "#1976d2"}
@@ -107,7 +108,7 @@ def datetime_edit() -> QDateTimeEdit:
     edit = QDateTimeEdit(calendarPopup=True, displayFormat="yyyy-MM-dd HH:mm")
     edit.setTimeZone(BEIJING_TZ)  # Beijing time whatever the PC's zone
     edit.setDateTime(QDateTime.currentDateTime().toTimeZone(BEIJING_TZ))
-    return edit
+    return select_section_on_click(edit)
 
 
 def ok_cancel_buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
@@ -429,10 +430,9 @@ class IssueDialog(QDialog):
 
 
 class CapSaveDialog:
-    """Where to save the CAP XML: a non-native file dialog (native ones crash under test drivers)."""
+    """Where to save the CAP XML (ui/file_dialogs: Qt's own dialog, in Chinese, in the last folder used)."""
 
     @classmethod
     def ask(cls, parent, suggested: str) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(parent, parent.tr("导出CAP"), suggested, "CAP 1.2 XML (*.xml)",
-                                              options=QFileDialog.Option.DontUseNativeDialog)
+        path = save_file(parent, parent.tr("导出CAP"), suggested, "CAP 1.2 XML (*.xml)")
         return Path(path) if path else None

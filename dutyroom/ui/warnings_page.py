@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -558,7 +557,7 @@ class WarningsPage(QWidget):
         if w is None or w.issued_at is None:
             return
         name = message_id(w.profile_key, w.id, w.status == Status.lifted) + ".xml"
-        path = CapSaveDialog.ask(self, str(Path.home() / name))
+        path = CapSaveDialog.ask(self, name)
         if path is None:
             return
         try:

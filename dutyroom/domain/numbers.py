@@ -1,0 +1,98 @@
+"""Reading the numbers a duty officer types: counts of people and amounts of money.
+
+A Chinese input method easily gives full-width digits (２), circled ones (①) or a count with its unit
+(３人). These are read as the plain number; anything else is refused with a message saying what to
+type, never an exception from `int()` deep inside a service.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from typing import Any
+
+UNITS = ("人次", "人", "名", "个", "位", "例", "具")  # units an officer may type after a count
+_SEPARATORS = ",' _"  # thousands separators (after NFKC: full-width ，and ideographic space included)
+
+
+class NumberError(ValueError):
+    """What is wrong with a typed number, in Chinese and English (a ValueError, so callers that refuse
+    malformed facts with ValueError keep working)."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+def ascii_digits(text: str) -> str:
+    """`text` with each digit-like character as ASCII digits (２ → 2, ① → 1, ⑩ → 10, ❶ → 1), all else kept."""
+    out = []
+    for ch in text:
+        if not ch.isascii():
+            plain = unicodedata.normalize("NFKC", ch)
+            digit = unicodedata.digit(ch, None)
+            ch = plain if plain.isascii() and plain.isdigit() else str(digit) if digit is not None else ch
+        out.append(ch)
+    return "".join(out)
+
+
+def ascii_number(text: str, units: tuple[str, ...] = UNITS) -> str:
+    """`text` with every digit as ASCII, separators and one trailing unit removed: '３人' → '3',
+    '①' → '1', '１，２００' → '1200'. Other characters are kept, for the caller to refuse."""
+    text = unicodedata.normalize("NFKC", text).strip()  # full-width, ①-⑳, superscripts → ASCII
+    for unit in units:
+        if text.endswith(unit):
+            text = text[: -len(unit)].rstrip()
+            break
+    return ascii_digits("".join(ch for ch in text if ch not in _SEPARATORS))  # ❶, Arabic-Indic ٣ …
+
+
+def read_count(value: Any, *, maximum: int) -> int:
+    """A whole number from 0 to `maximum`; None or blank is 0."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 0
+    if isinstance(value, str):
+        text = ascii_number(value)
+        if text.startswith("-") and text[1:].isdigit() and text[1:].isascii():
+            raise NumberError("不能为负数", "cannot be negative")
+        if not (text.isascii() and text.isdigit()):
+            raise NumberError(f"必须是整数（“{_shown(value)}”无法识别，请填阿拉伯数字，如 3）",
+                              f"must be a whole number ('{_shown(value)}' is not one; type digits, e.g. 3)")
+        value = int(text) if len(text) <= 18 else maximum + 1  # int() refuses 4,300+ digits
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise NumberError("必须是整数", "must be a whole number")
+    if value < 0:
+        raise NumberError("不能为负数", "cannot be negative")
+    if value > maximum:
+        raise NumberError(f"数值过大（最多 {maximum}）", f"too large (at most {maximum})")
+    return value
+
+
+def read_amount(value: Any, *, maximum: float, units: tuple[str, ...] = ()) -> float:
+    """A finite non-negative number (decimals allowed) up to `maximum`; None or blank is 0."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 0.0
+    if isinstance(value, str):
+        text = ascii_number(value, units)
+        digits = text.replace(".", "", 1)
+        if not (digits.isascii() and digits.isdigit()):
+            if text.startswith("-") and text[1:].replace(".", "", 1).isdigit():
+                raise NumberError("必须是非负数", "must be a non-negative number")
+            raise NumberError(f"必须是数字（“{_shown(value)}”无法识别，请填阿拉伯数字，如 12.5）",
+                              f"must be a number ('{_shown(value)}' is not one; type digits, e.g. 12.5)")
+        value = float(text)
+        if not math.isfinite(value):  # 400 digits: inf
+            raise NumberError("数值过大", "too large")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise NumberError("必须是数字", "must be a number")
+    if not math.isfinite(value) or value < 0:
+        raise NumberError("必须是非负数", "must be a non-negative number")
+    if value > maximum:
+        raise NumberError("数值过大", "too large")
+    return float(value)
+
+
+def _shown(text: str) -> str:
+    """The typed text as it can be quoted back: control characters dropped, at most 20 characters."""
+    clean = "".join(ch for ch in text.strip() if unicodedata.category(ch)[0] != "C")
+    return clean[:20] + ("…" if len(clean) > 20 else "")

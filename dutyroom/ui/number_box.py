@@ -1,0 +1,31 @@
+"""A spin box that reads the digits a Chinese input method gives (２, ①, ３人) instead of silently ignoring them."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QSpinBox
+
+from ..domain.numbers import UNITS, ascii_digits
+
+
+def _plain(text: str) -> str:
+    """Digits as ASCII and a typed unit dropped: '３人' → '3'."""
+    text = ascii_digits(text)
+    for unit in UNITS:
+        text = text.replace(unit, "")
+    return text
+
+
+class NumberBox(QSpinBox):
+    """QSpinBox whose typed full-width or circled digits become ASCII as they arrive (a unit such as 人 is
+    dropped); anything else that is not a number is refused as QSpinBox refuses it (the key is not taken)."""
+
+    def validate(self, text: str, pos: int) -> object:
+        plain = _plain(text)
+        if plain == text:
+            return super().validate(text, pos)
+        result = super().validate(plain, pos)
+        state = result[0] if isinstance(result, tuple) else result
+        return state, plain, min(pos + len(plain) - len(text), len(plain))
+
+    def valueFromText(self, text: str) -> int:
+        return super().valueFromText(_plain(text))
