@@ -169,7 +169,7 @@ class BackupPage(QWidget):
             spin.setRange(*LIMITS[key])
             spin.setMaximumWidth(160)
         self.directory = QLineEdit()
-        self.bound = QSpinBox(suffix=self.tr(" 分钟"))
+        self.bound = NumberBox(suffix=self.tr(" 分钟"))  # full-width digits too
         self.bound.setRange(*BOUND_LIMITS)
         self.bound.setMaximumWidth(160)
         self.bound.setToolTip(self.tr("预案只写“立即”“及时”而未给出时限、且预案本身也无上限可依时，"
