@@ -17,6 +17,7 @@ from dutyroom.services.demo import DEMO_PASSWORD
 from dutyroom.store.models import AuditEntry
 from dutyroom.ui import duty_log_page
 from dutyroom.ui.duty_log_page import DutyLogPage, NewEntry
+from dutyroom.ui.handover_dialog import HandoverDialog
 from dutyroom.ui.login_dialog import LoginDialog, demo_hint
 from dutyroom.ui.main_window import MainWindow
 from dutyroom.ui.session_controller import SessionController
@@ -213,6 +214,12 @@ def test_switching_to_yourself_just_unlocks(qtbot, seat, room):
 
 
 # ------------------------------------------------------------------ 交接班: the incoming officer takes the seat
+
+
+@pytest.fixture(autouse=True)
+def _early_handover_confirmed(monkeypatch):
+    """Whatever the hour: the early-handover question is answered yes (its own tests: test_handover_deadlines_early)."""
+    monkeypatch.setattr(HandoverDialog, "confirm_early", classmethod(lambda cls, parent, early: True))
 
 
 def _handover(window: MainWindow, incoming: str):
