@@ -141,6 +141,7 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
             detail.changed.connect(changes.flush)  # a command on the incident: the dashboard too, now
 
     deadlines_panel.open_incident.connect(open_incident)
+    window.deadline_alarm = deadlines_panel.alarm  # shown on the lock screen
     incidents_page.incident_opened.connect(follow_detail)
     incidents_page.install_shortcut(window)  # Ctrl+N anywhere in the main window: 新接报
     dashboard.set_new_intake(incidents_page.new_intake)  # and the same as a button on 值班总览

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
+from dutyroom.services.auth import AuthService
 from dutyroom.ui.deadlines_panel import DeadlinesPanel
 from dutyroom.ui.incident_common import AMBER, RED
 from tests.incident_data import MIN, RECEIVED, Clock, intake
@@ -148,9 +149,27 @@ def test_grade_change_moves_the_dashboard(qtbot, desk, settings):
 def test_clicking_a_row_asks_to_open_the_incident(qtbot, desk, settings):
     v = desk.incidents().register(desk["zhouning"], intake(), now=RECEIVED)
     panel, _ = make_panel(qtbot, desk, Clock(RECEIVED), settings)
+    row = verbal_row(panel, v.id)
     with qtbot.waitSignal(panel.open_incident) as got:
-        panel.table.cellClicked.emit(verbal_row(panel, v.id), 0)
+        qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton,
+                         pos=panel.table.visualRect(panel.table.model().index(row, 0)).center())
     assert got.args == [v.id]
+    # back on the dashboard the row shows its state, not the selection colour that would hide amber or red
+    assert panel.table.selectedItems() == []
+
+
+def test_the_lock_screen_keeps_the_counts_of_overdue_reports(qtbot, desk, settings):
+    """Locked at 3 a.m. with a report overdue: the lock screen says so (counts only, no incident details)."""
+    from dutyroom.ui.session_lock import UnlockDialog
+
+    desk.incidents().register(desk["zhouning"], intake(), now=RECEIVED)
+    panel, _ = make_panel(qtbot, desk, Clock(RECEIVED + 11 * MIN), settings)  # Dongcheng 4.1.5: 10 minutes
+    text, urgent = panel.alarm()
+    assert urgent and "超时 1 项" in text
+    dialog = UnlockDialog(AuthService(desk.db), desk["zhouning"], 15, lambda: None, alarm=panel.alarm)
+    qtbot.addWidget(dialog)
+    assert "报告时限" in dialog.alarm_label.text() and "超时 1 项" in dialog.alarm_label.text()
+    assert "b00020" in dialog.alarm_label.styleSheet()
 
 
 def test_one_second_timer_runs_the_countdown(qtbot, desk, settings):

@@ -270,4 +270,10 @@ class DeadlinesPanel(QWidget):
 
     def _clicked(self, row: int, _col: int) -> None:
         if 0 <= row < len(self.rows):
+            self.table.clearSelection()  # a selected row would hide its amber/red state once the officer comes back
             self.open_incident.emit(self.rows[row].incident_id)
+
+    def alarm(self) -> tuple[str, bool]:
+        """The counts line and whether anything is overdue, for the lock screen (no incident details there)."""
+        now = self.clock()
+        return self.tr("报告时限：") + self.summary.text(), any(self._state(d, now) == "overdue" for d in self.rows)

@@ -39,7 +39,8 @@ class UnlockDialog(QDialog):
     unlocked = Signal(object)  # the fresh Actor
 
     def __init__(self, auth: AuthService, actor: Actor, minutes: int, on_exit: Callable[[], None], parent=None,
-                 manual: bool = False, switch_user: Callable[[], None] | None = None):
+                 manual: bool = False, switch_user: Callable[[], None] | None = None,
+                 alarm: Callable[[], tuple[str, bool]] | None = None):
         super().__init__(parent)
         self.auth, self.actor, self.on_exit = auth, actor, on_exit
         self.setWindowTitle(self.tr("会话已锁定"))
@@ -68,6 +69,18 @@ class UnlockDialog(QDialog):
             self.switch_button.clicked.connect(switch_user)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
+        self.alarm_label = None
+        if alarm is not None:  # the reporting clock keeps its voice while the screen is locked: counts only, no details
+            self.alarm_label = QLabel(wordWrap=True)
+            layout.addWidget(self.alarm_label)
+
+            def show_alarm() -> None:
+                text, urgent = alarm()
+                self.alarm_label.setText(text)
+                self.alarm_label.setStyleSheet("color: #b00020; font-weight: bold" if urgent else "")
+
+            show_alarm()
+            QTimer(self, interval=1000, timeout=show_alarm).start()
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
@@ -171,7 +184,7 @@ class SessionLock(QObject):
         if central is not None:
             central.setVisible(False)  # nothing on the screen while nobody is at the desk
         self.dialog = UnlockDialog(self.auth, self.actor, self.minutes, self.on_exit, self.window, manual=manual,
-                                   switch_user=self.switch_user)
+                                   switch_user=self.switch_user, alarm=getattr(self.window, "deadline_alarm", None))
         self.dialog.unlocked.connect(self._unlocked)
         self.dialog.open()
         self.dialog.raise_()
