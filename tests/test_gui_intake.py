@@ -115,6 +115,8 @@ def test_wizard_incident_gets_the_clock_of_its_profile(qtbot, desk, key, minutes
     assert verbal.basis == basis
     if minutes is None:
         assert verbal.due is None and verbal.wording == "及时" and "及时" in preview
+        # never silent: the wizard already shows when it turns red, on the district's setting (30 minutes)
+        assert f"警戒 {bj(RECEIVED + 30 * MIN)}，本区设定" in preview
     else:
         assert verbal.due == RECEIVED + minutes * MIN and bj(verbal.due) in preview
     deadlines = desk.audit("incident.open", v.id)[0].after["deadlines"]

@@ -507,7 +507,9 @@ class IncidentService:
             economic_loss_cny=v.get("economic_loss_cny") or 0.0, ongoing=v.get("ongoing", True),
             handling_ended_at=None, health=v.get("health") or {}, **counts,
             **{f: bool(v.get(f)) for f in FLAGS})
-        return pending(chain_of(self._profile_on(received), row, []))
+        with self.db.read() as s:
+            minutes = district_bound_minutes(s)
+        return pending(chain_of(self._profile_on(received), row, [], minutes))
 
     def check(self, actor: Actor, fields: Mapping[str, Any], *, draft_id: int | None = None,
               now: dt.datetime | None = None) -> tuple[FieldProblem, ...]:

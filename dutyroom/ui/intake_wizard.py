@@ -47,6 +47,7 @@ from ..services.auth import Actor
 from ..services.errors import UserError, lang
 from ..services.incidents import IncidentService, IncidentView, IntakeInvalid
 from .beijing_time import select_section_on_click
+from .deadlines_panel import bound_clause
 from .incident_common import (
     BEIJING_TZ,
     Clock,
@@ -551,6 +552,8 @@ class IntakeWizard(QWizard):
             if d.kind == "final":
                 continue
             due = bj(d.due) + "（" + wording_text(d.wording) + "）" if d.due else wording_text(d.wording)
+            if d.due is None and d.escalation_due is not None:  # "立即" is never silent: when it turns red, on whose word
+                due += self.tr("（警戒 {t}，{basis}）").format(t=bj(d.escalation_due), basis=bound_clause(d.bound))
             rows.append(f"<tr><td>{report_text(d.label)}</td><td><b>{due}</b></td><td>{'、'.join(d.to)}</td><td>{d.basis}</td></tr>")
         head = "".join(f"<th align='left'>{h}</th>" for h in (self.tr("报告"), self.tr("时限"), self.tr("报送"),
                                                                self.tr("条款")))
