@@ -95,3 +95,37 @@ def test_the_app_says_so_at_start_after_an_abnormal_exit(qtbot, monkeypatch, cap
     finally:
         guard.stop()
     assert not list(log_dir.glob("running-*.json"))
+
+
+def test_a_terminate_signal_ends_the_program_cleanly(tmp_path):
+    """A desktop logout or shutdown sends SIGTERM: the user is signed out, the exit backup runs, and the next
+    start does not report an abnormal exit (a kill -9 or a power cut still would)."""
+    import json
+    import os
+
+    from sqlalchemy import select
+
+    from dutyroom.store.database import Database
+    from dutyroom.store.models import AuditEntry
+    from tests.demo_template import build_demo
+
+    build_demo(tmp_path / "seat.db")
+    state = tmp_path / "state"
+    env = {**os.environ, "DUTYROOM_DB": f"sqlite:///{tmp_path / 'seat.db'}", "QT_QPA_PLATFORM": "offscreen",
+           "XDG_STATE_HOME": str(state), "PYTHONPATH": str(ROOT)}
+    child = subprocess.run([sys.executable, str(ROOT / "tests" / "term_child.py")], env=env, capture_output=True,
+                           text=True, timeout=120)
+    assert child.returncode == 0, child.stderr
+    assert json.loads(child.stdout.strip().splitlines()[-1]) == {"code": 0}
+    db = Database(f"sqlite:///{tmp_path / 'seat.db'}")
+    try:
+        with db.read() as s:
+            entries = list(s.scalars(select(AuditEntry).order_by(AuditEntry.seq)))
+        assert [(e.username, (e.after or {}).get("reason")) for e in entries if e.action == "logout"] == [
+            ("zhouning", "exit")]
+        assert "exit" in [e.after["reason"] for e in entries if e.action == "backup.run"]
+    finally:
+        db.dispose()
+    log_dir = state / "dutyroom" / "log"
+    assert not list(log_dir.glob("running-*.json"))
+    assert CrashGuard(log_dir, pid=10**7 + 4).start() == []
