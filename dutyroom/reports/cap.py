@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from ..domain.incident_facts import BEIJING
 from ..domain.profile_schema import Profile
 from ..domain.warning_state import Status
-from ..services.errors import UserError
+from ..domain.errors import UserError
 
 if TYPE_CHECKING:
     from ..services.warnings import WarningService, WarningView
