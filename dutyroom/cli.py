@@ -184,7 +184,7 @@ def cmd_restore(args) -> int:
 
 def cmd_cap(args) -> int:
     """CAP 1.2 XML of an issued, adjusted or lifted warning (Alert / Update / Cancel)."""
-    from .reports.cap import write_warning
+    from .services.cap_export import write_warning
     from .services.warnings import WarningService
 
     with _open_db(args) as db, _writing(args.output):
