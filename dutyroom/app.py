@@ -115,7 +115,7 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
         dashboard.add_panel(title, widget, row, column)
         changes.subscribe(widget, topics, widget.refresh, catch_up_on_show=False)  # the dashboard refreshes all when shown
     pages: list[tuple[str, object]] = []
-    from .reports.export import ReportExporter
+    from .services.exports import ReportExporter
 
     exporter = ReportExporter(db, profile)  # every page's 打印预览 / 打印 / 另存为PDF / 另存为Excel (issue 7)
     # -- incidents (intake wizard, incident list, reports)

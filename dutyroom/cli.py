@@ -197,7 +197,7 @@ def cmd_report(args) -> int:
     """公文报表 (issue 7): report incident ID | warning ID | stats --from --to, written with -o."""
     import datetime as dt
 
-    from .reports import export as rx
+    from .services import exports as rx
 
     with _open_db(args) as db, _writing(args.output):
         profile = _db_profile(db)
@@ -265,7 +265,7 @@ def cmd_roster(args) -> int:
             year, month = (int(x) for x in args.month.split("-"))
         except ValueError:
             raise UserError(f"月份格式应为 YYYY-MM：{args.month}", f"the month must be YYYY-MM: {args.month}") from None
-        from .reports.roster_xlsx import write_roster
+        from .services.exports import write_roster
 
         view = svc.month(actor, year, month)
         with _writing(args.output):

@@ -32,10 +32,10 @@ from ..domain.permissions import allowed
 from ..domain.vocabulary import Colour
 from ..domain.warning_state import Status
 from ..reports.cap import message_id
-from ..reports.export import ReportExporter
 from ..services.auth import Actor
 from ..services.cap_export import write_warning
 from ..services.errors import UserError
+from ..services.exports import ReportExporter
 from ..services.warnings import WarningService, WarningView
 from .empty_hint import add_empty_hint
 from .print_support import PrintActions, add_print_actions
