@@ -180,7 +180,7 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
     changes.subscribe(responses_page, {"responses", "incidents"}, responses_page.refresh, catch_up_on_show=False)
     pages.append((window.tr("应急响应"), responses_page))
     # -- plans and lead-department table
-    from .services.auth import SYSTEM
+    from .services.actor import SYSTEM
     from .services.lead_table import LeadTableService
     from .services.plan_documents import PlanDocumentService
     from .services.plans import PlanService

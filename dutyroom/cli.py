@@ -33,7 +33,7 @@ def _print_json(data) -> None:
 
 def _cli_actor():
     """The command line reads and exports as the duty office would (whoever runs it holds the file already)."""
-    from .services.auth import Actor
+    from .services.actor import Actor
 
     return Actor(0, "cli", "命令行", frozenset({"office_director"}))
 

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 
 from dutyroom.domain.profile_loader import load_profile
-from dutyroom.services.auth import Actor
+from dutyroom.services.actor import Actor
 from dutyroom.services.errors import PermissionDenied
 from dutyroom.services.exports import ReportExporter
 from dutyroom.ui.print_support import PrintActions

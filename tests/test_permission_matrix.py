@@ -19,7 +19,8 @@ from sqlalchemy import select
 from dutyroom.domain.permissions import POLICY, allowed
 from dutyroom.domain.profile_loader import load_profile
 from dutyroom.domain.vocabulary import EXTERNAL_ROLES, Role
-from dutyroom.services.auth import SYSTEM, AuthService
+from dutyroom.services.actor import SYSTEM
+from dutyroom.services.auth import AuthService
 from dutyroom.services.errors import PermissionDenied, UserError
 from dutyroom.store.models import EventType
 from tests.incident_data import intake

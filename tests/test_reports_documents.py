@@ -166,7 +166,7 @@ def test_month_duty_log_lists_every_line_and_keeps_stricken_ones_visible(desk, t
 
 def test_plan_register_shows_each_plan_and_its_due_dates(desk, tmp_path):
     from dutyroom.domain.profile_loader import load_profile
-    from dutyroom.services.auth import SYSTEM
+    from dutyroom.services.actor import SYSTEM
     from dutyroom.services.exports import ReportExporter
     from dutyroom.services.plans import PlanService
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from ..domain.profile_schema import Profile
-from .auth import Actor
+from .actor import Actor
 from .errors import NotFound, UserError
 from .guard import require
 from .incident_reports import ReportService

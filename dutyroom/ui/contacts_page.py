@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.contact_search import split_phones
 from ..domain.permissions import allowed
-from ..services.auth import Actor
+from ..services.actor import Actor
 from ..services.contacts import (
     KIND_LABELS,
     ContactsService,

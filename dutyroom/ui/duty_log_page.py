@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.incident_facts import BEIJING
 from ..domain.permissions import allowed
-from ..services.auth import Actor
+from ..services.actor import Actor
 from ..services.duty_log import TYPED_KINDS, DutyLogService, DutyLogView, kind_label
 from ..services.errors import UserError
 from ..services.exports import ReportExporter

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..services.auth import Actor
+from ..services.actor import Actor
 from ..services.errors import UserError, lang
 from ..services.exports import ReportExporter
 from ..services.handover import EarlyHandover, HandoverService, HandoverView, sheet_text

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.intake import FLAGS
-from ..services.auth import Actor
+from ..services.actor import Actor
 from ..services.errors import UserError
 from ..services.exports import ReportExporter
 from ..services.incident_log import IncidentLogService, LogEntryView

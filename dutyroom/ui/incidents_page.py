@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.incident_facts import BEIJING
 from ..domain.vocabulary import CATEGORY_LABELS, GRADE_LABELS, Category, Grade, label
-from ..services.auth import Actor
+from ..services.actor import Actor
 from ..services.errors import UserError, lang
 from ..services.incident_log import IncidentLogService
 from ..services.incident_reports import ReportService

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from ..domain.incident_facts import BEIJING
 from ..domain.permissions import allowed
 from ..domain.plan_lifecycle import MAJOR_CONTENT, PLAN_TYPE_LABELS, STEPS
-from ..services.auth import Actor
+from ..services.actor import Actor
 from ..services.errors import UserError, lang
 from ..services.exports import ReportExporter
 from ..services.lead_table import ROLES, LeadTableService

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.permissions import allowed
 from ..domain.vocabulary import GRADE_LABELS, Grade, label
-from ..services.auth import Actor
+from ..services.actor import Actor
 from ..services.errors import UserError, lang
 from ..services.exports import ReportExporter
 from ..services.incidents import IncidentQuery, IncidentService

@@ -32,7 +32,7 @@ from ..domain.permissions import allowed
 from ..domain.vocabulary import Colour
 from ..domain.warning_state import Status
 from ..reports.cap import message_id
-from ..services.auth import Actor
+from ..services.actor import Actor
 from ..services.cap_export import write_warning
 from ..services.errors import UserError
 from ..services.exports import ReportExporter
