@@ -116,7 +116,7 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
         dashboard.add_panel(title, widget, row, column)
         changes.subscribe(widget, topics, widget.refresh, catch_up_on_show=False)  # the dashboard refreshes all when shown
     pages: list[tuple[str, object]] = []
-    from .reports.export import ReportExporter
+    from .services.exports import ReportExporter
 
     exporter = ReportExporter(db, profile)  # every page's 打印预览 / 打印 / 另存为PDF / 另存为Excel (issue 7)
     # -- incidents (intake wizard, incident list, reports)
@@ -182,7 +182,7 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
     changes.subscribe(responses_page, {"responses", "incidents"}, responses_page.refresh, catch_up_on_show=False)
     pages.append((window.tr("应急响应"), responses_page))
     # -- plans and lead-department table
-    from .services.auth import SYSTEM
+    from .services.actor import SYSTEM
     from .services.lead_table import LeadTableService
     from .services.plan_documents import PlanDocumentService
     from .services.plans import PlanService

@@ -33,7 +33,7 @@ def _print_json(data) -> None:
 
 def _cli_actor():
     """The command line reads and exports as the duty office would (whoever runs it holds the file already)."""
-    from .services.auth import Actor
+    from .services.actor import Actor
 
     return Actor(0, "cli", "命令行", frozenset({"office_director"}))
 
@@ -184,7 +184,7 @@ def cmd_restore(args) -> int:
 
 def cmd_cap(args) -> int:
     """CAP 1.2 XML of an issued, adjusted or lifted warning (Alert / Update / Cancel)."""
-    from .reports.cap import write_warning
+    from .services.cap_export import write_warning
     from .services.warnings import WarningService
 
     with _open_db(args) as db, _writing(args.output):
@@ -197,7 +197,7 @@ def cmd_report(args) -> int:
     """公文报表 (issue 7): report incident ID | warning ID | stats --from --to, written with -o."""
     import datetime as dt
 
-    from .reports import export as rx
+    from .services import exports as rx
 
     with _open_db(args) as db, _writing(args.output):
         profile = _db_profile(db)
@@ -265,7 +265,7 @@ def cmd_roster(args) -> int:
             year, month = (int(x) for x in args.month.split("-"))
         except ValueError:
             raise UserError(f"月份格式应为 YYYY-MM：{args.month}", f"the month must be YYYY-MM: {args.month}") from None
-        from .reports.roster_xlsx import write_roster
+        from .services.exports import write_roster
 
         view = svc.month(actor, year, month)
         with _writing(args.output):

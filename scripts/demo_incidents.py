@@ -20,7 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dutyroom.domain.profile_loader import load_profile
-from dutyroom.services.auth import Actor, AuthService
+from dutyroom.services.actor import Actor
+from dutyroom.services.auth import AuthService
 from dutyroom.services.demo import DEMO_PASSWORD, install_demo
 from dutyroom.services.incident_log import IncidentLogService
 from dutyroom.services.incident_reports import ReportService

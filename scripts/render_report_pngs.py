@@ -21,7 +21,7 @@ from sqlalchemy import select
 from dutyroom.domain.profile_loader import load_profile
 from dutyroom.reports import documents
 from dutyroom.reports.statistics_report import statistics_pdf
-from dutyroom.services.auth import Actor
+from dutyroom.services.actor import Actor
 from dutyroom.services.demo import install_demo
 from dutyroom.services.reference_data import load_reference_data, set_setting
 from dutyroom.services.statistics import StatisticsService

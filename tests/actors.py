@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from dutyroom.services.auth import Actor
+from dutyroom.services.actor import Actor
 from dutyroom.store.models import AuditEntry, User
 
 

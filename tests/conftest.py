@@ -45,7 +45,8 @@ def demo_db(db):
 @pytest.fixture
 def people(db):
     """(auth, admin, officer) on a fresh database: admin/admin and zhouning/duty_officer, password "password1"."""
-    from dutyroom.services.auth import SYSTEM, AuthService
+    from dutyroom.services.actor import SYSTEM
+    from dutyroom.services.auth import AuthService
 
     auth = AuthService(db)
     admin = auth.create_user(SYSTEM, "admin", "管理员", "password1", ["admin"])

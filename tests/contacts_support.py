@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dutyroom.domain.profile_loader import load_profile
-from dutyroom.services.auth import Actor
+from dutyroom.services.actor import Actor
 from dutyroom.services.contacts import ContactsService
 from dutyroom.services.contacts_excel import ContactsExcel
 from dutyroom.store.database import Database

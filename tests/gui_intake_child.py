@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from dutyroom.domain.incident_facts import BEIJING
 from dutyroom.domain.profile_loader import load_profile
-from dutyroom.services.auth import Actor
+from dutyroom.services.actor import Actor
 from dutyroom.services.incidents import IncidentService
 from dutyroom.store.database import Database
 from dutyroom.ui.incident_common import to_qdt

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from dutyroom.domain.incident_facts import BEIJING
 from dutyroom.domain.profile_loader import load_profile
-from dutyroom.services.auth import Actor
+from dutyroom.services.actor import Actor
 from dutyroom.services.incident_log import IncidentLogService
 from dutyroom.services.incident_reports import ReportService
 from dutyroom.services.incidents import IncidentService

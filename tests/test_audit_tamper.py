@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dutyroom.services.auth import SYSTEM, AuthService
+from dutyroom.services.actor import SYSTEM
+from dutyroom.services.auth import AuthService
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from dutyroom.services.auth import SYSTEM, AuthService
+from dutyroom.services.actor import SYSTEM
+from dutyroom.services.auth import AuthService
 from dutyroom.store.backup import backup_generation, backup_to, check_candidate
 from dutyroom.store.database import Database
 from dutyroom.store.models import User

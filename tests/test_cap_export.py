@@ -14,11 +14,10 @@ from dutyroom.reports.cap import (
     build_alert,
     cap_categories,
     cap_time,
-    export_warning,
     message_id,
     sender_id,
-    write_warning,
 )
+from dutyroom.services.cap_export import export_warning, write_warning
 from dutyroom.services.errors import UserError
 from tests.warning_helpers import COLOURS, PROFILES, content, issued, walk
 

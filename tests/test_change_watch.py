@@ -9,7 +9,8 @@ import time
 from sqlalchemy import text
 
 from dutyroom.domain.profile_loader import load_profile
-from dutyroom.services.auth import SYSTEM, AuthService
+from dutyroom.services.actor import SYSTEM
+from dutyroom.services.auth import AuthService
 from dutyroom.services.demo import DEMO_PASSWORD, install_demo
 from dutyroom.services.incidents import IncidentService
 from dutyroom.services.reference_data import load_reference_data, set_setting

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from dutyroom.services.auth import SYSTEM, AuthService
+from dutyroom.services.actor import SYSTEM
+from dutyroom.services.auth import AuthService
 from dutyroom.store.audit import verify_chain
 from dutyroom.store.database import Database
 from dutyroom.store.models import AuditEntry, DutyLogEntry

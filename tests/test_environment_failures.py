@@ -155,7 +155,7 @@ def test_disk_full_gives_a_message_and_loses_nothing_saved(demo_db, monkeypatch)
 
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("mount"), reason="needs root to mount a tiny tmpfs")
 def test_backup_to_a_full_disk_leaves_no_half_file(demo_db, tmp_path):
-    from dutyroom.services.auth import SYSTEM
+    from dutyroom.services.actor import SYSTEM
     from dutyroom.services.errors import UserError
     from dutyroom.services.maintenance import MaintenanceService, explain_failure
 

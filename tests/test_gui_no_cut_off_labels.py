@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from dutyroom.app import build_main_window
 from dutyroom.domain.profile_loader import load_profile
-from dutyroom.services.auth import SYSTEM, AuthService
+from dutyroom.services.actor import SYSTEM
+from dutyroom.services.auth import AuthService
 from dutyroom.services.contacts import ContactsService
 from dutyroom.services.contacts_excel import ContactsExcel
 from dutyroom.services.demo import DEMO_PASSWORD

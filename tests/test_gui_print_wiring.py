@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 
 from dutyroom.domain.profile_loader import load_profile
-from dutyroom.reports.export import ReportExporter
-from dutyroom.services.auth import Actor
+from dutyroom.services.actor import Actor
 from dutyroom.services.errors import PermissionDenied
+from dutyroom.services.exports import ReportExporter
 from dutyroom.ui.print_support import PrintActions
 from tests.incident_data import RECEIVED, intake
 from tests.pdf_support import pdf_text

@@ -11,7 +11,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QPushButton, QToolBar, QWidget
 
 from dutyroom.domain.profile_loader import load_profile
-from dutyroom.reports.export import ReportExporter
+from dutyroom.services.exports import ReportExporter
 from dutyroom.ui.print_support import PdfPages, PrintActions, add_print_actions, paint_pdf
 from dutyroom.ui.statistics_page import StatisticsPage
 from tests.pdf_support import pdf_info, pdf_text

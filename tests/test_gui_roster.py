@@ -9,9 +9,9 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QMessageBox
 
 from dutyroom.domain.profile_loader import load_profile
-from dutyroom.reports.export import ReportExporter
 from dutyroom.services.demo import DEMO_PASSWORD
 from dutyroom.services.duty_log import DutyLogService
+from dutyroom.services.exports import ReportExporter
 from dutyroom.services.handover import HandoverService
 from dutyroom.services.roster import RosterService
 from dutyroom.ui import duty_log_page, roster_page

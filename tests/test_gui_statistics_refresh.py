@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from dutyroom.domain.profile_loader import load_profile
-from dutyroom.reports.export import ReportExporter
+from dutyroom.services.exports import ReportExporter
 from dutyroom.ui.statistics_page import StatisticsPage
 from tests.incident_data import intake
 from tests.report_samples import many_incidents

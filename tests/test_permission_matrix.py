@@ -19,7 +19,8 @@ from sqlalchemy import select
 from dutyroom.domain.permissions import POLICY, allowed
 from dutyroom.domain.profile_loader import load_profile
 from dutyroom.domain.vocabulary import EXTERNAL_ROLES, Role
-from dutyroom.services.auth import SYSTEM, AuthService
+from dutyroom.services.actor import SYSTEM
+from dutyroom.services.auth import AuthService
 from dutyroom.services.errors import PermissionDenied, UserError
 from dutyroom.store.models import EventType
 from tests.incident_data import intake
@@ -173,7 +174,7 @@ ACTIONS = {
     "handover.sign_in": _handover_sign_in,
     "plan.step.record": lambda w, a: w.plans.record_step(a, w.plan_id, "drill", TODAY, "区应急局"),
     "statistics.view": lambda w, a: w.statistics.period(a, TODAY.replace(day=1), TODAY),
-    "report.print": lambda w, a: __import__("dutyroom.reports.export", fromlist=["ReportExporter"]).ReportExporter(
+    "report.print": lambda w, a: __import__("dutyroom.services.exports", fromlist=["ReportExporter"]).ReportExporter(
         w.db, w.profile).warning_pdf(a, w.warning_id, __import__("io").BytesIO()),
     "user.manage": lambda w, a: w.auth.list_users(a),
     "backup.run": lambda w, a: w.maintenance.backup_now(a),

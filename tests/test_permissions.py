@@ -3,7 +3,7 @@
 import pytest
 
 from dutyroom.domain.permissions import POLICY, allowed, can_sign
-from dutyroom.services.auth import Actor
+from dutyroom.services.actor import Actor
 from dutyroom.services.errors import PermissionDenied
 from dutyroom.services.guard import require
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dutyroom.domain.profile_loader import load_profile
-from dutyroom.services.auth import SYSTEM, Actor
+from dutyroom.services.actor import SYSTEM, Actor
 from dutyroom.services.errors import PermissionDenied, UserError
 from dutyroom.services.plan_documents import MAX_FILE_BYTES, PlanDocumentService, extract_text, find_all, terms
 from dutyroom.services.plans import PlanService

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from dutyroom.domain.plan_lifecycle import SPECIAL_REVIEWS, LifecycleError, StepRecord, apply_step, obligations
 from dutyroom.domain.profile_loader import load_profile
 from dutyroom.domain.workdays import Calendar
-from dutyroom.services.auth import SYSTEM, Actor
+from dutyroom.services.actor import SYSTEM, Actor
 from dutyroom.services.errors import PermissionDenied, UserError
 from dutyroom.services.plans import PlanService
 from dutyroom.services.reference_data import load_reference_data

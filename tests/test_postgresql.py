@@ -3,7 +3,8 @@
 from sqlalchemy import select
 
 from dutyroom.domain.profile_loader import load_profile
-from dutyroom.services.auth import SYSTEM, AuthService
+from dutyroom.services.actor import SYSTEM
+from dutyroom.services.auth import AuthService
 from dutyroom.services.demo import install_demo
 from dutyroom.services.reference_data import load_reference_data
 from dutyroom.store.audit import verify_chain

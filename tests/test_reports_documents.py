@@ -143,8 +143,8 @@ def test_cli_writes_incident_warning_and_statistics(desk, tmp_path):
 
 def test_month_duty_log_lists_every_line_and_keeps_stricken_ones_visible(desk, tmp_path):
     from dutyroom.domain.profile_loader import load_profile
-    from dutyroom.reports.export import ReportExporter, month_window
     from dutyroom.services.duty_log import DutyLogService
+    from dutyroom.services.exports import ReportExporter, month_window
 
     log = DutyLogService(desk.db)
     at = dt.datetime(2026, 7, 3, 9, 0, tzinfo=dt.UTC)
@@ -166,8 +166,8 @@ def test_month_duty_log_lists_every_line_and_keeps_stricken_ones_visible(desk, t
 
 def test_plan_register_shows_each_plan_and_its_due_dates(desk, tmp_path):
     from dutyroom.domain.profile_loader import load_profile
-    from dutyroom.reports.export import ReportExporter
-    from dutyroom.services.auth import SYSTEM
+    from dutyroom.services.actor import SYSTEM
+    from dutyroom.services.exports import ReportExporter
     from dutyroom.services.plans import PlanService
 
     profile = load_profile("dongcheng")
@@ -201,7 +201,7 @@ def test_response_activation_notice(desk, tmp_path):
 
 def test_handover_sheet_prints_the_signed_sheet_with_both_names(desk, tmp_path):
     from dutyroom.domain.profile_loader import load_profile
-    from dutyroom.reports.export import ReportExporter
+    from dutyroom.services.exports import ReportExporter
     from dutyroom.services.handover import HandoverService, sheet_text
     from tests.report_samples import incident_with_reports
 
@@ -220,8 +220,8 @@ def test_handover_sheet_prints_the_signed_sheet_with_both_names(desk, tmp_path):
 def test_duty_log_shows_when_a_late_entry_was_entered(desk, tmp_path):
     """A line entered 40 minutes after it happened shows both times; 内容 keeps the room."""
     from dutyroom.domain.profile_loader import load_profile
-    from dutyroom.reports.export import ReportExporter
     from dutyroom.services.duty_log import DutyLogService
+    from dutyroom.services.exports import ReportExporter
 
     log = DutyLogService(desk.db)
     at = dt.datetime(2026, 7, 3, 1, 0, tzinfo=dt.UTC)  # 09:00 Beijing

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from dutyroom.domain.profile_loader import load_profile
-from dutyroom.services.auth import SYSTEM, AuthService
+from dutyroom.services.actor import SYSTEM
+from dutyroom.services.auth import AuthService
 from dutyroom.services.errors import NotFound, PermissionDenied, UserError
 from dutyroom.services.responses import ResponseService
 from dutyroom.store.models import AuditEntry, Incident, IncidentLogEntry, Person, ResponseActivation

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from dutyroom.domain import rotation as rot
 from dutyroom.domain.workdays import Calendar
-from dutyroom.reports.roster_xlsx import write_roster
 from dutyroom.services.errors import PermissionDenied, UserError
+from dutyroom.services.exports import write_roster
 from dutyroom.services.roster import EntryChange, RosterConflicts, RosterService, month_table
 from dutyroom.store.models import AuditEntry, DutyLogEntry, RosterEntry, RosterSwap
 from tests.actors import actors_by_username

@@ -6,7 +6,8 @@ import sqlite3
 import pytest
 from sqlalchemy import select, text
 
-from dutyroom.services.auth import MAX_FAILED_LOGINS, SYSTEM, AuthService
+from dutyroom.services.actor import SYSTEM
+from dutyroom.services.auth import MAX_FAILED_LOGINS, AuthService
 from dutyroom.services.errors import UserError
 from dutyroom.store.audit import record, verify_chain
 from dutyroom.store.database import Database, SchemaTooNew, head_revision

@@ -11,7 +11,8 @@ from types import SimpleNamespace
 from sqlalchemy import select
 
 from dutyroom.domain.profile_loader import load_profile
-from dutyroom.services.auth import SYSTEM, Actor, AuthService
+from dutyroom.services.actor import SYSTEM, Actor
+from dutyroom.services.auth import AuthService
 from dutyroom.services.warnings import WarningContent, WarningService
 from dutyroom.store.database import Database
 from dutyroom.store.models import AuditEntry

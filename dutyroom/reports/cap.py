@@ -1,4 +1,5 @@
-"""CAP 1.2 (OASIS Common Alerting Protocol) export of a warning; TECH_NOTES.md section 3.1.
+"""CAP 1.2 (OASIS Common Alerting Protocol) rendering of a warning; TECH_NOTES.md section 3.1.
+`services/cap_export.py` fetches the warning and its chain and writes the file.
 
 One warning gives one message: issued → Alert; an issued adjustment → Update referencing every
 earlier issued message of its chain; lifted → Cancel referencing the lifted warning and its chain.
@@ -19,16 +20,15 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
+from ..domain.errors import UserError
 from ..domain.incident_facts import BEIJING
 from ..domain.profile_schema import Profile
 from ..domain.warning_state import Status
-from ..services.errors import UserError
 
-if TYPE_CHECKING:
-    from ..services.warnings import WarningService, WarningView
+# A warning as services.warnings.WarningView gives it (any object with its fields will do).
+WarningView = Any
 
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
 STATUSES = ("Actual", "Exercise", "System", "Test", "Draft")
@@ -187,15 +187,3 @@ def build_alert(w: WarningView, lineage: list[WarningView], profile: Profile, st
     ET.indent(alert)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(alert, encoding="unicode") + "\n"
 
-
-def export_warning(service: WarningService, warning_id: int, status: str = "Actual") -> str:
-    """CAP XML for a warning, with the references its adjustment chain needs."""
-    w = service.get(warning_id)
-    lineage = service.lineage(warning_id)
-    return build_alert(w, lineage, service.profile, status)
-
-
-def write_warning(service: WarningService, warning_id: int, path: Path | str, status: str = "Actual") -> Path:
-    path = Path(path)
-    path.write_text(export_warning(service, warning_id, status), encoding="utf-8")
-    return path

@@ -43,7 +43,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from ..config import lang, resource_root
-from ..services.errors import UserError
+from ..domain.errors import UserError
 
 ROLES = ("xiaobiaosong", "fangsong", "kaiti", "heiti", "songti")
 

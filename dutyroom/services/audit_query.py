@@ -19,7 +19,7 @@ from ..domain.profile_schema import Profile
 from ..store.audit import verify_chain
 from ..store.database import Database
 from ..store.models import AuditEntry
-from .auth import Actor
+from .actor import Actor
 from .errors import UserError, lang
 from .guard import require
 

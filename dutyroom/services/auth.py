@@ -11,28 +11,14 @@ from ..domain.vocabulary import EXTERNAL_ROLES, Role
 from ..store import audit
 from ..store.database import Database
 from ..store.models import User, UserRole
+from .actor import SYSTEM, Actor
 from .errors import UserError
+from .guard import require
 from .passwords import hash_password, verify_password
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = dt.timedelta(minutes=15)
 SIGN_OUT_REASONS = ("sign_out", "switch_user", "handover", "exit")
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The signed-in user as services see them."""
-
-    id: int
-    username: str
-    display_name: str
-    roles: frozenset[str]
-
-    def has(self, role: Role | str) -> bool:
-        return str(role) in self.roles
-
-
-SYSTEM = Actor(id=0, username="system", display_name="系统", roles=frozenset({Role.admin.value}))
 
 
 def _minutes_locked(user: User, now: dt.datetime) -> int | None:
@@ -76,7 +62,7 @@ class AuthService:
             if role not in Role.__members__ or Role(role) in EXTERNAL_ROLES:
                 raise UserError(f"未知或不可分配的角色：{role}", f"unknown or unassignable role: {role}")
         if by is not SYSTEM:
-            _require(by, "user.manage")
+            require(by, "user.manage")
         with self.db.write() as s:
             if s.scalar(select(User).where(User.username == username)):
                 raise UserError(f"用户名 {username} 已存在", f"username {username} already exists")
@@ -189,7 +175,7 @@ class AuthService:
     # ------------------------------------------------------------ user administration (user.manage)
 
     def list_users(self, by: Actor, include_inactive: bool = True) -> list[UserView]:
-        _require(by, "user.manage")
+        require(by, "user.manage")
         with self.db.read() as s:
             q = select(User).order_by(User.username)
             if not include_inactive:
@@ -197,7 +183,7 @@ class AuthService:
             return [_view(u) for u in s.scalars(q)]
 
     def set_roles(self, by: Actor, user_id: int, roles: list[str]) -> UserView:
-        _require(by, "user.manage")
+        require(by, "user.manage")
         roles = _check_roles(roles)
         with self.db.write() as s:
             user = _user(s, user_id)
@@ -212,7 +198,7 @@ class AuthService:
 
     def set_active(self, by: Actor, user_id: int, active: bool) -> UserView:
         """Deactivate (never delete: reports name the people who acted) or reactivate a user."""
-        _require(by, "user.manage")
+        require(by, "user.manage")
         with self.db.write() as s:
             user = _user(s, user_id)
             if user.active == active:
@@ -230,7 +216,7 @@ class AuthService:
 
     def reset_password(self, by: Actor, user_id: int, new_password: str) -> UserView:
         """An administrator sets a new password; the lockout and failure count are cleared."""
-        _require(by, "user.manage")
+        require(by, "user.manage")
         _check_password(new_password)
         with self.db.write() as s:
             user = _user(s, user_id)
@@ -242,7 +228,7 @@ class AuthService:
             return _view(user)
 
     def unlock(self, by: Actor, user_id: int) -> UserView:
-        _require(by, "user.manage")
+        require(by, "user.manage")
         with self.db.write() as s:
             user = _user(s, user_id)
             if user.locked_until is None and not user.failed_logins:
@@ -283,12 +269,6 @@ class UserView:
 def _view(user: User) -> UserView:
     return UserView(user.id, user.username, user.display_name, tuple(sorted(user.role_keys)), bool(user.active),
                     user.locked_until, user.failed_logins or 0, user.created_at)
-
-
-def _require(by: Actor, action: str) -> None:
-    from .guard import require  # guard imports Actor from this module
-
-    require(by, action)
 
 
 def _user(s, user_id: int) -> User:

@@ -39,7 +39,7 @@ from ..domain.profile_schema import Profile
 from ..store import audit
 from ..store.database import Database
 from ..store.models import Appointment, Organisation, OrganisationAlias, Person, Post, SupervisingLeader
-from .auth import Actor
+from .actor import Actor
 from .errors import NotFound, UserError
 from .guard import require
 

@@ -51,7 +51,7 @@ from ..reports.xlsx import XlsxColumn, XlsxSheet, write_workbook
 from ..store import audit
 from ..store.database import Database
 from ..store.models import Appointment, Organisation, OrganisationAlias, Person, Post
-from .auth import Actor
+from .actor import Actor
 from .contacts import (
     LIMITS,
     OrganisationInput,

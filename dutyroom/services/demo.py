@@ -22,7 +22,8 @@ from ..store.models import (
     ShiftDefinition,
     User,
 )
-from .auth import SYSTEM, Actor, AuthService, _actor
+from .actor import SYSTEM, Actor
+from .auth import AuthService, _actor
 from .reference_data import get_or_create_org, get_setting, set_setting
 
 DEMO_PASSWORD = "dutyroom"

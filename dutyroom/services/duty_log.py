@@ -25,7 +25,7 @@ from ..domain.incident_facts import BEIJING
 from ..store import audit
 from ..store.database import Database
 from ..store.models import DutyLogEntry
-from .auth import Actor
+from .actor import Actor
 from .duty import ShiftOnDuty, shift_on_duty
 from .errors import NotFound, UserError, lang
 from .guard import require

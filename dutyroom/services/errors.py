@@ -1,27 +1,8 @@
-"""Errors a service raises for the user: a Chinese message and an English one."""
+"""Errors a service raises for the user: a Chinese message and an English one (defined in domain/errors.py)."""
 
 from __future__ import annotations
 
 from ..config import lang
+from ..domain.errors import NotFound, PermissionDenied, UserError
 
 __all__ = ["NotFound", "PermissionDenied", "UserError", "lang"]
-
-
-class UserError(Exception):
-    """Something the user can fix or must know; never a traceback."""
-
-    def __init__(self, zh: str, en: str):
-        self.zh, self.en = zh, en
-        super().__init__(self.message)
-
-    @property
-    def message(self) -> str:
-        return self.en if lang() == "en" else self.zh
-
-
-class PermissionDenied(UserError):
-    pass
-
-
-class NotFound(UserError):
-    pass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..domain.permissions import POLICY, allowed
-from .auth import Actor
+from .actor import Actor
 from .errors import PermissionDenied
 
 

@@ -41,7 +41,8 @@ from ..domain.warning_state import AWAITING_DECISION
 from ..store import audit
 from ..store.database import Database
 from ..store.models import DutyLogEntry, Handover, User
-from .auth import Actor, AuthService
+from .actor import Actor
+from .auth import AuthService
 from .duty import ShiftOnDuty, next_shift, shift_on_duty
 from .duty_log import DutyLogService
 from .errors import NotFound, PermissionDenied, UserError

@@ -27,7 +27,7 @@ from ..domain.permissions import POLICY, allowed
 from ..store import audit
 from ..store.database import Database
 from ..store.models import DutyLogEntry, Incident, IncidentLogEntry, User
-from .auth import Actor
+from .actor import Actor
 from .errors import NotFound, PermissionDenied, UserError
 from .guard import require
 

@@ -57,7 +57,7 @@ from ..domain.reporting_clock import EscalationBound, followup_interval, reports
 from ..store import audit
 from ..store.database import Database
 from ..store.models import AuditEntry, Incident, IncidentLogEntry, IncidentReport, User
-from .auth import Actor
+from .actor import Actor
 from .errors import NotFound, PermissionDenied, UserError
 from .guard import require
 from .incident_log import aware, clean_text, locked_incident, now_or, require_view, utc, write_automatic

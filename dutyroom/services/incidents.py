@@ -57,7 +57,7 @@ from ..domain.vocabulary import CATEGORY_LABELS, FLAG_LABELS, GRADE_LABELS, Cate
 from ..store import audit
 from ..store.database import Database
 from ..store.models import EventType, Incident, IncidentLogEntry, IncidentReport, LeadAssignment, Organisation, Setting, User
-from .auth import Actor
+from .actor import Actor
 from .errors import NotFound, UserError
 from .guard import require
 from .incident_log import CLOCK_SKEW, locked_incident, now_or, require_view, utc, write_automatic

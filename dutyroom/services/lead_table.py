@@ -21,7 +21,7 @@ from ..domain.vocabulary import CATEGORY_LABELS, Category
 from ..store import audit
 from ..store.database import Database
 from ..store.models import EventType, LeadAssignment, Organisation
-from .auth import Actor
+from .actor import Actor
 from .errors import NotFound, UserError
 from .guard import require
 from .reference_data import _org_kind, get_or_create_org

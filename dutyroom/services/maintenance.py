@@ -24,7 +24,7 @@ from ..domain.profile_schema import Profile
 from ..store import audit
 from ..store.backup import BackupError, Progress, backup_generation, check_candidate, restore_from
 from ..store.database import Database
-from .auth import SYSTEM, Actor
+from .actor import SYSTEM, Actor
 from .errors import UserError
 from .guard import require
 from .reference_data import get_setting, set_setting

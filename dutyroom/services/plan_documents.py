@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from ..store import audit
 from ..store.database import Database
 from ..store.models import Plan, PlanDocument, PlanPassage, PlanVersion
-from .auth import Actor
+from .actor import Actor
 from .errors import NotFound, UserError
 from .guard import require
 

@@ -50,7 +50,7 @@ from ..store.models import (
     PlanVersion,
     User,
 )
-from .auth import Actor
+from .actor import Actor
 from .errors import NotFound, UserError
 from .guard import require
 from .lead_table import lead_entries

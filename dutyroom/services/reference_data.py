@@ -13,7 +13,7 @@ from ..domain.profile_schema import Profile
 from ..store import audit
 from ..store.database import Database
 from ..store.models import EventType, LeadAssignment, Organisation, Plan, PlanVersion, Setting
-from .auth import SYSTEM, Actor
+from .actor import SYSTEM, Actor
 
 
 def get_or_create_org(s: Session, name: str, kind: str = "department") -> Organisation:

@@ -30,7 +30,7 @@ from ..domain.vocabulary import Category, Grade
 from ..store import audit
 from ..store.database import Database
 from ..store.models import Appointment, Incident, IncidentLogEntry, Organisation, Person, Post, ResponseActivation, User
-from .auth import Actor
+from .actor import Actor
 from .errors import NotFound, UserError
 from .guard import require
 

@@ -34,7 +34,7 @@ from ..domain.workdays import Calendar
 from ..store import audit
 from ..store.database import Database
 from ..store.models import DutyLogEntry, Person, RosterEntry, RosterSwap, ShiftDefinition, User
-from .auth import Actor
+from .actor import Actor
 from .duty import ShiftOnDuty, live_entries, next_shift, shift_on_duty
 from .errors import NotFound, UserError, lang
 from .guard import require

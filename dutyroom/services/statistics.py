@@ -26,7 +26,7 @@ from ..domain.report_chain import KIND_LABELS, ChainDeadline, late_minutes, pend
 from ..domain.vocabulary import CATEGORY_LABELS, GRADE_LABELS, GRADE_ORDER, Category, Grade
 from ..store.database import Database
 from ..store.models import Incident, IncidentReport
-from .auth import Actor
+from .actor import Actor
 from .errors import UserError
 from .guard import require
 from .incidents import _CLOCK_INPUTS as _CHAIN_INPUTS  # the incident columns chain_of reads by name

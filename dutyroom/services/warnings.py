@@ -51,7 +51,7 @@ from ..domain.warning_state import (
 from ..store import audit
 from ..store.database import Database
 from ..store.models import DutyLogEntry, User, Warning, WarningApproval, WarningMeasureCheck
-from .auth import Actor
+from .actor import Actor
 from .errors import NotFound, PermissionDenied, UserError
 from .guard import require
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..services.auth import Actor
+from ..services.actor import Actor
 from ..services.warnings import QueueItem, WarningService
 from .empty_hint import add_empty_hint
 from .table_model import Column, RowsTableModel, row_table

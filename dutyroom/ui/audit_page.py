@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.incident_facts import BEIJING
+from ..services.actor import Actor
 from ..services.audit_query import AuditFilter, AuditQueryService, AuditRow
-from ..services.auth import Actor
 from ..services.errors import UserError
 
 PAGE = 200

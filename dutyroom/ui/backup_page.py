@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.permissions import allowed
-from ..services.auth import Actor
+from ..services.actor import Actor
 from ..services.errors import UserError, lang
 from ..services.incident_reports import BOUND_LIMITS, ReportService
 from ..services.maintenance import LIMITS, REASON_LABELS, Generation, MaintenanceService, explain_failure

@@ -41,8 +41,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.contact_search import split_phones
 from ..domain.permissions import allowed
-from ..reports.export import ReportExporter
-from ..services.auth import Actor
+from ..services.actor import Actor
 from ..services.contacts import (
     KIND_LABELS,
     ContactsService,
@@ -56,6 +55,7 @@ from ..services.contacts import (
 )
 from ..services.contacts_excel import COLUMNS, ContactsExcel, ImportReport
 from ..services.errors import UserError, lang
+from ..services.exports import ReportExporter
 from .empty_hint import add_empty_hint
 from .file_dialogs import open_file
 from .print_support import add_print_actions

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.report_chain import deadline_state
 from ..domain.reporting_clock import EscalationBound
-from ..services.auth import Actor
+from ..services.actor import Actor
 from ..services.errors import PermissionDenied, UserError
 from ..services.incident_reports import DashboardDeadline, ReportService
 from .i18n import tr

@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 
 from ..domain.incident_facts import BEIJING
 from ..domain.permissions import allowed
-from ..reports.export import ReportExporter
-from ..services.auth import Actor
+from ..services.actor import Actor
 from ..services.duty_log import TYPED_KINDS, DutyLogService, DutyLogView, kind_label
 from ..services.errors import UserError
+from ..services.exports import ReportExporter
 from .beijing_time import beijing_qdt, from_beijing_qdt, select_section_on_click
 from .incident_common import bj
 from .print_support import PrintActions, add_print_actions

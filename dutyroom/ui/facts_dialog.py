@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.incident_facts import BEIJING
 from ..domain.intake import PLACE_OTHER
-from ..services.auth import Actor
+from ..services.actor import Actor
 from ..services.errors import UserError, lang
 from ..services.incidents import KNOWN_AT, IncidentService, IncidentView, IntakeInvalid
 from .beijing_time import beijing_qdt, from_beijing_qdt

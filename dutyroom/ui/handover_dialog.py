@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..reports.export import ReportExporter
-from ..services.auth import Actor
+from ..services.actor import Actor
 from ..services.errors import UserError, lang
+from ..services.exports import ReportExporter
 from ..services.handover import EarlyHandover, HandoverService, HandoverView, sheet_text
 from .print_support import PrintActions, add_print_actions
 

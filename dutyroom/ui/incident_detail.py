@@ -38,9 +38,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.intake import FLAGS
-from ..reports.export import ReportExporter
-from ..services.auth import Actor
+from ..services.actor import Actor
 from ..services.errors import UserError
+from ..services.exports import ReportExporter
 from ..services.incident_log import IncidentLogService, LogEntryView
 from ..services.incident_reports import IncidentClock, ReportDraft, ReportService, ReportView
 from ..services.incidents import IncidentService, IncidentView, needs_grade_decision

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.incident_facts import BEIJING
 from ..domain.vocabulary import CATEGORY_LABELS, GRADE_LABELS, Category, Grade, label
-from ..services.auth import Actor
+from ..services.actor import Actor
 from ..services.errors import UserError, lang
 from ..services.incident_log import IncidentLogService
 from ..services.incident_reports import ReportService
@@ -93,7 +93,7 @@ class IncidentsPage(QWidget):
                  clock: Clock = system_clock, exporter=None, parent=None):
         super().__init__(parent)
         self.incidents, self.reports, self.log, self.actor, self.clock = incidents, reports, log, actor, clock
-        self.exporter = exporter  # reports.export.ReportExporter for the details' print buttons (None: none)
+        self.exporter = exporter  # services.exports.ReportExporter for the details' print buttons (None: none)
         self.wizard: IntakeWizard | None = None
         self.details: dict[int, IncidentDetail] = {}
         self.drafts: list[DraftSummary] = []

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.intake import FLAGS, MAX_COUNT, PLACE_OTHER
 from ..domain.numbers import NumberError, read_amount, read_count
-from ..services.auth import Actor
+from ..services.actor import Actor
 from ..services.errors import UserError, lang
 from ..services.incidents import IncidentService, IncidentView, IntakeInvalid
 from .beijing_time import select_section_on_click

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
-from ..services.auth import SYSTEM, Actor, AuthService
+from ..services.actor import SYSTEM, Actor
+from ..services.auth import AuthService
 from ..services.errors import UserError
 from .i18n import tr
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QSt
 
 from ..domain.profile_schema import Profile
 from ..domain.vocabulary import ROLE_LABELS, Role, label
-from ..services.auth import Actor
+from ..services.actor import Actor
 from ..services.duty import ShiftOnDuty
 from ..services.errors import lang
 

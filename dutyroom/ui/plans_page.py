@@ -40,9 +40,9 @@ from PySide6.QtWidgets import (
 from ..domain.incident_facts import BEIJING
 from ..domain.permissions import allowed
 from ..domain.plan_lifecycle import MAJOR_CONTENT, PLAN_TYPE_LABELS, STEPS
-from ..reports.export import ReportExporter
-from ..services.auth import Actor
+from ..services.actor import Actor
 from ..services.errors import UserError, lang
+from ..services.exports import ReportExporter
 from ..services.lead_table import ROLES, LeadTableService
 from ..services.plan_documents import PlanDocumentService, find_all
 from ..services.plans import PlanService

@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..reports.export import font_notice
 from ..services.errors import UserError
+from ..services.exports import font_notice
 from .file_dialogs import save_file
 
 MAX_DPI = 300

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 
 from ..domain.permissions import allowed
 from ..domain.vocabulary import GRADE_LABELS, Grade, label
-from ..reports.export import ReportExporter
-from ..services.auth import Actor
+from ..services.actor import Actor
 from ..services.errors import UserError, lang
+from ..services.exports import ReportExporter
 from ..services.incidents import IncidentQuery, IncidentService
 from ..services.responses import CurrentResponse, LevelInfo, PersonChoice, ResponseService
 from .empty_hint import add_empty_hint

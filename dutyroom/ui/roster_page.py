@@ -39,9 +39,9 @@ from PySide6.QtWidgets import (
 from ..domain.incident_facts import BEIJING
 from ..domain.permissions import allowed
 from ..domain.rotation import DUTY_ROLE_LABELS, LEADER, OFFICER, PATTERN_LABELS, PATTERNS
-from ..reports.export import ReportExporter
-from ..services.auth import Actor
+from ..services.actor import Actor
 from ..services.errors import UserError, lang
+from ..services.exports import ReportExporter
 from ..services.roster import (
     Candidates,
     ConflictView,

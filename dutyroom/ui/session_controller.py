@@ -21,7 +21,8 @@ from contextlib import contextmanager
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
-from ..services.auth import Actor, AuthService
+from ..services.actor import Actor
+from ..services.auth import AuthService
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
 from .session_lock import SessionLock

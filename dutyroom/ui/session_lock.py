@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..services.auth import Actor, AuthService
+from ..services.actor import Actor
+from ..services.auth import AuthService
 from ..services.errors import UserError
 
 _INPUT = frozenset({QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.MouseButtonPress,

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.incident_facts import BEIJING
-from ..reports.export import ReportExporter, font_notice
 from ..services.errors import UserError, lang
+from ..services.exports import ReportExporter, font_notice
 from .incident_common import category_text, grade_text, report_text
 from .print_support import add_print_actions
 from .table_model import Column, RowsTableModel

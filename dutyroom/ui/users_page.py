@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from ..domain.incident_facts import BEIJING
 from ..domain.vocabulary import EXTERNAL_ROLES, ROLE_LABELS, Role, label
-from ..services.auth import Actor, AuthService, UserView
+from ..services.actor import Actor
+from ..services.auth import AuthService, UserView
 from ..services.errors import UserError, lang
 from .table_model import Column, RowsTableModel, TextFilterProxy
 

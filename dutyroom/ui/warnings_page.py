@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
 from ..domain.permissions import allowed
 from ..domain.vocabulary import Colour
 from ..domain.warning_state import Status
-from ..reports.cap import message_id, write_warning
-from ..reports.export import ReportExporter
-from ..services.auth import Actor
+from ..reports.cap import message_id
+from ..services.actor import Actor
+from ..services.cap_export import write_warning
 from ..services.errors import UserError
+from ..services.exports import ReportExporter
 from ..services.warnings import WarningService, WarningView
 from .empty_hint import add_empty_hint
 from .print_support import PrintActions, add_print_actions

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from sqlalchemy import select
 
-from dutyroom.services.auth import Actor
+from dutyroom.services.actor import Actor
 from dutyroom.services.contacts import ContactsService
 from dutyroom.services.contacts_excel import ContactsExcel
 from dutyroom.store.database import Database

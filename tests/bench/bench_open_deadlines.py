@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from sqlalchemy import select
 
 from dutyroom.domain.incident_facts import BEIJING
-from dutyroom.services.auth import Actor
+from dutyroom.services.actor import Actor
 from dutyroom.services.incident_reports import DASH_COLUMNS, ReportService
 from dutyroom.services.incidents import SENT_COLUMNS, _chain
 from dutyroom.store.database import Database

@@ -1,4 +1,4 @@
-"""What 打印 / 另存为PDF / 另存为Excel and `report …` run: fetch the views from the services, render them here.
+"""What 打印 / 另存为PDF / 另存为Excel and `report …` run: fetch the views from the services, render them with reports/.
 
 Each function reads (never writes) and renders to a path or stream; the GUI runs them off the GUI thread.
 """
@@ -10,17 +10,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from ..domain.profile_schema import Profile
-from ..services.auth import Actor
-from ..services.errors import NotFound, UserError
-from ..services.guard import require
-from ..services.incident_reports import ReportService
-from ..services.incidents import IncidentService
-from ..services.responses import ResponseService
-from ..services.statistics import StatisticsService
-from ..services.warnings import WarningService
+from .actor import Actor
+from .errors import NotFound, UserError
+from .guard import require
+from .incident_reports import ReportService
+from .incidents import IncidentService
+from .responses import ResponseService
+from .statistics import StatisticsService
+from .warnings import WarningService
 
 if TYPE_CHECKING:
     from ..store.database import Database
+    from .roster import MonthView
 
 
 def _district(profile: Profile) -> str:
@@ -31,7 +32,7 @@ def incident_report(db: Database, profile: Profile, actor: Actor, incident_id: i
                     *, report_id: int | None = None, slip: bool = False) -> None:
     """The incident's report (the given one, else the last sent, else the last prepared) as 公文; ``slip``: the
     leader-review slip instead."""
-    from .documents import incident_report_pdf, leader_review_slip_pdf
+    from ..reports.documents import incident_report_pdf, leader_review_slip_pdf
 
     incident = IncidentService(db, profile).get(actor, incident_id)
     reports = ReportService(db).reports(actor, incident_id)
@@ -52,7 +53,7 @@ def incident_report(db: Database, profile: Profile, actor: Actor, incident_id: i
 
 def warning_document(db: Database, profile: Profile, warning_id: int, target, *, kind: str = "approval") -> None:
     """kind: approval (审批单, every signature and time) | release (发布单)."""
-    from .documents import warning_approval_pdf, warning_release_pdf
+    from ..reports.documents import warning_approval_pdf, warning_release_pdf
 
     svc = WarningService(db, profile)
     view = svc.get(warning_id)
@@ -63,7 +64,7 @@ def warning_document(db: Database, profile: Profile, warning_id: int, target, *,
 
 
 def response_notice(db: Database, profile: Profile, incident_id: int, actor: Actor, target) -> None:
-    from .documents import response_notice_pdf
+    from ..reports.documents import response_notice_pdf
 
     svc = ResponseService(db, profile)
     current = svc.current(incident_id)
@@ -76,7 +77,7 @@ def response_notice(db: Database, profile: Profile, incident_id: int, actor: Act
 def statistics(db: Database, profile: Profile, actor: Actor, first: dt.date, last: dt.date,
                target: str | Path | BinaryIO, *, fmt: str | None = None) -> None:
     """fmt pdf | xlsx (default: from the file name)."""
-    from .statistics_report import statistics_pdf, statistics_xlsx
+    from ..reports.statistics_report import statistics_pdf, statistics_xlsx
 
     st = StatisticsService(db, profile).period(actor, first, last)
     fmt = fmt or (Path(target).suffix.lower().lstrip(".") if isinstance(target, (str, Path)) else "pdf")
@@ -90,8 +91,8 @@ def statistics(db: Database, profile: Profile, actor: Actor, first: dt.date, las
 
 def configure_fonts(db: Database) -> dict[str, str]:
     """Font files set by the office (settings ``font.fangsong`` … ``font.songti``) win over the system's."""
-    from ..services.reference_data import get_setting
-    from .fonts import ROLES, configure
+    from ..reports.fonts import ROLES, configure
+    from .reference_data import get_setting
 
     paths = {role: get_setting(db, f"font.{role}") for role in ROLES}
     found = {k: v for k, v in paths.items() if v}
@@ -102,7 +103,7 @@ def configure_fonts(db: Database) -> dict[str, str]:
 
 def font_notice() -> str | None:
     """The app's 替代字体 notice when a document face falls back to an open font (None otherwise)."""
-    from .fonts import substitution_notice
+    from ..reports.fonts import substitution_notice
 
     try:
         return substitution_notice()
@@ -157,7 +158,7 @@ class ReportExporter:
     def listing_pdf(self, actor: Actor, target, *, title: str, columns, rows, subtitle: str | None = None,
                     landscape: bool | None = None, note: str | None = None, progress=None) -> None:
         """Any area's list (duty log, handover, roster month, plan register, contacts) as an official listing."""
-        from .documents import listing_pdf
+        from ..reports.documents import listing_pdf
 
         self.may_print(actor)
         listing_pdf(target, title=title, columns=columns, rows=rows, subtitle=subtitle, landscape=landscape,
@@ -166,7 +167,7 @@ class ReportExporter:
     def listing_xlsx(self, actor: Actor, target, *, title: str, columns, rows, sheet: str | None = None,
                      note: str | None = None) -> None:
         """columns: reports.xlsx.XlsxColumn (header, kind, width)."""
-        from .documents import listing_xlsx
+        from ..reports.documents import listing_xlsx
 
         self.may_print(actor)
         listing_xlsx(target, title=title, columns=columns, rows=rows, sheet=sheet, note=note)
@@ -176,8 +177,8 @@ class ReportExporter:
     def duty_log_pdf(self, actor: Actor, starts: dt.datetime, ends: dt.datetime, target, *, period: str | None = None,
                      progress=None) -> None:
         """值班日志 of [starts, ends) — a shift (DutyLogService.shift_log window) or a month."""
-        from ..services.duty_log import DutyLogService
-        from .documents import duty_log_pdf
+        from ..reports.documents import duty_log_pdf
+        from .duty_log import DutyLogService
 
         self.may_print(actor)
         entries = DutyLogService(self.db).timeline(actor, starts, ends)
@@ -185,8 +186,8 @@ class ReportExporter:
 
     def duty_log_xlsx(self, actor: Actor, starts: dt.datetime, ends: dt.datetime, target, *,
                       period: str | None = None) -> None:
-        from ..services.duty_log import DutyLogService
-        from .documents import duty_log_xlsx
+        from ..reports.documents import duty_log_xlsx
+        from .duty_log import DutyLogService
 
         self.may_print(actor)
         entries = DutyLogService(self.db).timeline(actor, starts, ends)
@@ -213,16 +214,16 @@ class ReportExporter:
 
     def handover_pdf(self, actor: Actor, handover_id: int, target) -> None:
         """The stored sheet as signed (services.handover.sheet_text of the stored view): a reprint is identical."""
-        from ..services.handover import HandoverService, sheet_text
-        from .documents import handover_pdf
+        from ..reports.documents import handover_pdf
+        from .handover import HandoverService, sheet_text
 
         self.may_print(actor)
         view = HandoverService(self.db, self.profile).get(actor, handover_id)
         handover_pdf(target, sheet_text(view), district=self.district)
 
     def roster_month_pdf(self, actor: Actor, year: int, month: int, target) -> None:
-        from ..services.roster import RosterService, month_table
-        from .documents import roster_month_pdf
+        from ..reports.documents import roster_month_pdf
+        from .roster import RosterService, month_table
 
         self.may_print(actor)
         headers, rows = month_table(RosterService(self.db, self.profile).month(actor, year, month))
@@ -230,15 +231,14 @@ class ReportExporter:
 
     def roster_month_xlsx(self, actor: Actor, year: int, month: int, target) -> None:
         """The saved month's rows (services.roster.month_table), the very rows the roster page shows."""
-        from ..services.roster import RosterService
-        from .roster_xlsx import write_roster
+        from .roster import RosterService
 
         self.may_print(actor)
         write_roster(target, RosterService(self.db, self.profile).month(actor, year, month), self.district)
 
     def plan_register_pdf(self, actor: Actor, target, today: dt.date | None = None) -> None:
-        from ..services.plans import PlanService
-        from .documents import plan_register_pdf
+        from ..reports.documents import plan_register_pdf
+        from .plans import PlanService
 
         self.may_print(actor)
         svc = PlanService(self.db, self.profile)
@@ -246,8 +246,8 @@ class ReportExporter:
                           district=self.district, today=today)
 
     def plan_register_xlsx(self, actor: Actor, target, today: dt.date | None = None) -> None:
-        from ..services.plans import PlanService
-        from .documents import plan_register_xlsx
+        from ..reports.documents import plan_register_xlsx
+        from .plans import PlanService
 
         self.may_print(actor)
         svc = PlanService(self.db, self.profile)
@@ -257,8 +257,8 @@ class ReportExporter:
     def contacts_directory_pdf(self, actor: Actor, target, today: dt.date | None = None) -> None:
         """通讯录 as a landscape listing: a row per unit (duty phone, fax), then a row per post and holder — the
         rows of the Excel export (services.contacts_excel), which needs ``contacts.export`` as well."""
-        from ..services.contacts_excel import COLUMNS, ContactsExcel
-        from .documents import generated_note
+        from ..reports.documents import generated_note
+        from .contacts_excel import COLUMNS, ContactsExcel
 
         self.may_print(actor)
         rows = ContactsExcel(self.db).export_rows(actor, today)
@@ -266,6 +266,16 @@ class ReportExporter:
         self.listing_pdf(actor, target, title=f"{self.district}应急值班通讯录",
                          columns=list(CONTACTS_PRINT_COLUMNS), rows=[[r[i] for i in keep] for r in rows],
                          landscape=True, note=f"共{len(rows)}行。{generated_note()}")
+
+
+def write_roster(target: str | Path | BinaryIO, view: MonthView, district: str | None = None) -> None:
+    """The month's roster workbook: the rows of services.roster.month_table, the very rows the roster page shows."""
+    from ..reports.roster_xlsx import roster_month_xlsx
+    from .roster import month_table
+
+    headers, rows = month_table(view)
+    roster_month_xlsx(target, headers, rows, year=view.year, month=view.month,
+                      calendar_covered=view.calendar_covered, district=district)
 
 
 CONTACTS_PRINT_COLUMNS = ("单位", "职务", "姓名", "办公电话", "手机", "值班电话", "传真")
@@ -281,14 +291,14 @@ def month_window(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
 
 
 def _period(starts: dt.datetime, ends: dt.datetime) -> str:
-    from .pdf_common import cn_datetime
+    from ..reports.pdf_common import cn_datetime
 
     return f"{cn_datetime(starts)} 至 {cn_datetime(ends)}"
 
 
 def _shift_window(db: Database, actor: Actor, at: dt.datetime | None) -> tuple[dt.datetime, dt.datetime, str]:
     """The shift covering ``at`` as (starts, ends, period line "白班：… 至 …")."""
-    from ..services.duty_log import DutyLogService
+    from .duty_log import DutyLogService
 
     log = DutyLogService(db).shift_log(actor, at)
     name = log.shift.name if log.shift else "值班日"

@@ -1,0 +1,29 @@
+"""Errors raised for the user: a Chinese message and an English one.
+
+They live at the bottom so that every layer (services, reports, the CLI) raises and catches the same
+types; `services/errors.py` re-exports them for the services' callers.
+"""
+
+from __future__ import annotations
+
+from ..config import lang
+
+
+class UserError(Exception):
+    """Something the user can fix or must know; never a traceback."""
+
+    def __init__(self, zh: str, en: str):
+        self.zh, self.en = zh, en
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return self.en if lang() == "en" else self.zh
+
+
+class PermissionDenied(UserError):
+    pass
+
+
+class NotFound(UserError):
+    pass
