@@ -150,7 +150,8 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
     panel(window.tr("报告时限"), deadlines_panel, incident_topics, 0, 0)
     pages.append((window.tr("事件"), incidents_page))
     if incidents_page.drafts:
-        window.statusBar().showMessage(window.tr("有未完成的接报，按 Ctrl+N 继续填写"), 60_000)
+        # once shown: a message set before the window is shown does not hide the labels it should cover
+        QTimer.singleShot(0, lambda: window.statusBar().showMessage(window.tr("有未完成的接报，按 Ctrl+N 继续填写"), 60_000))
     # -- warnings and responses
     from .services.responses import ResponseService
     from .services.warnings import WarningService

@@ -2,7 +2,8 @@
 
 - one received 25 minutes ago with no report sent (Dongcheng 4.1.5: 10 minutes → red, overdue),
 - one received 7 minutes ago (3 minutes left → amber),
-- one confirmed 较大 whose first and written reports were sent (its follow-up is due in 30 minutes).
+- one confirmed 较大 whose first and written reports were sent (its follow-up is due in 30 minutes),
+- one confirmed 一般 6 minutes ago: its 首报 is "立即" (4.1.4) with no number, escalating at 4.1.5's 10 minutes.
 
     .venv/bin/python scripts/demo_incidents.py [--db /tmp/x.db] [--wizard-shot OUT.png]
 
@@ -56,8 +57,13 @@ def add_demo_incidents(db: Database, profile, actor: Actor, now: dt.datetime | N
         reports.record_sent(actor, large.id, kind, body=draft.body, recipients=draft.recipients, channel="phone",
                             sent_at=at, now=at)
     log.add_instruction(actor, large.id, "全力救治伤员，查明原因，及时续报", instructed_by="分管副区长", now=now - 30 * MIN)
+    immediate = incidents.register(actor, {
+        **base, "source": "phone", "occurred_at": now - 8 * MIN, "received_at": now - 6 * MIN,
+        "place": "东直门街道", "address": "东直门内大街5号", "event_type": "燃气事故", "deaths": 1, "injured": 2,
+        "description": "餐馆燃气爆炸，1人死亡，2人受伤", "measures_taken": "119、120已到场"}, now=now - 6 * MIN)
+    incidents.confirm_grade(actor, immediate.id, "ordinary", now=now - 5 * MIN)
     reports.note_missed_deadlines(actor, now=now)
-    return [red.id, amber.id, large.id]
+    return [red.id, amber.id, large.id, immediate.id]
 
 
 def _wizard_shot(db: Database, profile, actor: Actor, out: str) -> None:

@@ -141,3 +141,16 @@ def test_qt_standard_buttons_speak_the_interface_language(qtbot, monkeypatch, qa
         assert ok_cancel()[0] == "OK"
     finally:
         qapp.removeTranslator(translator)
+
+
+def test_the_unfinished_intake_notice_covers_the_status_bar_labels_instead_of_overlapping_them(qtbot, demo_db):
+    """Seen on a screenshot: the notice, set before the window was shown, was painted over the user label."""
+    from dutyroom.services.incidents import IncidentService
+
+    actor = AuthService(demo_db).login("zhouning", DEMO_PASSWORD)
+    IncidentService(demo_db, load_profile("dongcheng")).save_draft(actor, None, {"caller_name": "王先生"})
+    window = build_main_window(demo_db, load_profile("dongcheng"), actor)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: "未完成的接报" in window.statusBar().currentMessage())
+    assert not window.user_label.isVisible() and not window.profile_label.isVisible()
