@@ -225,9 +225,12 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
     from .ui.roster_page import RosterPage
 
     roster_svc = RosterService(db, profile)
-    panel(window.tr("值班人员"), OnDutyPanel(roster_svc), {"roster", "contacts", "users"}, 1, 1)
+    handover_svc = HandoverService(db, profile)
+    last_handover = (lambda: next(iter(handover_svc.history(actor, limit=1)), None)) \
+        if allowed(actor.roles, "duty_log.view") else (lambda: None)
+    panel(window.tr("值班人员"), OnDutyPanel(roster_svc, seat=(actor, last_handover)),
+          {"roster", "contacts", "users", "duty_log"}, 1, 1)
     if allowed(actor.roles, "duty_log.view"):
-        handover_svc = HandoverService(db, profile)
         duty_log_page = DutyLogPage(DutyLogService(db), actor, lambda parent: HandoverDialog(
             handover_svc, actor, parent=parent, exporter=exporter), exporter=exporter)
         changes.subscribe(duty_log_page, {"duty_log", "roster"}, duty_log_page.reload)

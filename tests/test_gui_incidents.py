@@ -343,7 +343,7 @@ def test_main_window_has_the_incidents_page_and_the_deadlines_panel(qtbot, desk)
     window.show()
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert "事件" in titles and titles[0] == "值班总览"
-    assert "未完成的接报" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: "未完成的接报" in window.statusBar().currentMessage())  # shown once the window is
     dashboard = window.pages.widget(0)
     panel = next(p for p in dashboard.panels if p.__class__.__name__ == "DeadlinesPanel")
     assert panel.parentWidget().title() == "报告时限"

@@ -20,6 +20,7 @@ from dutyroom.ui.duty_log_page import DutyLogPage, NewEntry
 from dutyroom.ui.handover_dialog import HandoverDialog
 from dutyroom.ui.login_dialog import LoginDialog, demo_hint
 from dutyroom.ui.main_window import MainWindow
+from dutyroom.ui.on_duty_panel import OnDutyPanel
 from dutyroom.ui.session_controller import SessionController
 from tests.actors import actors_by_username
 
@@ -247,6 +248,9 @@ def test_after_the_handover_the_incoming_officer_takes_over_the_session(qtbot, s
     new = seat.window
     assert "孙浩" in new.user_label.text() and gone(window)
     assert "值班总览" in nav_titles(new)  # the dashboard with the on-duty panel, rebuilt for the new session
+    on_duty = new.findChild(OnDutyPanel)
+    # the roster may still name the outgoing officer (an early handover); the seat line names who took over
+    assert on_duty.seat_label.text().startswith("本席位：孙浩（值班员），") and "接班（交班人 周宁）" in on_duty.seat_label.text()
     duty_log = next(new.pages.widget(i) for i in range(new.pages.count())
                     if isinstance(new.pages.widget(i), DutyLogPage))
     monkeypatch.setattr(duty_log_page.EntryDialog, "ask", classmethod(
