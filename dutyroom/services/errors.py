@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..config import lang
 
-__all__ = ["NotFound", "PermissionDenied", "UserError", "lang"]
+__all__ = ["NotFound", "PermissionDenied", "UserError", "explain", "lang"]
 
 
 class UserError(Exception):
@@ -25,3 +25,11 @@ class PermissionDenied(UserError):
 
 class NotFound(UserError):
     pass
+
+
+def explain(exc: BaseException) -> str | None:
+    """store.errors.explain for the GUI, which imports no store: the user's sentence for a refusal or a known
+    environment failure (disk full, read-only, ...), None for a bug."""
+    from ..store.errors import explain as explain_failure
+
+    return explain_failure(exc)
