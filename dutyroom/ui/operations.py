@@ -121,6 +121,7 @@ class BackgroundOperation(QObject):
 
     progressed = Signal(int, int, str)
     finished_with = Signal(object, object)  # (result, exception)
+    ended = Signal()  # after the callbacks, whatever happened (e.g. to leave a local event loop)
 
     def __init__(self, work: Callable[[Report], Any], *, owner: QWidget | None = None,
                  dialog: QProgressDialog | None = None, on_success: Callable[[Any], None] | None = None,
@@ -183,6 +184,12 @@ class BackgroundOperation(QObject):
 
     @Slot(object, object)
     def _finish(self, result: Any, exc: BaseException | None) -> None:
+        try:
+            self._conclude(result, exc)
+        finally:
+            self.ended.emit()
+
+    def _conclude(self, result: Any, exc: BaseException | None) -> None:
         self.done = True
         _running.discard(self)
         self.wait()  # the worker returns right after emitting
