@@ -123,7 +123,7 @@ class BackgroundOperation(QObject):
     finished_with = Signal(object, object)  # (result, exception)
     ended = Signal()  # after the callbacks, whatever happened (e.g. to leave a local event loop)
 
-    def __init__(self, work: Callable[[Report], Any], *, owner: QWidget | None = None,
+    def __init__(self, work: Callable[[Report], Any], *, owner: QObject | None = None,
                  dialog: QProgressDialog | None = None, on_success: Callable[[Any], None] | None = None,
                  on_failure: Callable[[str], None] | None = None,
                  on_progress: Callable[[int, int, str], None] | None = None):
@@ -208,15 +208,16 @@ class BackgroundOperation(QObject):
             raise exc  # a bug: on to the app's excepthook (log and box), with the worker's traceback
 
 
-def run_in_background(parent: QWidget | None, work: Callable[[Report], T], *, label: str | None,
+def run_in_background(parent: QObject | None, work: Callable[[Report], T], *, label: str | None,
                       title: str = "", cancellable: bool = False, min_duration_ms: int = 300,
                       on_success: Callable[[T], None] | None = None,
                       on_failure: Callable[[str], None] | None = None,
                       on_progress: Callable[[int, int, str], None] | None = None) -> BackgroundOperation:
     """Start ``work(report)`` on a worker thread; returns the running operation (``busy``, ``cancel``, ``wait``).
 
-    ``label`` is the progress dialog's text (window-modal, shown after ``min_duration_ms``, with 取消 when
-    ``cancellable``); ``label=None`` shows no dialog (the caller shows progress through ``on_progress``)."""
+    ``label`` is the progress dialog's text (window-modal over the widget ``parent``, shown after
+    ``min_duration_ms``, with 取消 when ``cancellable``); ``label=None`` shows no dialog (the caller shows progress
+    through ``on_progress``). The callbacks are skipped once ``parent`` has been deleted."""
     dialog = None
     if label is not None:
         dialog = QProgressDialog(label, tr("取消") if cancellable else "", 0, 0, parent)
