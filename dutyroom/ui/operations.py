@@ -38,15 +38,16 @@ class MessageLine(QLabel):
     """What the last command did, in words and in colour: ``show_ok`` green, ``show_error`` red, ``show_info``
     plain (e.g. "正在备份…"). ``state`` ("ok", "error" or "") says which, for styles and tests."""
 
-    def __init__(self, text: str = "", parent: QWidget | None = None, *, word_wrap: bool = True):
+    def __init__(self, text: str = "", parent: QWidget | None = None, *, word_wrap: bool = True, bold: bool = False):
         super().__init__(text, parent)
         self.setWordWrap(word_wrap)
+        self.weight = "font-weight: bold" if bold else ""
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # a refusal can be copied
         self.state = ""
 
     def _say(self, text: str, state: str, colour: str) -> None:
         self.state = state
-        self.setStyleSheet(f"color: {colour}" if colour else "")
+        self.setStyleSheet("; ".join(part for part in (colour and f"color: {colour}", self.weight) if part))
         self.setText(text)
 
     def show_ok(self, text: str) -> None:
