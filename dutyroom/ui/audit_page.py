@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ..domain.incident_facts import BEIJING
 from ..services.audit_query import AuditFilter, AuditQueryService, AuditRow
 from ..services.auth import Actor
-from ..services.errors import UserError
+from .operations import run
 
 PAGE = 200
 # A stored aware time as the services write it (2026-12-01 21:03:37+00:00, 2026-12-01T21:03:37.123456Z …).
@@ -207,12 +207,8 @@ class AuditPage(QWidget):
                            text=self.text.text().strip() or None)
 
     def run_query(self) -> None:
-        try:
-            self.model.reload(self.current_filter())
-        except UserError as exc:
-            self.message.setText(exc.message)
+        if run(lambda: self.model.reload(self.current_filter()), line=self.message, done="") is None:
             return
-        self.message.setText("")
         self.count_label.setText(self.tr("共 {n} 条").format(n=self.model.total))
         self.detail.clear()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
 from ..services.auth import SYSTEM, Actor, AuthService
-from ..services.errors import UserError
 from .i18n import tr
+from .operations import run
 
 
 def demo_hint(auth: AuthService) -> str:
@@ -68,13 +68,12 @@ class LoginDialog(QDialog):
         if not self.username.text().strip() or not self.password.text():
             self.error.setText(self.tr("请输入用户名和密码"))
             return
-        try:
-            self.actor = self.auth.login(self.username.text(), self.password.text())
-        except UserError as exc:
-            self.error.setText(exc.message)
+        actor = run(lambda: self.auth.login(self.username.text(), self.password.text()), line=self.error)
+        if actor is None:
             self.password.clear()
             self.password.setFocus()
             return
+        self.actor = actor
         self.accept()
 
 
@@ -107,9 +106,6 @@ class FirstAdminDialog(QDialog):
         if self.password.text() != self.again.text():
             self.error.setText(self.tr("两次输入的密码不一致"))
             return
-        try:
-            self.auth.create_user(SYSTEM, self.username.text(), self.name.text(), self.password.text(), ["admin"])
-        except UserError as exc:
-            self.error.setText(exc.message)
-            return
-        self.accept()
+        if run(lambda: self.auth.create_user(SYSTEM, self.username.text(), self.name.text(), self.password.text(),
+                                             ["admin"]), line=self.error) is not None:
+            self.accept()
