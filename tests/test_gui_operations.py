@@ -15,6 +15,7 @@ from dutyroom.services.errors import UserError
 from dutyroom.ui.operations import ERROR_COLOUR, OK_COLOUR, MessageLine, internal_error_text, run, run_in_background
 
 pytestmark = pytest.mark.gui
+pytest_plugins = ["tests.contacts_support"]  # `directory`: a copy of the Dongcheng demo database
 
 
 @pytest.fixture
@@ -146,4 +147,24 @@ def test_background_work_runs_off_the_gui_thread_and_can_be_cancelled(qtbot, pag
     qtbot.waitUntil(lambda: not op.busy, timeout=10000)
     assert seen["thread"] is not threading.main_thread()
     assert answers == [True, False] and results == ["3 行已导入"]
+    assert _open_dialog(page) is None
+
+
+def test_a_contacts_import_that_fails_below_the_service_closes_its_dialog_and_says_why(qtbot, directory, monkeypatch,
+                                                                                       tmp_path):
+    """The old ImportWorker caught only UserError: a full disk left 导入通讯录 open for ever."""
+    from dutyroom.ui import contacts_page
+    from dutyroom.ui.contacts_page import ContactsPage
+
+    def disk_full(*_a, **_k):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "contacts.xlsx"))
+
+    page = ContactsPage(directory.contacts, directory.excel, directory["tangjun"])
+    qtbot.addWidget(page)
+    monkeypatch.setattr(page.excel, "import_file", disk_full)
+    monkeypatch.setattr(contacts_page, "choose_import_file", lambda parent: str(tmp_path / "contacts.xlsx"))
+    page.show()
+    page.buttons["import"].click()
+    qtbot.waitUntil(lambda: page.worker is None, timeout=10000)
+    assert "磁盘已满" in page.note.text() and page.note.state == "error"
     assert _open_dialog(page) is None
