@@ -30,6 +30,6 @@ class NotFound(UserError):
 def explain(exc: BaseException) -> str | None:
     """store.errors.explain for the GUI, which imports no store: the user's sentence for a refusal or a known
     environment failure (disk full, read-only, ...), None for a bug."""
-    from ..store.errors import explain as explain_failure
+    from ..store.errors import explain as store_explain
 
-    return explain_failure(exc)
+    return store_explain(exc)
