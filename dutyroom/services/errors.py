@@ -5,4 +5,12 @@ from __future__ import annotations
 from ..config import lang
 from ..domain.errors import NotFound, PermissionDenied, UserError
 
-__all__ = ["NotFound", "PermissionDenied", "UserError", "lang"]
+__all__ = ["NotFound", "PermissionDenied", "UserError", "explain", "lang"]
+
+
+def explain(exc: BaseException) -> str | None:
+    """store.errors.explain for the GUI, which imports no store: the user's sentence for a refusal or a known
+    environment failure (disk full, read-only, ...), None for a bug."""
+    from ..store.errors import explain as store_explain
+
+    return store_explain(exc)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ..domain.incident_facts import BEIJING
 from ..services.actor import Actor
 from ..services.audit_query import AuditFilter, AuditQueryService, AuditRow
-from ..services.errors import UserError
+from .operations import MessageLine, run
 
 PAGE = 200
 # A stored aware time as the services write it (2026-12-01 21:03:37+00:00, 2026-12-01T21:03:37.123456Z …).
@@ -127,8 +127,7 @@ class AuditPage(QWidget):
         self.count_label = QLabel()
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.chain_result = QLabel()
-        self.chain_result.setWordWrap(True)
+        self.chain_result = MessageLine()
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -207,12 +206,8 @@ class AuditPage(QWidget):
                            text=self.text.text().strip() or None)
 
     def run_query(self) -> None:
-        try:
-            self.model.reload(self.current_filter())
-        except UserError as exc:
-            self.message.setText(exc.message)
+        if run(lambda: self.model.reload(self.current_filter()), line=self.message, done="") is None:
             return
-        self.message.setText("")
         self.count_label.setText(self.tr("共 {n} 条").format(n=self.model.total))
         self.detail.clear()
 
@@ -226,13 +221,13 @@ class AuditPage(QWidget):
         self.run_query()
 
     def verify(self) -> None:
-        check = self.service.verify(self.actor)
+        check = run(lambda: self.service.verify(self.actor), line=self.chain_result)
+        if check is None:
+            return
         if check.ok:
-            self.chain_result.setStyleSheet("color: #1b5e20")
-            self.chain_result.setText(self.tr("审计链完整：共 {n} 条，未发现改动、删除或重排。").format(n=check.entries))
+            self.chain_result.show_ok(self.tr("审计链完整：共 {n} 条，未发现改动、删除或重排。").format(n=check.entries))
         else:
-            self.chain_result.setStyleSheet("color: #b00020; font-weight: bold")
-            self.chain_result.setText(self.tr("审计链被破坏！第一处问题：{problem}").format(problem=check.problem))
+            self.chain_result.show_error(self.tr("审计链被破坏！第一处问题：{problem}").format(problem=check.problem))
 
     def _show_detail(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():

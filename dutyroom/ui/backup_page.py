@@ -9,10 +9,8 @@ minutes against the newest generation's time), so the GUI never waits for it.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -34,44 +32,13 @@ from PySide6.QtWidgets import (
 
 from ..domain.permissions import allowed
 from ..services.actor import Actor
-from ..services.errors import UserError, lang
+from ..services.errors import lang
 from ..services.incident_reports import BOUND_LIMITS, ReportService
-from ..services.maintenance import LIMITS, REASON_LABELS, Generation, MaintenanceService, explain_failure
+from ..services.maintenance import LIMITS, REASON_LABELS, Generation, MaintenanceService
 from .file_dialogs import open_file
 from .number_box import NumberBox
+from .operations import BackgroundOperation, MessageLine, run, run_in_background
 from .table_model import Column, RowsTableModel
-
-
-class Background(QObject):
-    """Run one function on a worker thread; `done`/`failed`/`progress` arrive on the GUI thread."""
-
-    done = Signal(object)
-    failed = Signal(object)
-    progress = Signal(int, int)
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.thread: threading.Thread | None = None
-
-    @property
-    def busy(self) -> bool:
-        return self.thread is not None and self.thread.is_alive()
-
-    def start(self, fn: Callable[..., Any], with_progress: bool = False) -> None:
-        def work() -> None:
-            try:
-                result = fn(lambda done, total: self.progress.emit(done, total)) if with_progress else fn()
-            except Exception as exc:  # shown to the user by the receiver (UserError, disk full, ...)
-                self.failed.emit(exc)
-                return
-            self.done.emit(result)
-
-        self.thread = threading.Thread(target=work, name="dutyroom-background", daemon=True)
-        self.thread.start()
-
-    def wait(self, timeout: float | None = None) -> None:
-        if self.thread is not None:
-            self.thread.join(timeout)
 
 
 class BackupScheduler(QObject):
@@ -83,26 +50,27 @@ class BackupScheduler(QObject):
     def __init__(self, service: MaintenanceService, parent=None, check_ms: int = 5 * 60_000, first_ms: int = 60_000):
         super().__init__(parent)
         self.service = service
-        self.worker = Background(self)
-        self.worker.done.connect(lambda r: r is not None and self.backed_up.emit(r))
-        self.worker.failed.connect(lambda exc: self.failed.emit(explain_failure(exc)))
+        self.worker: BackgroundOperation | None = None
         self.timer = QTimer(self, interval=check_ms, timeout=self.check)
         self.timer.start()
         QTimer.singleShot(first_ms, self.check)
 
     def check(self) -> None:
-        if self.worker.busy:
+        if self.worker is not None and self.worker.busy:
             return
         try:
             due = self.service.due()
         except Exception:
             return
         if due:
-            self.worker.start(lambda: self.service.scheduled_backup("auto"))
+            self.worker = run_in_background(self, lambda _report: self.service.scheduled_backup("auto"), label=None,
+                                            on_success=lambda r: r is not None and self.backed_up.emit(r),
+                                            on_failure=self.failed.emit)
 
     def stop(self) -> None:
         self.timer.stop()
-        self.worker.wait(120)
+        if self.worker is not None:
+            self.worker.wait(120)
 
 
 def _size(n: int) -> str:
@@ -116,16 +84,12 @@ class BackupPage(QWidget):
         self.service, self.actor = service, actor
         self.reports = reports or ReportService(service.db)
         self.quit_app = quit_app or QApplication.quit
-        self.worker = Background(self)
-        self.worker.progress.connect(self._progress)
-        self.worker.done.connect(self._backed_up)
-        self.worker.failed.connect(self._failed)
+        self.worker: BackgroundOperation | None = None
 
         self.backup_button = QPushButton(self.tr("立即备份"))
         self.progress = QProgressBar()
         self.progress.setVisible(False)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
+        self.status = MessageLine()
         self.folder = QLabel()
         self.folder.setWordWrap(True)
         self.model = RowsTableModel([
@@ -176,7 +140,7 @@ class BackupPage(QWidget):
                                       "接报（或上次报送）后超过此时间仍未报送即标红并记“超时未报”。"
                                       "预案给出上限的（如东城区4.1.5接报后10分钟）按预案，不受此设置影响。"))
         self.save_settings_button = QPushButton(self.tr("保存设置"))
-        self.settings_message = QLabel()
+        self.settings_message = MessageLine()
         form = QFormLayout(self.settings_box)
         form.addRow(self.tr("无操作自动锁定（0 为不锁定）"), self.idle)
         form.addRow(self.tr("自动备份间隔（0 为不自动备份）"), self.every)
@@ -222,55 +186,53 @@ class BackupPage(QWidget):
     # ------------------------------------------------------------ backup now (worker thread)
 
     def backup_now(self) -> None:
-        if self.worker.busy:
+        if self.worker is not None and self.worker.busy:
             return
         self.backup_button.setEnabled(False)
         self.progress.setVisible(True)
         self.progress.setValue(0)
-        self.status.setStyleSheet("")
-        self.status.setText(self.tr("正在备份…（可继续工作）"))
-        self.worker.start(lambda progress: self.service.backup_now(self.actor, progress), with_progress=True)
+        self.status.show_info(self.tr("正在备份…（可继续工作）"))
+        # no dialog: the bar on the page shows the progress while the user goes on working
+        self.worker = run_in_background(self, lambda report: self.service.backup_now(self.actor, report), label=None,
+                                        on_progress=self._progress, on_success=self._backed_up,
+                                        on_failure=self._failed)
 
-    def _progress(self, done: int, total: int) -> None:
+    def _progress(self, done: int, total: int, _text: str = "") -> None:
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(done)
 
     def _backed_up(self, result) -> None:
         self.backup_button.setEnabled(True)
         self.progress.setVisible(False)
-        self.status.setStyleSheet("color: #1b5e20")
-        self.status.setText(self.tr("已备份到 {p}（{s}）").format(p=result.path, s=_size(result.size_bytes)))
+        self.status.show_ok(self.tr("已备份到 {p}（{s}）").format(p=result.path, s=_size(result.size_bytes)))
         self.refresh()
 
-    def _failed(self, exc) -> None:
+    def _failed(self, message: str) -> None:
         self.backup_button.setEnabled(True)
         self.progress.setVisible(False)
-        self.status.setStyleSheet("color: #b00020")
-        self.status.setText(self.tr("备份失败：{m}").format(m=explain_failure(exc)))
+        self.status.show_error(self.tr("备份失败：{m}").format(m=message))
 
     # ------------------------------------------------------------ check and restore
 
     def check_selected(self) -> None:
         gen = self.selected()
         if gen is None:
-            self.status.setText(self.tr("请先在列表中选择一份备份"))
+            self.status.show_info(self.tr("请先在列表中选择一份备份"))
             return
         self._show_check(gen.path)
 
     def _show_check(self, path: str):
         result = self.service.check(self.actor, path)
         if result.ok:
-            self.status.setStyleSheet("color: #1b5e20")
-            self.status.setText(self.tr("{f}：完整性正常，审计链完整（{n} 条）").format(f=Path(path).name, n=result.audit_entries))
+            self.status.show_ok(self.tr("{f}：完整性正常，审计链完整（{n} 条）").format(f=Path(path).name, n=result.audit_entries))
         else:
-            self.status.setStyleSheet("color: #b00020")
-            self.status.setText(self.tr("{f} 未通过检查：{p}").format(f=Path(path).name, p=result.problem))
+            self.status.show_error(self.tr("{f} 未通过检查：{p}").format(f=Path(path).name, p=result.problem))
         return result
 
     def restore_selected(self) -> None:
         gen = self.selected()
         if gen is None:
-            self.status.setText(self.tr("请先在列表中选择一份备份"))
+            self.status.show_info(self.tr("请先在列表中选择一份备份"))
             return
         self.restore(gen.path)
 
@@ -302,13 +264,10 @@ class BackupPage(QWidget):
                        "当前数据库会先另存一份并保留原文件。\n恢复后程序将退出，请重新启动。其他席位也请先退出。\n确定恢复吗？").format(
             f=Path(path).name, n=check.audit_entries)
         if not self.confirm_restore(self, text):
-            self.status.setText(self.tr("已取消恢复，未做任何改动"))
+            self.status.show_info(self.tr("已取消恢复，未做任何改动"))
             return
-        try:
-            result = self.service.restore(self.actor, path)
-        except UserError as exc:
-            self.status.setStyleSheet("color: #b00020")
-            self.status.setText(exc.message)
+        result = run(lambda: self.service.restore(self.actor, path), line=self.status)
+        if result is None:
             return
         self.inform(self, self.tr("恢复完成"), self.tr(
             "已从 {src} 恢复。\n原数据库保留为 {kept}\n恢复前备份：{safety}\n\n程序现在退出，请重新启动。").format(
@@ -318,15 +277,11 @@ class BackupPage(QWidget):
     # ------------------------------------------------------------ settings
 
     def save_settings(self) -> None:
-        try:
-            self.service.update_settings(self.actor, idle_minutes=self.idle.value(), backup_every_hours=self.every.value(),
-                                         backup_keep=self.keep.value(), backup_directory=self.directory.text())
-            if self.bound.value() != self.reports.district_bound(self.actor):  # untouched: nothing to audit
-                self.reports.set_district_bound(self.actor, self.bound.value())
-        except UserError as exc:
-            self.settings_message.setStyleSheet("color: #b00020")
-            self.settings_message.setText(exc.message)
-            return
-        self.settings_message.setStyleSheet("color: #1b5e20")
-        self.settings_message.setText(self.tr("已保存（自动锁定时间下次登录起生效）"))
-        self.refresh()
+        run(self._save_settings, line=self.settings_message, done=self.tr("已保存（自动锁定时间下次登录起生效）"),
+            on_success=lambda _r: self.refresh())
+
+    def _save_settings(self) -> None:
+        self.service.update_settings(self.actor, idle_minutes=self.idle.value(), backup_every_hours=self.every.value(),
+                                     backup_keep=self.keep.value(), backup_directory=self.directory.text())
+        if self.bound.value() != self.reports.district_bound(self.actor):  # untouched: nothing to audit
+            self.reports.set_district_bound(self.actor, self.bound.value())

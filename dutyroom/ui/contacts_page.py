@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QCursor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QProgressDialog,
     QPushButton,
     QSplitter,
     QTableView,
@@ -54,10 +53,11 @@ from ..services.contacts import (
     PostView,
 )
 from ..services.contacts_excel import COLUMNS, ContactsExcel, ImportReport
-from ..services.errors import UserError, lang
+from ..services.errors import lang
 from ..services.exports import ReportExporter
 from .empty_hint import add_empty_hint
 from .file_dialogs import open_file
+from .operations import BackgroundOperation, MessageLine, run, run_in_background
 from .print_support import add_print_actions
 from .table_model import Column, RowsTableModel
 
@@ -334,33 +334,6 @@ class _HitsModel(RowsTableModel):
         return super().data(index, role)
 
 
-# ---------------------------------------------------------------- import off the GUI thread
-
-
-class ImportWorker(QThread):
-    progressed = Signal(int, int)
-    finished_with = Signal(object)  # ImportReport, or the UserError that refused the file
-
-    def __init__(self, excel: ContactsExcel, actor: Actor, path: str, dry_run: bool, parent=None):
-        super().__init__(parent)
-        self.excel, self.actor, self.path, self.dry_run = excel, actor, path, dry_run
-        self.cancelled = False
-
-    def cancel(self) -> None:
-        self.cancelled = True
-
-    def run(self) -> None:
-        def progress(done: int, total: int) -> bool:
-            self.progressed.emit(done, total)
-            return not self.cancelled
-
-        try:
-            result = self.excel.import_file(self.actor, self.path, dry_run=self.dry_run, progress=progress)
-        except UserError as exc:
-            result = exc
-        self.finished_with.emit(result)
-
-
 # ---------------------------------------------------------------- the page
 
 
@@ -372,7 +345,7 @@ class ContactsPage(QWidget):
         super().__init__(parent)
         self.contacts, self.excel, self.actor = contacts, excel, actor
         self.exporter = exporter  # the directory as a PDF listing (None: Excel only)
-        self.worker: ImportWorker | None = None
+        self.worker: BackgroundOperation | None = None
         self.last_import: ImportReport | None = None
         self.model = _HitsModel([
             Column(self.tr("单位"), lambda h: h.organisation + (f"（{h.aliases}）" if h.aliases and h.kind == "organisation"
@@ -389,8 +362,7 @@ class ContactsPage(QWidget):
         self._debounce = QTimer(self, singleShot=True, interval=150, timeout=self.refresh)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.count = QLabel()
-        self.note = QLabel()
-        self.note.setStyleSheet("color: #1a7f37; font-weight: bold;")
+        self.note = MessageLine(bold=True)
         self._note_timer = QTimer(self, singleShot=True, interval=COPIED_NOTE_MS, timeout=self.note.clear)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -461,10 +433,8 @@ class ContactsPage(QWidget):
 
     def refresh(self) -> None:
         keep = self.current_hit()
-        try:
-            result = self.contacts.search(self.actor, self.search.text())
-        except UserError as exc:
-            self.count.setText(exc.message)
+        result = run(lambda: self.contacts.search(self.actor, self.search.text()), line=self.count)
+        if result is None:
             return
         self.model.set_rows(result.hits)
         self.view.resizeColumnsToContents()
@@ -519,8 +489,7 @@ class ContactsPage(QWidget):
 
     def copy_number(self, number: str) -> None:
         QGuiApplication.clipboard().setText(number)
-        self.note.setStyleSheet("color: #1a7f37; font-weight: bold;")
-        self.note.setText(self.tr("已复制 {number}").format(number=number))
+        self.note.show_ok(self.tr("已复制 {number}").format(number=number))
         self._note_timer.start()
 
     # -------------------------------------------------------------- detail
@@ -531,10 +500,9 @@ class ContactsPage(QWidget):
             self.detail.clear()
             return
         hit = self.model.rows[index.row()]
-        try:
-            self.detail.setHtml(self._detail_html(hit))
-        except UserError as exc:
-            self.detail.setPlainText(exc.message)
+        text = run(lambda: self._detail_html(hit), on_failure=self.detail.setPlainText)
+        if text is not None:
+            self.detail.setHtml(text)
 
     def _detail_html(self, hit: Hit) -> str:
         e = html.escape
@@ -611,16 +579,11 @@ class ContactsPage(QWidget):
     # -------------------------------------------------------------- edits
 
     def _run(self, action) -> bool:
-        try:
-            action()
-        except UserError as exc:
-            self.note.setText(exc.message)
-            self.note.setStyleSheet("color: #b42318; font-weight: bold;")
-            return False
-        self.note.setStyleSheet("color: #1a7f37; font-weight: bold;")
+        return run(action, line=self.note, done="", on_success=self._changed) is not None
+
+    def _changed(self, _result=None) -> None:
         self.refresh()
         self.changed.emit()
-        return True
 
     def _add_org(self) -> None:
         data = OrganisationDialog.ask(self, None, self.contacts.organisations(self.actor))
@@ -707,49 +670,32 @@ class ContactsPage(QWidget):
     def _start_import(self, path: str, dry_run: bool) -> None:
         """Check (dry run) or import off the GUI thread, with a progress dialog that can cancel."""
         text = self.tr("正在检查 Excel 文件…") if dry_run else self.tr("正在导入通讯录…")
-        progress = QProgressDialog(text, self.tr("取消"), 0, 0, self)
-        progress.setWindowTitle(self.tr("导入通讯录"))
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(400)
-        worker = ImportWorker(self.excel, self.actor, path, dry_run, self)
-        self.worker = worker
+        self.worker = run_in_background(
+            self, lambda report: self.excel.import_file(self.actor, path, dry_run=dry_run, progress=report),
+            label=text, title=self.tr("导入通讯录"), cancellable=True, min_duration_ms=400,
+            on_success=lambda result: self._import_done(path, dry_run, result), on_failure=self._import_failed)
 
-        def on_progress(done: int, total: int) -> None:
-            progress.setMaximum(total)
-            progress.setValue(min(done, total - 1) if total else 0)  # closes only when the work is done
-
-        worker.progressed.connect(on_progress)
-        progress.canceled.connect(worker.cancel)
-        worker.finished_with.connect(lambda result: self._import_done(worker, progress, path, dry_run, result))
-        worker.start()
-
-    def _import_done(self, worker: ImportWorker, progress: QProgressDialog, path: str, dry_run: bool, result) -> None:
-        worker.wait()  # run() returns right after emitting
-        worker.deleteLater()
-        progress.close()
-        progress.deleteLater()
+    def _import_failed(self, message: str) -> None:
         self.worker = None
-        if isinstance(result, UserError):
-            self._error(result.message)
-            return
+        self._error(message)
+
+    def _import_done(self, path: str, dry_run: bool, result: ImportReport) -> None:
+        self.worker = None
         if dry_run:
             if ImportReportDialog.confirm(self, result):
                 self._start_import(path, dry_run=False)
             return
         self.last_import = result
-        self.note.setStyleSheet("color: #1a7f37; font-weight: bold;")
-        self.note.setText(self.tr("已导入 {good} 行；{bad} 行有问题未导入").format(good=result.imported,
-                                                                      bad=len(result.problems)))
+        self.note.show_ok(self.tr("已导入 {good} 行；{bad} 行有问题未导入").format(good=result.imported,
+                                                                   bad=len(result.problems)))
         self.refresh()
         self.changed.emit()
 
     def _saved(self, kind: str, path: str) -> None:
-        self.note.setStyleSheet("color: #1a7f37; font-weight: bold;")
         if kind == "xlsx":
-            self.note.setText(self.tr("已导出通讯录到 {path}（列：{cols}）").format(path=path, cols="、".join(COLUMNS)))
+            self.note.show_ok(self.tr("已导出通讯录到 {path}（列：{cols}）").format(path=path, cols="、".join(COLUMNS)))
         else:
-            self.note.setText(self.tr("已保存通讯录PDF：{path}").format(path=path))
+            self.note.show_ok(self.tr("已保存通讯录PDF：{path}").format(path=path))
 
     def _error(self, text: str) -> None:
-        self.note.setStyleSheet("color: #b42318; font-weight: bold;")
-        self.note.setText(text)
+        self.note.show_error(text)

@@ -38,10 +38,11 @@ from PySide6.QtWidgets import (
 from ..domain.report_chain import deadline_state
 from ..domain.reporting_clock import EscalationBound
 from ..services.actor import Actor
-from ..services.errors import PermissionDenied, UserError
+from ..services.errors import PermissionDenied
 from ..services.incident_reports import DashboardDeadline, ReportService
 from .i18n import tr
 from .incident_common import AMBER, RED, Clock, bj, countdown, report_text, system_clock, wording_text
+from .operations import run
 
 MUTE_KEY = "deadlines/mute"
 
@@ -145,11 +146,8 @@ class DeadlinesPanel(QWidget):
 
     def reload(self) -> None:
         now = self.clock()
-        try:
-            self.rows = self.reports.open_deadlines(self.actor, now=now)
-        except UserError as exc:
-            self.summary.setText(exc.message)
-            self.rows = []
+        rows = run(lambda: self.reports.open_deadlines(self.actor, now=now), line=self.summary)
+        self.rows = [] if rows is None else rows
         if any(d.state == "overdue" for d in self.rows):
             self._note_missed(now)
         self._render(now)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableView,
@@ -31,10 +30,10 @@ from ..domain.incident_facts import BEIJING
 from ..domain.permissions import allowed
 from ..services.actor import Actor
 from ..services.duty_log import TYPED_KINDS, DutyLogService, DutyLogView, kind_label
-from ..services.errors import UserError
 from ..services.exports import ReportExporter
 from .beijing_time import beijing_qdt, from_beijing_qdt, select_section_on_click
 from .incident_common import bj
+from .operations import run
 from .print_support import PrintActions, add_print_actions
 from .table_model import Column, RowsTableModel
 
@@ -187,10 +186,8 @@ class DutyLogPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        try:
-            log = self.svc.shift_log(self.actor, from_beijing_qdt(self.at.dateTime()))
-        except UserError as exc:
-            self.shift_label.setText(exc.message)
+        log = run(lambda: self.svc.shift_log(self.actor, from_beijing_qdt(self.at.dateTime())), line=self.shift_label)
+        if log is None:
             self._print_at = None
             self._update_print()
             return
@@ -254,13 +251,11 @@ class DutyLogPage(QWidget):
         entry = EntryDialog.ask(self, self._now())
         if entry is None:
             return
-        try:
-            self.svc.add(self.actor, entry.kind, entry.text, happened_at=entry.happened_at,
-                         instructed_by=entry.instructed_by, now=self._now())
-        except UserError as exc:
-            QMessageBox.warning(self, self.tr("值班日志"), exc.message)
-            return
-        self.reload()
+        self._command(lambda: self.svc.add(self.actor, entry.kind, entry.text, happened_at=entry.happened_at,
+                                           instructed_by=entry.instructed_by, now=self._now()))
+
+    def _command(self, command) -> None:
+        run(command, parent=self, title=self.tr("值班日志"), on_success=lambda _r: self.reload())
 
     def strike(self) -> None:
         entry = self.selected()
@@ -269,23 +264,13 @@ class DutyLogPage(QWidget):
         reason = StrikeDialog.ask(self, entry)
         if reason is None:
             return
-        try:
-            self.svc.strike(self.actor, entry.id, reason, now=self._now())
-        except UserError as exc:
-            QMessageBox.warning(self, self.tr("值班日志"), exc.message)
-            return
-        self.reload()
+        self._command(lambda: self.svc.strike(self.actor, entry.id, reason, now=self._now()))
 
     def mark_done(self) -> None:
         entry = self.selected()
         if entry is None:
             return
-        try:
-            self.svc.set_follow_up(self.actor, entry.id, "done", now=self._now())
-        except UserError as exc:
-            QMessageBox.warning(self, self.tr("值班日志"), exc.message)
-            return
-        self.reload()
+        self._command(lambda: self.svc.set_follow_up(self.actor, entry.id, "done", now=self._now()))
 
     def open_handover(self) -> None:
         if self.handover_factory is None:

@@ -26,6 +26,7 @@ from ..services.actor import Actor
 from ..services.errors import UserError, lang
 from ..services.exports import ReportExporter
 from ..services.handover import EarlyHandover, HandoverService, HandoverView, sheet_text
+from .operations import run
 from .print_support import PrintActions, add_print_actions
 
 
@@ -79,12 +80,8 @@ class HandoverDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(incoming)
         layout.addWidget(self.error)
-        waiting = None
-        try:
-            waiting = self.svc.awaiting_sign_in(actor)
-        except UserError as exc:
-            self.error.setText(exc.message)
-        if waiting is not None:
+        waiting = run(lambda: self.svc.awaiting_sign_in(actor), line=self.error)
+        if isinstance(waiting, HandoverView):  # not None (nothing waiting: True) nor a refusal (None)
             self._show_signed(waiting)
         else:
             self.refresh()
@@ -96,10 +93,8 @@ class HandoverDialog(QDialog):
     def refresh(self) -> None:
         if self.signed is not None:
             return
-        try:
-            preview = self.svc.preview(self.actor, self.notes.toPlainText(), now=self._now())
-        except UserError as exc:
-            self.error.setText(exc.message)
+        preview = run(lambda: self.svc.preview(self.actor, self.notes.toPlainText(), now=self._now()), line=self.error)
+        if preview is None:
             return
         self.sheet.setPlainText(sheet_text(preview))
         early = self.svc.early_handover(now=self._now())
@@ -141,25 +136,19 @@ class HandoverDialog(QDialog):
         if early is not None and not self.confirm_early(self, early):
             self.status.setText(self.tr("未交班：距本班结束还有 {n} 分钟。").format(n=early.minutes_left))
             return
-        try:
-            view = self.svc.sign_out(self.actor, self.notes.toPlainText(), now=self._now())
-        except UserError as exc:
-            self.error.setText(exc.message)
-            return
-        self.error.setText("")
-        self._show_signed(view)
+        view = run(lambda: self.svc.sign_out(self.actor, self.notes.toPlainText(), now=self._now()), line=self.error,
+                   done="")
+        if view is not None:
+            self._show_signed(view)
 
     def sign_in(self) -> None:
         if self.signed is None:
             return
-        try:
-            view = self.svc.sign_in(self.signed.id, self.username.text(), self.password.text(), now=self._now())
-        except UserError as exc:
-            self.password.clear()
-            self.error.setText(exc.message)
-            return
+        view = run(lambda: self.svc.sign_in(self.signed.id, self.username.text(), self.password.text(),
+                                            now=self._now()), line=self.error, done="")
         self.password.clear()
-        self.error.setText("")
+        if view is None:
+            return
         self._show_signed(view)
         self.incoming_username = self.username.text().strip()
         if self._main_window() is not None:

@@ -67,6 +67,7 @@ from .incident_common import (
     to_qdt,
     wording_text,
 )
+from .operations import MessageLine, run
 from .print_support import PrintActions, add_print_actions
 
 REPORT_KINDS = (("verbal", "首报"), ("written", "书面报告"), ("followup", "续报"), ("final", "终报"))
@@ -243,9 +244,8 @@ class IncidentDetail(QWidget):
         self.header = QLabel()
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
-        self.message = QLabel()
+        self.message = MessageLine()
         self.message.setObjectName("detailMessage")
-        self.message.setWordWrap(True)
         # -- the tabs: other areas add theirs here (detail.tabs.addTab(widget, title)), e.g. response levels
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_facts(), self.tr("概况"))
@@ -447,9 +447,9 @@ class IncidentDetail(QWidget):
 
     def tick(self) -> None:
         """Every second while shown: the clock table's countdowns."""
-        try:
-            clock: IncidentClock = self.reports_service.clock(self.actor, self.incident_id, now=self.clock())
-        except UserError:
+        clock: IncidentClock | None = run(lambda: self.reports_service.clock(self.actor, self.incident_id,
+                                                                            now=self.clock()))
+        if clock is None:  # refused (e.g. no longer visible to this user): the countdowns stay as they were
             return
         self.clock_view = clock
         info = []
@@ -565,21 +565,12 @@ class IncidentDetail(QWidget):
 
     # ------------------------------------------------------------ commands
 
-    def _fail(self, exc: UserError) -> bool:
-        self.message.setStyleSheet(f"color: {RED};")
-        self.message.setText(exc.message)
-        return False
-
     def _run(self, fn, ok: str = "") -> bool:
-        try:
-            fn()
-        except UserError as exc:
-            return self._fail(exc)
-        self.message.setStyleSheet("color: #1b5e20;")
-        self.message.setText(ok)
+        return run(fn, line=self.message, done=ok, on_success=self._changed) is not None
+
+    def _changed(self, _result=None) -> None:
         self.reload()
         self.changed.emit()
-        return True
 
     def confirm_grade(self) -> bool:
         grade = self.grade.currentData()
@@ -598,10 +589,8 @@ class IncidentDetail(QWidget):
         after = FactsDialog.ask(self, self.incidents, self.actor, before, self.clock)
         if after is None:
             return False
-        self.message.setStyleSheet("color: #1b5e20;")
-        self.message.setText(self.tr("事态已更新，已记入事件日志"))
-        self.reload()
-        self.changed.emit()
+        self.message.show_ok(self.tr("事态已更新，已记入事件日志"))
+        self._changed()
         if needs_grade_decision(before, after):
             self.decide_grade(after)
         return True
@@ -609,8 +598,7 @@ class IncidentDetail(QWidget):
     def decide_grade(self, incident: IncidentView) -> bool:
         answer = GradeDecisionDialog.ask(self, incident)
         if answer is None:
-            self.message.setStyleSheet(f"color: {RED};")
-            self.message.setText(self.tr("系统建议等级为{s}，确认等级仍为{c}：请尽快研判确认").format(
+            self.message.show_error(self.tr("系统建议等级为{s}，确认等级仍为{c}：请尽快研判确认").format(
                 s=grade_text(incident.grade_suggested), c=grade_text(incident.grade_confirmed)))
             return False
         if answer == KEEP:
@@ -634,10 +622,9 @@ class IncidentDetail(QWidget):
     def _draft_and_choice(self, kind: str, **compose_options):
         """Compose a draft of `kind` and let the user edit it: (draft, choice), or None when refused or cancelled."""
         now = self.clock()
-        try:
-            draft = self.reports_service.compose(self.actor, self.incident_id, kind, now=now, **compose_options)
-        except UserError as exc:
-            self._fail(exc)
+        draft = run(lambda: self.reports_service.compose(self.actor, self.incident_id, kind, now=now, **compose_options),
+                    line=self.message)
+        if draft is None:
             return None
         choice = ReportDialog.ask(self, draft, now)
         return None if choice is None else (draft, choice)

@@ -31,13 +31,14 @@ from PySide6.QtWidgets import (
 from ..domain.incident_facts import BEIJING
 from ..domain.vocabulary import CATEGORY_LABELS, GRADE_LABELS, Category, Grade, label
 from ..services.actor import Actor
-from ..services.errors import UserError, lang
+from ..services.errors import lang
 from ..services.incident_log import IncidentLogService
 from ..services.incident_reports import ReportService
 from ..services.incidents import DraftSummary, IncidentQuery, IncidentRow, IncidentService
 from .incident_common import AMBER, Clock, bj, category_text, grade_text, report_text, status_text, system_clock
 from .incident_detail import IncidentDetail
 from .intake_wizard import IntakeWizard
+from .operations import run
 from .table_model import Column, RowsTableModel, TextFilterProxy
 
 
@@ -208,10 +209,8 @@ class IncidentsPage(QWidget):
             statuses=tuple(self.status.currentData()), overdue=True if self.overdue.isChecked() else None)
 
     def refresh(self, *args) -> None:
-        try:
-            rows = self.incidents.search(self.actor, self.query(), now=self.clock())
-        except UserError as exc:
-            self.count.setText(exc.message)
+        rows = run(lambda: self.incidents.search(self.actor, self.query(), now=self.clock()), line=self.count)
+        if rows is None:
             return
         self.model.set_rows(rows)
         self.count.setText(self.tr("共 {n} 起事件").format(n=len(rows)))
@@ -245,10 +244,7 @@ class IncidentsPage(QWidget):
         i = detail.incident
         unsaved = detail.grade.currentData() != i.grade_confirmed or any(
             box.isChecked() != getattr(i, flag) for flag, box in detail.flag_boxes.items())
-        try:
-            detail.tick() if unsaved else detail.reload()
-        except UserError:
-            detail.tick()
+        run(detail.tick if unsaved else detail.reload, on_failure=lambda _message: detail.tick())
 
     def _close_tab(self, index: int) -> None:
         widget = self.tabs.widget(index)
@@ -262,10 +258,8 @@ class IncidentsPage(QWidget):
 
     def offer_drafts(self) -> None:
         """Unfinished intakes (after a close or a crash) are offered at the top of the page."""
-        try:
-            self.drafts = self.incidents.my_drafts(self.actor)
-        except UserError:
-            self.drafts = []
+        drafts = run(lambda: self.incidents.my_drafts(self.actor))
+        self.drafts = [] if drafts is None else drafts
         if self.drafts:
             self.drafts_banner.setText(self.tr("未完成的接报：{n} 份（最近：{time} {what}），点击或按 Ctrl+N 继续填写")
                                        .format(n=len(self.drafts), time=bj(self.drafts[0].received_at),

@@ -61,6 +61,7 @@ from .incident_common import (
     to_qdt,
     wording_text,
 )
+from .operations import run
 
 COUNT_FIELDS = ("deaths", "injured", "seriously_injured", "missing", "trapped")
 TEXT_FIELDS = ("description", "measures_taken", "trend")
@@ -419,10 +420,9 @@ class IntakeWizard(QWizard):
         self._save_timer.stop()
         if self.incident is not None:
             return True
-        try:
-            saved = self.service.save_draft(self.actor, self.draft_id, self.values(), now=self.clock())
-        except UserError as exc:
-            self.status.setText(self.tr("草稿未能保存：{msg}").format(msg=exc.message))
+        saved = run(lambda: self.service.save_draft(self.actor, self.draft_id, self.values(), now=self.clock()),
+                    on_failure=lambda message: self.status.setText(self.tr("草稿未能保存：{msg}").format(msg=message)))
+        if saved is None:
             return False
         self.draft_id = saved.incident.id
         bad = {p.field for p in saved.problems}
@@ -583,10 +583,8 @@ class IntakeWizard(QWizard):
             return
         self._save_timer.stop()  # typed but not yet saved: never saved
         if self.draft_id is not None:
-            try:
-                self.service.discard_draft(self.actor, self.draft_id, now=self.clock())
-            except UserError as exc:
-                self.status.setText(exc.message)
+            if run(lambda: self.service.discard_draft(self.actor, self.draft_id, now=self.clock()),
+                   line=self.status) is None:
                 return
         self.draft_id = None
         self.incident = None

@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 
 from ..services.actor import SYSTEM, Actor
 from ..services.auth import AuthService
-from ..services.errors import UserError
 from .i18n import tr
+from .operations import run
 
 
 def demo_hint(auth: AuthService) -> str:
@@ -69,13 +69,12 @@ class LoginDialog(QDialog):
         if not self.username.text().strip() or not self.password.text():
             self.error.setText(self.tr("请输入用户名和密码"))
             return
-        try:
-            self.actor = self.auth.login(self.username.text(), self.password.text())
-        except UserError as exc:
-            self.error.setText(exc.message)
+        actor = run(lambda: self.auth.login(self.username.text(), self.password.text()), line=self.error)
+        if actor is None:
             self.password.clear()
             self.password.setFocus()
             return
+        self.actor = actor
         self.accept()
 
 
@@ -108,9 +107,6 @@ class FirstAdminDialog(QDialog):
         if self.password.text() != self.again.text():
             self.error.setText(self.tr("两次输入的密码不一致"))
             return
-        try:
-            self.auth.create_user(SYSTEM, self.username.text(), self.name.text(), self.password.text(), ["admin"])
-        except UserError as exc:
-            self.error.setText(exc.message)
-            return
-        self.accept()
+        if run(lambda: self.auth.create_user(SYSTEM, self.username.text(), self.name.text(), self.password.text(),
+                                             ["admin"]), line=self.error) is not None:
+            self.accept()

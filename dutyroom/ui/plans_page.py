@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDate, Qt, QThread, Signal
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,9 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QMessageBox,
     QPlainTextEdit,
-    QProgressDialog,
     QPushButton,
     QSplitter,
     QTableView,
@@ -41,12 +39,13 @@ from ..domain.incident_facts import BEIJING
 from ..domain.permissions import allowed
 from ..domain.plan_lifecycle import MAJOR_CONTENT, PLAN_TYPE_LABELS, STEPS
 from ..services.actor import Actor
-from ..services.errors import UserError, lang
+from ..services.errors import lang
 from ..services.exports import ReportExporter
 from ..services.lead_table import ROLES, LeadTableService
 from ..services.plan_documents import PlanDocumentService, find_all
 from ..services.plans import PlanService
 from .file_dialogs import open_files
+from .operations import BackgroundOperation, MessageLine, run, run_in_background, show_error_box
 from .print_support import PrintActions, add_print_actions
 from .table_model import Column, RowsTableModel, TextFilterProxy, row_table
 
@@ -160,30 +159,6 @@ class StepDialog(QDialog):
         return dialog.result_value()
 
 
-# ---------------------------------------------------------------- import off the GUI thread
-
-
-class ImportWorker(QThread):
-    progressed = Signal(int, int, str)
-    done = Signal(list)
-
-    def __init__(self, service: PlanDocumentService, actor: Actor, plan_id: int, paths: list[str], parent=None):
-        super().__init__(parent)
-        self.service, self.actor, self.plan_id, self.paths = service, actor, plan_id, paths
-        self.cancelled = False
-
-    def run(self) -> None:
-        def progress(done: int, total: int, name: str):
-            self.progressed.emit(done, total, name)
-            return not self.cancelled
-
-        try:
-            results = self.service.import_files(self.actor, self.plan_id, self.paths, progress=progress)
-        except UserError as exc:
-            results = [exc]
-        self.done.emit(results)
-
-
 # ---------------------------------------------------------------- library tab
 
 
@@ -195,7 +170,7 @@ class LibraryTab(QWidget):
         self.exporter = exporter  # 预案登记表 (PDF and Excel) of the whole library (None: no print buttons)
         self.print_actions: PrintActions | None = None
         self.current_id: int | None = None
-        self.worker: ImportWorker | None = None
+        self.worker: BackgroundOperation | None = None
         self.last_import: list = []
         self.filter = QLineEdit()
         self.filter.setPlaceholderText(self.tr("筛选：预案名称、编制单位、事件类型"))
@@ -353,38 +328,31 @@ class LibraryTab(QWidget):
         paths = self.choose_files(self)
         if not paths:
             return
-        progress = QProgressDialog(self.tr("正在导入预案文件…"), self.tr("取消"), 0, len(paths), self)
-        progress.setWindowTitle(self.tr("导入预案文件"))
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(0)
-        self.progress = progress
-        worker = ImportWorker(self.documents, self.actor, self.current_id, list(paths), self)
-        self.worker = worker
+        plan_id, prefix = self.current_id, self.tr("正在导入：")
 
-        def on_progress(done: int, total: int, name: str) -> None:
-            progress.setValue(done)
-            if name:
-                progress.setLabelText(self.tr("正在导入：") + name)
+        def work(report) -> list:
+            return self.documents.import_files(self.actor, plan_id, list(paths), progress=lambda done, total, name:
+                                               report(done, total, prefix + name if name else ""))
 
-        def on_done(results: list) -> None:
-            worker.wait()  # run() returns right after emitting done
-            worker.deleteLater()
-            progress.close()
-            self.last_import = results
-            self.worker = None
-            self.show_plan(self.current_id)
-            bad = [r for r in results if isinstance(r, UserError) or not r.ok]
-            if bad:
-                lines = [r.message if isinstance(r, UserError) else f"{r.filename}：{r.message}" for r in bad]
-                self.report(self.tr("部分文件未导入"), "\n".join(lines))
+        self.worker = run_in_background(self, work, label=self.tr("正在导入预案文件…"), title=self.tr("导入预案文件"),
+                                        cancellable=True, min_duration_ms=0, on_success=self._imported,
+                                        on_failure=self._import_failed)
 
-        worker.progressed.connect(on_progress)
-        worker.done.connect(on_done)
-        progress.canceled.connect(lambda: setattr(worker, "cancelled", True))
-        worker.start()
+    def _imported(self, results: list) -> None:
+        self.worker = None
+        self.last_import = results
+        self.show_plan(self.current_id)
+        bad = [r for r in results if not r.ok]
+        if bad:
+            self.report(self.tr("部分文件未导入"), "\n".join(f"{r.filename}：{r.message}" for r in bad))
+
+    def _import_failed(self, message: str) -> None:
+        self.worker = None
+        self.show_plan(self.current_id)
+        self.report(self.tr("部分文件未导入"), message)
 
     def report(self, title: str, text: str) -> None:
-        QMessageBox.warning(self, title, text)
+        show_error_box(self, title, text)
 
     def record_step(self) -> None:
         if self.current_id is None:
@@ -396,14 +364,10 @@ class LibraryTab(QWidget):
                                pm.minor_revision_scope or ["资源目录", "通讯录"])
         if value is None:
             return
-        try:
-            self.plans.record_step(self.actor, self.current_id, value.kind, value.on, value.by,
-                                   document_id=value.document_id, note=value.note, changes=value.changes,
-                                   triggers=value.triggers, doc_no=value.doc_no)
-        except UserError as exc:
-            self.report(self.tr("不能登记"), exc.message)
-            return
-        self.refresh()
+        run(lambda: self.plans.record_step(self.actor, self.current_id, value.kind, value.on, value.by,
+                                           document_id=value.document_id, note=value.note, changes=value.changes,
+                                           triggers=value.triggers, doc_no=value.doc_no),
+            on_success=lambda _r: self.refresh(), on_failure=lambda message: self.report(self.tr("不能登记"), message))
 
 
 # ---------------------------------------------------------------- search tab
@@ -451,10 +415,8 @@ class SearchTab(QWidget):
         self._shown_doc: int | None = None
 
     def search(self) -> None:
-        try:
-            hits = self.documents.search(self.actor, self.query.text())
-        except UserError as exc:
-            self.status.setText(exc.message)
+        hits = run(lambda: self.documents.search(self.actor, self.query.text()), line=self.status)
+        if hits is None:
             return
         self.model.set_rows(hits)
         self.results.resizeColumnsToContents()
@@ -540,7 +502,7 @@ class LeadTableTab(QWidget):
         self.save_button.clicked.connect(self.save)
         self.history = QPlainTextEdit()
         self.history.setReadOnly(True)
-        self.message = QLabel()
+        self.message = MessageLine(word_wrap=False)
         buttons = QHBoxLayout()
         for b in (self.add_button, self.remove_button, self.up_button, self.down_button):
             buttons.addWidget(b)
@@ -639,18 +601,13 @@ class LeadTableTab(QWidget):
     def save(self) -> None:
         if self.current is None:
             return
-        try:
-            row = self.leads.set_units(self.actor, self.current.event_type_id, self.entry_values(),
-                                       reason=self.reason.text())
-        except UserError as exc:
-            self.message.setStyleSheet("color: #b00020")
-            self.message.setText(exc.message)
+        row = run(lambda: self.leads.set_units(self.actor, self.current.event_type_id, self.entry_values(),
+                                               reason=self.reason.text()), line=self.message)
+        if row is None:
             return
-        name = row.event_type
         self.refresh()
-        self.select_event_type(name)
-        self.message.setStyleSheet("color: #1b5e20")
-        self.message.setText(self.tr("已保存；原分工已留存于修改历史"))
+        self.select_event_type(row.event_type)
+        self.message.show_ok(self.tr("已保存；原分工已留存于修改历史"))
         self.reason.clear()
 
 

@@ -5,7 +5,7 @@
                       make_xlsx=lambda path: svc.duty_log_xlsx(actor, month, path))
 
 ``make_pdf(path)`` / ``make_xlsx(path)`` write the file (a service call); they run on a worker thread
-(QThreadPool + QRunnable) while a progress dialog keeps the window alive. A callable that accepts a
+(ui/operations.run_in_background) while a progress dialog keeps the window alive. A callable that accepts a
 ``progress`` keyword gets ``progress(done, total)`` and the bar shows real progress; otherwise it is a busy bar.
 
 Preview and print: PySide6-Essentials has no QtPdf, so the PDF our service wrote is rasterised page by page
@@ -26,13 +26,11 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QObject, QRectF, QRunnable, QSizeF, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, QRectF, QSizeF, Signal
 from PySide6.QtGui import QAction, QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QBoxLayout,
-    QMessageBox,
-    QProgressDialog,
     QPushButton,
     QToolBar,
     QWidget,
@@ -41,42 +39,13 @@ from PySide6.QtWidgets import (
 from ..services.errors import UserError
 from ..services.exports import font_notice
 from .file_dialogs import save_file
+from .i18n import tr
+from .operations import run, run_in_background, show_error_box
 
 MAX_DPI = 300
 
 
 # ------------------------------------------------------------------ off-thread rendering
-
-
-class _Signals(QObject):
-    done = Signal(str)
-    failed = Signal(str)
-    progress = Signal(int, int)
-
-
-class RenderJob(QRunnable):
-    """Runs ``make(path[, progress=...])`` on a pool thread; reports by signals (queued to the GUI thread)."""
-
-    def __init__(self, make: Callable, path: Path):
-        super().__init__()
-        self.make, self.path = make, path
-        self.signals = _Signals()
-        self.setAutoDelete(False)
-
-    def run(self) -> None:
-        try:
-            if _takes_progress(self.make):
-                self.make(self.path, progress=lambda d, t: self.signals.progress.emit(int(d), int(t)))
-            else:
-                self.make(self.path)
-        except UserError as exc:
-            self.signals.failed.emit(exc.message)
-        except OSError as exc:
-            self.signals.failed.emit(f"无法写入文件：{exc.strerror or exc}")
-        except Exception as exc:
-            self.signals.failed.emit(f"生成失败：{exc}")
-        else:
-            self.signals.done.emit(str(self.path))
 
 
 def _takes_progress(fn: Callable) -> bool:
@@ -86,50 +55,24 @@ def _takes_progress(fn: Callable) -> bool:
         return False
 
 
-class _Waiter(QObject):
-    """Lives on the GUI thread, so the worker's signals reach it queued (never GUI calls from the worker)."""
-
-    def __init__(self, dialog: QProgressDialog, loop: QEventLoop):
-        super().__init__()
-        self.dialog, self.loop = dialog, loop
-        self.ok: bool | None = None
-        self.text = ""
-
-    @Slot(int, int)
-    def on_progress(self, done: int, total: int) -> None:
-        if total > 0:
-            self.dialog.setMaximum(total)
-            self.dialog.setValue(min(done, total))
-
-    @Slot(str)
-    def on_done(self, path: str) -> None:
-        self.ok, self.text = True, path
-        self.loop.quit()
-
-    @Slot(str)
-    def on_failed(self, message: str) -> None:
-        self.ok, self.text = False, message
-        self.loop.quit()
-
-
 def render_with_progress(parent: QWidget | None, make: Callable, path: Path, label: str) -> tuple[bool, str]:
-    """Run the job off the GUI thread with a progress dialog; (ok, path or error message)."""
-    job = RenderJob(make, path)
-    dialog = QProgressDialog(label, "", 0, 0, parent)
-    dialog.setWindowTitle(dialog.tr("正在生成"))
-    dialog.setCancelButton(None)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(300)
+    """Run ``make(path[, progress=...])`` off the GUI thread with a progress dialog and wait for it (the window
+    stays alive); (ok, path or the failure's explanation)."""
+    def work(report) -> str:
+        if _takes_progress(make):
+            make(path, progress=lambda done, total: report(done, total))
+        else:
+            make(path)
+        return str(path)
+
+    outcome: list[tuple[bool, str]] = []
     loop = QEventLoop()
-    waiter = _Waiter(dialog, loop)
-    job.signals.progress.connect(waiter.on_progress)
-    job.signals.done.connect(waiter.on_done)
-    job.signals.failed.connect(waiter.on_failed)
-    QThreadPool.globalInstance().start(job)
-    loop.exec()  # the signals are queued to this thread, so they cannot arrive before the loop runs
-    dialog.reset()
-    dialog.deleteLater()
-    return bool(waiter.ok), waiter.text
+    op = run_in_background(parent, work, label=label, title=tr("正在生成"),
+                           on_success=lambda text: outcome.append((True, text)),
+                           on_failure=lambda text: outcome.append((False, text)))
+    op.ended.connect(loop.quit)
+    loop.exec()  # the worker's signals are queued to this thread, so they cannot arrive before the loop runs
+    return outcome[0] if outcome else (False, "")
 
 
 # ------------------------------------------------------------------ PDF pages → painter
@@ -278,7 +221,7 @@ class PrintActions(QObject):
 
     # --- behaviour
     def _message(self, text: str) -> None:
-        QMessageBox.warning(self.owner, self.title, text)
+        show_error_box(self.owner, self.title, text)
 
     def _status(self, text: str) -> None:
         window = self.owner.window()
@@ -302,35 +245,21 @@ class PrintActions(QObject):
         path = self.render_pdf()
         if path is None:
             return
-        errors: list[str] = []
-
-        def paint(printer: QPrinter) -> None:
-            try:
-                paint_pdf(printer, path)
-            except UserError as exc:
-                errors.append(exc.message)
-
-        self.show_preview(self.owner, paint)
+        errors: list[str] = []  # the preview paints inside its own dialog: say so once it is closed
+        self.show_preview(self.owner, lambda printer: run(lambda: paint_pdf(printer, path), on_failure=errors.append))
         if errors:
             self._message(errors[0])
 
     def do_print(self) -> None:
-        try:
-            printer = self.ask_printer(self.owner)
-        except UserError as exc:
-            self._message(exc.message)
-            return
-        if printer is None:
+        printer = run(lambda: self.ask_printer(self.owner), on_failure=self._message)
+        if not isinstance(printer, QPrinter):  # refused (no printer), or the dialog was cancelled
             return
         path = self.render_pdf()
         if path is None:
             return
-        try:
-            n = paint_pdf(printer, path)
-        except UserError as exc:
-            self._message(exc.message)
-            return
-        self._status(self.tr("已发送到打印机：") + f"{self.title}（{n}页）")
+        n = run(lambda: paint_pdf(printer, path), on_failure=self._message)
+        if n is not None:
+            self._status(self.tr("已发送到打印机：") + f"{self.title}（{n}页）")
 
     def _save(self, make: Callable | None, suffix: str, pattern: str, label: str) -> Path | None:
         if make is None:

@@ -34,6 +34,7 @@ from ..services.exports import ReportExporter
 from ..services.incidents import IncidentQuery, IncidentService
 from ..services.responses import CurrentResponse, LevelInfo, PersonChoice, ResponseService
 from .empty_hint import add_empty_hint
+from .operations import MessageLine, run
 from .print_support import PrintActions, add_print_actions
 from .table_model import Column, RowsTableModel, row_table
 from .warning_dialogs import beijing, datetime_edit, error_label, from_qt, ok_cancel_buttons
@@ -204,7 +205,7 @@ class ResponsesPage(QWidget):
             self.buttons[action] = button
             row.addWidget(button)
         row.addStretch(1)
-        self.message = QLabel(wordWrap=True)
+        self.message = MessageLine()
         self.level_model = RowsTableModel([
             Column(self.tr("级别"), lambda lv: level_text(lv.key, lv.name)),
             Column(self.tr("启动条件"), lambda lv: lv.condition),
@@ -266,11 +267,9 @@ class ResponsesPage(QWidget):
 
     def refresh(self) -> None:
         keep = self.incident_id
-        try:
-            rows = self.incidents.search(self.actor, IncidentQuery(statuses=("open",), limit=None))
-        except UserError as exc:  # e.g. a department user: no incidents to see, the plan's levels still shown
-            rows = []
-            self.message.setText(exc.message)
+        # refused (e.g. a department user): no incidents to see, the plan's levels still shown
+        rows = run(lambda: self.incidents.search(self.actor, IncidentQuery(statuses=("open",), limit=None)),
+                   line=self.message) or []
         self.incident_model.set_rows(rows)
         ids = [r.id for r in rows]
         target = keep if keep in ids else (ids[0] if ids else None)
@@ -373,7 +372,8 @@ class ResponsesPage(QWidget):
         if data is None:
             return
         incident_id = self.incident_id
-        try:
+
+        def record() -> None:
             if action == "activate":
                 self.svc.activate(self.actor, incident_id, data.level_key or "", data.commander_id or 0,
                                   data.executive_id, body=data.body, at=data.at, note=data.note)
@@ -385,12 +385,9 @@ class ResponsesPage(QWidget):
                                      body=data.body, at=data.at, note=data.note)
             else:
                 self.svc.end(self.actor, incident_id, body=data.body, at=data.at, note=data.note)
-        except UserError as exc:
-            self.message.setStyleSheet("color: #b00020")
-            self.message.setText(exc.message)
+
+        if run(record, line=self.message, done=self.tr("已记录")) is None:
             return
-        self.message.setStyleSheet("color: #2e7d32")
-        self.message.setText(self.tr("已记录"))
         self.show_incident(incident_id)
         self.changed.emit()
 

@@ -40,7 +40,7 @@ from ..domain.incident_facts import BEIJING
 from ..domain.permissions import allowed
 from ..domain.rotation import DUTY_ROLE_LABELS, LEADER, OFFICER, PATTERN_LABELS, PATTERNS
 from ..services.actor import Actor
-from ..services.errors import UserError, lang
+from ..services.errors import lang
 from ..services.exports import ReportExporter
 from ..services.roster import (
     Candidates,
@@ -55,6 +55,7 @@ from ..services.roster import (
 )
 from .beijing_time import beijing_qdt, from_beijing_qdt, select_section_on_click
 from .number_box import NumberBox
+from .operations import run
 from .print_support import PrintActions, add_print_actions
 
 MIME = "application/x-dutyroom-roster-cell"
@@ -420,10 +421,8 @@ class RosterPage(QWidget):
         """The saved month (dropping any unsaved preview of another month)."""
         self.planned = None
         year, month = self.year_month
-        try:
-            view = self.svc.month(self.actor, year, month)
-        except UserError as exc:
-            self._error(exc)
+        view = run(lambda: self.svc.month(self.actor, year, month), parent=self, title=self.tr("排班"))
+        if view is None:
             return
         self.pattern = view.pattern
         self._show(view)
@@ -451,24 +450,22 @@ class RosterPage(QWidget):
         else:
             self.conflicts.setText("")
 
-    def _error(self, exc: UserError) -> None:
-        QMessageBox.warning(self, self.tr("排班"), exc.message)
-
     # ------------------------------------------------------------ generate, preview, save
 
     def generate(self) -> None:
         year, month = self.year_month
-        try:
-            cands = self.svc.candidates(self.actor)
-            request = GenerateDialog.ask(self, cands, self.pattern)
-            if request is None:
-                return
-            view = self.svc.propose(self.actor, year, month, pattern=request.pattern, officers=request.officers,
-                                    leaders=request.leaders, officer_start=request.officer_start,
-                                    leader_start=request.leader_start,
-                                    officers_per_shift=request.officers_per_shift)
-        except UserError as exc:
-            self._error(exc)
+        cands = run(lambda: self.svc.candidates(self.actor), parent=self, title=self.tr("排班"))
+        if cands is None:
+            return
+        request = GenerateDialog.ask(self, cands, self.pattern)
+        if request is None:
+            return
+        view = run(lambda: self.svc.propose(self.actor, year, month, pattern=request.pattern, officers=request.officers,
+                                            leaders=request.leaders, officer_start=request.officer_start,
+                                            leader_start=request.leader_start,
+                                            officers_per_shift=request.officers_per_shift),
+                   parent=self, title=self.tr("排班"))
+        if view is None:
             return
         self.pattern = request.pattern
         self.planned = [PlannedEntry(e.shift_date, e.shift_name, e.person_id, e.role) for e in view.entries]
@@ -506,16 +503,16 @@ class RosterPage(QWidget):
     def _confirming(self, change: Callable[[bool], object], accept: bool = False) -> bool:
         """Make a roster change (`change(accept_conflicts)`); when the service refuses it for conflicts, ask,
         and make it again accepting them. False: not made (declined, or refused with the error shown)."""
-        try:
-            change(accept)
-        except RosterConflicts as exc:
-            if not ConflictPrompt.confirm(self, exc.conflicts):
-                return False
-            change(True)
-        except UserError as exc:
-            self._error(exc)
-            return False
-        return True
+        def attempt() -> bool:
+            try:
+                change(accept)
+            except RosterConflicts as exc:
+                if not ConflictPrompt.confirm(self, exc.conflicts):
+                    return False
+                change(True)
+            return True
+
+        return bool(run(attempt, parent=self, title=self.tr("排班")))  # None (refused) or False (declined)
 
     def _apply_changes(self, changes: list[EntryChange]) -> None:
         self._confirming(lambda a: self.svc.adjust(self.actor, changes, accept_conflicts=a))

@@ -37,10 +37,11 @@ from ..domain.vocabulary import (
     Grade,
     label,
 )
-from ..services.errors import UserError, lang
+from ..services.errors import lang
 from ..services.rules_service import RulesService
 from .beijing_time import select_section_on_click
 from .number_box import NumberBox
+from .operations import run
 from .table_model import Column, RowsTableModel, TextFilterProxy
 
 BEIJING_TZ = QTimeZone(b"Asia/Shanghai")
@@ -192,10 +193,9 @@ class ClockTab(QWidget):
         return data
 
     def refresh(self, *args) -> None:
-        try:
-            answer = self.rules.evaluate_incident(self.facts())
-        except UserError as exc:
-            self.result.setHtml(f"<p style='color:#b00020'><b>{exc.message}</b></p>")
+        answer = run(lambda: self.rules.evaluate_incident(self.facts()),
+                     on_failure=lambda message: self.result.setHtml(f"<p style='color:#b00020'><b>{message}</b></p>"))
+        if answer is None:
             return
         self.result.setHtml(self._render(answer))
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from ..services.actor import Actor
 from ..services.auth import AuthService
-from ..services.errors import UserError
+from .operations import run
 
 _INPUT = frozenset({QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.MouseButtonPress,
                     QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick, QEvent.Type.MouseMove,
@@ -91,10 +91,8 @@ class UnlockDialog(QDialog):
         if not self.password.text():
             self.error.setText(self.tr("请输入密码"))
             return
-        try:
-            fresh = self.auth.reauthenticate(self.actor, self.password.text())
-        except UserError as exc:
-            self.error.setText(exc.message)
+        fresh = run(lambda: self.auth.reauthenticate(self.actor, self.password.text()), line=self.error)
+        if fresh is None:
             self.password.clear()
             self.password.setFocus()
             return

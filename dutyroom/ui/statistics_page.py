@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.incident_facts import BEIJING
-from ..services.errors import UserError, lang
+from ..services.errors import lang
 from ..services.exports import ReportExporter, font_notice
 from .incident_common import category_text, grade_text, report_text
+from .operations import run
 from .print_support import add_print_actions
 from .table_model import Column, RowsTableModel
 
@@ -150,10 +151,8 @@ class StatisticsPage(QWidget):
         first, last = self.period()
         # what is printed is what is shown; the print worker reads this tuple, never a widget (GUI thread only)
         self._shown_period = (first, last)
-        try:
-            st = self.exporter.statistics(self.actor, first, last)
-        except UserError as exc:
-            self.summary.setText(exc.message)
+        st = run(lambda: self.exporter.statistics(self.actor, first, last), line=self.summary)
+        if st is None:
             for m in (*self.models.values(), self.lateness_model):
                 m.set_rows([])
             return

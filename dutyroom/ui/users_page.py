@@ -25,7 +25,8 @@ from ..domain.incident_facts import BEIJING
 from ..domain.vocabulary import EXTERNAL_ROLES, ROLE_LABELS, Role, label
 from ..services.actor import Actor
 from ..services.auth import AuthService, UserView
-from ..services.errors import UserError, lang
+from ..services.errors import lang
+from .operations import MessageLine, run
 from .table_model import Column, RowsTableModel, TextFilterProxy
 
 ASSIGNABLE = [r for r in Role if r not in EXTERNAL_ROLES]
@@ -153,8 +154,7 @@ class UsersPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
+        self.message = MessageLine()
         self.create_button = QPushButton(self.tr("新建用户…"))
         self.roles_button = QPushButton(self.tr("修改角色…"))
         self.active_button = QPushButton(self.tr("停用"))
@@ -202,19 +202,13 @@ class UsersPage(QWidget):
             self.unlock_button.setEnabled(user.locked() or user.failed_logins > 0)
 
     def _run(self, action, done: str) -> bool:
-        try:
-            action()
-        except UserError as exc:
-            self.message.setStyleSheet("color: #b00020")
-            self.message.setText(exc.message)
-            return False
-        self.message.setStyleSheet("color: #1b5e20")
-        self.message.setText(done)
+        return run(action, line=self.message, done=done, on_success=self._refresh_keeping_selection) is not None
+
+    def _refresh_keeping_selection(self, _result=None) -> None:
         keep = self.selected()
         self.refresh()
         if keep is not None:
             self.select_username(keep.username)
-        return True
 
     def create_user(self) -> None:
         form = UserDialog.ask(self)

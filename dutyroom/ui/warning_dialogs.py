@@ -33,11 +33,12 @@ from PySide6.QtWidgets import (
 from ..domain.incident_facts import BEIJING
 from ..domain.vocabulary import CATEGORY_LABELS, COLOUR_LABELS, ROLE_LABELS, Category, Colour, Role, label
 from ..domain.warning_state import STATUS_LABELS, Status, required_fields
-from ..services.errors import UserError, lang
+from ..services.errors import lang
 from ..services.warnings import StepView, WarningContent, WarningService, label_role, normalise_content
 from .beijing_time import select_section_on_click
 from .file_dialogs import save_file
 from .incident_common import BEIJING_TZ, to_qdt
+from .operations import run
 
 COLOUR_CSS = {"red": "#d32f2f", "orange": "#f57c00", "yellow": "#fbc02d", "blue": "#1976d2"}
 COLOUR_TEXT = {"red": "white", "orange": "white", "yellow": "black", "blue": "white"}
@@ -277,10 +278,8 @@ class WarningFormDialog(QDialog):
             self.error.setText(self.tr("请选择预警级别"))
             return
         content = self.content()
-        try:
-            normalise_content(content)  # the service's own check: nothing typed is lost on a refusal
-        except UserError as exc:
-            self.error.setText(exc.message)
+        # the service's own check: nothing typed is lost on a refusal
+        if run(lambda: normalise_content(content), line=self.error) is None:
             return
         self.result_content = content
         self.accept()

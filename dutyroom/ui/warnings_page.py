@@ -38,6 +38,7 @@ from ..services.errors import UserError
 from ..services.exports import ReportExporter
 from ..services.warnings import WarningService, WarningView
 from .empty_hint import add_empty_hint
+from .operations import MessageLine, run
 from .print_support import PrintActions, add_print_actions
 from .table_model import Column, RowsTableModel, TextFilterProxy
 from .warning_dialogs import (
@@ -151,7 +152,7 @@ class WarningsPage(QWidget):
         self.cap_button.clicked.connect(self.export_cap)
         row.addWidget(self.cap_button)
         row.addStretch(1)
-        self.message = QLabel(wordWrap=True)
+        self.message = MessageLine()
         self.content_view = QTextBrowser()
         self.chain_view = QTextBrowser()
         self.measures = QListWidget()
@@ -420,16 +421,9 @@ class WarningsPage(QWidget):
 
     def _run(self, command: Callable[[], object], done: str, select: int | None = None) -> bool:
         """Run one service command; show its refusal, or refresh and say what happened."""
-        try:
-            result = command()
-        except UserError as exc:
-            self.message.setStyleSheet("color: #b00020")
-            self.message.setText(exc.message)
-            if self.current is not None:
-                self._show(self.svc.get(self.current.id))
+        result = run(command, line=self.message, done=done, on_failure=self._reshow)
+        if result is None:
             return False
-        self.message.setStyleSheet("color: #2e7d32")
-        self.message.setText(done)
         if select is not None:
             target: int | None = select
         elif isinstance(result, WarningView):
@@ -441,6 +435,11 @@ class WarningsPage(QWidget):
             self.show_warning(target)
         self.changed.emit()
         return True
+
+    def _reshow(self, _message: str) -> None:
+        """After a refusal the form shows the warning as it is (e.g. a measure's tick undone)."""
+        if self.current is not None:
+            self._show(self.svc.get(self.current.id))
 
     def new_warning(self) -> None:
         content = WarningFormDialog.ask(self, self.svc, None, self.tr("新建预警"))
@@ -561,11 +560,5 @@ class WarningsPage(QWidget):
         path = CapSaveDialog.ask(self, name)
         if path is None:
             return
-        try:
-            write_warning(self.svc, w.id, path)
-        except (UserError, OSError) as exc:
-            self.message.setStyleSheet("color: #b00020")
-            self.message.setText(exc.message if isinstance(exc, UserError) else self.tr("无法保存：{e}").format(e=exc))
-            return
-        self.message.setStyleSheet("color: #2e7d32")
-        self.message.setText(self.tr("CAP 已保存：{path}").format(path=path))
+        run(lambda: write_warning(self.svc, w.id, path), line=self.message,
+            done=self.tr("CAP 已保存：{path}").format(path=path))
