@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session, aliased
 from ..domain.contact_search import phone_problem, query_terms, search_key
 from ..domain.incident_facts import BEIJING
 from ..domain.profile_schema import Profile
+from ..domain.text import clean_text
 from ..store import audit
 from ..store.database import Database
 from ..store.models import Appointment, Organisation, OrganisationAlias, Person, Post, SupervisingLeader
@@ -232,19 +233,8 @@ def fill_search_keys(s: Session) -> int:
 # ---------------------------------------------------------------- checks
 
 
-def _text(value: str | None, zh: str, en: str, limit: int, required: bool = False) -> str | None:
-    text = (value or "").strip()
-    if not text:
-        if required:
-            raise UserError(f"{zh}不能为空", f"{en} is required")
-        return None
-    if len(text) > limit:
-        raise UserError(f"{zh}过长（最多 {limit} 字）", f"{en} is too long (at most {limit} characters)")
-    return text
-
-
 def _phone(value: str | None, zh: str, en: str) -> str | None:
-    text = _text(value, zh, en, LIMITS["phone"])
+    text = clean_text(value, field=(zh, en), max_len=LIMITS["phone"])
     if text is None:
         return None
     problem = phone_problem(text)
@@ -254,12 +244,12 @@ def _phone(value: str | None, zh: str, en: str) -> str | None:
 
 
 def check_organisation(data: OrganisationInput) -> OrganisationInput:
-    name = _text(data.name, "单位名称", "unit name", LIMITS["name"], required=True)
+    name = clean_text(data.name, field=("单位名称", "unit name"), max_len=LIMITS["name"], required=True)
     if data.kind not in KIND_LABELS:
         raise UserError(f"单位类别“{data.kind}”未知", f"unknown unit kind '{data.kind}'")
     aliases: list[str] = []
     for a in data.aliases:
-        alias = _text(a, "别名", "alias", LIMITS["alias"])
+        alias = clean_text(a, field=("别名", "alias"), max_len=LIMITS["alias"])
         if alias and alias != name and alias not in aliases:
             aliases.append(alias)
     return OrganisationInput(name, data.kind, data.parent_id, _phone(data.duty_phone, "值班电话", "duty phone"),
@@ -267,15 +257,15 @@ def check_organisation(data: OrganisationInput) -> OrganisationInput:
 
 
 def check_post(data: PostInput) -> PostInput:
-    return PostInput(data.organisation_id, _text(data.title, "职务", "post", LIMITS["title"], required=True),
+    return PostInput(data.organisation_id, clean_text(data.title, field=("职务", "post"), max_len=LIMITS["title"], required=True),
                      _phone(data.office_phone, "办公电话", "office phone"),
                      _phone(data.duty_phone, "值班电话", "duty phone"), _phone(data.fax, "传真", "fax"))
 
 
 def check_person(data: PersonInput) -> PersonInput:
-    return PersonInput(_text(data.name, "姓名", "name", LIMITS["person"], required=True),
+    return PersonInput(clean_text(data.name, field=("姓名", "name"), max_len=LIMITS["person"], required=True),
                        _phone(data.mobile, "手机", "mobile"), _phone(data.office_phone, "办公电话", "office phone"),
-                       _text(data.note, "备注", "note", 2000))
+                       clean_text(data.note, field=("备注", "note"), max_len=2000, multiline=True))
 
 
 # ---------------------------------------------------------------- snapshots for the audit log
@@ -464,7 +454,7 @@ def appoint_in(s: Session, actor: Actor, person_id: int, post_id: int, start_dat
         raise UserError("任职日期无效", "invalid start date")
     if probation_until is not None and probation_until < start_date:
         raise UserError("试用期截止日期不能早于任职日期", "probation cannot end before the start date")
-    doc = _text(source_doc_no, "任免文号", "document number", LIMITS["doc_no"])
+    doc = clean_text(source_doc_no, field=("任免文号", "document number"), max_len=LIMITS["doc_no"])
     open_one = None if known_vacant else s.scalar(select(Appointment).where(
         Appointment.person_id == person_id, Appointment.post_id == post_id, _current(today)))
     if open_one is not None:
@@ -849,7 +839,7 @@ class ContactsService:
                 raise UserError("离任日期不能早于任职日期", "the end date cannot be before the start date")
             before = _appointment_snapshot(a)
             a.end_date = end_date
-            doc = _text(source_doc_no, "任免文号", "document number", LIMITS["doc_no"])
+            doc = clean_text(source_doc_no, field=("任免文号", "document number"), max_len=LIMITS["doc_no"])
             if doc:
                 a.source_doc_no = f"{a.source_doc_no}；{doc}" if a.source_doc_no else doc
             s.flush()

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.incident_facts import BEIJING
+from ..domain.text import clean_text
 from ..store import audit
 from ..store.database import Database
 from ..store.models import DutyLogEntry
@@ -29,7 +30,7 @@ from .auth import Actor
 from .duty import ShiftOnDuty, shift_on_duty
 from .errors import NotFound, UserError, lang
 from .guard import require
-from .incident_log import aware, clean_text, now_or, strike_through, user_names, utc
+from .incident_log import aware, now_or, strike_through, user_names, utc
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
 MAX_TEXT = 5000
@@ -144,9 +145,9 @@ class DutyLogService:
         happened_at = aware(happened_at, "发生时间", "the time") if happened_at else now
         if happened_at > now + CLOCK_SKEW:
             raise UserError("发生时间不能晚于现在", "the time of an entry cannot be in the future")
-        body = clean_text(text, "记录内容", "the entry", MAX_TEXT)
+        body = clean_text(text, field=("记录内容", "the entry"), max_len=MAX_TEXT, required=True, multiline=True)
         if kind == "instruction":
-            leader = clean_text(instructed_by, "批示领导", "the leader", 100)
+            leader = clean_text(instructed_by, field=("批示领导", "the leader"), max_len=100, required=True)
             body = f"{leader}批示：{body}"
         with self.db.write() as s:
             entry = DutyLogEntry(happened_at=happened_at, entered_at=now, author_id=actor.id,
@@ -161,7 +162,7 @@ class DutyLogService:
     def strike(self, actor: Actor, entry_id: int, reason: str, *, now: dt.datetime | None = None) -> DutyLogView:
         """Strike a wrong typed line through: the text stays, with the reason, who and when."""
         require(actor, "duty_log.strike")
-        reason = clean_text(reason, "划除理由", "the reason", 500)
+        reason = clean_text(reason, field=("划除理由", "the reason"), max_len=500, required=True, multiline=True)
         now = now_or(now)
         with self.db.write() as s:
             entry = self._entry(s, entry_id)

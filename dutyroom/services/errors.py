@@ -3,20 +3,9 @@
 from __future__ import annotations
 
 from ..config import lang
+from ..domain.errors import UserError
 
 __all__ = ["NotFound", "PermissionDenied", "UserError", "lang"]
-
-
-class UserError(Exception):
-    """Something the user can fix or must know; never a traceback."""
-
-    def __init__(self, zh: str, en: str):
-        self.zh, self.en = zh, en
-        super().__init__(self.message)
-
-    @property
-    def message(self) -> str:
-        return self.en if lang() == "en" else self.zh
 
 
 class PermissionDenied(UserError):

@@ -36,6 +36,7 @@ from sqlalchemy import select
 
 from ..domain.incident_facts import BEIJING
 from ..domain.profile_schema import Profile
+from ..domain.text import clean_text
 from ..domain.vocabulary import COLOUR_LABELS, GRADE_LABELS, ROLE_LABELS, Colour, Grade, Role
 from ..domain.warning_state import AWAITING_DECISION
 from ..store import audit
@@ -46,7 +47,7 @@ from .duty import ShiftOnDuty, next_shift, shift_on_duty
 from .duty_log import DutyLogService
 from .errors import NotFound, PermissionDenied, UserError
 from .guard import require
-from .incident_log import IncidentLogService, clean_text
+from .incident_log import IncidentLogService
 from .incident_reports import ReportService
 from .incidents import IncidentQuery, IncidentService
 from .warnings import WarningService
@@ -188,7 +189,7 @@ class HandoverService:
         return _early(shift_on_duty(self.db, now), now)
 
     def _sheet(self, actor: Actor, notes: str | None, now: dt.datetime, current: ShiftOnDuty | None) -> dict[str, Any]:
-        notes = clean_text(notes, "交班备注", "the notes", MAX_NOTES, required=False)
+        notes = clean_text(notes, field=("交班备注", "the notes"), max_len=MAX_NOTES, multiline=True) or ""
         following = next_shift(self.db, now)
         early = _early(current, now)
         return {"title": f"{self.profile.name}应急值班交接班单", "profile": self.profile.key,

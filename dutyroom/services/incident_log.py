@@ -16,7 +16,6 @@ Decisions where issue 3 was silent:
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -24,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.permissions import POLICY, allowed
+from ..domain.text import clean_text
 from ..store import audit
 from ..store.database import Database
 from ..store.models import DutyLogEntry, Incident, IncidentLogEntry, User
@@ -80,17 +80,6 @@ def aware(t: dt.datetime, zh: str, en: str) -> dt.datetime:
     if t.tzinfo is None:
         raise UserError(f"{zh}必须带时区", f"{en} must carry a time zone")
     return t
-
-
-def clean_text(value: str | None, zh: str, en: str, limit: int, *, required: bool = True) -> str:
-    text = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-    if required and not text:
-        raise UserError(f"{zh}不能为空", f"{en} is required")
-    if len(text) > limit:
-        raise UserError(f"{zh}过长（{len(text)} 字，最多 {limit} 字）", f"{en} is too long (at most {limit} characters)")
-    if any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t" for ch in text):
-        raise UserError(f"{zh}含有不可见的控制字符", f"{en} contains invisible control characters")
-    return text
 
 
 def locked_incident(s: Session, incident_id: int) -> Incident:
@@ -190,14 +179,15 @@ class IncidentLogService:
     def add(self, actor: Actor, incident_id: int, text: str, *, happened_at: dt.datetime | None = None,
             now: dt.datetime | None = None) -> LogEntryView:
         """A note typed by the officer: what happened, when it happened."""
-        return self._add(actor, incident_id, clean_text(text, "日志内容", "the entry", MAX_TEXT), "note", happened_at, now)
+        body = clean_text(text, field=("日志内容", "the entry"), max_len=MAX_TEXT, required=True, multiline=True)
+        return self._add(actor, incident_id, body, "note", happened_at, now)
 
     def add_instruction(self, actor: Actor, incident_id: int, text: str, *, instructed_by: str,
                         happened_at: dt.datetime | None = None, now: dt.datetime | None = None) -> LogEntryView:
         """A leader's instruction (领导批示), open for follow-up until marked done; `happened_at` is when the
         leader gave it (批示时间, default now), which may be before it reached the duty room, never after now."""
-        leader = clean_text(instructed_by, "批示领导", "the leader", 100)
-        body = clean_text(text, "批示内容", "the instruction", MAX_TEXT)
+        leader = clean_text(instructed_by, field=("批示领导", "the leader"), max_len=100, required=True)
+        body = clean_text(text, field=("批示内容", "the instruction"), max_len=MAX_TEXT, required=True, multiline=True)
         if happened_at is not None and aware(happened_at, "批示时间", "the time") > now_or(now) + CLOCK_SKEW:
             raise UserError("批示时间不能晚于现在", "the time of the instruction cannot be in the future")
         return self._add(actor, incident_id, f"{leader}批示：{body}", "instruction", happened_at, now)
@@ -225,7 +215,7 @@ class IncidentLogService:
 
     def strike(self, actor: Actor, entry_id: int, reason: str, *, now: dt.datetime | None = None) -> LogEntryView:
         """Strike a wrong entry through: its text stays, with the reason, who and when."""
-        reason = clean_text(reason, "划除理由", "the reason", MAX_REASON)
+        reason = clean_text(reason, field=("划除理由", "the reason"), max_len=MAX_REASON, required=True, multiline=True)
         now = now_or(now)
         with self.db.write() as s:
             entry = self._entry(s, entry_id)

@@ -54,13 +54,14 @@ from ..domain.report_chain import (
 )
 from ..domain.report_text import compose, when
 from ..domain.reporting_clock import EscalationBound, followup_interval, reports_to_city
+from ..domain.text import clean_text
 from ..store import audit
 from ..store.database import Database
 from ..store.models import AuditEntry, Incident, IncidentLogEntry, IncidentReport, User
 from .auth import Actor
 from .errors import NotFound, PermissionDenied, UserError
 from .guard import require
-from .incident_log import aware, clean_text, locked_incident, now_or, require_view, utc, write_automatic
+from .incident_log import aware, locked_incident, now_or, require_view, utc, write_automatic
 from .incidents import (
     BOUND_LIMITS,
     BOUND_SETTING,
@@ -81,6 +82,7 @@ CHANNELS = {"phone": ("电话", "phone"), "fax": ("传真", "fax"), "system": ("
 CLOCK_SKEW = dt.timedelta(minutes=5)
 RECEIPT_SLACK = dt.timedelta(minutes=1)  # a send time typed to the minute may fall just before a receipt with seconds
 MAX_BODY = 20_000
+REPORT_TEXT = ("报告正文", "the report text")
 MISSED_PREFIX = "超时未报："
 _FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
 
@@ -233,7 +235,7 @@ def _recipients(values: Sequence[str]) -> tuple[str, ...]:
         values = [values]
     out: list[str] = []
     for v in values:
-        name = clean_text(v, "报送对象", "a recipient", 200)
+        name = clean_text(v, field=("报送对象", "a recipient"), max_len=200, required=True)
         if name not in out:
             out.append(name)
     if not out:
@@ -463,7 +465,7 @@ class ReportService:
             _unsent(report)
             before = _report_dict(report)
             if body is not None:
-                report.body = clean_text(body, "报告正文", "the report text", MAX_BODY)
+                report.body = clean_text(body, field=REPORT_TEXT, max_len=MAX_BODY, required=True, multiline=True)
             if recipients is not None:
                 report.recipients = list(_recipients(recipients))
             if _report_dict(report) != before:
@@ -540,7 +542,7 @@ class ReportService:
     def _new_report(self, s: Session, incident: Incident, kind: str, body: str, recipients: Sequence[str],
                     clock_id: str | None, corrects_report_id: int | None, now: dt.datetime) -> IncidentReport:
         _check_kind(kind)
-        text = clean_text(body, "报告正文", "the report text", MAX_BODY)
+        text = clean_text(body, field=REPORT_TEXT, max_len=MAX_BODY, required=True, multiline=True)
         to = _recipients(recipients)
         if corrects_report_id is not None:
             original = s.get(IncidentReport, corrects_report_id)

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import rotation as rot
 from ..domain.profile_schema import Profile
+from ..domain.text import clean_text
 from ..domain.workdays import Calendar
 from ..store import audit
 from ..store.database import Database
@@ -38,7 +39,7 @@ from .auth import Actor
 from .duty import ShiftOnDuty, live_entries, next_shift, shift_on_duty
 from .errors import NotFound, UserError, lang
 from .guard import require
-from .incident_log import aware, clean_text
+from .incident_log import aware
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
@@ -496,7 +497,7 @@ class RosterService:
         for t, zh in ((from_at, "原值班人同意时间"), (to_at, "接替人同意时间")):
             if t > now + CLOCK_SKEW:
                 raise UserError(f"{zh}不能晚于现在", "a consent time cannot be in the future")
-        reason = clean_text(reason, "换班事由", "the reason", 500, required=False) or None
+        reason = clean_text(reason, field=("换班事由", "the reason"), max_len=500, multiline=True)
         with self.db.write() as s:
             entry = self._lock_live(s, entry_id)
             cands = self._candidates(s)

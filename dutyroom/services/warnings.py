@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from ..domain.permissions import allowed, can_act_as, can_sign
 from ..domain.profile_loader import load_profile
 from ..domain.profile_schema import ApprovalStep, ColourPolicy, Profile
+from ..domain.text import clean_text
 from ..domain.vocabulary import COLOUR_LABELS, COLOUR_ORDER, ROLE_LABELS, Category, Colour, Role
 from ..domain.warning_state import (
     AWAITING_DECISION,
@@ -234,13 +235,6 @@ class ActiveWarning:
 # ---------------------------------------------------------------- validation
 
 
-def _text(value: str | None, zh: str, en: str, limit: int | None = None) -> str | None:
-    value = (value or "").strip() or None
-    if value is not None and limit is not None and len(value) > limit:
-        raise UserError(f"{zh}过长（最多 {limit} 字）", f"{en} is too long (at most {limit} characters)")
-    return value
-
-
 def _aware(value: dt.datetime | None, zh: str, en: str) -> dt.datetime | None:
     if value is not None and value.tzinfo is None:
         raise UserError(f"{zh}必须带时区", f"{en} must carry a time zone")
@@ -256,7 +250,7 @@ def _enum(value: str, enum: type, zh: str, en: str, choices: str) -> str:
 
 def normalise_content(content: WarningContent) -> dict[str, Any]:
     """Validate what the drafter typed and turn it into Warning column values (UserError on bad input)."""
-    title = _text(content.title, "预警标题", "the title", 200)
+    title = clean_text(content.title, field=("预警标题", "the title"), max_len=200)
     if not title:
         raise UserError("预警标题不能为空", "the warning title is required")
     category = _enum(content.category, Category, "事件类别", "event category", "natural, accident, public_health, social")
@@ -264,7 +258,7 @@ def normalise_content(content: WarningContent) -> dict[str, Any]:
     if content.origin not in ORIGINS:
         raise UserError(f"未知的预警来源：{content.origin}（可选：district、forwarded）",
                         f"unknown origin: {content.origin} (district or forwarded)")
-    source_org = _text(content.source_org, "信息来源", "the source", 200)
+    source_org = clean_text(content.source_org, field=("信息来源", "the source"), max_len=200)
     if content.origin == "forwarded" and not source_org:
         raise UserError("转发上级预警必须注明信息来源（原发布单位）",
                         "a forwarded warning must name its source (the body that issued it)")
@@ -272,20 +266,21 @@ def normalise_content(content: WarningContent) -> dict[str, Any]:
     ends_at = _aware(content.ends_at, "预计结束时间", "the expected end")
     if start_at and ends_at and ends_at <= start_at:
         raise UserError("预计结束时间必须晚于起始时间", "the expected end must be after the start time")
-    duration = compose_duration(_text(content.expected_duration, "预计持续时间", "the expected duration"), ends_at)
+    duration = compose_duration(clean_text(content.expected_duration, field=("预计持续时间", "the expected duration")),
+                                ends_at)
     if duration and len(duration) > 100:
         raise UserError("预计持续时间过长（最多 100 字）", "the expected duration is too long (at most 100 characters)")
     return {
         "title": title, "category": category, "colour": colour, "origin": content.origin,
         "source_org": source_org, "start_at": start_at, "expected_duration": duration,
-        "event_type": _text(content.event_type, "事件类型", "the event type", 200),
-        "area": _text(content.area, "可能影响范围", "the affected area"),
-        "cautions": _text(content.cautions, "警示事项", "the cautions"),
-        "measures_text": _text(content.measures_text, "应采取的措施", "the measures"),
-        "issuing_unit": _text(content.issuing_unit, "发布单位", "the issuing unit", 200),
-        "situation": _text(content.situation, "事态发展", "the situation"),
-        "public_advice": _text(content.public_advice, "公众预警响应建议", "the public advice"),
-        "hotline": _text(content.hotline, "咨询电话", "the hotline", 40),
+        "event_type": clean_text(content.event_type, field=("事件类型", "the event type"), max_len=200),
+        "area": clean_text(content.area, field=("可能影响范围", "the affected area"), multiline=True),
+        "cautions": clean_text(content.cautions, field=("警示事项", "the cautions"), multiline=True),
+        "measures_text": clean_text(content.measures_text, field=("应采取的措施", "the measures"), multiline=True),
+        "issuing_unit": clean_text(content.issuing_unit, field=("发布单位", "the issuing unit"), max_len=200),
+        "situation": clean_text(content.situation, field=("事态发展", "the situation"), multiline=True),
+        "public_advice": clean_text(content.public_advice, field=("公众预警响应建议", "the public advice"), multiline=True),
+        "hotline": clean_text(content.hotline, field=("咨询电话", "the hotline"), max_len=40),
     }
 
 
@@ -499,8 +494,8 @@ class WarningService:
                         step_no: int | None = None, now: dt.datetime | None = None) -> WarningView:
         """Record by hand a decision taken outside the app (e.g. 市应急办): who, reference number, when."""
         now = now or dt.datetime.now(dt.UTC)
-        decider_text = _text(decider, "决定人（单位）", "the decider", 200)
-        ref = _text(reference, "文号/编号", "the reference number", 100)
+        decider_text = clean_text(decider, field=("决定人（单位）", "the decider"), max_len=200)
+        ref = clean_text(reference, field=("文号/编号", "the reference number"), max_len=100)
         if not decider_text or not ref:
             raise UserError("请填写作出决定的单位或人员及文号", "the decider and the reference number are required")
         if decided_at is None or decided_at.tzinfo is None:
@@ -514,7 +509,7 @@ class WarningService:
                 now: dt.datetime | None, external: dict[str, Any] | None = None) -> WarningView:
         if decision not in DECISIONS:
             raise UserError(f"未知的审批意见：{decision}", f"unknown decision: {decision}")
-        comment = _text(comment, "意见", "the comment")
+        comment = clean_text(comment, field=("意见", "the comment"), multiline=True)
         if decision != "approved" and not comment:
             raise UserError("不予批准或退回修改必须写明理由", "a rejection or a return needs a reason")
         now = now or dt.datetime.now(dt.UTC)
@@ -667,7 +662,7 @@ class WarningService:
 
     def request_lift(self, actor: Actor, warning_id: int, reason: str, now: dt.datetime | None = None) -> WarningView:
         """Ask for a lift where the plan puts 解除 after approval; the colour's chain then decides it."""
-        reason_text = _text(reason, "解除理由", "the reason")
+        reason_text = clean_text(reason, field=("解除理由", "the reason"), multiline=True)
         if not reason_text:
             raise UserError("请写明解除理由（如危险已经消除）", "give the reason for lifting (e.g. the danger has passed)")
         now = now or dt.datetime.now(dt.UTC)
@@ -706,7 +701,8 @@ class WarningService:
                     raise UserError("解除审批尚未完成", "the lift is not fully approved")
             before = _snapshot(w)
             w.status, w.lifted_at, w.lifted_by_id = after_status.value, now, actor.id
-            self._audit(s, actor, "warning.lift", w, before, _snapshot(w) | {"reason": _text(reason, "理由", "reason")}, now)
+            reason_text = clean_text(reason, field=("理由", "reason"), multiline=True)
+            self._audit(s, actor, "warning.lift", w, before, _snapshot(w) | {"reason": reason_text}, now)
             self._log(s, actor, w, f"解除{COLOUR_LABELS[Colour(w.colour)][0]}预警：{w.title}", now)
             return self._view(s, w)
 
@@ -720,7 +716,7 @@ class WarningService:
             if check.done_at is not None:
                 raise UserError("该措施已勾选", "this measure is already ticked")
             before = self._check_dict(check)
-            check.done_at, check.done_by_id, check.note = now, actor.id, _text(note, "备注", "the note")
+            check.done_at, check.done_by_id, check.note = now, actor.id, clean_text(note, field=("备注", "the note"), multiline=True)
             audit.record(s, user_id=actor.id, username=actor.username, action="warning.measure.tick",
                          entity="warning_measure_check", entity_id=check.id, before=before,
                          after=self._check_dict(check) | {"warning_id": w.id}, at=now)
@@ -728,7 +724,7 @@ class WarningService:
 
     def untick_measure(self, actor: Actor, check_id: int, reason: str, now: dt.datetime | None = None) -> MeasureView:
         """Undo a tick made by mistake; the reason is kept and the old tick stays in the audit log."""
-        reason_text = _text(reason, "撤销理由", "the reason")
+        reason_text = clean_text(reason, field=("撤销理由", "the reason"), multiline=True)
         if not reason_text:
             raise UserError("撤销勾选须写明理由", "undoing a tick needs a reason")
         now = now or dt.datetime.now(dt.UTC)
