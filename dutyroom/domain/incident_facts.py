@@ -7,11 +7,9 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from .clock import BEIJING
 from .vocabulary import Category, Flag, Grade
-
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 _COUNTS = ("deaths", "injured", "seriously_injured", "missing", "trapped")
 _FLAGS = tuple(f.value for f in Flag)

@@ -19,8 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .clock import BEIJING
 from .errors import UserError
-from .incident_facts import BEIJING, FactsError, parse_time
+from .incident_facts import FactsError, parse_time
 from .numbers import NumberError, read_amount, read_count
 from .profile_schema import LeadRow, Profile
 from .text import clean_text

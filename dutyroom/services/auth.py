@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from ..domain.clock import now_or
 from ..domain.vocabulary import EXTERNAL_ROLES, Role
 from ..store import audit
 from ..store.database import Database
@@ -91,7 +92,7 @@ class AuthService:
 
     def login(self, username: str, password: str, now: dt.datetime | None = None) -> Actor:
         """Check the password; failures are counted and audited (committed even though we refuse)."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         refusal: UserError | None = None
         with self.db.write() as s:
             user = s.scalar(select(User).where(User.username == username.strip()))
@@ -128,7 +129,7 @@ class AuthService:
     def reauthenticate(self, actor: Actor, password: str, now: dt.datetime | None = None) -> Actor:
         """Unlock an idle session: the same user's password again. Failures count towards the lockout
         exactly like failed sign-ins (5 lock the account); every attempt is audited."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         refusal: UserError | None = None
         with self.db.write() as s:
             user = s.get(User, actor.id)
@@ -277,7 +278,7 @@ class UserView:
     created_at: dt.datetime | None
 
     def locked(self, now: dt.datetime | None = None) -> bool:
-        return self.locked_until is not None and self.locked_until > (now or dt.datetime.now(dt.UTC))
+        return self.locked_until is not None and self.locked_until > now_or(now)
 
 
 def _view(user: User) -> UserView:

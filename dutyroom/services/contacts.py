@@ -33,8 +33,8 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from ..domain.clock import today_or
 from ..domain.contact_search import phone_problem, query_terms, search_key
-from ..domain.incident_facts import BEIJING
 from ..domain.profile_schema import Profile
 from ..domain.text import clean_text
 from ..store import audit
@@ -56,10 +56,6 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
 }
 LIMITS = {"name": 200, "title": 100, "person": 100, "phone": 40, "alias": 200, "doc_no": 100}
 SEARCH_LIMIT = 300
-
-
-def today_beijing() -> dt.date:
-    return dt.datetime.now(BEIJING).date()
 
 
 # ---------------------------------------------------------------- inputs and views
@@ -444,7 +440,7 @@ def appoint_in(s: Session, actor: Actor, person_id: int, post_id: int, start_dat
                probation_until: dt.date | None = None, source_doc_no: str | None = None,
                today: dt.date | None = None, sink: list | None = None, known_vacant: bool = False) -> Appointment:
     """known_vacant: the caller has checked that the person does not hold the post now."""
-    today = today or today_beijing()
+    today = today_or(today)
     person, post = s.get(Person, person_id), s.get(Post, post_id)
     if person is None or not person.active:
         raise NotFound("人员不存在或已停用", "person not found or inactive")
@@ -519,7 +515,7 @@ class ContactsService:
     def search(self, actor: Actor, query: str, limit: int = SEARCH_LIMIT, today: dt.date | None = None,
                include_inactive: bool = False) -> SearchResult:
         require(actor, "contacts.view")
-        today = today or today_beijing()
+        today = today_or(today)
         self.ensure_search_keys()
         terms = query_terms(query)
         hits: list[tuple[tuple, Hit]] = []  # (directory order, hit)
@@ -596,7 +592,7 @@ class ContactsService:
     def post(self, actor: Actor, post_id: int, today: dt.date | None = None) -> PostView:
         require(actor, "contacts.view")
         with self.db.read() as s:
-            return self._post_view(s, post_id, today or today_beijing())
+            return self._post_view(s, post_id, today_or(today))
 
     def posts_of(self, actor: Actor, org_id: int, today: dt.date | None = None,
                  include_inactive: bool = False) -> list[PostView]:
@@ -605,7 +601,7 @@ class ContactsService:
             q = select(Post.id).where(Post.organisation_id == org_id).order_by(Post.id)
             if not include_inactive:
                 q = q.where(Post.active.is_(True))
-            return [self._post_view(s, pid, today or today_beijing()) for pid in s.scalars(q)]
+            return [self._post_view(s, pid, today_or(today)) for pid in s.scalars(q)]
 
     def person(self, actor: Actor, person_id: int) -> PersonView:
         require(actor, "contacts.view")
@@ -618,7 +614,7 @@ class ContactsService:
     def people(self, actor: Actor, today: dt.date | None = None) -> list[tuple[PersonView, tuple[str, ...]]]:
         """Active people with the posts they hold now ("unit post"), by name (to appoint someone who moves)."""
         require(actor, "contacts.view")
-        today = today or today_beijing()
+        today = today_or(today)
         with self.db.read() as s:
             held: dict[int, list[str]] = {}
             for pid, title, oname in s.execute(
@@ -637,7 +633,7 @@ class ContactsService:
         with self.db.read() as s:
             ids = s.scalars(select(Post.id).join(Organisation).where(Organisation.kind == "leadership",
                                                                      Post.active.is_(True)).order_by(Post.id))
-            return [self._post_view(s, pid, today or today_beijing()) for pid in ids]
+            return [self._post_view(s, pid, today_or(today)) for pid in ids]
 
     def post_history(self, actor: Actor, post_id: int) -> list[AppointmentView]:
         """Everyone who held the post, newest first (ended appointments included)."""
@@ -668,7 +664,7 @@ class ContactsService:
                             .join(Organisation, Organisation.id == Post.organisation_id)
                             .where(SupervisingLeader.organisation_id == org_id)
                             .order_by(SupervisingLeader.position)).all()
-        holders = current_holders(s, [p.id for p, _ in leaders], today_beijing())
+        holders = current_holders(s, [p.id for p, _ in leaders], today_or())
         refs = tuple(LeaderRef(p.id, p.title, oname, tuple(h.name for h in holders.get(p.id, [])))
                      for p, oname in leaders)
         post_ids = tuple(s.scalars(select(Post.id).where(Post.organisation_id == org_id, Post.active.is_(True))
@@ -711,7 +707,7 @@ class ContactsService:
             if org.active != active:
                 if not active:
                     held = s.scalar(select(func.count()).select_from(Appointment).join(Post)
-                                    .where(Post.organisation_id == org_id, _current(today or today_beijing())))
+                                    .where(Post.organisation_id == org_id, _current(today_or(today))))
                     if held:
                         raise UserError(f"{org.name} 仍有 {held} 人在任，请先办理离任",
                                         f"{org.name} still has {held} people in post: end their appointments first")
@@ -751,18 +747,18 @@ class ContactsService:
         with self.db.write() as s:
             post, _ = save_post(s, actor, data)
             fill_search_keys(s)
-            return self._post_view(s, post.id, today_beijing())
+            return self._post_view(s, post.id, today_or())
 
     def update_post(self, actor: Actor, post_id: int, data: PostInput) -> PostView:
         require(actor, "contacts.edit")
         with self.db.write() as s:
             save_post(s, actor, data, post_id)
             fill_search_keys(s)
-            return self._post_view(s, post_id, today_beijing())
+            return self._post_view(s, post_id, today_or())
 
     def set_post_active(self, actor: Actor, post_id: int, active: bool, today: dt.date | None = None) -> PostView:
         require(actor, "contacts.edit")
-        today = today or today_beijing()
+        today = today_or(today)
         with self.db.write() as s:
             post = s.get(Post, post_id)
             if post is None:
@@ -798,7 +794,7 @@ class ContactsService:
             if p.active != active:
                 if not active:
                     held = s.scalar(select(func.count()).select_from(Appointment).where(
-                        Appointment.person_id == person_id, _current(today or today_beijing())))
+                        Appointment.person_id == person_id, _current(today_or(today))))
                     if held:
                         raise UserError(f"{p.name} 仍在任，请先办理离任",
                                         f"{p.name} still holds a post: end the appointment first")

@@ -8,6 +8,7 @@ import random
 
 from sqlalchemy import select
 
+from ..domain.clock import BEIJING
 from ..domain.profile_schema import Profile
 from ..store import audit
 from ..store.database import Database
@@ -215,7 +216,6 @@ def install_demo_contacts(db: Database, profile: Profile) -> None:
 
 def install_demo_duty_log(db: Database, today: dt.date) -> None:
     """A few typed duty-log lines on the morning of `today`'s duty day (issue 6), through the service."""
-    from ..domain.incident_facts import BEIJING
     from .duty_log import DutyLogService
 
     officer = _demo_actor(db, "zhouning")

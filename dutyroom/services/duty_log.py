@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING, now_or
 from ..domain.text import clean_text
 from ..store import audit
 from ..store.database import Database
@@ -30,7 +30,7 @@ from .auth import Actor
 from .duty import ShiftOnDuty, shift_on_duty
 from .errors import NotFound, UserError, lang
 from .guard import require
-from .incident_log import aware, now_or, strike_through, user_names, utc
+from .incident_log import aware, strike_through, user_names, utc
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
 MAX_TEXT = 5000
@@ -117,7 +117,7 @@ class DutyLogService:
 
     def shift_log(self, actor: Actor, at: dt.datetime | None = None) -> ShiftLog:
         """The timeline of the shift on duty at `at` (now by default)."""
-        at = at or dt.datetime.now(dt.UTC)
+        at = now_or(at)
         shift = shift_on_duty(self.db, at)
         starts, ends = (shift.starts, shift.ends) if shift else duty_day_window(at)
         return ShiftLog(shift, starts, ends, tuple(self.timeline(actor, starts, ends)))

@@ -34,7 +34,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING, now_or
 from ..domain.profile_schema import Profile
 from ..domain.text import clean_text
 from ..domain.vocabulary import COLOUR_LABELS, GRADE_LABELS, ROLE_LABELS, Colour, Grade, Role
@@ -138,7 +138,7 @@ class HandoverService:
     def open_items(self, actor: Actor, now: dt.datetime | None = None) -> dict[str, Any]:
         """What is open at `now`, as the sheet lists it (plain JSON values, Beijing times)."""
         require(actor, "handover.sign_out", "draft")
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         rows = self.incidents.search(actor, IncidentQuery(statuses=("open",), sort="received_at", descending=False,
                                                           limit=None), now=now)
         owed: dict[int, list[dict[str, Any]]] = {}
@@ -178,14 +178,14 @@ class HandoverService:
 
     def preview(self, actor: Actor, notes: str = "", now: dt.datetime | None = None) -> HandoverView:
         """The sheet as it would be signed now (nothing saved)."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         sheet = self._sheet(actor, notes, now, shift_on_duty(self.db, now))
         return HandoverView(None, "draft", None, None, actor.id, actor.display_name, None, None, None, None,
                             sheet["notes"], sheet, None, True)
 
     def early_handover(self, now: dt.datetime | None = None) -> EarlyHandover | None:
         """Whether signing out at `now` is more than EARLY_HANDOVER before the rostered shift ends."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         return _early(shift_on_duty(self.db, now), now)
 
     def _sheet(self, actor: Actor, notes: str | None, now: dt.datetime, current: ShiftOnDuty | None) -> dict[str, Any]:
@@ -203,7 +203,7 @@ class HandoverService:
     def sign_out(self, actor: Actor, notes: str = "", now: dt.datetime | None = None) -> HandoverView:
         """The outgoing officer signs: the sheet is generated now and stored as signed (JSON + hash)."""
         require(actor, "handover.sign_out", "draft")
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         current = shift_on_duty(self.db, now)
         sheet = self._sheet(actor, notes, now, current)
         digest = sheet_hash(sheet)
@@ -231,7 +231,7 @@ class HandoverService:
 
     def sign_in(self, handover_id: int, username: str, password: str, now: dt.datetime | None = None) -> HandoverView:
         """The incoming officer signs in with their own password."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.read() as s:
             h = s.get(Handover, handover_id)
             if h is None:

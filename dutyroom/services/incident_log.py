@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain.clock import now_or
 from ..domain.permissions import POLICY, allowed
 from ..domain.text import clean_text
 from ..store import audit
@@ -65,10 +66,6 @@ def require_view(actor: Actor) -> None:
     """Reading incidents: anyone the policy lets act on incidents (the policy has no separate view action)."""
     if not any(allowed(actor.roles, action) for action in POLICY if action.startswith("incident.")):
         raise PermissionDenied(f"{actor.display_name} 无权查看事件信息", f"{actor.username} may not view incidents")
-
-
-def now_or(now: dt.datetime | None) -> dt.datetime:
-    return now or dt.datetime.now(dt.UTC)
 
 
 def utc(t: dt.datetime | None) -> dt.datetime | None:

@@ -41,6 +41,7 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from ..domain.clock import now_or
 from ..domain.permissions import allowed
 from ..domain.profile_schema import Profile
 from ..domain.report_chain import (
@@ -61,7 +62,7 @@ from ..store.models import AuditEntry, Incident, IncidentLogEntry, IncidentRepor
 from .auth import Actor
 from .errors import NotFound, PermissionDenied, UserError
 from .guard import require
-from .incident_log import aware, locked_incident, now_or, require_view, utc, write_automatic
+from .incident_log import aware, locked_incident, require_view, utc, write_automatic
 from .incidents import (
     BOUND_LIMITS,
     BOUND_SETTING,

@@ -36,8 +36,9 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from ..domain.clock import BEIJING, now_or, today_or
 from ..domain.grading import suggest_grade
-from ..domain.incident_facts import BEIJING, IncidentFacts
+from ..domain.incident_facts import IncidentFacts
 from ..domain.intake import (
     FIELD_LABELS,
     FLAGS,
@@ -60,7 +61,7 @@ from ..store.models import EventType, Incident, IncidentLogEntry, IncidentReport
 from .auth import Actor
 from .errors import NotFound, UserError
 from .guard import require
-from .incident_log import CLOCK_SKEW, locked_incident, now_or, require_view, utc, write_automatic
+from .incident_log import CLOCK_SKEW, locked_incident, require_view, utc, write_automatic
 
 # intake field → Incident column where they differ
 COLUMN = {"grade": "grade_confirmed", "event_type": "event_type_text"}
@@ -464,7 +465,7 @@ class IncidentService:
     def choices(self, actor: Actor, on: dt.date | None = None) -> IntakeChoices:
         """Sources, places, categories, event types (with lead units), grades and flags of the profile in force."""
         require_view(actor)
-        p = profile_in_force(self.profile.key, on or dt.datetime.now(BEIJING).date(), self.profile_dir)
+        p = profile_in_force(self.profile.key, today_or(on), self.profile_dir)
         return IntakeChoices(
             profile_key=p.key, profile_version=p.version,
             sources=tuple(Choice(k, zh, en) for k, (zh, en) in SOURCES.items()),
@@ -479,7 +480,7 @@ class IncidentService:
                    on: dt.date | None = None) -> tuple[LeadUnit, ...]:
         """The lead units of an event type with their duty phones from the contacts."""
         require_view(actor)
-        p = profile_in_force(self.profile.key, on or dt.datetime.now(BEIJING).date(), self.profile_dir)
+        p = profile_in_force(self.profile.key, today_or(on), self.profile_dir)
         with self.db.read() as s:
             return self._lead_units(s, p, category, event_type)
 

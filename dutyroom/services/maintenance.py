@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING, now_or
 from ..domain.profile_schema import Profile
 from ..store import audit
 from ..store.backup import BackupError, Progress, backup_generation, check_candidate, restore_from
@@ -171,7 +171,7 @@ class MaintenanceService:
         gens = self.generations_unchecked()
         if not gens or gens[0].taken_at is None:
             return True
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         return now - gens[0].taken_at >= dt.timedelta(hours=hours)
 
     def generations(self, actor: Actor) -> list[Generation]:

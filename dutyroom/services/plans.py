@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING, today_or
 from ..domain.plan_lifecycle import (
     PLAN_TYPE_LABELS,
     STATES,
@@ -324,7 +324,7 @@ class PlanService:
     def due_list(self, actor: Actor, today: dt.date | None = None, horizon_days: int = 90) -> list[DueItem]:
         """Filing, disclosure, drills and evaluations overdue or due within `horizon_days`, soonest first."""
         require(actor, "plan.view")
-        today = today or dt.datetime.now(BEIJING).date()
+        today = today_or(today)
         out: list[DueItem] = []
         with self.db.read() as s:
             plans = {pl.id: pl for pl in s.scalars(select(Plan).where(Plan.profile_key == self.profile.key,
@@ -366,7 +366,7 @@ class PlanService:
             raise UserError("请填写实施单位或人员（谁做的）", "say who took the step")
         if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
             raise UserError("日期无效", "invalid date")
-        if on > dt.datetime.now(BEIJING).date() + dt.timedelta(days=1):
+        if on > today_or() + dt.timedelta(days=1):
             raise UserError("日期不能晚于今天", "the date cannot be in the future")
         if kind == "revision_required" and not triggers:
             raise UserError("请选择修订情形（第四十二条）", "choose the revision trigger (art. 42)")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING, now_or, today_or
 from ..domain.profile_loader import profile_in_force
 from ..domain.profile_schema import Profile, ResponseLevel
 from ..domain.vocabulary import Category, Grade
@@ -145,7 +145,7 @@ class ResponseService:
 
         People holding a post come first (a commander is named by post in the plans), then by name.
         """
-        on = on or dt.datetime.now(BEIJING).date()
+        on = today_or(on)
         with self.db.read() as s:
             people = list(s.scalars(select(Person).where(Person.active.is_(True)).order_by(Person.name, Person.id)))
             posts: dict[int, list[str]] = {}
@@ -241,7 +241,7 @@ class ResponseService:
                 note: str | None, now: dt.datetime | None) -> CurrentResponse | None:
         """One step, audited; returns the response in force after it (None after an end)."""
         require(actor, "response.record")
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         at = at or now
         if at.tzinfo is None:
             raise UserError("时间必须带时区", "the time must carry a time zone")

@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain import rotation as rot
+from ..domain.clock import now_or
 from ..domain.profile_schema import Profile
 from ..domain.text import clean_text
 from ..domain.workdays import Calendar
@@ -379,7 +380,7 @@ class RosterService:
                    accept_conflicts: bool = False, now: dt.datetime | None = None) -> MonthView:
         """Save the month (replacing its earlier lines); refused with the conflicts unless they are accepted."""
         require(actor, "roster.edit")
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         specs = {x.name: x for x in self._pattern(pattern)}
         first, last = _month_bounds(year, month)
         if not entries:
@@ -447,7 +448,7 @@ class RosterService:
         """Move or re-staff saved lines in one transaction (drag and drop: both cells change at once).
         Refused when the result has a conflict it did not have before, unless accepted."""
         require(actor, "roster.edit")
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         if not changes:
             raise UserError("没有要调整的排班", "nothing to adjust")
         with self.db.write() as s:
@@ -491,7 +492,7 @@ class RosterService:
              now: dt.datetime | None = None) -> SwapView:
         """Hand one rostered shift to another person, both having consented (the times are recorded)."""
         require(actor, "roster.swap")
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         from_at = _aware(from_consent_at, "原值班人同意时间", "the consent time of the person rostered")
         to_at = _aware(to_consent_at, "接替人同意时间", "the consent time of the person taking over")
         for t, zh in ((from_at, "原值班人同意时间"), (to_at, "接替人同意时间")):

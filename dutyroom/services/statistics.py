@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING, now_or
 from ..domain.profile_schema import Profile
 from ..domain.report_chain import KIND_LABELS, ChainDeadline, late_minutes, pending
 from ..domain.vocabulary import CATEGORY_LABELS, GRADE_LABELS, GRADE_ORDER, Category, Grade
@@ -159,7 +159,7 @@ class StatisticsService:
                                      .where(IncidentReport.incident_id.in_(part),
                                             IncidentReport.sent_at.is_not(None))).all()
             bound = district_bound_minutes(s)
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         return self._compute(first, last, rows, reports, now, missed=_missed(rows, reports, now, bound))
 
     @staticmethod

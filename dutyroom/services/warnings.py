@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain.clock import now_or
 from ..domain.permissions import allowed, can_act_as, can_sign
 from ..domain.profile_loader import load_profile
 from ..domain.profile_schema import ApprovalStep, ColourPolicy, Profile
@@ -400,7 +401,7 @@ class WarningService:
     def draft(self, actor: Actor, content: WarningContent, now: dt.datetime | None = None) -> WarningView:
         require(actor, "warning.draft")
         values = normalise_content(content)
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.write() as s:
             w = Warning(profile_key=self.profile.key, status=Status.draft.value, created_by_id=actor.id,
                         created_at=now, channels=[], **values)
@@ -413,7 +414,7 @@ class WarningService:
     def edit(self, actor: Actor, warning_id: int, content: WarningContent, now: dt.datetime | None = None) -> WarningView:
         """Change the content. Approvals already given are voided and the chain starts again."""
         values = normalise_content(content)
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.write() as s:
             w = self._lock(s, warning_id)
             require(actor, "warning.edit", w.status)
@@ -434,7 +435,7 @@ class WarningService:
 
     def submit(self, actor: Actor, warning_id: int, now: dt.datetime | None = None) -> WarningView:
         """Send a draft into its chain; a colour without steps is approved at once (the issuer decides)."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.write() as s:
             w = self._lock(s, warning_id)
             require(actor, "warning.submit", w.status)
@@ -460,7 +461,7 @@ class WarningService:
         """
         require(actor, "warning.draft")
         values = normalise_content(content)
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.write() as s:
             old = self._lock(s, warning_id)
             if old.status != Status.issued:
@@ -493,7 +494,7 @@ class WarningService:
                         decided_at: dt.datetime, decision: str = "approved", comment: str | None = None,
                         step_no: int | None = None, now: dt.datetime | None = None) -> WarningView:
         """Record by hand a decision taken outside the app (e.g. 市应急办): who, reference number, when."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         decider_text = clean_text(decider, field=("决定人（单位）", "the decider"), max_len=200)
         ref = clean_text(reference, field=("文号/编号", "the reference number"), max_len=100)
         if not decider_text or not ref:
@@ -512,7 +513,7 @@ class WarningService:
         comment = clean_text(comment, field=("意见", "the comment"), multiline=True)
         if decision != "approved" and not comment:
             raise UserError("不予批准或退回修改必须写明理由", "a rejection or a return needs a reason")
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.write() as s:
             w = self._lock(s, warning_id)
             if w.status not in AWAITING_DECISION:
@@ -589,7 +590,7 @@ class WarningService:
 
     def issue(self, actor: Actor, warning_id: int, channels: Sequence[str], now: dt.datetime | None = None) -> WarningView:
         """Issue an approved warning on the profile's channels; attach the colour's measure checklist."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.write() as s:
             w = self._lock(s, warning_id)
             policy = self._policy(w)
@@ -665,7 +666,7 @@ class WarningService:
         reason_text = clean_text(reason, field=("解除理由", "the reason"), multiline=True)
         if not reason_text:
             raise UserError("请写明解除理由（如危险已经消除）", "give the reason for lifting (e.g. the danger has passed)")
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.write() as s:
             w = self._lock(s, warning_id)
             policy = self._policy(w)
@@ -685,7 +686,7 @@ class WarningService:
 
     def lift(self, actor: Actor, warning_id: int, reason: str | None = None, now: dt.datetime | None = None) -> WarningView:
         """谁发布、谁解除: the profile's lifted_by role lifts, after the lift chain where one is needed."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.write() as s:
             w = self._lock(s, warning_id)
             policy = self._policy(w)
@@ -710,7 +711,7 @@ class WarningService:
 
     def tick_measure(self, actor: Actor, check_id: int, note: str | None = None,
                      now: dt.datetime | None = None) -> MeasureView:
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.write() as s:
             check, w = self._lock_check(s, actor, check_id)
             if check.done_at is not None:
@@ -727,7 +728,7 @@ class WarningService:
         reason_text = clean_text(reason, field=("撤销理由", "the reason"), multiline=True)
         if not reason_text:
             raise UserError("撤销勾选须写明理由", "undoing a tick needs a reason")
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.write() as s:
             check, w = self._lock_check(s, actor, check_id)
             if check.done_at is None:
@@ -866,7 +867,7 @@ class WarningService:
 
     def active_warnings(self, now: dt.datetime | None = None) -> list[ActiveWarning]:
         """Warnings in force, red first, oldest first within a colour, with their age (dashboard)."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.read() as s:
             warnings = list(s.scalars(select(Warning).where(Warning.profile_key == self.profile.key,
                                                             Warning.status.in_([st.value for st in IN_FORCE]))))

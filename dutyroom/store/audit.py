@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain.clock import now_or
 from .models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
@@ -46,7 +47,7 @@ def record(session: Session, *, user_id: int | None, username: str, action: str,
         head = AuditHead(id=1, last_seq=0, last_hash=GENESIS)
         session.add(head)
         session.flush()
-    at = at or dt.datetime.now(dt.UTC)
+    at = now_or(at)
     # Round-trip through JSON so the stored value and the hashed value are the same thing.
     before = json.loads(_canonical(before)) if before is not None else None
     after = json.loads(_canonical(after)) if after is not None else None

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING
 from ..domain.permissions import allowed
 from ..reports.export import ReportExporter
 from ..services.auth import Actor
