@@ -30,7 +30,8 @@ from .auth import Actor
 from .duty import ShiftOnDuty, shift_on_duty
 from .errors import NotFound, UserError, lang
 from .guard import require
-from .incident_log import aware, strike_through, user_names, utc
+from .incident_log import aware, strike_through, utc
+from .users import user_names
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
 MAX_TEXT = 5000

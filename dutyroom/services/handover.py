@@ -50,6 +50,7 @@ from .guard import require
 from .incident_log import IncidentLogService
 from .incident_reports import ReportService
 from .incidents import IncidentQuery, IncidentService
+from .users import user_names
 from .warnings import WarningService
 
 MAX_NOTES = 5000
@@ -286,8 +287,7 @@ class HandoverService:
 
     @staticmethod
     def _view(s, h: Handover) -> HandoverView:
-        names = dict(s.execute(select(User.id, User.display_name).where(
-            User.id.in_([i for i in (h.outgoing_user_id, h.incoming_user_id) if i]))).all())
+        names = user_names(s, [h.outgoing_user_id, h.incoming_user_id])
         sheet = json.loads(_canonical(h.sheet or {}))
         return HandoverView(h.id, _status(h), h.shift_date, h.shift_id, h.outgoing_user_id,
                             names.get(h.outgoing_user_id, ""), h.incoming_user_id, names.get(h.incoming_user_id or 0),

@@ -16,7 +16,6 @@ Decisions where issue 3 was silent:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -27,10 +26,11 @@ from ..domain.permissions import POLICY, allowed
 from ..domain.text import clean_text
 from ..store import audit
 from ..store.database import Database
-from ..store.models import DutyLogEntry, Incident, IncidentLogEntry, User
+from ..store.models import DutyLogEntry, Incident, IncidentLogEntry
 from .auth import Actor
 from .errors import NotFound, PermissionDenied, UserError
 from .guard import require
+from .users import user_names
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
 MAX_TEXT = 5000
@@ -103,14 +103,6 @@ def _mirror(s: Session, actor: Actor, incident: Incident, text: str, *, happened
     s.add(DutyLogEntry(happened_at=happened_at, entered_at=now, author_id=actor.id, workstation=audit.WORKSTATION,
                        automatic=True, kind=kind, text=f"【{incident.title}】{text}", incident_id=incident.id,
                        follow_up_state=follow_up_state))
-
-
-def user_names(s: Session, ids: Iterable[int | None]) -> dict[int, str]:
-    """Display names of the given user ids (None and 0 skipped), for the views' author/struck-by names."""
-    wanted = sorted({i for i in ids if i})
-    if not wanted:
-        return {}
-    return {uid: name for uid, name in s.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))}
 
 
 def strike_through(entry: IncidentLogEntry | DutyLogEntry, actor: Actor, reason: str, now: dt.datetime) -> None:

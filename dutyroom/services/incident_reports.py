@@ -58,7 +58,7 @@ from ..domain.reporting_clock import EscalationBound, followup_interval, reports
 from ..domain.text import clean_text
 from ..store import audit
 from ..store.database import Database
-from ..store.models import AuditEntry, Incident, IncidentLogEntry, IncidentReport, User
+from ..store.models import AuditEntry, Incident, IncidentLogEntry, IncidentReport
 from .auth import Actor
 from .errors import NotFound, PermissionDenied, UserError
 from .guard import require
@@ -77,6 +77,7 @@ from .incidents import (
     sent_reports,
 )
 from .reference_data import set_setting
+from .users import user_names
 
 KINDS = ("verbal", "written", "followup", "final")
 CHANNELS = {"phone": ("电话", "phone"), "fax": ("传真", "fax"), "system": ("系统报送", "system")}
@@ -440,7 +441,7 @@ class ReportService:
             rows = list(s.scalars(select(IncidentReport).where(IncidentReport.incident_id == incident_id)
                                   .order_by(IncidentReport.id)))
             p = self._profile(incident)
-            names = _names(s, {r.sent_by_id for r in rows} | {r.reviewed_by_id for r in rows})
+            names = user_names(s, {r.sent_by_id for r in rows} | {r.reviewed_by_id for r in rows})
             return [_view(r, p, names) for r in rows]
 
     def prepare(self, actor: Actor, incident_id: int, kind: str, *, body: str, recipients: Sequence[str],
@@ -474,7 +475,7 @@ class ReportService:
                 audit.record(s, user_id=actor.id, username=actor.username, action="incident.report.update",
                              entity="incident_report", entity_id=report.id, before=before,
                              after=_report_dict(report), at=now)
-            return _view(report, self._profile(incident), _names(s, {report.reviewed_by_id}))
+            return _view(report, self._profile(incident), user_names(s, {report.reviewed_by_id}))
 
     def review(self, actor: Actor, report_id: int, *, now: dt.datetime | None = None) -> ReportView:
         """A leader reviews (审核) a prepared report before it goes to the city."""
@@ -589,7 +590,7 @@ class ReportService:
                      after=_report_dict(report) | {"snapshot": report_facts(incident, p).snapshot(),
                                                    "deadlines": pending_summary(chain)}, at=now)
         self._log_sent(s, actor, incident, report, now)
-        return _view(report, p, {actor.id: actor.display_name} | _names(s, {report.reviewed_by_id}))
+        return _view(report, p, {actor.id: actor.display_name} | user_names(s, {report.reviewed_by_id}))
 
     @staticmethod
     def _match_deadline(report: IncidentReport, chain: list[ChainDeadline], sent: list[SentReport],
@@ -675,13 +676,6 @@ def _progress(s: Session, incident_id: int, since: dt.datetime | None, now: dt.d
     if since is not None:
         stmt = stmt.where(IncidentLogEntry.happened_at > since)
     return [f"{when(t)[-5:]} {text}" for t, text in s.execute(stmt.order_by(IncidentLogEntry.happened_at))]
-
-
-def _names(s: Session, ids: set[int | None]) -> dict[int, str]:
-    wanted = sorted(i for i in ids if i)
-    if not wanted:
-        return {}
-    return {uid: name for uid, name in s.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))}
 
 
 def _view(r: IncidentReport, p: Profile, names: dict[int, str]) -> ReportView:

@@ -48,12 +48,12 @@ from ..store.models import (
     PlanEvent,
     PlanEventTypeLink,
     PlanVersion,
-    User,
 )
 from .auth import Actor
 from .errors import NotFound, UserError
 from .guard import require
 from .lead_table import lead_entries
+from .users import user_names
 
 IN_FORCE = ("issued", "revision_required")
 # Steps that concern the text in force; the others move the newest draft along.
@@ -289,7 +289,7 @@ class PlanService:
             versions = list(s.scalars(select(PlanVersion).where(PlanVersion.plan_id == plan_id)
                                       .order_by(PlanVersion.id)))
             labels = {v.id: v.label for v in versions}
-            names = dict(s.execute(select(User.id, User.display_name)).all())
+            names = user_names(s)
             docs = dict(s.execute(select(PlanDocument.id, PlanDocument.filename)
                                   .join(PlanVersion, PlanVersion.id == PlanDocument.plan_version_id)
                                   .where(PlanVersion.plan_id == plan_id)).all())

@@ -29,10 +29,11 @@ from ..domain.profile_schema import Profile, ResponseLevel
 from ..domain.vocabulary import Category, Grade
 from ..store import audit
 from ..store.database import Database
-from ..store.models import Appointment, Incident, IncidentLogEntry, Organisation, Person, Post, ResponseActivation, User
+from ..store.models import Appointment, Incident, IncidentLogEntry, Organisation, Person, Post, ResponseActivation
 from .auth import Actor
 from .errors import NotFound, UserError
 from .guard import require
+from .users import user_names
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
 ACTION_LABELS = {"activate": ("启动", "activate"), "raise": ("提升", "raise"), "lower": ("降低", "lower"),
@@ -354,10 +355,8 @@ def _people(s: Session, ids: list[int | None]) -> dict[int | None, str]:
 
 def _names(s: Session, rows: list[ResponseActivation]) -> dict[str, dict[int, str]]:
     people = _people(s, [p for r in rows for p in (r.commander_person_id, r.executive_commander_person_id)])
-    user_ids = sorted({r.recorded_by_id for r in rows})
-    users = ({uid: name for uid, name in s.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))}
-             if user_ids else {})
-    return {"person": {k: v for k, v in people.items() if k is not None}, "user": users}
+    return {"person": {k: v for k, v in people.items() if k is not None},
+            "user": user_names(s, [r.recorded_by_id for r in rows])}
 
 
 def _as_dict(c: CurrentResponse | None) -> dict | None:

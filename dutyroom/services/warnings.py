@@ -52,10 +52,11 @@ from ..domain.warning_state import (
 )
 from ..store import audit
 from ..store.database import Database
-from ..store.models import DutyLogEntry, User, Warning, WarningApproval, WarningMeasureCheck
+from ..store.models import DutyLogEntry, Warning, WarningApproval, WarningMeasureCheck
 from .auth import Actor
 from .errors import NotFound, PermissionDenied, UserError
 from .guard import require
+from .users import user_names
 
 ORIGINS = {"district": ("本区发布", "district"), "forwarded": ("转发上级预警", "forwarded")}
 DECISIONS = ("approved", "rejected", "returned")
@@ -721,7 +722,7 @@ class WarningService:
             audit.record(s, user_id=actor.id, username=actor.username, action="warning.measure.tick",
                          entity="warning_measure_check", entity_id=check.id, before=before,
                          after=self._check_dict(check) | {"warning_id": w.id}, at=now)
-            return self._measure_view(check, _names(s, [actor.id]))
+            return self._measure_view(check, user_names(s, [actor.id]))
 
     def untick_measure(self, actor: Actor, check_id: int, reason: str, now: dt.datetime | None = None) -> MeasureView:
         """Undo a tick made by mistake; the reason is kept and the old tick stays in the audit log."""
@@ -783,7 +784,7 @@ class WarningService:
             if w is None:
                 raise NotFound(f"预警 {warning_id} 不存在", f"warning {warning_id} not found")
             rows = self._rows(s, warning_id)
-            names = _names(s, [r.user_id for r in rows])
+            names = user_names(s, [r.user_id for r in rows])
             lifted = lift_hash(w.content_hash or "")
             return [ApprovalRecord(
                 id=r.id, phase="lift" if r.content_hash == lifted else "issue", step_no=r.step_no, role=r.role,
@@ -854,7 +855,7 @@ class WarningService:
                     role, step_no, kind, step_label = step.role, current, step.kind, step.label
                 author = self._round_author(w, phase, rows, chain_hash)
                 last = max(active, key=lambda r: (r.decided_at, r.id), default=None)
-                names = _names(s, [author, last.user_id if last else None])
+                names = user_names(s, [author, last.user_id if last else None])
                 item = QueueItem(
                     warning_id=w.id, title=w.title, colour=w.colour, category=w.category, status=w.status,
                     phase=phase, step_no=step_no, role=Role(role).value, kind=kind, label=step_label,
@@ -952,7 +953,7 @@ class WarningService:
         rows = self._rows(s, w.id)
         active = self._active(rows, chain_hash)
         checks = _checks_by_warning(s, [w.id]).get(w.id, [])
-        names = _names(s, [w.created_by_id, w.issued_by_id, w.lifted_by_id,
+        names = user_names(s, [w.created_by_id, w.issued_by_id, w.lifted_by_id,
                            *(r.user_id for r in active), *(c.done_by_id for c in checks)])
         by_step = {r.step_no: r for r in active}
         steps = tuple(_step_view(i, st, by_step.get(i), names) for i, st in enumerate(chain, 1))
@@ -989,13 +990,6 @@ class WarningService:
 def label_role(profile: Profile, role: Role | str) -> str:
     """What the role is called in this jurisdiction's plan (区长, 分管市领导 …), else the generic label."""
     return profile.role_titles.get(Role(role)) or ROLE_LABELS[Role(role)][0]
-
-
-def _names(s: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
-    ids = sorted({i for i in user_ids if i})
-    if not ids:
-        return {}
-    return {uid: name for uid, name in s.execute(select(User.id, User.display_name).where(User.id.in_(ids)))}
 
 
 def _checks_by_warning(s: Session, warning_ids: list[int]) -> dict[int, list[WarningMeasureCheck]]:
