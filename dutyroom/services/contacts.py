@@ -292,8 +292,8 @@ def _audit(s: Session, actor: Actor, action: str, entity: str, entity_id, before
     if sink is not None:
         sink.append({"action": action, "entity": entity, "id": entity_id, "before": before, "after": after})
         return
-    audit.record(s, user_id=actor.id or None, username=actor.username, action=action, entity=entity,
-                 entity_id=entity_id, before=before, after=after)
+    audit.record_by(s, actor, action=action, entity=entity,
+                    entity_id=entity_id, before=before, after=after)
 
 
 def _audit_save(s: Session, actor: Actor, action: str, entity: str, entity_id: int, before: dict | None,

@@ -582,9 +582,9 @@ class ContactsExcel:
                     try:
                         note = applier.row(row)
                         if applier.sink:
-                            audit.record(s, user_id=actor.id or None, username=actor.username,
-                                         action="contacts.import.row", entity="contacts", entity_id=row.number,
-                                         after={"sheet": sheet, "row": row.number, "changes": applier.sink})
+                            audit.record_by(s, actor,
+                                            action="contacts.import.row", entity="contacts", entity_id=row.number,
+                                            after={"sheet": sheet, "row": row.number, "changes": applier.sink})
                     except _RowRefused as exc:
                         savepoint.rollback()  # nothing of the row stays, its counts neither
                         counter.created, counter.updated = counts
@@ -600,8 +600,8 @@ class ContactsExcel:
                 summary = {"sheet": sheet, "rows": len(rows), "bad_rows": len(bad),
                            "created": counter.created, "updated": counter.updated}
                 if any(counter.created.values()) or any(counter.updated.values()):
-                    audit.record(s, user_id=actor.id or None, username=actor.username, action="contacts.import",
-                                 entity="contacts", after=summary)
+                    audit.record_by(s, actor, action="contacts.import",
+                                    entity="contacts", after=summary)
                 if dry_run:
                     raise _DryRun
         except _DryRun:

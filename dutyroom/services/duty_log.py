@@ -28,6 +28,7 @@ from ..store.database import Database
 from ..store.models import DutyLogEntry
 from .auth import Actor
 from .duty import ShiftOnDuty, shift_on_duty
+from .duty_lines import write_duty_line
 from .errors import NotFound, UserError, lang
 from .guard import require
 from .incident_log import aware, strike_through, utc
@@ -151,13 +152,11 @@ class DutyLogService:
             leader = clean_text(instructed_by, field=("批示领导", "the leader"), max_len=100, required=True)
             body = f"{leader}批示：{body}"
         with self.db.write() as s:
-            entry = DutyLogEntry(happened_at=happened_at, entered_at=now, author_id=actor.id,
-                                 workstation=audit.WORKSTATION, automatic=False, kind=kind, text=body,
-                                 follow_up_state="open" if kind == "instruction" else None)
-            s.add(entry)
+            entry = write_duty_line(s, actor, body, kind=kind, now=now, happened_at=happened_at, automatic=False,
+                                    follow_up_state="open" if kind == "instruction" else None)
             s.flush()
-            audit.record(s, user_id=actor.id, username=actor.username, action=f"duty_log.{kind}", entity="duty_log",
-                         entity_id=entry.id, after=_dict(entry), at=now)
+            audit.record_by(s, actor, action=f"duty_log.{kind}", entity="duty_log",
+                            entity_id=entry.id, after=_dict(entry), at=now)
             return _view(entry, {actor.id: actor.display_name})
 
     def strike(self, actor: Actor, entry_id: int, reason: str, *, now: dt.datetime | None = None) -> DutyLogView:
@@ -169,8 +168,8 @@ class DutyLogService:
             entry = self._entry(s, entry_id)
             before = _dict(entry)
             strike_through(entry, actor, reason, now)
-            audit.record(s, user_id=actor.id, username=actor.username, action="duty_log.strike", entity="duty_log",
-                         entity_id=entry.id, before=before, after=_dict(entry), at=now)
+            audit.record_by(s, actor, action="duty_log.strike", entity="duty_log",
+                            entity_id=entry.id, before=before, after=_dict(entry), at=now)
             return _view(entry, user_names(s, [entry.author_id, actor.id]))
 
     def set_follow_up(self, actor: Actor, entry_id: int, state: str, *, now: dt.datetime | None = None) -> DutyLogView:
@@ -190,8 +189,8 @@ class DutyLogService:
                 raise UserError("该批示已被划除", "the instruction is struck through")
             before = _dict(entry)
             entry.follow_up_state = state
-            audit.record(s, user_id=actor.id, username=actor.username, action="duty_log.follow_up",
-                         entity="duty_log", entity_id=entry.id, before=before, after=_dict(entry), at=now)
+            audit.record_by(s, actor, action="duty_log.follow_up",
+                            entity="duty_log", entity_id=entry.id, before=before, after=_dict(entry), at=now)
             return _view(entry, user_names(s, [entry.author_id]))
 
     @staticmethod

@@ -41,9 +41,10 @@ from ..domain.vocabulary import COLOUR_LABELS, GRADE_LABELS, ROLE_LABELS, Colour
 from ..domain.warning_state import AWAITING_DECISION
 from ..store import audit
 from ..store.database import Database
-from ..store.models import DutyLogEntry, Handover, User
+from ..store.models import Handover, User
 from .auth import Actor, AuthService
 from .duty import ShiftOnDuty, next_shift, shift_on_duty
+from .duty_lines import write_duty_line
 from .duty_log import DutyLogService
 from .errors import NotFound, PermissionDenied, UserError
 from .guard import require
@@ -219,14 +220,13 @@ class HandoverService:
                          sheet_hash=digest, notes=sheet["notes"] or None, signed_out_at=now)
             s.add(h)
             s.flush()
-            s.add(DutyLogEntry(happened_at=now, entered_at=now, author_id=actor.id, workstation=audit.WORKSTATION,
-                               automatic=True, kind="handover",
-                               text=f"交班：{actor.display_name}签名交班（交班单第 {h.id} 号，在办事件 "
-                                    f"{len(sheet['incidents'])} 起、生效预警 {len(sheet['warnings'])} 条、待审批 "
-                                    f"{len(sheet['approvals'])} 条、未落实批示 {len(sheet['instructions'])} 条）"
-                                    + (f"，提前 {sheet['early']['minutes_left']} 分钟交班" if "early" in sheet else "")))
-            audit.record(s, user_id=actor.id, username=actor.username, action="handover.sign_out", entity="handover",
-                         entity_id=h.id, after={"sheet_hash": digest, "shift_date": h.shift_date,
+            text = (f"交班：{actor.display_name}签名交班（交班单第 {h.id} 号，在办事件 {len(sheet['incidents'])} 起、"
+                    f"生效预警 {len(sheet['warnings'])} 条、待审批 {len(sheet['approvals'])} 条、"
+                    f"未落实批示 {len(sheet['instructions'])} 条）"
+                    + (f"，提前 {sheet['early']['minutes_left']} 分钟交班" if "early" in sheet else ""))
+            write_duty_line(s, actor, text, kind="handover", now=now)
+            audit.record_by(s, actor, action="handover.sign_out", entity="handover",
+                            entity_id=h.id, after={"sheet_hash": digest, "shift_date": h.shift_date,
                                                 "shift_id": h.shift_id}, at=now)
             return self._view(s, h)
 
@@ -251,12 +251,11 @@ class HandoverService:
                 raise UserError(f"交班单 {h.id} 已经接班签名", f"handover sheet {h.id} is already signed in")
             require(incoming, "handover.sign_in", _status(h))
             h.incoming_user_id, h.signed_in_at = incoming.id, now
-            s.add(DutyLogEntry(happened_at=now, entered_at=now, author_id=incoming.id, workstation=audit.WORKSTATION,
-                               automatic=True, kind="handover",
-                               text=f"接班：{incoming.display_name}签名接班（交班单第 {h.id} 号）"))
-            audit.record(s, user_id=incoming.id, username=incoming.username, action="handover.sign_in",
-                         entity="handover", entity_id=h.id,
-                         after={"sheet_hash": h.sheet_hash, "rostered": rostered}, at=now)
+            write_duty_line(s, incoming, f"接班：{incoming.display_name}签名接班（交班单第 {h.id} 号）", kind="handover",
+                            now=now)
+            audit.record_by(s, incoming, action="handover.sign_in",
+                            entity="handover", entity_id=h.id,
+                            after={"sheet_hash": h.sheet_hash, "rostered": rostered}, at=now)
             return self._view(s, h)
 
     # ------------------------------------------------------------ reading and reprinting

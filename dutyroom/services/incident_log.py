@@ -28,6 +28,7 @@ from ..store import audit
 from ..store.database import Database
 from ..store.models import DutyLogEntry, Incident, IncidentLogEntry
 from .auth import Actor
+from .duty_lines import write_duty_line
 from .errors import NotFound, PermissionDenied, UserError
 from .guard import require
 from .users import user_names
@@ -100,9 +101,8 @@ def write_automatic(s: Session, actor: Actor, incident: Incident, text: str, *, 
 
 def _mirror(s: Session, actor: Actor, incident: Incident, text: str, *, happened_at: dt.datetime, now: dt.datetime,
             kind: str, follow_up_state: str | None = None) -> None:
-    s.add(DutyLogEntry(happened_at=happened_at, entered_at=now, author_id=actor.id, workstation=audit.WORKSTATION,
-                       automatic=True, kind=kind, text=f"【{incident.title}】{text}", incident_id=incident.id,
-                       follow_up_state=follow_up_state))
+    write_duty_line(s, actor, f"【{incident.title}】{text}", kind=kind, now=now, happened_at=happened_at,
+                    incident_id=incident.id, follow_up_state=follow_up_state)
 
 
 def strike_through(entry: IncidentLogEntry | DutyLogEntry, actor: Actor, reason: str, now: dt.datetime) -> None:
@@ -198,8 +198,8 @@ class IncidentLogService:
                 _mirror(s, actor, incident, text, happened_at=happened_at, now=now, kind="instruction",
                         follow_up_state="open")
             s.flush()
-            audit.record(s, user_id=actor.id, username=actor.username, action=f"incident.log.{kind}",
-                         entity="incident_log", entity_id=entry.id, after=_entry_dict(entry), at=now)
+            audit.record_by(s, actor, action=f"incident.log.{kind}",
+                            entity="incident_log", entity_id=entry.id, after=_entry_dict(entry), at=now)
             return _view(entry, {actor.id: actor.display_name})
 
     def strike(self, actor: Actor, entry_id: int, reason: str, *, now: dt.datetime | None = None) -> LogEntryView:
@@ -212,8 +212,8 @@ class IncidentLogService:
             require(actor, "incident.log.strike", incident.status)
             before = _entry_dict(entry)
             strike_through(entry, actor, reason, now)
-            audit.record(s, user_id=actor.id, username=actor.username, action="incident.log.strike",
-                         entity="incident_log", entity_id=entry.id, before=before, after=_entry_dict(entry), at=now)
+            audit.record_by(s, actor, action="incident.log.strike",
+                            entity="incident_log", entity_id=entry.id, before=before, after=_entry_dict(entry), at=now)
             return _view(entry, user_names(s, {entry.author_id, actor.id}))
 
     def set_follow_up(self, actor: Actor, entry_id: int, state: str, *, now: dt.datetime | None = None) -> LogEntryView:
@@ -236,8 +236,8 @@ class IncidentLogService:
                     DutyLogEntry.happened_at == entry.happened_at)):
                 if copy.text.endswith(entry.text):  # the copy carries the incident's title in front
                     copy.follow_up_state = state
-            audit.record(s, user_id=actor.id, username=actor.username, action="incident.log.follow_up",
-                         entity="incident_log", entity_id=entry.id, before=before, after=_entry_dict(entry), at=now)
+            audit.record_by(s, actor, action="incident.log.follow_up",
+                            entity="incident_log", entity_id=entry.id, before=before, after=_entry_dict(entry), at=now)
             return _view(entry, user_names(s, {entry.author_id, entry.stricken_by_id}))
 
     @staticmethod

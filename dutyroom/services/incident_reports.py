@@ -376,9 +376,9 @@ class ReportService:
                         continue
                     write_automatic(s, actor, incident, text, happened_at=d.escalation_due, now=now,
                                     duty_kind="report")
-                    audit.record(s, user_id=actor.id, username=actor.username, action="incident.deadline.missed",
-                                 entity="incident", entity_id=incident.id,
-                                 after={"key": d.key, "due": d.due, "basis": d.basis,
+                    audit.record_by(s, actor, action="incident.deadline.missed",
+                                    entity="incident", entity_id=incident.id,
+                                    after={"key": d.key, "due": d.due, "basis": d.basis,
                                         "escalation_due": d.escalation_due,
                                         "bound": bound_text(d.bound) or None}, at=now)
                     written += 1
@@ -453,8 +453,8 @@ class ReportService:
             incident = locked_incident(s, incident_id)
             require(actor, "incident.report.send", incident.status)
             report = self._new_report(s, incident, kind, body, recipients, clock_id, corrects_report_id, now)
-            audit.record(s, user_id=actor.id, username=actor.username, action="incident.report.prepare",
-                         entity="incident_report", entity_id=report.id, after=_report_dict(report), at=now)
+            audit.record_by(s, actor, action="incident.report.prepare",
+                            entity="incident_report", entity_id=report.id, after=_report_dict(report), at=now)
             return _view(report, self._profile(incident), {})
 
     def update_prepared(self, actor: Actor, report_id: int, *, body: str | None = None,
@@ -472,9 +472,9 @@ class ReportService:
                 report.recipients = list(_recipients(recipients))
             if _report_dict(report) != before:
                 report.reviewed_by_id = report.reviewed_at = None
-                audit.record(s, user_id=actor.id, username=actor.username, action="incident.report.update",
-                             entity="incident_report", entity_id=report.id, before=before,
-                             after=_report_dict(report), at=now)
+                audit.record_by(s, actor, action="incident.report.update",
+                                entity="incident_report", entity_id=report.id, before=before,
+                                after=_report_dict(report), at=now)
             return _view(report, self._profile(incident), user_names(s, {report.reviewed_by_id}))
 
     def review(self, actor: Actor, report_id: int, *, now: dt.datetime | None = None) -> ReportView:
@@ -492,9 +492,9 @@ class ReportService:
             _unsent(report)
             before = _report_dict(report)
             report.reviewed_by_id, report.reviewed_at = actor.id, now
-            audit.record(s, user_id=actor.id, username=actor.username, action="incident.report.review",
-                         entity="incident_report", entity_id=report.id, before=before, after=_report_dict(report),
-                         at=now)
+            audit.record_by(s, actor, action="incident.report.review",
+                            entity="incident_report", entity_id=report.id, before=before, after=_report_dict(report),
+                            at=now)
             write_automatic(s, actor, incident, f"{actor.display_name}审核同意报送{_label(report.kind, report.sequence)}",
                             happened_at=now, now=now, duty_kind="report")
             return _view(report, p, {actor.id: actor.display_name})
@@ -585,9 +585,9 @@ class ReportService:
         report.sent_at, report.sent_by_id, report.channel = sent_at, actor.id, channel
         s.flush()
         chain = chain_of(p, incident, sent_reports(s, incident.id))
-        audit.record(s, user_id=actor.id, username=actor.username, action="incident.report.send",
-                     entity="incident_report", entity_id=report.id, before=before,
-                     after=_report_dict(report) | {"snapshot": report_facts(incident, p).snapshot(),
+        audit.record_by(s, actor, action="incident.report.send",
+                        entity="incident_report", entity_id=report.id, before=before,
+                        after=_report_dict(report) | {"snapshot": report_facts(incident, p).snapshot(),
                                                    "deadlines": pending_summary(chain)}, at=now)
         self._log_sent(s, actor, incident, report, now)
         return _view(report, p, {actor.id: actor.display_name} | user_names(s, {report.reviewed_by_id}))

@@ -545,11 +545,11 @@ class IncidentService:
             changed = self._apply(s, incident, values)
             s.flush()
             if draft_id is None or changed:
-                audit.record(s, user_id=actor.id, username=actor.username,
-                             action="incident.draft.create" if draft_id is None else "incident.draft.save",
-                             entity="incident", entity_id=incident.id,
-                             before={k: before.get(k) for k in changed} if draft_id else None,
-                             after={k: _record(incident)[k] for k in changed} | {"status": "draft"}, at=now)
+                audit.record_by(s, actor,
+                                action="incident.draft.create" if draft_id is None else "incident.draft.save",
+                                entity="incident", entity_id=incident.id,
+                                before={k: before.get(k) for k in changed} if draft_id else None,
+                                after={k: _record(incident)[k] for k in changed} | {"status": "draft"}, at=now)
             return DraftSaved(self._view(s, incident), tuple(sorted(check.values)), check.problems)
 
     def my_drafts(self, actor: Actor) -> list[DraftSummary]:
@@ -572,8 +572,8 @@ class IncidentService:
                 raise UserError("只能放弃未提交的接报草稿", "only an unsubmitted draft can be discarded")
             if s.scalar(select(IncidentLogEntry.id).where(IncidentLogEntry.incident_id == draft_id).limit(1)):
                 raise UserError("草稿已有日志记录，不能放弃，请提交后结束", "the draft has log entries: submit it instead")
-            audit.record(s, user_id=actor.id, username=actor.username, action="incident.draft.discard",
-                         entity="incident", entity_id=draft_id, before=_record(incident), at=now)
+            audit.record_by(s, actor, action="incident.draft.discard",
+                            entity="incident", entity_id=draft_id, before=_record(incident), at=now)
             s.delete(incident)
 
     # ------------------------------------------------------------ submitting
@@ -628,9 +628,9 @@ class IncidentService:
         incident.status = "open"
         s.flush()
         chain = chain_of(p, incident, [])
-        audit.record(s, user_id=actor.id, username=actor.username, action="incident.open", entity="incident",
-                     entity_id=incident.id, before=None if new else {"status": "draft"},
-                     after={**_record(incident), "status": "open", "profile": f"{p.key}@{p.version}",
+        audit.record_by(s, actor, action="incident.open", entity="incident",
+                        entity_id=incident.id, before=None if new else {"status": "draft"},
+                        after={**_record(incident), "status": "open", "profile": f"{p.key}@{p.version}",
                             "grade_suggested": incident.grade_suggested, "deadlines": pending_summary(chain)}, at=now)
         source = SOURCES.get(incident.source or "", ("",))[0]
         write_automatic(s, actor, incident, f"接报登记（{source}）：{incident.title}。报告时限：{deadline_text(chain)}",
@@ -659,10 +659,10 @@ class IncidentService:
             confirmed, suggested = incident.grade_confirmed, incident.grade_suggested
             if suggested is None or suggested == confirmed:
                 raise UserError("系统建议与确认等级一致，无需研判", "the suggestion agrees with the confirmed grade")
-            audit.record(s, user_id=actor.id, username=actor.username, action="incident.grade.kept",
-                         entity="incident", entity_id=incident.id,
-                         before={"grade": confirmed, "grade_suggested": suggested},
-                         after={"grade": confirmed, "grade_suggested": suggested}, at=now)
+            audit.record_by(s, actor, action="incident.grade.kept",
+                            entity="incident", entity_id=incident.id,
+                            before={"grade": confirmed, "grade_suggested": suggested},
+                            after={"grade": confirmed, "grade_suggested": suggested}, at=now)
             write_automatic(s, actor, incident, f"经研判维持确认等级{grade_text(confirmed)}，系统建议为{grade_text(suggested)}",
                             happened_at=now, now=now)
             return self._view(s, incident)
@@ -700,10 +700,10 @@ class IncidentService:
             before_chain = chain_of(p, incident, sent_reports(s, incident.id))
             incident.handling_ended_at, incident.ongoing = at, False
             chain = chain_of(p, incident, sent_reports(s, incident.id))
-            audit.record(s, user_id=actor.id, username=actor.username, action="incident.handling_ended",
-                         entity="incident", entity_id=incident.id,
-                         before={"ongoing": True, "handling_ended_at": None, "deadlines": pending_summary(before_chain)},
-                         after={"ongoing": False, "handling_ended_at": at, "deadlines": pending_summary(chain)}, at=now)
+            audit.record_by(s, actor, action="incident.handling_ended",
+                            entity="incident", entity_id=incident.id,
+                            before={"ongoing": True, "handling_ended_at": None, "deadlines": pending_summary(before_chain)},
+                            after={"ongoing": False, "handling_ended_at": at, "deadlines": pending_summary(chain)}, at=now)
             write_automatic(s, actor, incident, f"处置结束。报告时限：{deadline_text(chain)}", happened_at=at, now=now)
             return self._view(s, incident)
 
@@ -719,9 +719,9 @@ class IncidentService:
             if final is None:
                 raise UserError("尚未报送终报，不能结束事件", "the final report has not been sent: the incident cannot be closed")
             incident.status, incident.closed_at = "closed", now
-            audit.record(s, user_id=actor.id, username=actor.username, action="incident.close", entity="incident",
-                         entity_id=incident.id, before={"status": "open", "closed_at": None},
-                         after={"status": "closed", "closed_at": now, "final_report_id": final}, at=now)
+            audit.record_by(s, actor, action="incident.close", entity="incident",
+                            entity_id=incident.id, before={"status": "open", "closed_at": None},
+                            after={"status": "closed", "closed_at": now, "final_report_id": final}, at=now)
             write_automatic(s, actor, incident, "事件结束（结案）", happened_at=now, now=now)
             return self._view(s, incident)
 
@@ -757,13 +757,13 @@ class IncidentService:
             name = "incident.grade" if set(changed) == {"grade"} else "incident.flags" \
                 if set(changed) <= set(FLAGS) else "incident.edit"
             known = {"known_at": known_at} if known_at is not None else {}
-            audit.record(s, user_id=actor.id, username=actor.username, action=name, entity="incident",
-                         entity_id=incident.id,
-                         before={k: before[k] for k in changed} | {"deadlines": pending_summary(before_chain),
+            audit.record_by(s, actor, action=name, entity="incident",
+                            entity_id=incident.id,
+                            before={k: before[k] for k in changed} | {"deadlines": pending_summary(before_chain),
                                                                    "grade_suggested": suggested_before},
-                         after={k: after[k] for k in changed} | {"deadlines": pending_summary(chain),
+                            after={k: after[k] for k in changed} | {"deadlines": pending_summary(chain),
                                                                  "grade_suggested": incident.grade_suggested} | known,
-                         at=now)
+                            at=now)
             if incident.status == "open":
                 self._log_change(s, actor, incident, changed, before, after, chain if clock_changed else None,
                                  suggested_before, happened_at=known_at or now, now=now)

@@ -119,10 +119,10 @@ class LeadTableService:
                 s.add(LeadAssignment(event_type_id=et.id, organisation_id=org.id, position=position, role=role,
                                      valid_from=now))
             s.flush()
-            audit.record(s, user_id=actor.id or None, username=actor.username, action="lead_table.edit",
-                         entity="event_type", entity_id=et.id,
-                         before={"event_type": et.name, "units": [list(x) for x in before]},
-                         after={"event_type": et.name, "units": [list(x) for x in clean],
+            audit.record_by(s, actor, action="lead_table.edit",
+                            entity="event_type", entity_id=et.id,
+                            before={"event_type": et.name, "units": [list(x) for x in before]},
+                            after={"event_type": et.name, "units": [list(x) for x in clean],
                                 "reason": (reason or "").strip() or None}, at=now)
             return self._row(s, et)
 

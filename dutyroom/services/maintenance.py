@@ -147,8 +147,8 @@ class MaintenanceService:
         path = backup_generation(self.db, directory, keep=keep if prune else 0, reason=reason, progress=progress)
         size = path.stat().st_size
         with self.db.write() as s:
-            audit.record(s, user_id=actor.id or None, username=actor.username, action="backup.run", entity="backup",
-                         entity_id=path.name, after={"reason": reason, "size": size, "directory": str(directory)})
+            audit.record_by(s, actor, action="backup.run", entity="backup",
+                            entity_id=path.name, after={"reason": reason, "size": size, "directory": str(directory)})
         return BackupResult(str(path), size, len(list(directory.glob("dutyroom-*.db"))))
 
     def backup_now(self, actor: Actor, progress: Progress | None = None) -> BackupResult:
@@ -219,8 +219,8 @@ class MaintenanceService:
             raise UserError("不能用正在使用的数据库文件恢复自身", "cannot restore the database in use onto itself")
         safety = self._backup(actor, "prerestore", prune=False)  # pruning now could delete the chosen source
         with self.db.write() as s:
-            audit.record(s, user_id=actor.id or None, username=actor.username, action="backup.restore", entity="backup",
-                         entity_id=source.name, after={"source": str(source), "audit_entries": result.audit_entries,
+            audit.record_by(s, actor, action="backup.restore", entity="backup",
+                            entity_id=source.name, after={"source": str(source), "audit_entries": result.audit_entries,
                                                        "safety_backup": safety.path})
         self.db.dispose()
         try:

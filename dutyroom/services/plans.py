@@ -205,8 +205,8 @@ class PlanService:
                         s.add(PlanEventTypeLink(plan_id=plan.id, event_type_id=et.id))
                         added["links"] += 1
             if any(added.values()):
-                audit.record(s, user_id=actor.id or None, username=actor.username, action="plan.seed",
-                             entity="profile", entity_id=p.key, after=added)
+                audit.record_by(s, actor, action="plan.seed",
+                                entity="profile", entity_id=p.key, after=added)
         return added
 
     # ------------------------------------------------------------ plans
@@ -232,8 +232,8 @@ class PlanService:
             s.flush()
             s.add(PlanVersion(plan_id=plan.id, label=version_label, status="drafting"))
             self._link(s, plan.id, event_type_ids)
-            audit.record(s, user_id=actor.id or None, username=actor.username, action="plan.create", entity="plan",
-                         entity_id=plan.id, after={"name": name, "plan_type": plan_type, "category": category,
+            audit.record_by(s, actor, action="plan.create", entity="plan",
+                            entity_id=plan.id, after={"name": name, "plan_type": plan_type, "category": category,
                                                    "drafting_unit": drafting_unit,
                                                    "event_type_ids": sorted(event_type_ids)})
             s.flush()
@@ -249,9 +249,9 @@ class PlanService:
                 s.delete(link)  # the link set is current state; the audit entry keeps the old one
             s.flush()
             self._link(s, plan_id, event_type_ids)
-            audit.record(s, user_id=actor.id or None, username=actor.username, action="plan.event_types",
-                         entity="plan", entity_id=plan_id, before={"event_type_ids": before},
-                         after={"event_type_ids": sorted(set(event_type_ids))})
+            audit.record_by(s, actor, action="plan.event_types",
+                            entity="plan", entity_id=plan_id, before={"event_type_ids": before},
+                            after={"event_type_ids": sorted(set(event_type_ids))})
             return self._summaries(s, [plan])[0]
 
     def _link(self, s: Session, plan_id: int, ids: Iterable[int]) -> None:
@@ -423,9 +423,9 @@ class PlanService:
             s.flush()
             in_force = _in_force([*versions, *([new_version] if new_version else [])])
             plan.status = state_of(in_force.status) if in_force else state_of((new_version or target).status)
-            audit.record(s, user_id=actor.id or None, username=actor.username, action=f"plan.step.{kind}",
-                         entity="plan", entity_id=plan_id, before=before,
-                         after={"version_id": (new_version or target).id,
+            audit.record_by(s, actor, action=f"plan.step.{kind}",
+                            entity="plan", entity_id=plan_id, before=before,
+                            after={"version_id": (new_version or target).id,
                                 "state": state_of((new_version or target).status), "on": on.isoformat(), "by": by,
                                 "document_id": document_id, "changes": list(changes), "triggers": list(triggers),
                                 "due_on": due_on.isoformat() if due_on else None})

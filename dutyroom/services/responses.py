@@ -267,10 +267,10 @@ class ResponseService:
             s.add(row)
             s.flush()
             after = self._current(s, incident)
-            audit.record(s, user_id=actor.id, username=actor.username, action=f"response.{action}", entity="incident",
-                         entity_id=incident.id, before={"response": _as_dict(current)},
-                         after={"response": _as_dict(after), "activation_id": row.id, "body": row.activated_by},
-                         at=now)
+            audit.record_by(s, actor, action=f"response.{action}", entity="incident",
+                            entity_id=incident.id, before={"response": _as_dict(current)},
+                            after={"response": _as_dict(after), "activation_id": row.id, "body": row.activated_by},
+                            at=now)
             s.add(IncidentLogEntry(incident_id=incident.id, happened_at=at, author_id=actor.id,
                                    workstation=audit.WORKSTATION, automatic=True, kind="system",
                                    text=f"{ACTION_LABELS[action][0]}{level.name}响应（{row.activated_by}）"))

@@ -35,9 +35,10 @@ from ..domain.text import clean_text
 from ..domain.workdays import Calendar
 from ..store import audit
 from ..store.database import Database
-from ..store.models import DutyLogEntry, Person, RosterEntry, RosterSwap, ShiftDefinition, User
+from ..store.models import Person, RosterEntry, RosterSwap, ShiftDefinition, User
 from .auth import Actor
 from .duty import ShiftOnDuty, live_entries, next_shift, shift_on_duty
+from .duty_lines import write_duty_line
 from .errors import NotFound, UserError, lang
 from .guard import require
 from .incident_log import aware
@@ -421,9 +422,9 @@ class RosterService:
                 s.add(RosterEntry(shift_date=e.shift_date, shift_id=defs[e.shift_name].id, person_id=e.person_id,
                                   duty_role=e.role))
             s.flush()
-            audit.record(s, user_id=actor.id, username=actor.username, action="roster.month.save", entity="roster",
-                         entity_id=f"{year}-{month:02d}", before={"lines": len(old)} if old else None,
-                         after={"pattern": pattern, "lines": len(entries),
+            audit.record_by(s, actor, action="roster.month.save", entity="roster",
+                            entity_id=f"{year}-{month:02d}", before={"lines": len(old)} if old else None,
+                            after={"pattern": pattern, "lines": len(entries),
                                 "accepted_conflicts": [c.text for c in conflicts]}, at=now)
         return self.month(actor, year, month)
 
@@ -481,9 +482,9 @@ class RosterService:
             out = []
             for e, before in zip(rows, befores, strict=True):
                 e = s.get(RosterEntry, e.id)
-                audit.record(s, user_id=actor.id, username=actor.username, action="roster.entry.adjust",
-                             entity="roster_entry", entity_id=e.id, before=before,
-                             after={**_entry_dict(e), "accepted_conflicts": [c.text for c in new]}, at=now)
+                audit.record_by(s, actor, action="roster.entry.adjust",
+                                entity="roster_entry", entity_id=e.id, before=before,
+                                after={**_entry_dict(e), "accepted_conflicts": [c.text for c in new]}, at=now)
                 out.append(_entry_view(e))
             return out
 
@@ -534,11 +535,10 @@ class RosterService:
             role = _msg(*rot.DUTY_ROLE_LABELS[entry.duty_role])
             text = (f"换班：{entry.shift_date.month}月{entry.shift_date.day}日{entry.shift.name}{role}由{from_name}"
                     f"换为{to_name}（双方同意）")
-            s.add(DutyLogEntry(happened_at=now, entered_at=now, author_id=actor.id, workstation=audit.WORKSTATION,
-                               automatic=True, kind="roster", text=text))
-            audit.record(s, user_id=actor.id, username=actor.username, action="roster.swap", entity="roster_swap",
-                         entity_id=swap.id, before=before,
-                         after={"from_person_id": swap.from_person_id, "to_person_id": to_person_id,
+            write_duty_line(s, actor, text, kind="roster", now=now)
+            audit.record_by(s, actor, action="roster.swap", entity="roster_swap",
+                            entity_id=swap.id, before=before,
+                            after={"from_person_id": swap.from_person_id, "to_person_id": to_person_id,
                                 "shift_date": entry.shift_date, "shift_id": entry.shift_id, "from_consent_at": from_at,
                                 "to_consent_at": to_at, "reason": reason, "new_entry_id": new_entry.id,
                                 "accepted_conflicts": [c.text for c in new]}, at=now)

@@ -52,8 +52,9 @@ from ..domain.warning_state import (
 )
 from ..store import audit
 from ..store.database import Database
-from ..store.models import DutyLogEntry, Warning, WarningApproval, WarningMeasureCheck
+from ..store.models import Warning, WarningApproval, WarningMeasureCheck
 from .auth import Actor
+from .duty_lines import write_duty_line
 from .errors import NotFound, PermissionDenied, UserError
 from .guard import require
 from .users import user_names
@@ -369,21 +370,20 @@ class WarningService:
         before = [_approval_dict(r) | {"voided": r.voided} for r in rows]
         for r in rows:
             r.voided, r.voided_reason = True, reason
-        audit.record(s, user_id=actor.id, username=actor.username, action="warning.approvals_voided", entity="warning",
-                     entity_id=w.id, before={"approvals": before},
-                     after={"voided": [r.id for r in rows], "reason": reason})
+        audit.record_by(s, actor, action="warning.approvals_voided", entity="warning",
+                        entity_id=w.id, before={"approvals": before},
+                        after={"voided": [r.id for r in rows], "reason": reason})
 
     @staticmethod
     def _log(s: Session, actor: Actor, w: Warning, text: str, now: dt.datetime) -> None:
         """The shift's timeline gets an automatic line for what the public sees (issue, adjust, lift)."""
-        s.add(DutyLogEntry(happened_at=now, author_id=actor.id, workstation=audit.WORKSTATION, automatic=True,
-                           kind="warning", text=text, warning_id=w.id))
+        write_duty_line(s, actor, text, kind="warning", now=now, warning_id=w.id)
 
     @staticmethod
     def _audit(s: Session, actor: Actor, action: str, w: Warning, before: dict | None, after: dict | None,
                now: dt.datetime) -> None:
-        audit.record(s, user_id=actor.id, username=actor.username, action=action, entity="warning", entity_id=w.id,
-                     before=before, after=after, at=now)
+        audit.record_by(s, actor, action=action, entity="warning", entity_id=w.id,
+                        before=before, after=after, at=now)
 
     @staticmethod
     def _move(w: Warning, event: Event) -> Status:
@@ -719,9 +719,9 @@ class WarningService:
                 raise UserError("该措施已勾选", "this measure is already ticked")
             before = self._check_dict(check)
             check.done_at, check.done_by_id, check.note = now, actor.id, clean_text(note, field=("备注", "the note"), multiline=True)
-            audit.record(s, user_id=actor.id, username=actor.username, action="warning.measure.tick",
-                         entity="warning_measure_check", entity_id=check.id, before=before,
-                         after=self._check_dict(check) | {"warning_id": w.id}, at=now)
+            audit.record_by(s, actor, action="warning.measure.tick",
+                            entity="warning_measure_check", entity_id=check.id, before=before,
+                            after=self._check_dict(check) | {"warning_id": w.id}, at=now)
             return self._measure_view(check, user_names(s, [actor.id]))
 
     def untick_measure(self, actor: Actor, check_id: int, reason: str, now: dt.datetime | None = None) -> MeasureView:
@@ -736,9 +736,9 @@ class WarningService:
                 raise UserError("该措施尚未勾选", "this measure is not ticked")
             before = self._check_dict(check)
             check.done_at, check.done_by_id, check.note = None, None, f"撤销勾选：{reason_text}"
-            audit.record(s, user_id=actor.id, username=actor.username, action="warning.measure.untick",
-                         entity="warning_measure_check", entity_id=check.id, before=before,
-                         after=self._check_dict(check) | {"warning_id": w.id}, at=now)
+            audit.record_by(s, actor, action="warning.measure.untick",
+                            entity="warning_measure_check", entity_id=check.id, before=before,
+                            after=self._check_dict(check) | {"warning_id": w.id}, at=now)
             return self._measure_view(check, {})
 
     @staticmethod
