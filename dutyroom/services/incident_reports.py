@@ -43,6 +43,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.clock import now_or
 from ..domain.permissions import allowed
+from ..domain.profile_loader import rules_version_of
 from ..domain.profile_schema import Profile
 from ..domain.report_chain import (
     KIND_LABELS,
@@ -71,7 +72,6 @@ from .incidents import (
     district_bound_minutes,
     facts_of,
     pending_summary,
-    profile_for,
     report_facts,
     sent_report,
     sent_reports,
@@ -291,7 +291,7 @@ class ReportService:
         self.profile_dir = profile_dir
 
     def _profile(self, incident: Incident | Row) -> Profile:
-        return profile_for(incident.profile_key, incident.profile_version, incident.received_at, self.profile_dir)
+        return rules_version_of(incident, self.profile_dir)
 
     # ------------------------------------------------------------ the clock
 

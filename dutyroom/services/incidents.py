@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -49,7 +49,7 @@ from ..domain.intake import (
     clean_intake,
     lead_row,
 )
-from ..domain.profile_loader import PROFILE_DIR, load_profile, load_profile_file, profile_in_force
+from ..domain.profile_loader import profile_in_force, rules_version_of
 from ..domain.profile_schema import Profile
 from ..domain.report_chain import ChainDeadline, SentReport, build_chain, deadline_state, pending
 from ..domain.report_text import ReportFacts, grade_text, when
@@ -255,22 +255,6 @@ class IncidentRow:
 # ---------------------------------------------------------------- profiles and facts (shared with incident_reports)
 
 
-@cache
-def _versions(key: str, directory: str) -> dict[str, Profile]:
-    current = load_profile(key, Path(directory))
-    out = {current.version: current}
-    for old in sorted(Path(directory).glob(f"{key}@*.yaml")):
-        p = load_profile_file(old, Path(directory))
-        out.setdefault(p.version, p)
-    return out
-
-
-def profile_for(key: str, version: str, received_at: dt.datetime, directory: Path | None = None) -> Profile:
-    """The profile an incident was judged by: its stored version, else the one in force on its received date."""
-    found = _versions(key, str(directory or PROFILE_DIR)).get(version)
-    return found or profile_in_force(key, received_at.astimezone(BEIJING).date(), directory)
-
-
 def facts_of(r: Incident | Row) -> IncidentFacts:
     """The rules' view of a stored incident (an ORM row or a column row with the same names)."""
     return IncidentFacts(
@@ -457,8 +441,8 @@ class IncidentService:
     def _profile_on(self, received_at: dt.datetime) -> Profile:
         return profile_in_force(self.profile.key, received_at.astimezone(BEIJING).date(), self.profile_dir)
 
-    def _profile_of(self, incident: Incident) -> Profile:
-        return profile_for(incident.profile_key, incident.profile_version, incident.received_at, self.profile_dir)
+    def _profile_of(self, incident: Incident | Row) -> Profile:
+        return rules_version_of(incident, self.profile_dir)
 
     # ------------------------------------------------------------ what the wizard offers
 
@@ -911,7 +895,7 @@ class IncidentService:
         next_due = label = None
         state, overdue = "none", 0
         if reports is not None:
-            chain = chain_of(profile_for(r.profile_key, r.profile_version, r.received_at, self.profile_dir), r, reports,
+            chain = chain_of(self._profile_of(r), r, reports,
                              bound)
             # "立即" without a number counts by its escalation bound, as on the dashboard
             due = sorted((d for d in pending(chain) if d.escalation_due is not None), key=lambda d: d.escalation_due)

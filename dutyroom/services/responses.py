@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.clock import BEIJING, now_or, today_or
-from ..domain.profile_loader import profile_in_force
+from ..domain.clock import now_or, today_or
+from ..domain.profile_loader import rules_version_of
 from ..domain.profile_schema import Profile, ResponseLevel
 from ..domain.vocabulary import Category, Grade
 from ..store import audit
@@ -105,17 +106,16 @@ def _level_info(lv: ResponseLevel) -> LevelInfo:
 
 
 class ResponseService:
-    def __init__(self, db: Database, profile: Profile):
+    def __init__(self, db: Database, profile: Profile, profile_dir: Path | None = None):
         self.db = db
         self.profile = profile
+        self.profile_dir = profile_dir
 
     # ------------------------------------------------------------ rules of one incident
 
     def _profile_for(self, incident: Incident) -> Profile:
-        """The profile in force when the incident was received (docs/ARCHITECTURE.md section 1)."""
-        if incident.profile_key == self.profile.key and incident.profile_version == self.profile.version:
-            return self.profile
-        return profile_in_force(incident.profile_key, incident.received_at.astimezone(BEIJING).date())
+        """The rules the incident is judged by (docs/ARCHITECTURE.md section 1)."""
+        return rules_version_of(incident, self.profile_dir)
 
     def _levels(self, incident: Incident) -> list[ResponseLevel]:
         policy = self._profile_for(incident).response

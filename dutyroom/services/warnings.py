@@ -20,14 +20,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.clock import now_or
+from ..domain.clock import BEIJING, now_or
 from ..domain.permissions import allowed, can_act_as, can_sign
-from ..domain.profile_loader import load_profile
+from ..domain.profile_loader import profile_in_force, rules_version_of
 from ..domain.profile_schema import ApprovalStep, ColourPolicy, Profile
 from ..domain.text import clean_text
 from ..domain.vocabulary import COLOUR_LABELS, COLOUR_ORDER, ROLE_LABELS, Category, Colour, Role
@@ -144,6 +145,7 @@ class ApprovalRecord:
 class WarningView:
     id: int
     profile_key: str
+    profile_version: str  # the rules it was drafted under: its chain, issuer and measures come from them
     status: str
     origin: str
     source_org: str | None
@@ -308,14 +310,19 @@ def _approval_dict(a: WarningApproval) -> dict[str, Any]:
 
 
 class WarningService:
-    def __init__(self, db: Database, profile: Profile):
+    def __init__(self, db: Database, profile: Profile, profile_dir: Path | None = None):
         self.db = db
-        self.profile = profile
+        self.profile = profile  # the configured jurisdiction; each warning keeps the version it was drafted under
+        self.profile_dir = profile_dir
 
     # ------------------------------------------------------------ rules of one warning
 
     def _profile_for(self, w: Warning) -> Profile:
-        return self.profile if w.profile_key == self.profile.key else load_profile(w.profile_key)
+        return rules_version_of(w, self.profile_dir)
+
+    def _version_on(self, key: str, now: dt.datetime) -> str:
+        """The version a warning drafted at `now` is held to: the one in force that day (Beijing time)."""
+        return profile_in_force(key, now.astimezone(BEIJING).date(), self.profile_dir).version
 
     def _policy(self, w: Warning) -> ColourPolicy:
         return policy_for(self._profile_for(w), w.colour, w.category)
@@ -404,8 +411,8 @@ class WarningService:
         values = normalise_content(content)
         now = now_or(now)
         with self.db.write() as s:
-            w = Warning(profile_key=self.profile.key, status=Status.draft.value, created_by_id=actor.id,
-                        created_at=now, channels=[], **values)
+            w = Warning(profile_key=self.profile.key, profile_version=self._version_on(self.profile.key, now),
+                        status=Status.draft.value, created_by_id=actor.id, created_at=now, channels=[], **values)
             w.content_hash = content_hash(_content_of(w))
             s.add(w)
             s.flush()
@@ -469,8 +476,9 @@ class WarningService:
                 raise UserError("只能调整已发布且未在解除中的预警", "only an issued warning (not being lifted) can be adjusted")
             if all(values[k] == getattr(old, k) for k in values):
                 raise UserError("调整后的内容与原预警相同", "the adjustment changes nothing")
-            w = Warning(profile_key=old.profile_key, status=Status.draft.value, created_by_id=actor.id,
-                        created_at=now, channels=[], previous_id=old.id, **values)
+            w = Warning(profile_key=old.profile_key, profile_version=self._version_on(old.profile_key, now),
+                        status=Status.draft.value, created_by_id=actor.id, created_at=now, channels=[],
+                        previous_id=old.id, **values)
             w.content_hash = content_hash(_content_of(w))
             s.add(w)
             s.flush()
@@ -963,8 +971,8 @@ class WarningService:
         measures = (tuple(self._measure_view(c, names) for c in checks) if checks
                     else tuple(MeasureView(None, m.id, m.text) for m in policy.measures))
         return WarningView(
-            id=w.id, profile_key=w.profile_key, status=w.status, origin=w.origin, source_org=w.source_org,
-            category=w.category, event_type=w.event_type, colour=w.colour, title=w.title, start_at=w.start_at,
+            id=w.id, profile_key=w.profile_key, profile_version=w.profile_version, status=w.status, origin=w.origin,
+            source_org=w.source_org, category=w.category, event_type=w.event_type, colour=w.colour, title=w.title, start_at=w.start_at,
             expected_duration=duration, ends_at=ends_at, area=w.area, cautions=w.cautions,
             measures_text=w.measures_text, issuing_unit=w.issuing_unit, situation=w.situation,
             public_advice=w.public_advice, hotline=w.hotline, content_hash=w.content_hash, previous_id=w.previous_id,

@@ -343,6 +343,7 @@ class Warning(Base):
     __tablename__ = "warning"
     id: Mapped[int] = mapped_column(primary_key=True)
     profile_key: Mapped[str] = mapped_column(String(32))
+    profile_version: Mapped[str] = mapped_column(String(20))  # the rules it was drafted under (migration 0005)
     status: Mapped[str] = mapped_column(String(20), default="draft")
     # draft | pending | approved | issued | lifted | rejected | superseded
     origin: Mapped[str] = mapped_column(String(20), default="district")  # district | forwarded
