@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..config import lang
+from ..config import pick
 
 
 class UserError(Exception):
@@ -14,4 +14,4 @@ class UserError(Exception):
 
     @property
     def message(self) -> str:
-        return self.en if lang() == "en" else self.zh
+        return pick(self.zh, self.en)

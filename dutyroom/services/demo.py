@@ -8,6 +8,7 @@ import random
 
 from sqlalchemy import select
 
+from ..config import SettingKey
 from ..domain.clock import BEIJING
 from ..domain.profile_schema import Profile
 from ..store import audit
@@ -61,7 +62,7 @@ def _office_name(profile: Profile) -> str:
 
 def install_demo(db: Database, profile: Profile, today: dt.date | None = None) -> bool:
     """Fill the demo district once; returns False when it is already there."""
-    if get_setting(db, "demo") == "1":
+    if get_setting(db, SettingKey.demo) == "1":
         return False
     rng = random.Random(20260701)
     today = today or dt.date.today()
@@ -121,7 +122,7 @@ def install_demo(db: Database, profile: Profile, today: dt.date | None = None) -
     install_demo_plans(db, profile, today)
     install_demo_contacts(db, profile)
     install_demo_duty_log(db, today)
-    set_setting(db, "demo", "1")
+    set_setting(db, SettingKey.demo, "1")
     return True
 
 

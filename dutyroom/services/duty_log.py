@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..config import pick
 from ..domain.clock import BEIJING, now_or
 from ..domain.text import clean_text
 from ..store import audit
@@ -29,7 +30,7 @@ from ..store.models import DutyLogEntry
 from .auth import Actor
 from .duty import ShiftOnDuty, shift_on_duty
 from .duty_lines import write_duty_line
-from .errors import NotFound, UserError, lang
+from .errors import NotFound, UserError
 from .guard import require
 from .incident_log import aware, strike_through, utc
 from .users import user_names
@@ -76,8 +77,7 @@ class ShiftLog:
 
 
 def kind_label(kind: str) -> str:
-    zh, en = KIND_LABELS.get(kind, (kind, kind))
-    return en if lang() == "en" else zh
+    return pick(*KIND_LABELS.get(kind, (kind, kind)))
 
 
 def _view(e: DutyLogEntry, names: dict[int, str]) -> DutyLogView:

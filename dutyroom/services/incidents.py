@@ -36,6 +36,7 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from ..config import SettingKey
 from ..domain.clock import BEIJING, now_or, today_or
 from ..domain.grading import suggest_grade
 from ..domain.incident_facts import IncidentFacts
@@ -301,7 +302,7 @@ _CLOCK_INPUTS = ("category", "event_type_text", "occurred_at", "received_at", "g
                  "special_period", "foreign_related", "ongoing", "handling_ended_at")
 
 
-BOUND_SETTING = "report.escalation_minutes"  # 本区设定: the bound of deadlines whose plan gives none
+BOUND_SETTING = SettingKey.escalation_minutes  # 本区设定: the bound of deadlines whose plan gives none
 BOUND_LIMITS = (1, 240)
 
 

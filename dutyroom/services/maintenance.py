@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..config import SettingKey, pick
 from ..domain.clock import BEIJING, now_or
 from ..domain.profile_schema import Profile
 from ..store import audit
@@ -29,8 +30,8 @@ from .errors import UserError
 from .guard import require
 from .reference_data import get_setting, set_setting
 
-DEFAULTS = {"session.idle_minutes": 15, "backup.every_hours": 4, "backup.keep": 10}
-LIMITS = {"session.idle_minutes": (0, 240), "backup.every_hours": (0, 168), "backup.keep": (1, 500)}
+DEFAULTS = {SettingKey.idle_minutes: 15, SettingKey.backup_every_hours: 4, SettingKey.backup_keep: 10}
+LIMITS = {SettingKey.idle_minutes: (0, 240), SettingKey.backup_every_hours: (0, 168), SettingKey.backup_keep: (1, 500)}
 _NAME = re.compile(r"dutyroom-(\d{8})-(\d{6})-\d+-(\w+)\.db$")
 REASON_LABELS = {"manual": ("手动", "manual"), "auto": ("定时", "scheduled"), "exit": ("退出时", "on exit"),
                  "prerestore": ("恢复前", "before restore"), "premigrate": ("升级前", "before upgrade")}
@@ -99,7 +100,7 @@ class MaintenanceService:
         return Path(raw.split("?")[0].removeprefix("file:")) if raw and raw != ":memory:" else None
 
     def backup_dir(self) -> Path:
-        configured = get_setting(self.db, "backup.directory")
+        configured = get_setting(self.db, SettingKey.backup_directory)
         if configured:
             return Path(configured)
         path = self.db_path
@@ -109,16 +110,18 @@ class MaintenanceService:
 
     def settings(self) -> MaintenanceSettings:
         """Readable by every signed-in user (the idle lock needs it)."""
-        return MaintenanceSettings(_int_setting(self.db, "session.idle_minutes"), _int_setting(self.db, "backup.every_hours"),
-                                   _int_setting(self.db, "backup.keep"), str(self.backup_dir()))
+        return MaintenanceSettings(_int_setting(self.db, SettingKey.idle_minutes),
+                                   _int_setting(self.db, SettingKey.backup_every_hours),
+                                   _int_setting(self.db, SettingKey.backup_keep), str(self.backup_dir()))
 
     def update_settings(self, actor: Actor, *, idle_minutes: int, backup_every_hours: int, backup_keep: int,
                         backup_directory: str | None = None) -> MaintenanceSettings:
         require(actor, "maintenance.settings")
-        values = {"session.idle_minutes": idle_minutes, "backup.every_hours": backup_every_hours, "backup.keep": backup_keep}
-        labels = {"session.idle_minutes": ("自动锁定时间（分钟）", "idle lock (minutes)"),
-                  "backup.every_hours": ("自动备份间隔（小时）", "backup interval (hours)"),
-                  "backup.keep": ("保留备份份数", "generations kept")}
+        values = {SettingKey.idle_minutes: idle_minutes, SettingKey.backup_every_hours: backup_every_hours,
+                  SettingKey.backup_keep: backup_keep}
+        labels = {SettingKey.idle_minutes: ("自动锁定时间（分钟）", "idle lock (minutes)"),
+                  SettingKey.backup_every_hours: ("自动备份间隔（小时）", "backup interval (hours)"),
+                  SettingKey.backup_keep: ("保留备份份数", "generations kept")}
         for key, value in values.items():
             low, high = LIMITS[key]
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
@@ -132,8 +135,8 @@ class MaintenanceService:
                 raise UserError("备份目录须为完整路径（如 D:\\值班备份）", "the backup folder must be a full path")
         for key, value in values.items():
             set_setting(self.db, key, str(value), by=actor)
-        if directory or get_setting(self.db, "backup.directory"):
-            set_setting(self.db, "backup.directory", directory, by=actor)
+        if directory or get_setting(self.db, SettingKey.backup_directory):
+            set_setting(self.db, SettingKey.backup_directory, directory, by=actor)
         return self.settings()
 
     # ------------------------------------------------------------ backups
@@ -240,7 +243,6 @@ class MaintenanceService:
 
 def explain_failure(exc: BaseException) -> str:
     """A sentence for the user about an environment failure (disk full, read-only, ...), never a traceback."""
-    from ..config import lang
     from ..store.errors import explain
 
     if isinstance(exc, UserError):
@@ -248,8 +250,8 @@ def explain_failure(exc: BaseException) -> str:
     known = explain(exc)
     if known:
         return known
-    return ("Unexpected error; it was logged. Saved data is not affected." if lang() == "en"
-            else "发生意外错误，已记录到日志；已保存的数据不受影响。")
+    return pick("发生意外错误，已记录到日志；已保存的数据不受影响。",
+                "Unexpected error; it was logged. Saved data is not affected.")
 
 
 def backup_before_migration(db: Database) -> Path | None:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..config import pick
 from ..domain import rotation as rot
 from ..domain.clock import now_or
 from ..domain.profile_schema import Profile
@@ -39,7 +40,7 @@ from ..store.models import Person, RosterEntry, RosterSwap, ShiftDefinition, Use
 from .auth import Actor
 from .duty import ShiftOnDuty, live_entries, next_shift, shift_on_duty
 from .duty_lines import write_duty_line
-from .errors import NotFound, UserError, lang
+from .errors import NotFound, UserError
 from .guard import require
 from .incident_log import aware
 
@@ -193,12 +194,8 @@ class RosterConflicts(UserError):
 # ---------------------------------------------------------------- helpers
 
 
-def _msg(zh: str, en: str) -> str:
-    return en if lang() == "en" else zh
-
-
 def _day_label(info: rot.DayInfo) -> str:
-    base = _msg(*rot.DAY_KIND_LABELS[info.kind])
+    base = pick(*rot.DAY_KIND_LABELS[info.kind])
     if info.kind == "holiday" and info.holiday_name:
         return info.holiday_name
     if info.kind == "makeup" and info.holiday_name:
@@ -256,11 +253,11 @@ def _added(before: Sequence[ConflictView], after: Sequence[ConflictView]) -> lis
 
 def month_table(view: MonthView) -> tuple[list[str], list[list]]:
     """Headers and rows of the month grid: exactly what the page shows and the Excel export writes."""
-    role_zh = {r: _msg(zh, en[:1].upper() + en[1:]) for r, (zh, en) in
+    role_zh = {r: pick(zh, en[:1].upper() + en[1:]) for r, (zh, en) in
                ((r, rot.DUTY_ROLE_LABELS[r]) for r in rot.DUTY_ROLES)}  # a column heading: "Duty officer"
-    headers = [_msg("日期", "Date"), _msg("星期", "Weekday"), _msg("日别", "Day type")]
+    headers = [pick("日期", "Date"), pick("星期", "Weekday"), pick("日别", "Day type")]
     headers += [f"{shift}{role_zh[role]}" if len(view.shifts) > 1 else role_zh[role] for shift, role in view.columns]
-    headers.append(_msg("冲突", "Conflicts"))
+    headers.append(pick("冲突", "Conflicts"))
     rows = [[r.day, r.weekday, r.day_label, *("、".join(c) for c in r.cells), "；".join(r.conflicts)]
             for r in view.rows]
     return headers, rows
@@ -398,7 +395,7 @@ class RosterService:
                 if e.role not in allowed:
                     raise UserError(f"未知的值班角色：{e.role}", f"unknown duty role: {e.role}")
                 if e.person_id not in allowed[e.role]:
-                    raise UserError(f"人员 {e.person_id} 不能担任{_msg(*rot.DUTY_ROLE_LABELS[e.role])}",
+                    raise UserError(f"人员 {e.person_id} 不能担任{pick(*rot.DUTY_ROLE_LABELS[e.role])}",
                                     f"person {e.person_id} cannot be {rot.DUTY_ROLE_LABELS[e.role][1]}")
                 key = (e.shift_date, e.shift_name, e.person_id, e.role)
                 if key in seen:
@@ -468,7 +465,7 @@ class RosterService:
                 if c.shift_id is not None and c.shift_id not in defs:
                     raise NotFound(f"班次 {c.shift_id} 不存在", f"shift {c.shift_id} not found")
                 if c.person_id is not None and c.person_id not in allowed[e.duty_role]:
-                    raise UserError(f"人员 {c.person_id} 不能担任{_msg(*rot.DUTY_ROLE_LABELS[e.duty_role])}",
+                    raise UserError(f"人员 {c.person_id} 不能担任{pick(*rot.DUTY_ROLE_LABELS[e.duty_role])}",
                                     f"person {c.person_id} cannot be {rot.DUTY_ROLE_LABELS[e.duty_role][1]}")
                 e.shift_date = c.shift_date or e.shift_date
                 e.shift_id = c.shift_id or e.shift_id
@@ -508,7 +505,7 @@ class RosterService:
             if to_person_id == entry.person_id:
                 raise UserError("接替人与原值班人是同一人", "the person taking over is the person rostered")
             if to_person_id not in {p.person_id for p in pool}:
-                raise UserError(f"接替人不能担任{_msg(*rot.DUTY_ROLE_LABELS[entry.duty_role])}",
+                raise UserError(f"接替人不能担任{pick(*rot.DUTY_ROLE_LABELS[entry.duty_role])}",
                                 f"the person taking over cannot be {rot.DUTY_ROLE_LABELS[entry.duty_role][1]}")
             _start, end = _spec(entry.shift).interval(entry.shift_date)
             if end <= now:
@@ -532,7 +529,7 @@ class RosterService:
             if new and not accept_conflicts:
                 raise RosterConflicts(new)
             from_name, to_name = names.get(swap.from_person_id, ""), names.get(to_person_id, "")
-            role = _msg(*rot.DUTY_ROLE_LABELS[entry.duty_role])
+            role = pick(*rot.DUTY_ROLE_LABELS[entry.duty_role])
             text = (f"换班：{entry.shift_date.month}月{entry.shift_date.day}日{entry.shift.name}{role}由{from_name}"
                     f"换为{to_name}（双方同意）")
             write_duty_line(s, actor, text, kind="roster", now=now)
@@ -622,7 +619,7 @@ class RosterService:
         out = []
         for c in rot.find_conflicts(assignments, required):
             zh, en = rot.describe(c, names)
-            out.append(ConflictView(c.kind, c.shift_date, c.shift_name, c.person_id, _msg(zh, en)))
+            out.append(ConflictView(c.kind, c.shift_date, c.shift_name, c.person_id, pick(zh, en)))
         return out
 
     def _view(self, year: int, month: int, shifts: tuple[ShiftView, ...], entries: Sequence[EntryView], *,
@@ -638,7 +635,7 @@ class RosterService:
         conflicts = self._conflicts(assignments, required, names)
         columns = [(x.name, role) for x in shifts for role in rot.DUTY_ROLES]
         rows = []
-        weekdays = WEEKDAYS_EN if lang() == "en" else WEEKDAYS
+        weekdays = pick(WEEKDAYS, WEEKDAYS_EN)
         infos = rot.month_info(self.calendar, year, month)
         for info in infos:
             cells, ids = [], []
