@@ -22,7 +22,7 @@ from typing import Any
 from .clock import BEIJING
 from .errors import UserError
 from .incident_facts import FactsError, parse_time
-from .numbers import NumberError, read_amount, read_count
+from .numbers import MAX_COUNT, MAX_LOSS_CNY, NumberError, read_amount, read_count
 from .profile_schema import LeadRow, Profile
 from .text import clean_text
 from .vocabulary import Category, Flag, Grade
@@ -76,8 +76,6 @@ TEXT_LIMITS = {"title": 200, "caller_name": 100, "callback_phone": 40, "place": 
 MULTILINE = frozenset({"description", "measures_taken", "trend"})
 COUNTS = ("deaths", "injured", "seriously_injured", "missing", "trapped")
 FLAGS = tuple(f.value for f in Flag)
-MAX_COUNT = 1_000_000
-MAX_LOSS_CNY = 1e13
 REQUIRED = ("source", "occurred_at", "received_at", "place", "category", "event_type", "description")
 KNOWN_FIELDS = frozenset(FIELD_LABELS)
 

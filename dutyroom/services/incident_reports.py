@@ -42,6 +42,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from ..domain.clock import now_or
+from ..domain.numbers import NumberError, read_bounded
 from ..domain.permissions import allowed
 from ..domain.profile_loader import rules_version_of
 from ..domain.profile_schema import Profile
@@ -324,9 +325,11 @@ class ReportService:
         """An administrator sets the district's escalation bound; audited (setting.set, before and after)."""
         require(actor, "maintenance.settings")
         low, high = BOUND_LIMITS
-        if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
+        try:
+            minutes = read_bounded(minutes, low=low, high=high)
+        except NumberError:
             raise UserError(f"本区上报警戒时限应为 {low}–{high} 的整数（分钟）",
-                            f"the district escalation bound must be a whole number of minutes from {low} to {high}")
+                            f"the district escalation bound must be a whole number of minutes from {low} to {high}") from None
         set_setting(self.db, BOUND_SETTING, str(minutes), by=actor)
         return minutes
 

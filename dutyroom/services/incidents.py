@@ -50,6 +50,7 @@ from ..domain.intake import (
     clean_intake,
     lead_row,
 )
+from ..domain.numbers import stored_count
 from ..domain.profile_loader import profile_in_force, rules_version_of
 from ..domain.profile_schema import Profile
 from ..domain.report_chain import ChainDeadline, SentReport, build_chain, deadline_state, pending
@@ -309,12 +310,8 @@ BOUND_LIMITS = (1, 240)
 def district_bound_minutes(s: Session) -> int:
     """The district's escalation bound (本区设定) in minutes: the administrator's, else the default."""
     raw = s.get(Setting, BOUND_SETTING)
-    try:
-        value = int(raw.value) if raw is not None else DEFAULT_DISTRICT_MINUTES
-    except ValueError:
-        return DEFAULT_DISTRICT_MINUTES
     low, high = BOUND_LIMITS
-    return min(max(value, low), high)
+    return stored_count(raw.value if raw is not None else None, default=DEFAULT_DISTRICT_MINUTES, low=low, high=high)
 
 
 def chain_of(profile: Profile, incident: Incident | Row, reports: Sequence[SentReport],

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..config import SettingKey, pick
 from ..domain.clock import BEIJING, now_or
+from ..domain.numbers import NumberError, read_bounded, stored_count
 from ..domain.profile_schema import Profile
 from ..store import audit
 from ..store.backup import BackupError, Progress, backup_generation, check_candidate, restore_from
@@ -77,13 +78,8 @@ class RestoreResult:
 
 
 def _int_setting(db: Database, key: str) -> int:
-    raw = get_setting(db, key)
-    try:
-        value = int(raw) if raw is not None else DEFAULTS[key]
-    except ValueError:
-        value = DEFAULTS[key]
     low, high = LIMITS[key]
-    return min(max(value, low), high)
+    return stored_count(get_setting(db, key), default=DEFAULTS[key], low=low, high=high)
 
 
 class MaintenanceService:
@@ -124,9 +120,11 @@ class MaintenanceService:
                   SettingKey.backup_keep: ("保留备份份数", "generations kept")}
         for key, value in values.items():
             low, high = LIMITS[key]
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            try:
+                values[key] = read_bounded(value, low=low, high=high)
+            except NumberError:
                 zh, en = labels[key]
-                raise UserError(f"{zh}应为 {low}–{high} 的整数", f"{en} must be a whole number from {low} to {high}")
+                raise UserError(f"{zh}应为 {low}–{high} 的整数", f"{en} must be a whole number from {low} to {high}") from None
         directory = (backup_directory or "").strip()
         if directory:
             if len(directory) > 500 or any(not ch.isprintable() for ch in directory):
