@@ -1,5 +1,6 @@
 """One number parser (issue 16): the rules JSON, the stored settings and the administrator's bounds read
-numbers with domain/numbers as the intake does (full-width digits, refusals in Chinese, the same limits)."""
+numbers with domain/numbers as the intake does (full-width digits, refusals in Chinese, the same limits).
+The bounds come from spin boxes, which read the typing: a service refuses text there, as before."""
 
 from __future__ import annotations
 
@@ -27,9 +28,9 @@ def test_rules_input_refuses_what_the_intake_refuses_naming_the_field(field, val
     assert err.value.field == field and zh in err.value.zh
 
 
-def test_a_bounded_setting_is_a_whole_number_in_range_and_never_blank():
-    assert read_bounded("３０", low=1, high=240) == 30
-    for bad in ("", None, 0, 241, "2.5", True):
+def test_a_bounded_setting_is_a_whole_number_in_range_and_never_text_or_blank():
+    assert read_bounded(30, low=1, high=240) == 30
+    for bad in ("", None, 0, 241, "30", 2.5, True):
         with pytest.raises(NumberError):
             read_bounded(bad, low=1, high=240)
 
@@ -44,11 +45,11 @@ def test_a_stored_setting_falls_back_to_its_default_and_is_kept_in_range():
 def test_the_administrators_numbers_go_through_the_same_parser(people):
     auth, admin, _ = people
     m = MaintenanceService(auth.db)
-    saved = m.update_settings(admin, idle_minutes="１０", backup_every_hours=2, backup_keep=3)
-    assert saved.idle_minutes == 10
+    assert m.update_settings(admin, idle_minutes=10, backup_every_hours=2, backup_keep=3).idle_minutes == 10
     with pytest.raises(UserError, match="整数"):
         m.update_settings(admin, idle_minutes="", backup_every_hours=2, backup_keep=3)  # blank is not "never lock"
     reports = ReportService(auth.db)
-    assert reports.set_district_bound(admin, "３０") == 30 and reports.district_bound(admin) == 30
-    with pytest.raises(UserError, match="本区上报警戒时限"):
-        reports.set_district_bound(admin, 0)
+    assert reports.set_district_bound(admin, 30) == 30 and reports.district_bound(admin) == 30
+    for bad in (0, "30"):
+        with pytest.raises(UserError, match="本区上报警戒时限"):
+            reports.set_district_bound(admin, bad)

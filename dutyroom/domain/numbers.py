@@ -95,9 +95,10 @@ def read_amount(value: Any, *, maximum: float, units: tuple[str, ...] = ()) -> f
 
 
 def read_bounded(value: Any, *, low: int, high: int) -> int:
-    """A whole number from `low` to `high` (a setting the administrator types); blank is refused, not 0."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise NumberError("不能为空", "is required")
+    """A whole number from `low` to `high` that a spin box already read (an administrator's setting): text and
+    blanks are refused here, the typing was read where it was typed."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise NumberError("必须是整数", "must be a whole number")
     number = read_count(value, maximum=high)
     if number < low:
         raise NumberError(f"不能小于 {low}", f"cannot be less than {low}")
