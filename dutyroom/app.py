@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import atexit
 import logging
-import os
 import signal
 import sys
 import traceback
@@ -15,7 +14,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from .cli import default_profile
+from .config import SettingKey, default_profile, pick, screenshot_request
 from .crash_guard import CrashGuard
 from .domain.permissions import allowed
 from .domain.profile_loader import ProfileError, load_profile
@@ -37,10 +36,6 @@ log = logging.getLogger("dutyroom")
 # Preferred UI faces for Chinese, first found wins (Windows office PCs, then the open fonts setup installs).
 CJK_FAMILIES = ("Microsoft YaHei", "SimSun", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "AR PL UMing CN",
                 "Noto Sans CJK SC", "Noto Sans SC")
-
-
-def _msg(zh: str, en: str) -> str:
-    return en if lang() == "en" else zh
 
 
 def choose_cjk_font(app: QApplication) -> str | None:
@@ -65,16 +60,16 @@ def _install_excepthook() -> CrashGuard:
 
     def hook(exc_type, exc, tb):
         log.error("unhandled error:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
-        text = explain(exc) or _msg(f"程序内部错误，已记录到日志（{log_dir_}）。已保存的数据不受影响。",
+        text = explain(exc) or pick(f"程序内部错误，已记录到日志（{log_dir_}）。已保存的数据不受影响。",
                                     f"Internal error, logged in {log_dir_}. Saved data is not affected.")
-        QMessageBox.critical(None, _msg("错误", "Error"), text)
+        QMessageBox.critical(None, pick("错误", "Error"), text)
 
     sys.excepthook = hook
     guard = CrashGuard(log_dir_)
     atexit.register(guard.stop)  # any exit the interpreter lives through is clean; an abort never gets here
     for earlier in guard.start():
         log.error("previous run (pid %s) ended abnormally; open: %s\n%s", earlier.pid, earlier.open, earlier.trace)
-        box = QMessageBox(QMessageBox.Icon.Warning, _msg("上次程序异常退出", "Abnormal exit last time"),
+        box = QMessageBox(QMessageBox.Icon.Warning, pick("上次程序异常退出", "Abnormal exit last time"),
                           earlier.text(en=lang() == "en"))
         if earlier.trace:
             box.setDetailedText(earlier.trace)
@@ -285,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         log.warning("no CJK font found; Chinese may not render")
         from .services.environment import FontMissing
 
-        QMessageBox.warning(None, _msg("缺少中文字体", "No Chinese font"), FontMissing().message)
+        QMessageBox.warning(None, pick("缺少中文字体", "No Chinese font"), FontMissing().message)
     guard = _install_excepthook()
     try:
         db = Database()
@@ -293,17 +288,17 @@ def main(argv: list[str] | None = None) -> int:
 
         backup_before_migration(db)  # an older database is copied as it was before its schema is upgraded
         db.migrate()
-        key = get_setting(db, "profile") or default_profile()
+        key = get_setting(db, SettingKey.profile) or default_profile()
         profile = load_profile(key)
         load_reference_data(db, profile)
     except ProfileError as exc:
-        QMessageBox.critical(None, _msg("规则配置错误", "Profile error"), str(exc))
+        QMessageBox.critical(None, pick("规则配置错误", "Profile error"), str(exc))
         return 2
     except Exception as exc:
         text = explain(exc)
         if text is None:
             raise
-        QMessageBox.critical(None, _msg("无法打开数据库", "Cannot open the database"), text)
+        QMessageBox.critical(None, pick("无法打开数据库", "Cannot open the database"), text)
         return 3
     auth = AuthService(db)
     if not auth.has_users() and FirstAdminDialog(auth).exec() != FirstAdminDialog.DialogCode.Accepted:
@@ -324,19 +319,19 @@ def main(argv: list[str] | None = None) -> int:
 
     # one session per signed-in user: 注销 / 切换用户 / 交接班 rebuild the window for the next user
     session = SessionController(app, auth, window_for,
-                                _msg(f"{profile.name}应急值班系统", f"{profile.name} emergency duty room"),
+                                pick(f"{profile.name}应急值班系统", f"{profile.name} emergency duty room"),
                                 hint=lambda: demo_hint(auth), idle_minutes=lambda: maintenance.settings().idle_minutes)
     if not session.start():
         return 0
     scheduler = BackupScheduler(maintenance, session)  # outlives the windows of the users who come and go
     scheduler.failed.connect(  # a failed automatic backup must not go unnoticed
-        lambda text: session.show_message(_msg("自动备份失败：", "Automatic backup failed: ") + text))
+        lambda text: session.show_message(pick("自动备份失败：", "Automatic backup failed: ") + text))
     scheduler.backed_up.connect(
-        lambda result: session.show_message(_msg("已自动备份：", "Backed up: ") + result.path, 15_000))
-    shot = os.environ.get("DUTYROOM_SCREENSHOT")
+        lambda result: session.show_message(pick("已自动备份：", "Backed up: ") + result.path, 15_000))
+    shot = screenshot_request()
     if shot:  # for documentation and checks: save what the user sees, then quit
-        delay = int(os.environ.get("DUTYROOM_SCREENSHOT_AFTER_MS", "1500"))
-        QTimer.singleShot(delay, lambda: (session.window.grab().save(shot), app.quit()))
+        path, delay = shot
+        QTimer.singleShot(delay, lambda: (session.window.grab().save(path), app.quit()))
     code = app.exec()
     session.finish()  # the signed-in user's session ends with the program (audited)
     scheduler.stop()

@@ -4,27 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .config import SettingKey, default_profile, pick
 from .domain.incident_facts import FactsError, IncidentFacts
 from .domain.profile_loader import ProfileError, available_profiles, load_profile
 from .domain.rules import incident_rules, warning_rules
 from .domain.vocabulary import Category, Colour
-from .services.errors import UserError, lang
-
-DEFAULT_PROFILE = "dongcheng"
-
-
-def default_profile() -> str:
-    return os.environ.get("DUTYROOM_PROFILE") or DEFAULT_PROFILE
-
-
-def _msg(zh: str, en: str) -> str:
-    return en if lang() == "en" else zh
+from .services.errors import UserError
 
 
 def _print_json(data) -> None:
@@ -55,7 +45,7 @@ def _db_profile(db):
     """The rule profile the database was set up with (DUTYROOM_PROFILE / dongcheng if none is stored)."""
     from .services.reference_data import get_setting
 
-    return load_profile(get_setting(db, "profile") or default_profile())
+    return load_profile(get_setting(db, SettingKey.profile) or default_profile())
 
 
 @contextmanager
@@ -75,21 +65,21 @@ def cmd_init(args) -> int:
     db = Database(args.db)
     db.migrate()
     # An existing database keeps its profile unless --profile says otherwise.
-    key = args.profile or get_setting(db, "profile") or default_profile()
+    key = args.profile or get_setting(db, SettingKey.profile) or default_profile()
     profile = load_profile(key)
-    set_setting(db, "profile", key)
+    set_setting(db, SettingKey.profile, key)
     added = load_reference_data(db, profile)
-    print(_msg(f"数据库已就绪：{db.url}（规则配置 {profile.name} {profile.version}；新增事件类型 {added['event_types']}，"
+    print(pick(f"数据库已就绪：{db.url}（规则配置 {profile.name} {profile.version}；新增事件类型 {added['event_types']}，"
                f"预案 {added['plans']}）",
                f"database ready: {db.url} (profile {key} {profile.version}; added {added['event_types']} event types, "
                f"{added['plans']} plans)"))
     if args.demo:
         if install_demo(db, profile):
-            print(_msg(f"已加入演示数据（虚构人员）。登录：admin / {DEMO_PASSWORD}，值班员 zhouning / {DEMO_PASSWORD}",
+            print(pick(f"已加入演示数据（虚构人员）。登录：admin / {DEMO_PASSWORD}，值班员 zhouning / {DEMO_PASSWORD}",
                        f"demo data added (made-up people). Sign in: admin / {DEMO_PASSWORD}, "
                        f"duty officer zhouning / {DEMO_PASSWORD}"))
         else:
-            print(_msg("演示数据已存在，未改动。", "demo data already present; nothing changed."))
+            print(pick("演示数据已存在，未改动。", "demo data already present; nothing changed."))
     db.dispose()
     return 0
 
@@ -142,17 +132,17 @@ def cmd_verify(args) -> int:
         with db.engine.connect() as conn:
             result = conn.exec_driver_sql("PRAGMA integrity_check").scalar()
         if result != "ok":
-            problems.append(_msg(f"数据库完整性检查失败：{result}", f"integrity check failed: {result}"))
+            problems.append(pick(f"数据库完整性检查失败：{result}", f"integrity check failed: {result}"))
     with db.read() as s:
         report = verify_chain(s)
     if not report.ok:
-        problems.append(_msg(f"审计链被破坏，第一处问题：{report.problem}",
+        problems.append(pick(f"审计链被破坏，第一处问题：{report.problem}",
                              f"audit chain broken at entry {report.first_bad_seq}: {report.message('en')}"))
     if problems:
         for p in problems:
             print(p, file=sys.stderr)
         return 1
-    print(_msg(f"完整性正常；审计链完整（{report.entries} 条）", f"integrity ok; audit chain intact ({report.entries} entries)"))
+    print(pick(f"完整性正常；审计链完整（{report.entries} 条）", f"integrity ok; audit chain intact ({report.entries} entries)"))
     return 0
 
 
@@ -164,7 +154,7 @@ def cmd_backup(args) -> int:
     db.check_version()
     path = backup_to(db, Path(args.file))
     db.dispose()
-    print(_msg(f"已备份到 {path}", f"backed up to {path}"))
+    print(pick(f"已备份到 {path}", f"backed up to {path}"))
     return 0
 
 
@@ -178,7 +168,7 @@ def cmd_restore(args) -> int:
     target = Path(db.url.removeprefix("sqlite:///"))
     db.dispose()
     kept = restore_from(Path(args.file), target)
-    print(_msg(f"已从 {args.file} 恢复；原数据库保留为 {kept}", f"restored from {args.file}; the replaced database is kept as {kept}"))
+    print(pick(f"已从 {args.file} 恢复；原数据库保留为 {kept}", f"restored from {args.file}; the replaced database is kept as {kept}"))
     return 0
 
 
@@ -189,7 +179,7 @@ def cmd_cap(args) -> int:
 
     with _open_db(args) as db, _writing(args.output):
         path = write_warning(WarningService(db, _db_profile(db)), args.warning_id, Path(args.output), args.status)
-    print(_msg(f"已导出 CAP：{path}", f"CAP written to {path}"))
+    print(pick(f"已导出 CAP：{path}", f"CAP written to {path}"))
     return 0
 
 
@@ -211,7 +201,7 @@ def cmd_report(args) -> int:
             except ValueError:
                 raise UserError("日期格式应为 YYYY-MM-DD", "dates are YYYY-MM-DD") from None
             rx.statistics(db, profile, _cli_actor(), first, last, args.output)
-    print(_msg(f"已生成：{args.output}", f"written: {args.output}"))
+    print(pick(f"已生成：{args.output}", f"written: {args.output}"))
     return 0
 
 
@@ -232,12 +222,12 @@ def cmd_contacts(args) -> int:
         if args.what == "export":
             with _writing(args.output):
                 n = ContactsExcel(db).export_file(actor, args.output)
-            print(_msg(f"已导出 {n} 行：{args.output}", f"exported {n} rows to {args.output}"))
+            print(pick(f"已导出 {n} 行：{args.output}", f"exported {n} rows to {args.output}"))
             return 0
         report = ContactsExcel(db).import_file(actor, args.file, dry_run=args.dry_run)
         for p in report.problems:
-            print(_msg(f"第 {p.row} 行：{p.zh}", f"row {p.row}: {p.en}"), file=sys.stderr)
-        print(_msg(f"{'检查' if report.dry_run else '导入'}完成：共 {report.rows} 行，有效 {report.imported} 行，"
+            print(pick(f"第 {p.row} 行：{p.zh}", f"row {p.row}: {p.en}"), file=sys.stderr)
+        print(pick(f"{'检查' if report.dry_run else '导入'}完成：共 {report.rows} 行，有效 {report.imported} 行，"
                    f"有问题 {len(report.problems)} 行；新增 {sum(report.created.values())} 项，更新 {sum(report.updated.values())} 项",
                    f"{'checked' if report.dry_run else 'imported'}: {report.rows} rows, {report.imported} good, "
                    f"{len(report.problems)} bad; {sum(report.created.values())} added, {sum(report.updated.values())} updated"))
@@ -253,13 +243,13 @@ def cmd_roster(args) -> int:
         svc = RosterService(db)
         if args.what == "now":
             duty = svc.on_duty()
-            for title, x in ((_msg("当前班次", "now"), duty.now), (_msg("下一班次", "next"), duty.next)):
+            for title, x in ((pick("当前班次", "now"), duty.now), (pick("下一班次", "next"), duty.next)):
                 if x is None:
-                    print(f"{title}: " + _msg("排班表中无记录", "not in the roster"))
+                    print(f"{title}: " + pick("排班表中无记录", "not in the roster"))
                 else:
                     print(f"{title}: {x.name} {x.starts:%Y-%m-%d %H:%M}–{x.ends:%m-%d %H:%M}  "
-                          f"{_msg('值班员', 'officers')} {'、'.join(x.officers) or '—'}  "
-                          f"{_msg('带班领导', 'leaders')} {'、'.join(x.leaders) or '—'}")
+                          f"{pick('值班员', 'officers')} {'、'.join(x.officers) or '—'}  "
+                          f"{pick('带班领导', 'leaders')} {'、'.join(x.leaders) or '—'}")
             return 0
         try:
             year, month = (int(x) for x in args.month.split("-"))
@@ -270,7 +260,7 @@ def cmd_roster(args) -> int:
         view = svc.month(actor, year, month)
         with _writing(args.output):
             write_roster(args.output, view, _db_profile(db).name)
-        print(_msg(f"已导出 {len(view.rows)} 天、{len(view.entries)} 条排班：{args.output}",
+        print(pick(f"已导出 {len(view.rows)} 天、{len(view.entries)} 条排班：{args.output}",
                    f"exported {len(view.entries)} roster lines to {args.output}"))
         return 0
 

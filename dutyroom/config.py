@@ -1,10 +1,17 @@
-"""Process-wide settings every layer may read: where resources are, which language to speak."""
+"""Process-wide settings every layer may read: where resources are, which language to speak, what the
+environment says (every DUTYROOM_* variable is read here and nowhere else) and the keys of the settings
+stored in the database (get_setting/set_setting)."""
 
 from __future__ import annotations
 
 import os
 import sys
+from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
+
+DEFAULT_PROFILE = "dongcheng"
+T = TypeVar("T")
 
 
 def resource_root() -> Path:
@@ -13,6 +20,66 @@ def resource_root() -> Path:
     return Path(frozen) if frozen else Path(__file__).resolve().parent.parent
 
 
+# ---------------------------------------------------------------- the environment
+
+
 def lang() -> str:
     """DUTYROOM_LANG: zh_CN (default) or en."""
     return "en" if os.environ.get("DUTYROOM_LANG", "zh_CN").lower().startswith("en") else "zh_CN"
+
+
+def pick(zh: T, en: T) -> T:
+    """The text in the user's language: English when DUTYROOM_LANG=en, else Chinese."""
+    return en if lang() == "en" else zh
+
+
+def db_url_from_env() -> str | None:
+    """DUTYROOM_DB: a SQLAlchemy URL or a bare SQLite path (the database layer resolves the default)."""
+    return os.environ.get("DUTYROOM_DB") or None
+
+
+def default_profile() -> str:
+    """DUTYROOM_PROFILE: the profile a new database starts with (Dongcheng unless set)."""
+    return os.environ.get("DUTYROOM_PROFILE") or DEFAULT_PROFILE
+
+
+def font_path_from_env(role: str) -> str | None:
+    """DUTYROOM_FONT_<ROLE> (FANGSONG, XIAOBIAOSONG, HEITI, KAITI): a font file for that role of the layout."""
+    return os.environ.get(f"DUTYROOM_FONT_{role.upper()}") or None
+
+
+def windows_font_dirs() -> list[Path]:
+    """Where Windows keeps fonts: the system folder (WINDIR) and the per-user one (LOCALAPPDATA)."""
+    dirs = [Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"]
+    local = os.environ.get("LOCALAPPDATA")
+    if local:
+        dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
+    return dirs
+
+
+def screenshot_request() -> tuple[str, int] | None:
+    """DUTYROOM_SCREENSHOT=FILE (and DUTYROOM_SCREENSHOT_AFTER_MS, default 1500): save the window, then quit."""
+    path = os.environ.get("DUTYROOM_SCREENSHOT")
+    if not path:
+        return None
+    return path, int(os.environ.get("DUTYROOM_SCREENSHOT_AFTER_MS", "1500"))
+
+
+# ---------------------------------------------------------------- settings stored in the database
+
+
+class SettingKey(StrEnum):
+    """Keys of the `setting` table (services/reference_data.get_setting and set_setting)."""
+
+    profile = "profile"  # the jurisdiction this database serves
+    demo = "demo"  # "1" once the demo data is installed
+    backup_directory = "backup.directory"
+    backup_every_hours = "backup.every_hours"
+    backup_keep = "backup.keep"
+    idle_minutes = "session.idle_minutes"
+    escalation_minutes = "report.escalation_minutes"  # 本区设定: the bound of deadlines whose plan gives none
+
+
+def font_setting(role: str) -> str:
+    """The setting that holds the administrator's font file for a role (font.fangsong …)."""
+    return f"font.{role}"

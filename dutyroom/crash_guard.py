@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from .domain.incident_facts import BEIJING
+from .domain.clock import BEIJING
 
 FATAL_LOG = "fatal.log"
 START_LINE = "=== dutyroom started"

@@ -6,7 +6,7 @@ types; `services/errors.py` re-exports them for the services' callers.
 
 from __future__ import annotations
 
-from ..config import lang
+from ..config import pick
 
 
 class UserError(Exception):
@@ -18,7 +18,7 @@ class UserError(Exception):
 
     @property
     def message(self) -> str:
-        return self.en if lang() == "en" else self.zh
+        return pick(self.zh, self.en)
 
 
 class PermissionDenied(UserError):

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from .clock import BEIJING
+from .numbers import MAX_COUNT, MAX_LOSS_CNY, NumberError, read_amount, read_count
 from .vocabulary import Category, Flag, Grade
-
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 _COUNTS = ("deaths", "injured", "seriously_injured", "missing", "trapped")
 _FLAGS = tuple(f.value for f in Flag)
@@ -29,6 +27,14 @@ class FactsError(ValueError):
         self.zh = zh
         self.en = en
         super().__init__(f"{field_name}：{zh} / {en}")
+
+
+def _number(field_name: str, read: Callable[..., Any], value: Any, maximum: float) -> Any:
+    """A count or an amount read by the one number parser (domain/numbers), refused with the field named."""
+    try:
+        return read(value, maximum=maximum)
+    except NumberError as exc:
+        raise FactsError(field_name, exc.zh, exc.en) from None
 
 
 def parse_time(value: Any, field_name: str) -> dt.datetime | None:
@@ -105,16 +111,10 @@ class IncidentFacts:
         if kw["occurred_at"] and kw["received_at"] and kw["occurred_at"] > kw["received_at"]:
             raise FactsError("occurred_at", "发生时间晚于接报时间", "occurred_at is after received_at")
         for name in _COUNTS:
-            value = data.get(name) or 0
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise FactsError(name, "必须是非负整数", "must be a non-negative integer")
-            kw[name] = value
+            kw[name] = _number(name, read_count, data.get(name), MAX_COUNT)
         if kw["seriously_injured"] > kw["injured"] and "injured" in data:
             raise FactsError("seriously_injured", "重伤人数不能多于受伤总人数", "more seriously injured than injured")
-        loss = data.get("economic_loss_cny") or 0
-        if isinstance(loss, bool) or not isinstance(loss, int | float) or not math.isfinite(loss) or loss < 0:
-            raise FactsError("economic_loss_cny", "必须是非负数", "must be a non-negative number")
-        kw["economic_loss_cny"] = loss
+        kw["economic_loss_cny"] = _number("economic_loss_cny", read_amount, data.get("economic_loss_cny"), MAX_LOSS_CNY)
         for name in (*_FLAGS, "ongoing"):
             if name in data and data[name] is not None:
                 if not isinstance(data[name], bool):

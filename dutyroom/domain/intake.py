@@ -15,14 +15,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .incident_facts import BEIJING, FactsError, parse_time
-from .numbers import NumberError, read_amount, read_count
+from .clock import BEIJING
+from .errors import UserError
+from .incident_facts import FactsError, parse_time
+from .numbers import MAX_COUNT, MAX_LOSS_CNY, NumberError, read_amount, read_count
 from .profile_schema import LeadRow, Profile
+from .text import clean_text
 from .vocabulary import Category, Flag, Grade
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)  # workstation clocks drift; more than this is a typing error
@@ -74,8 +76,6 @@ TEXT_LIMITS = {"title": 200, "caller_name": 100, "callback_phone": 40, "place": 
 MULTILINE = frozenset({"description", "measures_taken", "trend"})
 COUNTS = ("deaths", "injured", "seriously_injured", "missing", "trapped")
 FLAGS = tuple(f.value for f in Flag)
-MAX_COUNT = 1_000_000
-MAX_LOSS_CNY = 1e13
 REQUIRED = ("source", "occurred_at", "received_at", "place", "category", "event_type", "description")
 KNOWN_FIELDS = frozenset(FIELD_LABELS)
 
@@ -116,18 +116,10 @@ class _Bad(Exception):
 
 
 def _text(name: str, value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise _Bad("必须是文字", "must be text")
-    value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
-    allowed = "\n\t" if name in MULTILINE else ""
-    if any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in allowed for ch in value):
-        raise _Bad("含有不可见的控制字符，请删除后重新输入", "contains invisible control characters")
-    limit = TEXT_LIMITS[name]
-    if len(value) > limit:
-        raise _Bad(f"过长（{len(value)} 字，最多 {limit} 字）", f"too long ({len(value)} characters, at most {limit})")
-    return value or None
+    try:
+        return clean_text(value, max_len=TEXT_LIMITS[name], multiline=name in MULTILINE)
+    except UserError as exc:
+        raise _Bad(exc.zh, exc.en) from None
 
 
 def _time(name: str, value: Any, now: dt.datetime) -> dt.datetime | None:

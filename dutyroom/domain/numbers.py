@@ -12,6 +12,8 @@ import unicodedata
 from typing import Any
 
 UNITS = ("人次", "人", "名", "个", "位", "例", "具")  # units an officer may type after a count
+MAX_COUNT = 1_000_000  # people: more is a typing error
+MAX_LOSS_CNY = 1e13  # yuan: ten trillion, beyond any district's loss
 _SEPARATORS = ",' _"  # thousands separators (after NFKC: full-width ，and ideographic space included)
 
 
@@ -90,6 +92,27 @@ def read_amount(value: Any, *, maximum: float, units: tuple[str, ...] = ()) -> f
     if value > maximum:
         raise NumberError("数值过大", "too large")
     return float(value)
+
+
+def read_bounded(value: Any, *, low: int, high: int) -> int:
+    """A whole number from `low` to `high` that a spin box already read (an administrator's setting): text and
+    blanks are refused here, the typing was read where it was typed."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise NumberError("必须是整数", "must be a whole number")
+    number = read_count(value, maximum=high)
+    if number < low:
+        raise NumberError(f"不能小于 {low}", f"cannot be less than {low}")
+    return number
+
+
+def stored_count(raw: str | None, *, default: int, low: int, high: int) -> int:
+    """A whole number kept as text (a stored setting): the default when absent or unreadable, kept within
+    `low`..`high` (an older program may have stored a value outside today's limits)."""
+    try:
+        value = default if raw is None else read_count(raw, maximum=10**15)
+    except NumberError:
+        value = default
+    return min(max(value, low), high)
 
 
 def _shown(text: str) -> str:

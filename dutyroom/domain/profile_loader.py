@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 import yaml
 from pydantic import ValidationError
 
 from ..config import resource_root
+from .clock import BEIJING
 from .profile_schema import Profile
 
 PROFILE_DIR = resource_root() / "resources" / "profiles"
@@ -115,19 +117,45 @@ def available_profiles(directory: Path | None = None) -> list[str]:
     return sorted(p.stem for p in directory.glob("*.yaml") if "@" not in p.stem)
 
 
+@cache
+def _versions(key: str, directory: str) -> dict[str, Profile]:
+    """Every version of a profile by version string: the current file and the `<key>@<version>.yaml` beside it."""
+    current = load_profile(key, Path(directory))
+    out = {current.version: current}
+    for old in sorted(Path(directory).glob(f"{key}@*.yaml")):
+        p = load_profile_file(old, Path(directory))
+        out.setdefault(p.version, p)
+    return out
+
+
 def profile_in_force(key: str, on: dt.date, directory: Path | None = None) -> Profile:
     """The profile version in force on a date (an incident is judged by the rules of its day).
 
     Older versions live beside the current one as `<key>@<version>.yaml`; the newest whose
     effective_from is on or before `on` wins. Before the first version, the first version applies.
     """
-    directory = Path(directory or PROFILE_DIR)
-    versions = [load_profile(key, directory)]
-    for old in sorted(directory.glob(f"{key}@*.yaml")):
-        versions.append(load_profile_file(old, directory))
-    versions.sort(key=lambda p: p.effective_from)
+    versions = sorted(_versions(key, str(directory or PROFILE_DIR)).values(), key=lambda p: p.effective_from)
     chosen = versions[0]
     for p in versions:
         if p.effective_from <= on:
             chosen = p
     return chosen
+
+
+class RulesRecord(Protocol):
+    """A stored incident or warning (an ORM row, or a column row with the same names)."""
+
+    profile_key: str
+    profile_version: str | None
+
+
+def rules_version_of(record: RulesRecord, directory: Path | None = None) -> Profile:
+    """The one answer to "which rules govern this record" (incidents, their reports and responses, warnings):
+    the profile version stored on it when that version is still on disk, else the version in force on its
+    date, Beijing time: an incident's receipt (`received_at`), a warning's drafting (`created_at`).
+    A revised plan never rewrites what was decided under the old one (docs/ARCHITECTURE.md section 1)."""
+    found = _versions(record.profile_key, str(directory or PROFILE_DIR)).get(record.profile_version or "")
+    if found is not None:
+        return found
+    on = getattr(record, "received_at", None) or record.created_at
+    return profile_in_force(record.profile_key, on.astimezone(BEIJING).date(), directory)

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .incident_facts import BEIJING
+from .clock import BEIJING
 from .intake import PLACE_OTHER, SOURCES
 from .vocabulary import CATEGORY_LABELS, FLAG_LABELS, GRADE_LABELS, Category, Flag, Grade
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import chinese_calendar
 
-from .incident_facts import BEIJING
+from .clock import BEIJING
 from .workdays import Calendar
 
 OFFICER, LEADER = "officer", "leader"

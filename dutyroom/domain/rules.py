@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from .clock import BEIJING
 from .grading import suggest_grade
-from .incident_facts import BEIJING, IncidentFacts
+from .incident_facts import IncidentFacts
 from .profile_schema import ColourPolicy, LeadRow, Profile
 from .reporting_clock import compute_deadlines, followup_interval, reports_to_city
 from .vocabulary import Category, Colour

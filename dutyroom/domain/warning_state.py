@@ -36,13 +36,11 @@ import re
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from .clock import BEIJING
 from .profile_schema import ApprovalStep, ColourPolicy, Profile
 from .rules import colour_policy
 from .vocabulary import Category, Colour
-
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 class TransitionError(ValueError):

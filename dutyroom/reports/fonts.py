@@ -30,7 +30,6 @@ is missing and how to configure it.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -42,7 +41,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-from ..config import lang, resource_root
+from ..config import font_path_from_env, lang, resource_root, windows_font_dirs
 from ..domain.errors import UserError
 
 ROLES = ("xiaobiaosong", "fangsong", "kaiti", "heiti", "songti")
@@ -121,16 +120,13 @@ def configure(paths: Mapping[str, str | None]) -> None:
 
 
 def _configured_path(role: str) -> str | None:
-    return _configured.get(role) or os.environ.get(f"DUTYROOM_FONT_{role.upper()}") or None
+    return _configured.get(role) or font_path_from_env(role)
 
 
 def _font_dirs() -> list[Path]:
     dirs = []
     if sys.platform.startswith("win"):
-        dirs.append(Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts")
-        local = os.environ.get("LOCALAPPDATA")
-        if local:
-            dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
+        dirs += windows_font_dirs()
     elif sys.platform == "darwin":
         dirs += [Path("/Library/Fonts"), Path.home() / "Library" / "Fonts"]
     else:

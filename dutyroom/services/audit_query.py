@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import String, cast, func, or_, select
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING
 from ..domain.profile_schema import Profile
 from ..store.audit import verify_chain
 from ..store.database import Database

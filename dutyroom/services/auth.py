@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from ..domain.clock import now_or
 from ..domain.vocabulary import EXTERNAL_ROLES, Role
 from ..store import audit
 from ..store.database import Database
@@ -70,14 +71,14 @@ class AuthService:
                         person_id=person_id, roles=[UserRole(role=r) for r in sorted(set(roles))])
             s.add(user)
             s.flush()
-            audit.record(s, user_id=by.id or None, username=by.username, action="user.create", entity="user",
-                         entity_id=user.id, after={"username": username, "display_name": display_name,
+            audit.record_by(s, by, action="user.create", entity="user",
+                            entity_id=user.id, after={"username": username, "display_name": display_name,
                                                    "roles": sorted(set(roles))})
             return _actor(user)
 
     def login(self, username: str, password: str, now: dt.datetime | None = None) -> Actor:
         """Check the password; failures are counted and audited (committed even though we refuse)."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         refusal: UserError | None = None
         with self.db.write() as s:
             user = s.scalar(select(User).where(User.username == username.strip()))
@@ -86,20 +87,20 @@ class AuthService:
                              after={"reason": "unknown user"}, at=now)
                 refusal = UserError("用户名或密码错误", "wrong username or password")
             elif (mins := _minutes_locked(user, now)) is not None:
-                audit.record(s, user_id=user.id, username=user.username, action="login.refused_locked",
-                             entity="user", entity_id=user.id, at=now)
+                audit.record_by(s, user, action="login.refused_locked",
+                                entity="user", entity_id=user.id, at=now)
                 refusal = UserError(f"连续登录失败次数过多，账户已锁定，请 {mins} 分钟后再试",
                                     f"too many failed sign-ins: account locked, try again in {mins} min")
             elif not verify_password(password, user.password_hash):
                 locked = _count_failure(user, now)
-                audit.record(s, user_id=user.id, username=user.username, action="login.failed", entity="user",
-                             entity_id=user.id, after={"locked": locked}, at=now)
+                audit.record_by(s, user, action="login.failed", entity="user",
+                                entity_id=user.id, after={"locked": locked}, at=now)
                 refusal = UserError("用户名或密码错误", "wrong username or password")
             else:
                 user.failed_logins = 0
                 user.locked_until = None
-                audit.record(s, user_id=user.id, username=user.username, action="login", entity="user",
-                             entity_id=user.id, at=now)
+                audit.record_by(s, user, action="login", entity="user",
+                                entity_id=user.id, at=now)
                 actor = _actor(user)
         if refusal:
             raise refusal
@@ -114,30 +115,30 @@ class AuthService:
     def reauthenticate(self, actor: Actor, password: str, now: dt.datetime | None = None) -> Actor:
         """Unlock an idle session: the same user's password again. Failures count towards the lockout
         exactly like failed sign-ins (5 lock the account); every attempt is audited."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         refusal: UserError | None = None
         with self.db.write() as s:
             user = s.get(User, actor.id)
             if user is None or not user.active:
-                audit.record(s, user_id=actor.id or None, username=actor.username, action="session.unlock_refused",
-                             entity="user", entity_id=actor.id, after={"reason": "inactive"}, at=now)
+                audit.record_by(s, actor, action="session.unlock_refused",
+                                entity="user", entity_id=actor.id, after={"reason": "inactive"}, at=now)
                 refusal = UserError("该账户已停用，请退出后由其他用户登录", "this account is deactivated; exit and sign in as another user")
             elif (mins := _minutes_locked(user, now)) is not None:
-                audit.record(s, user_id=user.id, username=user.username, action="session.unlock_refused",
-                             entity="user", entity_id=user.id, after={"reason": "locked"}, at=now)
+                audit.record_by(s, user, action="session.unlock_refused",
+                                entity="user", entity_id=user.id, after={"reason": "locked"}, at=now)
                 refusal = UserError(f"连续输入错误次数过多，账户已锁定，请 {mins} 分钟后再试",
                                     f"too many wrong passwords: account locked, try again in {mins} min")
             elif not verify_password(password, user.password_hash):
                 locked = _count_failure(user, now)
-                audit.record(s, user_id=user.id, username=user.username, action="session.unlock_failed",
-                             entity="user", entity_id=user.id, after={"locked": locked}, at=now)
+                audit.record_by(s, user, action="session.unlock_failed",
+                                entity="user", entity_id=user.id, after={"locked": locked}, at=now)
                 lock_min = int(LOCKOUT.total_seconds() // 60)
                 refusal = UserError("密码错误" + (f"，账户已锁定 {lock_min} 分钟" if locked else ""),
                                     "wrong password" + (f"; the account is locked for {lock_min} minutes" if locked else ""))
             else:
                 user.failed_logins = 0
-                audit.record(s, user_id=user.id, username=user.username, action="session.unlock", entity="user",
-                             entity_id=user.id, at=now)
+                audit.record_by(s, user, action="session.unlock", entity="user",
+                                entity_id=user.id, at=now)
                 fresh = _actor(user)
         if refusal:
             raise refusal
@@ -146,8 +147,8 @@ class AuthService:
     def record_session_lock(self, actor: Actor, idle_minutes: int, manual: bool = False) -> None:
         """The screen was locked: after `idle_minutes` without input, or by the user (锁定, Ctrl+L)."""
         with self.db.write() as s:
-            audit.record(s, user_id=actor.id or None, username=actor.username, action="session.lock", entity="user",
-                         entity_id=actor.id, after={"idle_minutes": idle_minutes, **({"manual": True} if manual else {})})
+            audit.record_by(s, actor, action="session.lock", entity="user",
+                            entity_id=actor.id, after={"idle_minutes": idle_minutes, **({"manual": True} if manual else {})})
 
     # ------------------------------------------------------------ sign-out (users change at one seat)
 
@@ -161,8 +162,8 @@ class AuthService:
         if next_user:
             after["next_user"] = next_user
         with self.db.write() as s:
-            audit.record(s, user_id=actor.id or None, username=actor.username, action="logout", entity="user",
-                         entity_id=actor.id, after=after, at=now)
+            audit.record_by(s, actor, action="logout", entity="user",
+                            entity_id=actor.id, after=after, at=now)
 
     def unchanged_password(self, usernames: list[str], password: str) -> list[str]:
         """The active accounts among `usernames` that still open with `password` (a published default, e.g.
@@ -192,8 +193,8 @@ class AuthService:
                 _keep_an_admin(s, user)
             user.roles = [UserRole(role=r) for r in roles]
             s.flush()
-            audit.record(s, user_id=by.id or None, username=by.username, action="user.roles", entity="user",
-                         entity_id=user.id, before={"roles": before}, after={"roles": roles})
+            audit.record_by(s, by, action="user.roles", entity="user",
+                            entity_id=user.id, before={"roles": before}, after={"roles": roles})
             return _view(user)
 
     def set_active(self, by: Actor, user_id: int, active: bool) -> UserView:
@@ -209,9 +210,9 @@ class AuthService:
                 if Role.admin.value in user.role_keys:
                     _keep_an_admin(s, user)
             user.active = active
-            audit.record(s, user_id=by.id or None, username=by.username,
-                         action="user.activate" if active else "user.deactivate", entity="user", entity_id=user.id,
-                         before={"active": not active}, after={"active": active})
+            audit.record_by(s, by,
+                            action="user.activate" if active else "user.deactivate", entity="user", entity_id=user.id,
+                            before={"active": not active}, after={"active": active})
             return _view(user)
 
     def reset_password(self, by: Actor, user_id: int, new_password: str) -> UserView:
@@ -223,8 +224,8 @@ class AuthService:
             user.password_hash = hash_password(new_password)
             was_locked = user.locked_until is not None
             user.failed_logins, user.locked_until = 0, None
-            audit.record(s, user_id=by.id or None, username=by.username, action="user.reset_password", entity="user",
-                         entity_id=user.id, after={"unlocked": was_locked})  # never the password or its hash
+            audit.record_by(s, by, action="user.reset_password", entity="user",
+                            entity_id=user.id, after={"unlocked": was_locked})  # never the password or its hash
             return _view(user)
 
     def unlock(self, by: Actor, user_id: int) -> UserView:
@@ -236,8 +237,8 @@ class AuthService:
             before = {"locked_until": user.locked_until.isoformat() if user.locked_until else None,
                       "failed_logins": user.failed_logins}
             user.failed_logins, user.locked_until = 0, None
-            audit.record(s, user_id=by.id or None, username=by.username, action="user.unlock", entity="user",
-                         entity_id=user.id, before=before, after={"locked_until": None, "failed_logins": 0})
+            audit.record_by(s, by, action="user.unlock", entity="user",
+                            entity_id=user.id, before=before, after={"locked_until": None, "failed_logins": 0})
             return _view(user)
 
     def change_own_password(self, actor: Actor, old_password: str, new_password: str) -> None:
@@ -247,8 +248,8 @@ class AuthService:
             if not verify_password(old_password, user.password_hash):
                 raise UserError("原密码错误", "the current password is wrong")
             user.password_hash = hash_password(new_password)
-            audit.record(s, user_id=user.id, username=user.username, action="user.change_password", entity="user",
-                         entity_id=user.id)
+            audit.record_by(s, user, action="user.change_password", entity="user",
+                            entity_id=user.id)
 
 
 @dataclass(frozen=True)
@@ -263,7 +264,7 @@ class UserView:
     created_at: dt.datetime | None
 
     def locked(self, now: dt.datetime | None = None) -> bool:
-        return self.locked_until is not None and self.locked_until > (now or dt.datetime.now(dt.UTC))
+        return self.locked_until is not None and self.locked_until > now_or(now)
 
 
 def _view(user: User) -> UserView:

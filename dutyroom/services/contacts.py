@@ -33,9 +33,10 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from ..domain.clock import today_or
 from ..domain.contact_search import phone_problem, query_terms, search_key
-from ..domain.incident_facts import BEIJING
 from ..domain.profile_schema import Profile
+from ..domain.text import clean_text
 from ..store import audit
 from ..store.database import Database
 from ..store.models import Appointment, Organisation, OrganisationAlias, Person, Post, SupervisingLeader
@@ -55,10 +56,6 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
 }
 LIMITS = {"name": 200, "title": 100, "person": 100, "phone": 40, "alias": 200, "doc_no": 100}
 SEARCH_LIMIT = 300
-
-
-def today_beijing() -> dt.date:
-    return dt.datetime.now(BEIJING).date()
 
 
 # ---------------------------------------------------------------- inputs and views
@@ -232,19 +229,8 @@ def fill_search_keys(s: Session) -> int:
 # ---------------------------------------------------------------- checks
 
 
-def _text(value: str | None, zh: str, en: str, limit: int, required: bool = False) -> str | None:
-    text = (value or "").strip()
-    if not text:
-        if required:
-            raise UserError(f"{zh}不能为空", f"{en} is required")
-        return None
-    if len(text) > limit:
-        raise UserError(f"{zh}过长（最多 {limit} 字）", f"{en} is too long (at most {limit} characters)")
-    return text
-
-
 def _phone(value: str | None, zh: str, en: str) -> str | None:
-    text = _text(value, zh, en, LIMITS["phone"])
+    text = clean_text(value, field=(zh, en), max_len=LIMITS["phone"])
     if text is None:
         return None
     problem = phone_problem(text)
@@ -254,12 +240,12 @@ def _phone(value: str | None, zh: str, en: str) -> str | None:
 
 
 def check_organisation(data: OrganisationInput) -> OrganisationInput:
-    name = _text(data.name, "单位名称", "unit name", LIMITS["name"], required=True)
+    name = clean_text(data.name, field=("单位名称", "unit name"), max_len=LIMITS["name"], required=True)
     if data.kind not in KIND_LABELS:
         raise UserError(f"单位类别“{data.kind}”未知", f"unknown unit kind '{data.kind}'")
     aliases: list[str] = []
     for a in data.aliases:
-        alias = _text(a, "别名", "alias", LIMITS["alias"])
+        alias = clean_text(a, field=("别名", "alias"), max_len=LIMITS["alias"])
         if alias and alias != name and alias not in aliases:
             aliases.append(alias)
     return OrganisationInput(name, data.kind, data.parent_id, _phone(data.duty_phone, "值班电话", "duty phone"),
@@ -267,15 +253,15 @@ def check_organisation(data: OrganisationInput) -> OrganisationInput:
 
 
 def check_post(data: PostInput) -> PostInput:
-    return PostInput(data.organisation_id, _text(data.title, "职务", "post", LIMITS["title"], required=True),
+    return PostInput(data.organisation_id, clean_text(data.title, field=("职务", "post"), max_len=LIMITS["title"], required=True),
                      _phone(data.office_phone, "办公电话", "office phone"),
                      _phone(data.duty_phone, "值班电话", "duty phone"), _phone(data.fax, "传真", "fax"))
 
 
 def check_person(data: PersonInput) -> PersonInput:
-    return PersonInput(_text(data.name, "姓名", "name", LIMITS["person"], required=True),
+    return PersonInput(clean_text(data.name, field=("姓名", "name"), max_len=LIMITS["person"], required=True),
                        _phone(data.mobile, "手机", "mobile"), _phone(data.office_phone, "办公电话", "office phone"),
-                       _text(data.note, "备注", "note", 2000))
+                       clean_text(data.note, field=("备注", "note"), max_len=2000, multiline=True))
 
 
 # ---------------------------------------------------------------- snapshots for the audit log
@@ -306,8 +292,8 @@ def _audit(s: Session, actor: Actor, action: str, entity: str, entity_id, before
     if sink is not None:
         sink.append({"action": action, "entity": entity, "id": entity_id, "before": before, "after": after})
         return
-    audit.record(s, user_id=actor.id or None, username=actor.username, action=action, entity=entity,
-                 entity_id=entity_id, before=before, after=after)
+    audit.record_by(s, actor, action=action, entity=entity,
+                    entity_id=entity_id, before=before, after=after)
 
 
 def _audit_save(s: Session, actor: Actor, action: str, entity: str, entity_id: int, before: dict | None,
@@ -454,7 +440,7 @@ def appoint_in(s: Session, actor: Actor, person_id: int, post_id: int, start_dat
                probation_until: dt.date | None = None, source_doc_no: str | None = None,
                today: dt.date | None = None, sink: list | None = None, known_vacant: bool = False) -> Appointment:
     """known_vacant: the caller has checked that the person does not hold the post now."""
-    today = today or today_beijing()
+    today = today_or(today)
     person, post = s.get(Person, person_id), s.get(Post, post_id)
     if person is None or not person.active:
         raise NotFound("人员不存在或已停用", "person not found or inactive")
@@ -464,7 +450,7 @@ def appoint_in(s: Session, actor: Actor, person_id: int, post_id: int, start_dat
         raise UserError("任职日期无效", "invalid start date")
     if probation_until is not None and probation_until < start_date:
         raise UserError("试用期截止日期不能早于任职日期", "probation cannot end before the start date")
-    doc = _text(source_doc_no, "任免文号", "document number", LIMITS["doc_no"])
+    doc = clean_text(source_doc_no, field=("任免文号", "document number"), max_len=LIMITS["doc_no"])
     open_one = None if known_vacant else s.scalar(select(Appointment).where(
         Appointment.person_id == person_id, Appointment.post_id == post_id, _current(today)))
     if open_one is not None:
@@ -529,7 +515,7 @@ class ContactsService:
     def search(self, actor: Actor, query: str, limit: int = SEARCH_LIMIT, today: dt.date | None = None,
                include_inactive: bool = False) -> SearchResult:
         require(actor, "contacts.view")
-        today = today or today_beijing()
+        today = today_or(today)
         self.ensure_search_keys()
         terms = query_terms(query)
         hits: list[tuple[tuple, Hit]] = []  # (directory order, hit)
@@ -606,7 +592,7 @@ class ContactsService:
     def post(self, actor: Actor, post_id: int, today: dt.date | None = None) -> PostView:
         require(actor, "contacts.view")
         with self.db.read() as s:
-            return self._post_view(s, post_id, today or today_beijing())
+            return self._post_view(s, post_id, today_or(today))
 
     def posts_of(self, actor: Actor, org_id: int, today: dt.date | None = None,
                  include_inactive: bool = False) -> list[PostView]:
@@ -615,7 +601,7 @@ class ContactsService:
             q = select(Post.id).where(Post.organisation_id == org_id).order_by(Post.id)
             if not include_inactive:
                 q = q.where(Post.active.is_(True))
-            return [self._post_view(s, pid, today or today_beijing()) for pid in s.scalars(q)]
+            return [self._post_view(s, pid, today_or(today)) for pid in s.scalars(q)]
 
     def person(self, actor: Actor, person_id: int) -> PersonView:
         require(actor, "contacts.view")
@@ -628,7 +614,7 @@ class ContactsService:
     def people(self, actor: Actor, today: dt.date | None = None) -> list[tuple[PersonView, tuple[str, ...]]]:
         """Active people with the posts they hold now ("unit post"), by name (to appoint someone who moves)."""
         require(actor, "contacts.view")
-        today = today or today_beijing()
+        today = today_or(today)
         with self.db.read() as s:
             held: dict[int, list[str]] = {}
             for pid, title, oname in s.execute(
@@ -647,7 +633,7 @@ class ContactsService:
         with self.db.read() as s:
             ids = s.scalars(select(Post.id).join(Organisation).where(Organisation.kind == "leadership",
                                                                      Post.active.is_(True)).order_by(Post.id))
-            return [self._post_view(s, pid, today or today_beijing()) for pid in ids]
+            return [self._post_view(s, pid, today_or(today)) for pid in ids]
 
     def post_history(self, actor: Actor, post_id: int) -> list[AppointmentView]:
         """Everyone who held the post, newest first (ended appointments included)."""
@@ -678,7 +664,7 @@ class ContactsService:
                             .join(Organisation, Organisation.id == Post.organisation_id)
                             .where(SupervisingLeader.organisation_id == org_id)
                             .order_by(SupervisingLeader.position)).all()
-        holders = current_holders(s, [p.id for p, _ in leaders], today_beijing())
+        holders = current_holders(s, [p.id for p, _ in leaders], today_or())
         refs = tuple(LeaderRef(p.id, p.title, oname, tuple(h.name for h in holders.get(p.id, [])))
                      for p, oname in leaders)
         post_ids = tuple(s.scalars(select(Post.id).where(Post.organisation_id == org_id, Post.active.is_(True))
@@ -721,7 +707,7 @@ class ContactsService:
             if org.active != active:
                 if not active:
                     held = s.scalar(select(func.count()).select_from(Appointment).join(Post)
-                                    .where(Post.organisation_id == org_id, _current(today or today_beijing())))
+                                    .where(Post.organisation_id == org_id, _current(today_or(today))))
                     if held:
                         raise UserError(f"{org.name} 仍有 {held} 人在任，请先办理离任",
                                         f"{org.name} still has {held} people in post: end their appointments first")
@@ -761,18 +747,18 @@ class ContactsService:
         with self.db.write() as s:
             post, _ = save_post(s, actor, data)
             fill_search_keys(s)
-            return self._post_view(s, post.id, today_beijing())
+            return self._post_view(s, post.id, today_or())
 
     def update_post(self, actor: Actor, post_id: int, data: PostInput) -> PostView:
         require(actor, "contacts.edit")
         with self.db.write() as s:
             save_post(s, actor, data, post_id)
             fill_search_keys(s)
-            return self._post_view(s, post_id, today_beijing())
+            return self._post_view(s, post_id, today_or())
 
     def set_post_active(self, actor: Actor, post_id: int, active: bool, today: dt.date | None = None) -> PostView:
         require(actor, "contacts.edit")
-        today = today or today_beijing()
+        today = today_or(today)
         with self.db.write() as s:
             post = s.get(Post, post_id)
             if post is None:
@@ -808,7 +794,7 @@ class ContactsService:
             if p.active != active:
                 if not active:
                     held = s.scalar(select(func.count()).select_from(Appointment).where(
-                        Appointment.person_id == person_id, _current(today or today_beijing())))
+                        Appointment.person_id == person_id, _current(today_or(today))))
                     if held:
                         raise UserError(f"{p.name} 仍在任，请先办理离任",
                                         f"{p.name} still holds a post: end the appointment first")
@@ -849,7 +835,7 @@ class ContactsService:
                 raise UserError("离任日期不能早于任职日期", "the end date cannot be before the start date")
             before = _appointment_snapshot(a)
             a.end_date = end_date
-            doc = _text(source_doc_no, "任免文号", "document number", LIMITS["doc_no"])
+            doc = clean_text(source_doc_no, field=("任免文号", "document number"), max_len=LIMITS["doc_no"])
             if doc:
                 a.source_doc_no = f"{a.source_doc_no}；{doc}" if a.source_doc_no else doc
             s.flush()

@@ -46,6 +46,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain.clock import today_or
 from ..domain.contact_search import phone_problem
 from ..reports.xlsx import XlsxColumn, XlsxSheet, write_workbook
 from ..store import audit
@@ -65,7 +66,6 @@ from .contacts import (
     save_organisation,
     save_person,
     save_post,
-    today_beijing,
 )
 from .errors import UserError
 from .guard import require
@@ -549,7 +549,7 @@ class ContactsExcel:
         progress(done, total) is called every 50 rows (from the calling thread); returning False cancels
         the import, which then changes nothing."""
         require(actor, "contacts.import")
-        today = today or today_beijing()
+        today = today_or(today)
         sheet, rows, header_problems = read_rows(read_bytes(source))
         if header_problems:
             raise UserError("无法导入：" + "；".join(f"第 {p.row} 行：{p.zh}" for p in header_problems),
@@ -582,9 +582,9 @@ class ContactsExcel:
                     try:
                         note = applier.row(row)
                         if applier.sink:
-                            audit.record(s, user_id=actor.id or None, username=actor.username,
-                                         action="contacts.import.row", entity="contacts", entity_id=row.number,
-                                         after={"sheet": sheet, "row": row.number, "changes": applier.sink})
+                            audit.record_by(s, actor,
+                                            action="contacts.import.row", entity="contacts", entity_id=row.number,
+                                            after={"sheet": sheet, "row": row.number, "changes": applier.sink})
                     except _RowRefused as exc:
                         savepoint.rollback()  # nothing of the row stays, its counts neither
                         counter.created, counter.updated = counts
@@ -600,8 +600,8 @@ class ContactsExcel:
                 summary = {"sheet": sheet, "rows": len(rows), "bad_rows": len(bad),
                            "created": counter.created, "updated": counter.updated}
                 if any(counter.created.values()) or any(counter.updated.values()):
-                    audit.record(s, user_id=actor.id or None, username=actor.username, action="contacts.import",
-                                 entity="contacts", after=summary)
+                    audit.record_by(s, actor, action="contacts.import",
+                                    entity="contacts", after=summary)
                 if dry_run:
                     raise _DryRun
         except _DryRun:
@@ -619,7 +619,7 @@ class ContactsExcel:
     def export_rows(self, actor: Actor, today: dt.date | None = None) -> list[list[str]]:
         """The active directory in the import layout: a row per unit, then a row per post and holder."""
         require(actor, "contacts.export")
-        today = today or today_beijing()
+        today = today_or(today)
         out: list[list[str]] = []
         with self.db.read() as s:
             orgs = s.scalars(select(Organisation).where(Organisation.active.is_(True)).order_by(Organisation.id)).all()

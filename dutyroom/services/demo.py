@@ -8,6 +8,8 @@ import random
 
 from sqlalchemy import select
 
+from ..config import SettingKey
+from ..domain.clock import BEIJING
 from ..domain.profile_schema import Profile
 from ..store import audit
 from ..store.database import Database
@@ -61,7 +63,7 @@ def _office_name(profile: Profile) -> str:
 
 def install_demo(db: Database, profile: Profile, today: dt.date | None = None) -> bool:
     """Fill the demo district once; returns False when it is already there."""
-    if get_setting(db, "demo") == "1":
+    if get_setting(db, SettingKey.demo) == "1":
         return False
     rng = random.Random(20260701)
     today = today or dt.date.today()
@@ -121,7 +123,7 @@ def install_demo(db: Database, profile: Profile, today: dt.date | None = None) -
     install_demo_plans(db, profile, today)
     install_demo_contacts(db, profile)
     install_demo_duty_log(db, today)
-    set_setting(db, "demo", "1")
+    set_setting(db, SettingKey.demo, "1")
     return True
 
 
@@ -216,7 +218,6 @@ def install_demo_contacts(db: Database, profile: Profile) -> None:
 
 def install_demo_duty_log(db: Database, today: dt.date) -> None:
     """A few typed duty-log lines on the morning of `today`'s duty day (issue 6), through the service."""
-    from ..domain.incident_facts import BEIJING
     from .duty_log import DutyLogService
 
     officer = _demo_actor(db, "zhouning")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING, now_or
 from ..store.database import Database
 from ..store.models import RosterEntry
 
@@ -59,13 +59,13 @@ def _shifts(db: Database, first: dt.date, last: dt.date) -> list[ShiftOnDuty]:
 
 def shift_on_duty(db: Database, at: dt.datetime | None = None) -> ShiftOnDuty | None:
     """The rostered shift that covers `at` (a 24-hour shift from 08:30 covers the next morning too)."""
-    at = (at or dt.datetime.now(dt.UTC)).astimezone(BEIJING)
+    at = now_or(at).astimezone(BEIJING)
     covering = [x for x in _shifts(db, at.date() - dt.timedelta(days=1), at.date()) if x.starts <= at < x.ends]
     return max(covering, key=lambda x: x.starts) if covering else None
 
 
 def next_shift(db: Database, at: dt.datetime | None = None, *, days_ahead: int = 7) -> ShiftOnDuty | None:
     """The first rostered shift starting after `at` (within a week)."""
-    at = (at or dt.datetime.now(dt.UTC)).astimezone(BEIJING)
+    at = now_or(at).astimezone(BEIJING)
     later = [x for x in _shifts(db, at.date(), at.date() + dt.timedelta(days=days_ahead)) if x.starts > at]
     return later[0] if later else None

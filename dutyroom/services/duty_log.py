@@ -21,15 +21,19 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.incident_facts import BEIJING
+from ..config import pick
+from ..domain.clock import BEIJING, now_or
+from ..domain.text import clean_text
 from ..store import audit
 from ..store.database import Database
 from ..store.models import DutyLogEntry
 from .actor import Actor
 from .duty import ShiftOnDuty, shift_on_duty
-from .errors import NotFound, UserError, lang
+from .duty_lines import write_duty_line
+from .errors import NotFound, UserError
 from .guard import require
-from .incident_log import aware, clean_text, now_or, strike_through, user_names, utc
+from .incident_log import aware, strike_through, utc
+from .users import user_names
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
 MAX_TEXT = 5000
@@ -73,8 +77,7 @@ class ShiftLog:
 
 
 def kind_label(kind: str) -> str:
-    zh, en = KIND_LABELS.get(kind, (kind, kind))
-    return en if lang() == "en" else zh
+    return pick(*KIND_LABELS.get(kind, (kind, kind)))
 
 
 def _view(e: DutyLogEntry, names: dict[int, str]) -> DutyLogView:
@@ -116,7 +119,7 @@ class DutyLogService:
 
     def shift_log(self, actor: Actor, at: dt.datetime | None = None) -> ShiftLog:
         """The timeline of the shift on duty at `at` (now by default)."""
-        at = at or dt.datetime.now(dt.UTC)
+        at = now_or(at)
         shift = shift_on_duty(self.db, at)
         starts, ends = (shift.starts, shift.ends) if shift else duty_day_window(at)
         return ShiftLog(shift, starts, ends, tuple(self.timeline(actor, starts, ends)))
@@ -144,31 +147,29 @@ class DutyLogService:
         happened_at = aware(happened_at, "发生时间", "the time") if happened_at else now
         if happened_at > now + CLOCK_SKEW:
             raise UserError("发生时间不能晚于现在", "the time of an entry cannot be in the future")
-        body = clean_text(text, "记录内容", "the entry", MAX_TEXT)
+        body = clean_text(text, field=("记录内容", "the entry"), max_len=MAX_TEXT, required=True, multiline=True)
         if kind == "instruction":
-            leader = clean_text(instructed_by, "批示领导", "the leader", 100)
+            leader = clean_text(instructed_by, field=("批示领导", "the leader"), max_len=100, required=True)
             body = f"{leader}批示：{body}"
         with self.db.write() as s:
-            entry = DutyLogEntry(happened_at=happened_at, entered_at=now, author_id=actor.id,
-                                 workstation=audit.WORKSTATION, automatic=False, kind=kind, text=body,
-                                 follow_up_state="open" if kind == "instruction" else None)
-            s.add(entry)
+            entry = write_duty_line(s, actor, body, kind=kind, now=now, happened_at=happened_at, automatic=False,
+                                    follow_up_state="open" if kind == "instruction" else None)
             s.flush()
-            audit.record(s, user_id=actor.id, username=actor.username, action=f"duty_log.{kind}", entity="duty_log",
-                         entity_id=entry.id, after=_dict(entry), at=now)
+            audit.record_by(s, actor, action=f"duty_log.{kind}", entity="duty_log",
+                            entity_id=entry.id, after=_dict(entry), at=now)
             return _view(entry, {actor.id: actor.display_name})
 
     def strike(self, actor: Actor, entry_id: int, reason: str, *, now: dt.datetime | None = None) -> DutyLogView:
         """Strike a wrong typed line through: the text stays, with the reason, who and when."""
         require(actor, "duty_log.strike")
-        reason = clean_text(reason, "划除理由", "the reason", 500)
+        reason = clean_text(reason, field=("划除理由", "the reason"), max_len=500, required=True, multiline=True)
         now = now_or(now)
         with self.db.write() as s:
             entry = self._entry(s, entry_id)
             before = _dict(entry)
             strike_through(entry, actor, reason, now)
-            audit.record(s, user_id=actor.id, username=actor.username, action="duty_log.strike", entity="duty_log",
-                         entity_id=entry.id, before=before, after=_dict(entry), at=now)
+            audit.record_by(s, actor, action="duty_log.strike", entity="duty_log",
+                            entity_id=entry.id, before=before, after=_dict(entry), at=now)
             return _view(entry, user_names(s, [entry.author_id, actor.id]))
 
     def set_follow_up(self, actor: Actor, entry_id: int, state: str, *, now: dt.datetime | None = None) -> DutyLogView:
@@ -188,8 +189,8 @@ class DutyLogService:
                 raise UserError("该批示已被划除", "the instruction is struck through")
             before = _dict(entry)
             entry.follow_up_state = state
-            audit.record(s, user_id=actor.id, username=actor.username, action="duty_log.follow_up",
-                         entity="duty_log", entity_id=entry.id, before=before, after=_dict(entry), at=now)
+            audit.record_by(s, actor, action="duty_log.follow_up",
+                            entity="duty_log", entity_id=entry.id, before=before, after=_dict(entry), at=now)
             return _view(entry, user_names(s, [entry.author_id]))
 
     @staticmethod

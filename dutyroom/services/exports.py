@@ -91,10 +91,11 @@ def statistics(db: Database, profile: Profile, actor: Actor, first: dt.date, las
 
 def configure_fonts(db: Database) -> dict[str, str]:
     """Font files set by the office (settings ``font.fangsong`` … ``font.songti``) win over the system's."""
+    from ..config import font_setting
     from ..reports.fonts import ROLES, configure
     from .reference_data import get_setting
 
-    paths = {role: get_setting(db, f"font.{role}") for role in ROLES}
+    paths = {role: get_setting(db, font_setting(role)) for role in ROLES}
     found = {k: v for k, v in paths.items() if v}
     if found:
         configure(found)

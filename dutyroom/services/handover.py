@@ -34,22 +34,25 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING, now_or
 from ..domain.profile_schema import Profile
+from ..domain.text import clean_text
 from ..domain.vocabulary import COLOUR_LABELS, GRADE_LABELS, ROLE_LABELS, Colour, Grade, Role
 from ..domain.warning_state import AWAITING_DECISION
 from ..store import audit
 from ..store.database import Database
-from ..store.models import DutyLogEntry, Handover, User
+from ..store.models import Handover, User
 from .actor import Actor
 from .auth import AuthService
 from .duty import ShiftOnDuty, next_shift, shift_on_duty
+from .duty_lines import write_duty_line
 from .duty_log import DutyLogService
 from .errors import NotFound, PermissionDenied, UserError
 from .guard import require
-from .incident_log import IncidentLogService, clean_text
+from .incident_log import IncidentLogService
 from .incident_reports import ReportService
 from .incidents import IncidentQuery, IncidentService
+from .users import user_names
 from .warnings import WarningService
 
 MAX_NOTES = 5000
@@ -138,7 +141,7 @@ class HandoverService:
     def open_items(self, actor: Actor, now: dt.datetime | None = None) -> dict[str, Any]:
         """What is open at `now`, as the sheet lists it (plain JSON values, Beijing times)."""
         require(actor, "handover.sign_out", "draft")
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         rows = self.incidents.search(actor, IncidentQuery(statuses=("open",), sort="received_at", descending=False,
                                                           limit=None), now=now)
         owed: dict[int, list[dict[str, Any]]] = {}
@@ -178,18 +181,18 @@ class HandoverService:
 
     def preview(self, actor: Actor, notes: str = "", now: dt.datetime | None = None) -> HandoverView:
         """The sheet as it would be signed now (nothing saved)."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         sheet = self._sheet(actor, notes, now, shift_on_duty(self.db, now))
         return HandoverView(None, "draft", None, None, actor.id, actor.display_name, None, None, None, None,
                             sheet["notes"], sheet, None, True)
 
     def early_handover(self, now: dt.datetime | None = None) -> EarlyHandover | None:
         """Whether signing out at `now` is more than EARLY_HANDOVER before the rostered shift ends."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         return _early(shift_on_duty(self.db, now), now)
 
     def _sheet(self, actor: Actor, notes: str | None, now: dt.datetime, current: ShiftOnDuty | None) -> dict[str, Any]:
-        notes = clean_text(notes, "交班备注", "the notes", MAX_NOTES, required=False)
+        notes = clean_text(notes, field=("交班备注", "the notes"), max_len=MAX_NOTES, multiline=True) or ""
         following = next_shift(self.db, now)
         early = _early(current, now)
         return {"title": f"{self.profile.name}应急值班交接班单", "profile": self.profile.key,
@@ -203,7 +206,7 @@ class HandoverService:
     def sign_out(self, actor: Actor, notes: str = "", now: dt.datetime | None = None) -> HandoverView:
         """The outgoing officer signs: the sheet is generated now and stored as signed (JSON + hash)."""
         require(actor, "handover.sign_out", "draft")
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         current = shift_on_duty(self.db, now)
         sheet = self._sheet(actor, notes, now, current)
         digest = sheet_hash(sheet)
@@ -218,20 +221,19 @@ class HandoverService:
                          sheet_hash=digest, notes=sheet["notes"] or None, signed_out_at=now)
             s.add(h)
             s.flush()
-            s.add(DutyLogEntry(happened_at=now, entered_at=now, author_id=actor.id, workstation=audit.WORKSTATION,
-                               automatic=True, kind="handover",
-                               text=f"交班：{actor.display_name}签名交班（交班单第 {h.id} 号，在办事件 "
-                                    f"{len(sheet['incidents'])} 起、生效预警 {len(sheet['warnings'])} 条、待审批 "
-                                    f"{len(sheet['approvals'])} 条、未落实批示 {len(sheet['instructions'])} 条）"
-                                    + (f"，提前 {sheet['early']['minutes_left']} 分钟交班" if "early" in sheet else "")))
-            audit.record(s, user_id=actor.id, username=actor.username, action="handover.sign_out", entity="handover",
-                         entity_id=h.id, after={"sheet_hash": digest, "shift_date": h.shift_date,
+            text = (f"交班：{actor.display_name}签名交班（交班单第 {h.id} 号，在办事件 {len(sheet['incidents'])} 起、"
+                    f"生效预警 {len(sheet['warnings'])} 条、待审批 {len(sheet['approvals'])} 条、"
+                    f"未落实批示 {len(sheet['instructions'])} 条）"
+                    + (f"，提前 {sheet['early']['minutes_left']} 分钟交班" if "early" in sheet else ""))
+            write_duty_line(s, actor, text, kind="handover", now=now)
+            audit.record_by(s, actor, action="handover.sign_out", entity="handover",
+                            entity_id=h.id, after={"sheet_hash": digest, "shift_date": h.shift_date,
                                                 "shift_id": h.shift_id}, at=now)
             return self._view(s, h)
 
     def sign_in(self, handover_id: int, username: str, password: str, now: dt.datetime | None = None) -> HandoverView:
         """The incoming officer signs in with their own password."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.read() as s:
             h = s.get(Handover, handover_id)
             if h is None:
@@ -250,12 +252,11 @@ class HandoverService:
                 raise UserError(f"交班单 {h.id} 已经接班签名", f"handover sheet {h.id} is already signed in")
             require(incoming, "handover.sign_in", _status(h))
             h.incoming_user_id, h.signed_in_at = incoming.id, now
-            s.add(DutyLogEntry(happened_at=now, entered_at=now, author_id=incoming.id, workstation=audit.WORKSTATION,
-                               automatic=True, kind="handover",
-                               text=f"接班：{incoming.display_name}签名接班（交班单第 {h.id} 号）"))
-            audit.record(s, user_id=incoming.id, username=incoming.username, action="handover.sign_in",
-                         entity="handover", entity_id=h.id,
-                         after={"sheet_hash": h.sheet_hash, "rostered": rostered}, at=now)
+            write_duty_line(s, incoming, f"接班：{incoming.display_name}签名接班（交班单第 {h.id} 号）", kind="handover",
+                            now=now)
+            audit.record_by(s, incoming, action="handover.sign_in",
+                            entity="handover", entity_id=h.id,
+                            after={"sheet_hash": h.sheet_hash, "rostered": rostered}, at=now)
             return self._view(s, h)
 
     # ------------------------------------------------------------ reading and reprinting
@@ -286,8 +287,7 @@ class HandoverService:
 
     @staticmethod
     def _view(s, h: Handover) -> HandoverView:
-        names = dict(s.execute(select(User.id, User.display_name).where(
-            User.id.in_([i for i in (h.outgoing_user_id, h.incoming_user_id) if i]))).all())
+        names = user_names(s, [h.outgoing_user_id, h.incoming_user_id])
         sheet = json.loads(_canonical(h.sheet or {}))
         return HandoverView(h.id, _status(h), h.shift_date, h.shift_id, h.outgoing_user_id,
                             names.get(h.outgoing_user_id, ""), h.incoming_user_id, names.get(h.incoming_user_id or 0),

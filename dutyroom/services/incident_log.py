@@ -16,20 +16,22 @@ Decisions where issue 3 was silent:
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain.clock import now_or
 from ..domain.permissions import POLICY, allowed
+from ..domain.text import clean_text
 from ..store import audit
 from ..store.database import Database
-from ..store.models import DutyLogEntry, Incident, IncidentLogEntry, User
+from ..store.models import DutyLogEntry, Incident, IncidentLogEntry
 from .actor import Actor
+from .duty_lines import write_duty_line
 from .errors import NotFound, PermissionDenied, UserError
 from .guard import require
+from .users import user_names
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
 MAX_TEXT = 5000
@@ -67,10 +69,6 @@ def require_view(actor: Actor) -> None:
         raise PermissionDenied(f"{actor.display_name} 无权查看事件信息", f"{actor.username} may not view incidents")
 
 
-def now_or(now: dt.datetime | None) -> dt.datetime:
-    return now or dt.datetime.now(dt.UTC)
-
-
 def utc(t: dt.datetime | None) -> dt.datetime | None:
     """Views give every time in UTC, whatever zone the caller wrote it in (the GUI shows Beijing time)."""
     return t.astimezone(dt.UTC) if t is not None else None
@@ -80,17 +78,6 @@ def aware(t: dt.datetime, zh: str, en: str) -> dt.datetime:
     if t.tzinfo is None:
         raise UserError(f"{zh}必须带时区", f"{en} must carry a time zone")
     return t
-
-
-def clean_text(value: str | None, zh: str, en: str, limit: int, *, required: bool = True) -> str:
-    text = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-    if required and not text:
-        raise UserError(f"{zh}不能为空", f"{en} is required")
-    if len(text) > limit:
-        raise UserError(f"{zh}过长（{len(text)} 字，最多 {limit} 字）", f"{en} is too long (at most {limit} characters)")
-    if any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t" for ch in text):
-        raise UserError(f"{zh}含有不可见的控制字符", f"{en} contains invisible control characters")
-    return text
 
 
 def locked_incident(s: Session, incident_id: int) -> Incident:
@@ -114,17 +101,8 @@ def write_automatic(s: Session, actor: Actor, incident: Incident, text: str, *, 
 
 def _mirror(s: Session, actor: Actor, incident: Incident, text: str, *, happened_at: dt.datetime, now: dt.datetime,
             kind: str, follow_up_state: str | None = None) -> None:
-    s.add(DutyLogEntry(happened_at=happened_at, entered_at=now, author_id=actor.id, workstation=audit.WORKSTATION,
-                       automatic=True, kind=kind, text=f"【{incident.title}】{text}", incident_id=incident.id,
-                       follow_up_state=follow_up_state))
-
-
-def user_names(s: Session, ids: Iterable[int | None]) -> dict[int, str]:
-    """Display names of the given user ids (None and 0 skipped), for the views' author/struck-by names."""
-    wanted = sorted({i for i in ids if i})
-    if not wanted:
-        return {}
-    return {uid: name for uid, name in s.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))}
+    write_duty_line(s, actor, f"【{incident.title}】{text}", kind=kind, now=now, happened_at=happened_at,
+                    incident_id=incident.id, follow_up_state=follow_up_state)
 
 
 def strike_through(entry: IncidentLogEntry | DutyLogEntry, actor: Actor, reason: str, now: dt.datetime) -> None:
@@ -190,14 +168,15 @@ class IncidentLogService:
     def add(self, actor: Actor, incident_id: int, text: str, *, happened_at: dt.datetime | None = None,
             now: dt.datetime | None = None) -> LogEntryView:
         """A note typed by the officer: what happened, when it happened."""
-        return self._add(actor, incident_id, clean_text(text, "日志内容", "the entry", MAX_TEXT), "note", happened_at, now)
+        body = clean_text(text, field=("日志内容", "the entry"), max_len=MAX_TEXT, required=True, multiline=True)
+        return self._add(actor, incident_id, body, "note", happened_at, now)
 
     def add_instruction(self, actor: Actor, incident_id: int, text: str, *, instructed_by: str,
                         happened_at: dt.datetime | None = None, now: dt.datetime | None = None) -> LogEntryView:
         """A leader's instruction (领导批示), open for follow-up until marked done; `happened_at` is when the
         leader gave it (批示时间, default now), which may be before it reached the duty room, never after now."""
-        leader = clean_text(instructed_by, "批示领导", "the leader", 100)
-        body = clean_text(text, "批示内容", "the instruction", MAX_TEXT)
+        leader = clean_text(instructed_by, field=("批示领导", "the leader"), max_len=100, required=True)
+        body = clean_text(text, field=("批示内容", "the instruction"), max_len=MAX_TEXT, required=True, multiline=True)
         if happened_at is not None and aware(happened_at, "批示时间", "the time") > now_or(now) + CLOCK_SKEW:
             raise UserError("批示时间不能晚于现在", "the time of the instruction cannot be in the future")
         return self._add(actor, incident_id, f"{leader}批示：{body}", "instruction", happened_at, now)
@@ -219,13 +198,13 @@ class IncidentLogService:
                 _mirror(s, actor, incident, text, happened_at=happened_at, now=now, kind="instruction",
                         follow_up_state="open")
             s.flush()
-            audit.record(s, user_id=actor.id, username=actor.username, action=f"incident.log.{kind}",
-                         entity="incident_log", entity_id=entry.id, after=_entry_dict(entry), at=now)
+            audit.record_by(s, actor, action=f"incident.log.{kind}",
+                            entity="incident_log", entity_id=entry.id, after=_entry_dict(entry), at=now)
             return _view(entry, {actor.id: actor.display_name})
 
     def strike(self, actor: Actor, entry_id: int, reason: str, *, now: dt.datetime | None = None) -> LogEntryView:
         """Strike a wrong entry through: its text stays, with the reason, who and when."""
-        reason = clean_text(reason, "划除理由", "the reason", MAX_REASON)
+        reason = clean_text(reason, field=("划除理由", "the reason"), max_len=MAX_REASON, required=True, multiline=True)
         now = now_or(now)
         with self.db.write() as s:
             entry = self._entry(s, entry_id)
@@ -233,8 +212,8 @@ class IncidentLogService:
             require(actor, "incident.log.strike", incident.status)
             before = _entry_dict(entry)
             strike_through(entry, actor, reason, now)
-            audit.record(s, user_id=actor.id, username=actor.username, action="incident.log.strike",
-                         entity="incident_log", entity_id=entry.id, before=before, after=_entry_dict(entry), at=now)
+            audit.record_by(s, actor, action="incident.log.strike",
+                            entity="incident_log", entity_id=entry.id, before=before, after=_entry_dict(entry), at=now)
             return _view(entry, user_names(s, {entry.author_id, actor.id}))
 
     def set_follow_up(self, actor: Actor, entry_id: int, state: str, *, now: dt.datetime | None = None) -> LogEntryView:
@@ -257,8 +236,8 @@ class IncidentLogService:
                     DutyLogEntry.happened_at == entry.happened_at)):
                 if copy.text.endswith(entry.text):  # the copy carries the incident's title in front
                     copy.follow_up_state = state
-            audit.record(s, user_id=actor.id, username=actor.username, action="incident.log.follow_up",
-                         entity="incident_log", entity_id=entry.id, before=before, after=_entry_dict(entry), at=now)
+            audit.record_by(s, actor, action="incident.log.follow_up",
+                            entity="incident_log", entity_id=entry.id, before=before, after=_entry_dict(entry), at=now)
             return _view(entry, user_names(s, {entry.author_id, entry.stricken_by_id}))
 
     @staticmethod

@@ -41,7 +41,10 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from ..domain.clock import now_or
+from ..domain.numbers import NumberError, read_bounded
 from ..domain.permissions import allowed
+from ..domain.profile_loader import rules_version_of
 from ..domain.profile_schema import Profile
 from ..domain.report_chain import (
     KIND_LABELS,
@@ -54,13 +57,14 @@ from ..domain.report_chain import (
 )
 from ..domain.report_text import compose, when
 from ..domain.reporting_clock import EscalationBound, followup_interval, reports_to_city
+from ..domain.text import clean_text
 from ..store import audit
 from ..store.database import Database
-from ..store.models import AuditEntry, Incident, IncidentLogEntry, IncidentReport, User
+from ..store.models import AuditEntry, Incident, IncidentLogEntry, IncidentReport
 from .actor import Actor
 from .errors import NotFound, PermissionDenied, UserError
 from .guard import require
-from .incident_log import aware, clean_text, locked_incident, now_or, require_view, utc, write_automatic
+from .incident_log import aware, locked_incident, require_view, utc, write_automatic
 from .incidents import (
     BOUND_LIMITS,
     BOUND_SETTING,
@@ -69,18 +73,19 @@ from .incidents import (
     district_bound_minutes,
     facts_of,
     pending_summary,
-    profile_for,
     report_facts,
     sent_report,
     sent_reports,
 )
 from .reference_data import set_setting
+from .users import user_names
 
 KINDS = ("verbal", "written", "followup", "final")
 CHANNELS = {"phone": ("电话", "phone"), "fax": ("传真", "fax"), "system": ("系统报送", "system")}
 CLOCK_SKEW = dt.timedelta(minutes=5)
 RECEIPT_SLACK = dt.timedelta(minutes=1)  # a send time typed to the minute may fall just before a receipt with seconds
 MAX_BODY = 20_000
+REPORT_TEXT = ("报告正文", "the report text")
 MISSED_PREFIX = "超时未报："
 _FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
 
@@ -233,7 +238,7 @@ def _recipients(values: Sequence[str]) -> tuple[str, ...]:
         values = [values]
     out: list[str] = []
     for v in values:
-        name = clean_text(v, "报送对象", "a recipient", 200)
+        name = clean_text(v, field=("报送对象", "a recipient"), max_len=200, required=True)
         if name not in out:
             out.append(name)
     if not out:
@@ -287,7 +292,7 @@ class ReportService:
         self.profile_dir = profile_dir
 
     def _profile(self, incident: Incident | Row) -> Profile:
-        return profile_for(incident.profile_key, incident.profile_version, incident.received_at, self.profile_dir)
+        return rules_version_of(incident, self.profile_dir)
 
     # ------------------------------------------------------------ the clock
 
@@ -320,9 +325,11 @@ class ReportService:
         """An administrator sets the district's escalation bound; audited (setting.set, before and after)."""
         require(actor, "maintenance.settings")
         low, high = BOUND_LIMITS
-        if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
+        try:
+            minutes = read_bounded(minutes, low=low, high=high)
+        except NumberError:
             raise UserError(f"本区上报警戒时限应为 {low}–{high} 的整数（分钟）",
-                            f"the district escalation bound must be a whole number of minutes from {low} to {high}")
+                            f"the district escalation bound must be a whole number of minutes from {low} to {high}") from None
         set_setting(self.db, BOUND_SETTING, str(minutes), by=actor)
         return minutes
 
@@ -372,9 +379,9 @@ class ReportService:
                         continue
                     write_automatic(s, actor, incident, text, happened_at=d.escalation_due, now=now,
                                     duty_kind="report")
-                    audit.record(s, user_id=actor.id, username=actor.username, action="incident.deadline.missed",
-                                 entity="incident", entity_id=incident.id,
-                                 after={"key": d.key, "due": d.due, "basis": d.basis,
+                    audit.record_by(s, actor, action="incident.deadline.missed",
+                                    entity="incident", entity_id=incident.id,
+                                    after={"key": d.key, "due": d.due, "basis": d.basis,
                                         "escalation_due": d.escalation_due,
                                         "bound": bound_text(d.bound) or None}, at=now)
                     written += 1
@@ -437,7 +444,7 @@ class ReportService:
             rows = list(s.scalars(select(IncidentReport).where(IncidentReport.incident_id == incident_id)
                                   .order_by(IncidentReport.id)))
             p = self._profile(incident)
-            names = _names(s, {r.sent_by_id for r in rows} | {r.reviewed_by_id for r in rows})
+            names = user_names(s, {r.sent_by_id for r in rows} | {r.reviewed_by_id for r in rows})
             return [_view(r, p, names) for r in rows]
 
     def prepare(self, actor: Actor, incident_id: int, kind: str, *, body: str, recipients: Sequence[str],
@@ -449,8 +456,8 @@ class ReportService:
             incident = locked_incident(s, incident_id)
             require(actor, "incident.report.send", incident.status)
             report = self._new_report(s, incident, kind, body, recipients, clock_id, corrects_report_id, now)
-            audit.record(s, user_id=actor.id, username=actor.username, action="incident.report.prepare",
-                         entity="incident_report", entity_id=report.id, after=_report_dict(report), at=now)
+            audit.record_by(s, actor, action="incident.report.prepare",
+                            entity="incident_report", entity_id=report.id, after=_report_dict(report), at=now)
             return _view(report, self._profile(incident), {})
 
     def update_prepared(self, actor: Actor, report_id: int, *, body: str | None = None,
@@ -463,15 +470,15 @@ class ReportService:
             _unsent(report)
             before = _report_dict(report)
             if body is not None:
-                report.body = clean_text(body, "报告正文", "the report text", MAX_BODY)
+                report.body = clean_text(body, field=REPORT_TEXT, max_len=MAX_BODY, required=True, multiline=True)
             if recipients is not None:
                 report.recipients = list(_recipients(recipients))
             if _report_dict(report) != before:
                 report.reviewed_by_id = report.reviewed_at = None
-                audit.record(s, user_id=actor.id, username=actor.username, action="incident.report.update",
-                             entity="incident_report", entity_id=report.id, before=before,
-                             after=_report_dict(report), at=now)
-            return _view(report, self._profile(incident), _names(s, {report.reviewed_by_id}))
+                audit.record_by(s, actor, action="incident.report.update",
+                                entity="incident_report", entity_id=report.id, before=before,
+                                after=_report_dict(report), at=now)
+            return _view(report, self._profile(incident), user_names(s, {report.reviewed_by_id}))
 
     def review(self, actor: Actor, report_id: int, *, now: dt.datetime | None = None) -> ReportView:
         """A leader reviews (审核) a prepared report before it goes to the city."""
@@ -488,9 +495,9 @@ class ReportService:
             _unsent(report)
             before = _report_dict(report)
             report.reviewed_by_id, report.reviewed_at = actor.id, now
-            audit.record(s, user_id=actor.id, username=actor.username, action="incident.report.review",
-                         entity="incident_report", entity_id=report.id, before=before, after=_report_dict(report),
-                         at=now)
+            audit.record_by(s, actor, action="incident.report.review",
+                            entity="incident_report", entity_id=report.id, before=before, after=_report_dict(report),
+                            at=now)
             write_automatic(s, actor, incident, f"{actor.display_name}审核同意报送{_label(report.kind, report.sequence)}",
                             happened_at=now, now=now, duty_kind="report")
             return _view(report, p, {actor.id: actor.display_name})
@@ -540,7 +547,7 @@ class ReportService:
     def _new_report(self, s: Session, incident: Incident, kind: str, body: str, recipients: Sequence[str],
                     clock_id: str | None, corrects_report_id: int | None, now: dt.datetime) -> IncidentReport:
         _check_kind(kind)
-        text = clean_text(body, "报告正文", "the report text", MAX_BODY)
+        text = clean_text(body, field=REPORT_TEXT, max_len=MAX_BODY, required=True, multiline=True)
         to = _recipients(recipients)
         if corrects_report_id is not None:
             original = s.get(IncidentReport, corrects_report_id)
@@ -581,12 +588,12 @@ class ReportService:
         report.sent_at, report.sent_by_id, report.channel = sent_at, actor.id, channel
         s.flush()
         chain = chain_of(p, incident, sent_reports(s, incident.id))
-        audit.record(s, user_id=actor.id, username=actor.username, action="incident.report.send",
-                     entity="incident_report", entity_id=report.id, before=before,
-                     after=_report_dict(report) | {"snapshot": report_facts(incident, p).snapshot(),
+        audit.record_by(s, actor, action="incident.report.send",
+                        entity="incident_report", entity_id=report.id, before=before,
+                        after=_report_dict(report) | {"snapshot": report_facts(incident, p).snapshot(),
                                                    "deadlines": pending_summary(chain)}, at=now)
         self._log_sent(s, actor, incident, report, now)
-        return _view(report, p, {actor.id: actor.display_name} | _names(s, {report.reviewed_by_id}))
+        return _view(report, p, {actor.id: actor.display_name} | user_names(s, {report.reviewed_by_id}))
 
     @staticmethod
     def _match_deadline(report: IncidentReport, chain: list[ChainDeadline], sent: list[SentReport],
@@ -672,13 +679,6 @@ def _progress(s: Session, incident_id: int, since: dt.datetime | None, now: dt.d
     if since is not None:
         stmt = stmt.where(IncidentLogEntry.happened_at > since)
     return [f"{when(t)[-5:]} {text}" for t, text in s.execute(stmt.order_by(IncidentLogEntry.happened_at))]
-
-
-def _names(s: Session, ids: set[int | None]) -> dict[int, str]:
-    wanted = sorted(i for i in ids if i)
-    if not wanted:
-        return {}
-    return {uid: name for uid, name in s.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))}
 
 
 def _view(r: IncidentReport, p: Profile, names: dict[int, str]) -> ReportView:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -36,8 +36,10 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from ..config import SettingKey
+from ..domain.clock import BEIJING, now_or, today_or
 from ..domain.grading import suggest_grade
-from ..domain.incident_facts import BEIJING, IncidentFacts
+from ..domain.incident_facts import IncidentFacts
 from ..domain.intake import (
     FIELD_LABELS,
     FLAGS,
@@ -48,7 +50,8 @@ from ..domain.intake import (
     clean_intake,
     lead_row,
 )
-from ..domain.profile_loader import PROFILE_DIR, load_profile, load_profile_file, profile_in_force
+from ..domain.numbers import stored_count
+from ..domain.profile_loader import profile_in_force, rules_version_of
 from ..domain.profile_schema import Profile
 from ..domain.report_chain import ChainDeadline, SentReport, build_chain, deadline_state, pending
 from ..domain.report_text import ReportFacts, grade_text, when
@@ -60,7 +63,7 @@ from ..store.models import EventType, Incident, IncidentLogEntry, IncidentReport
 from .actor import Actor
 from .errors import NotFound, UserError
 from .guard import require
-from .incident_log import CLOCK_SKEW, locked_incident, now_or, require_view, utc, write_automatic
+from .incident_log import CLOCK_SKEW, locked_incident, require_view, utc, write_automatic
 
 # intake field → Incident column where they differ
 COLUMN = {"grade": "grade_confirmed", "event_type": "event_type_text"}
@@ -254,22 +257,6 @@ class IncidentRow:
 # ---------------------------------------------------------------- profiles and facts (shared with incident_reports)
 
 
-@cache
-def _versions(key: str, directory: str) -> dict[str, Profile]:
-    current = load_profile(key, Path(directory))
-    out = {current.version: current}
-    for old in sorted(Path(directory).glob(f"{key}@*.yaml")):
-        p = load_profile_file(old, Path(directory))
-        out.setdefault(p.version, p)
-    return out
-
-
-def profile_for(key: str, version: str, received_at: dt.datetime, directory: Path | None = None) -> Profile:
-    """The profile an incident was judged by: its stored version, else the one in force on its received date."""
-    found = _versions(key, str(directory or PROFILE_DIR)).get(version)
-    return found or profile_in_force(key, received_at.astimezone(BEIJING).date(), directory)
-
-
 def facts_of(r: Incident | Row) -> IncidentFacts:
     """The rules' view of a stored incident (an ORM row or a column row with the same names)."""
     return IncidentFacts(
@@ -316,19 +303,15 @@ _CLOCK_INPUTS = ("category", "event_type_text", "occurred_at", "received_at", "g
                  "special_period", "foreign_related", "ongoing", "handling_ended_at")
 
 
-BOUND_SETTING = "report.escalation_minutes"  # 本区设定: the bound of deadlines whose plan gives none
+BOUND_SETTING = SettingKey.escalation_minutes  # 本区设定: the bound of deadlines whose plan gives none
 BOUND_LIMITS = (1, 240)
 
 
 def district_bound_minutes(s: Session) -> int:
     """The district's escalation bound (本区设定) in minutes: the administrator's, else the default."""
     raw = s.get(Setting, BOUND_SETTING)
-    try:
-        value = int(raw.value) if raw is not None else DEFAULT_DISTRICT_MINUTES
-    except ValueError:
-        return DEFAULT_DISTRICT_MINUTES
     low, high = BOUND_LIMITS
-    return min(max(value, low), high)
+    return stored_count(raw.value if raw is not None else None, default=DEFAULT_DISTRICT_MINUTES, low=low, high=high)
 
 
 def chain_of(profile: Profile, incident: Incident | Row, reports: Sequence[SentReport],
@@ -456,15 +439,15 @@ class IncidentService:
     def _profile_on(self, received_at: dt.datetime) -> Profile:
         return profile_in_force(self.profile.key, received_at.astimezone(BEIJING).date(), self.profile_dir)
 
-    def _profile_of(self, incident: Incident) -> Profile:
-        return profile_for(incident.profile_key, incident.profile_version, incident.received_at, self.profile_dir)
+    def _profile_of(self, incident: Incident | Row) -> Profile:
+        return rules_version_of(incident, self.profile_dir)
 
     # ------------------------------------------------------------ what the wizard offers
 
     def choices(self, actor: Actor, on: dt.date | None = None) -> IntakeChoices:
         """Sources, places, categories, event types (with lead units), grades and flags of the profile in force."""
         require_view(actor)
-        p = profile_in_force(self.profile.key, on or dt.datetime.now(BEIJING).date(), self.profile_dir)
+        p = profile_in_force(self.profile.key, today_or(on), self.profile_dir)
         return IntakeChoices(
             profile_key=p.key, profile_version=p.version,
             sources=tuple(Choice(k, zh, en) for k, (zh, en) in SOURCES.items()),
@@ -479,7 +462,7 @@ class IncidentService:
                    on: dt.date | None = None) -> tuple[LeadUnit, ...]:
         """The lead units of an event type with their duty phones from the contacts."""
         require_view(actor)
-        p = profile_in_force(self.profile.key, on or dt.datetime.now(BEIJING).date(), self.profile_dir)
+        p = profile_in_force(self.profile.key, today_or(on), self.profile_dir)
         with self.db.read() as s:
             return self._lead_units(s, p, category, event_type)
 
@@ -546,11 +529,11 @@ class IncidentService:
             changed = self._apply(s, incident, values)
             s.flush()
             if draft_id is None or changed:
-                audit.record(s, user_id=actor.id, username=actor.username,
-                             action="incident.draft.create" if draft_id is None else "incident.draft.save",
-                             entity="incident", entity_id=incident.id,
-                             before={k: before.get(k) for k in changed} if draft_id else None,
-                             after={k: _record(incident)[k] for k in changed} | {"status": "draft"}, at=now)
+                audit.record_by(s, actor,
+                                action="incident.draft.create" if draft_id is None else "incident.draft.save",
+                                entity="incident", entity_id=incident.id,
+                                before={k: before.get(k) for k in changed} if draft_id else None,
+                                after={k: _record(incident)[k] for k in changed} | {"status": "draft"}, at=now)
             return DraftSaved(self._view(s, incident), tuple(sorted(check.values)), check.problems)
 
     def my_drafts(self, actor: Actor) -> list[DraftSummary]:
@@ -573,8 +556,8 @@ class IncidentService:
                 raise UserError("只能放弃未提交的接报草稿", "only an unsubmitted draft can be discarded")
             if s.scalar(select(IncidentLogEntry.id).where(IncidentLogEntry.incident_id == draft_id).limit(1)):
                 raise UserError("草稿已有日志记录，不能放弃，请提交后结束", "the draft has log entries: submit it instead")
-            audit.record(s, user_id=actor.id, username=actor.username, action="incident.draft.discard",
-                         entity="incident", entity_id=draft_id, before=_record(incident), at=now)
+            audit.record_by(s, actor, action="incident.draft.discard",
+                            entity="incident", entity_id=draft_id, before=_record(incident), at=now)
             s.delete(incident)
 
     # ------------------------------------------------------------ submitting
@@ -629,9 +612,9 @@ class IncidentService:
         incident.status = "open"
         s.flush()
         chain = chain_of(p, incident, [])
-        audit.record(s, user_id=actor.id, username=actor.username, action="incident.open", entity="incident",
-                     entity_id=incident.id, before=None if new else {"status": "draft"},
-                     after={**_record(incident), "status": "open", "profile": f"{p.key}@{p.version}",
+        audit.record_by(s, actor, action="incident.open", entity="incident",
+                        entity_id=incident.id, before=None if new else {"status": "draft"},
+                        after={**_record(incident), "status": "open", "profile": f"{p.key}@{p.version}",
                             "grade_suggested": incident.grade_suggested, "deadlines": pending_summary(chain)}, at=now)
         source = SOURCES.get(incident.source or "", ("",))[0]
         write_automatic(s, actor, incident, f"接报登记（{source}）：{incident.title}。报告时限：{deadline_text(chain)}",
@@ -660,10 +643,10 @@ class IncidentService:
             confirmed, suggested = incident.grade_confirmed, incident.grade_suggested
             if suggested is None or suggested == confirmed:
                 raise UserError("系统建议与确认等级一致，无需研判", "the suggestion agrees with the confirmed grade")
-            audit.record(s, user_id=actor.id, username=actor.username, action="incident.grade.kept",
-                         entity="incident", entity_id=incident.id,
-                         before={"grade": confirmed, "grade_suggested": suggested},
-                         after={"grade": confirmed, "grade_suggested": suggested}, at=now)
+            audit.record_by(s, actor, action="incident.grade.kept",
+                            entity="incident", entity_id=incident.id,
+                            before={"grade": confirmed, "grade_suggested": suggested},
+                            after={"grade": confirmed, "grade_suggested": suggested}, at=now)
             write_automatic(s, actor, incident, f"经研判维持确认等级{grade_text(confirmed)}，系统建议为{grade_text(suggested)}",
                             happened_at=now, now=now)
             return self._view(s, incident)
@@ -701,10 +684,10 @@ class IncidentService:
             before_chain = chain_of(p, incident, sent_reports(s, incident.id))
             incident.handling_ended_at, incident.ongoing = at, False
             chain = chain_of(p, incident, sent_reports(s, incident.id))
-            audit.record(s, user_id=actor.id, username=actor.username, action="incident.handling_ended",
-                         entity="incident", entity_id=incident.id,
-                         before={"ongoing": True, "handling_ended_at": None, "deadlines": pending_summary(before_chain)},
-                         after={"ongoing": False, "handling_ended_at": at, "deadlines": pending_summary(chain)}, at=now)
+            audit.record_by(s, actor, action="incident.handling_ended",
+                            entity="incident", entity_id=incident.id,
+                            before={"ongoing": True, "handling_ended_at": None, "deadlines": pending_summary(before_chain)},
+                            after={"ongoing": False, "handling_ended_at": at, "deadlines": pending_summary(chain)}, at=now)
             write_automatic(s, actor, incident, f"处置结束。报告时限：{deadline_text(chain)}", happened_at=at, now=now)
             return self._view(s, incident)
 
@@ -720,9 +703,9 @@ class IncidentService:
             if final is None:
                 raise UserError("尚未报送终报，不能结束事件", "the final report has not been sent: the incident cannot be closed")
             incident.status, incident.closed_at = "closed", now
-            audit.record(s, user_id=actor.id, username=actor.username, action="incident.close", entity="incident",
-                         entity_id=incident.id, before={"status": "open", "closed_at": None},
-                         after={"status": "closed", "closed_at": now, "final_report_id": final}, at=now)
+            audit.record_by(s, actor, action="incident.close", entity="incident",
+                            entity_id=incident.id, before={"status": "open", "closed_at": None},
+                            after={"status": "closed", "closed_at": now, "final_report_id": final}, at=now)
             write_automatic(s, actor, incident, "事件结束（结案）", happened_at=now, now=now)
             return self._view(s, incident)
 
@@ -758,13 +741,13 @@ class IncidentService:
             name = "incident.grade" if set(changed) == {"grade"} else "incident.flags" \
                 if set(changed) <= set(FLAGS) else "incident.edit"
             known = {"known_at": known_at} if known_at is not None else {}
-            audit.record(s, user_id=actor.id, username=actor.username, action=name, entity="incident",
-                         entity_id=incident.id,
-                         before={k: before[k] for k in changed} | {"deadlines": pending_summary(before_chain),
+            audit.record_by(s, actor, action=name, entity="incident",
+                            entity_id=incident.id,
+                            before={k: before[k] for k in changed} | {"deadlines": pending_summary(before_chain),
                                                                    "grade_suggested": suggested_before},
-                         after={k: after[k] for k in changed} | {"deadlines": pending_summary(chain),
+                            after={k: after[k] for k in changed} | {"deadlines": pending_summary(chain),
                                                                  "grade_suggested": incident.grade_suggested} | known,
-                         at=now)
+                            at=now)
             if incident.status == "open":
                 self._log_change(s, actor, incident, changed, before, after, chain if clock_changed else None,
                                  suggested_before, happened_at=known_at or now, now=now)
@@ -912,7 +895,7 @@ class IncidentService:
         next_due = label = None
         state, overdue = "none", 0
         if reports is not None:
-            chain = chain_of(profile_for(r.profile_key, r.profile_version, r.received_at, self.profile_dir), r, reports,
+            chain = chain_of(self._profile_of(r), r, reports,
                              bound)
             # "立即" without a number counts by its escalation bound, as on the dashboard
             due = sorted((d for d in pending(chain) if d.escalation_due is not None), key=lambda d: d.escalation_due)

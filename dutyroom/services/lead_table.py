@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain.clock import now_or
 from ..domain.vocabulary import CATEGORY_LABELS, Category
 from ..store import audit
 from ..store.database import Database
@@ -81,7 +82,7 @@ class LeadTableService:
                   *, now: dt.datetime | None = None, reason: str | None = None) -> LeadTableRow:
         """Replace the event type's lead list with `entries` [(unit, role)], in order; at least one lead."""
         require(actor, "lead_table.edit")
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         clean: list[tuple[str, str]] = []
         for unit, role in entries:
             unit = (unit or "").strip()
@@ -118,10 +119,10 @@ class LeadTableService:
                 s.add(LeadAssignment(event_type_id=et.id, organisation_id=org.id, position=position, role=role,
                                      valid_from=now))
             s.flush()
-            audit.record(s, user_id=actor.id or None, username=actor.username, action="lead_table.edit",
-                         entity="event_type", entity_id=et.id,
-                         before={"event_type": et.name, "units": [list(x) for x in before]},
-                         after={"event_type": et.name, "units": [list(x) for x in clean],
+            audit.record_by(s, actor, action="lead_table.edit",
+                            entity="event_type", entity_id=et.id,
+                            before={"event_type": et.name, "units": [list(x) for x in before]},
+                            after={"event_type": et.name, "units": [list(x) for x in clean],
                                 "reason": (reason or "").strip() or None}, at=now)
             return self._row(s, et)
 

@@ -19,7 +19,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..domain.incident_facts import BEIJING
+from ..config import SettingKey, pick
+from ..domain.clock import BEIJING, now_or
+from ..domain.numbers import NumberError, read_bounded, stored_count
 from ..domain.profile_schema import Profile
 from ..store import audit
 from ..store.backup import BackupError, Progress, backup_generation, check_candidate, restore_from
@@ -29,8 +31,8 @@ from .errors import UserError
 from .guard import require
 from .reference_data import get_setting, set_setting
 
-DEFAULTS = {"session.idle_minutes": 15, "backup.every_hours": 4, "backup.keep": 10}
-LIMITS = {"session.idle_minutes": (0, 240), "backup.every_hours": (0, 168), "backup.keep": (1, 500)}
+DEFAULTS = {SettingKey.idle_minutes: 15, SettingKey.backup_every_hours: 4, SettingKey.backup_keep: 10}
+LIMITS = {SettingKey.idle_minutes: (0, 240), SettingKey.backup_every_hours: (0, 168), SettingKey.backup_keep: (1, 500)}
 _NAME = re.compile(r"dutyroom-(\d{8})-(\d{6})-\d+-(\w+)\.db$")
 REASON_LABELS = {"manual": ("手动", "manual"), "auto": ("定时", "scheduled"), "exit": ("退出时", "on exit"),
                  "prerestore": ("恢复前", "before restore"), "premigrate": ("升级前", "before upgrade")}
@@ -76,13 +78,8 @@ class RestoreResult:
 
 
 def _int_setting(db: Database, key: str) -> int:
-    raw = get_setting(db, key)
-    try:
-        value = int(raw) if raw is not None else DEFAULTS[key]
-    except ValueError:
-        value = DEFAULTS[key]
     low, high = LIMITS[key]
-    return min(max(value, low), high)
+    return stored_count(get_setting(db, key), default=DEFAULTS[key], low=low, high=high)
 
 
 class MaintenanceService:
@@ -99,7 +96,7 @@ class MaintenanceService:
         return Path(raw.split("?")[0].removeprefix("file:")) if raw and raw != ":memory:" else None
 
     def backup_dir(self) -> Path:
-        configured = get_setting(self.db, "backup.directory")
+        configured = get_setting(self.db, SettingKey.backup_directory)
         if configured:
             return Path(configured)
         path = self.db_path
@@ -109,21 +106,25 @@ class MaintenanceService:
 
     def settings(self) -> MaintenanceSettings:
         """Readable by every signed-in user (the idle lock needs it)."""
-        return MaintenanceSettings(_int_setting(self.db, "session.idle_minutes"), _int_setting(self.db, "backup.every_hours"),
-                                   _int_setting(self.db, "backup.keep"), str(self.backup_dir()))
+        return MaintenanceSettings(_int_setting(self.db, SettingKey.idle_minutes),
+                                   _int_setting(self.db, SettingKey.backup_every_hours),
+                                   _int_setting(self.db, SettingKey.backup_keep), str(self.backup_dir()))
 
     def update_settings(self, actor: Actor, *, idle_minutes: int, backup_every_hours: int, backup_keep: int,
                         backup_directory: str | None = None) -> MaintenanceSettings:
         require(actor, "maintenance.settings")
-        values = {"session.idle_minutes": idle_minutes, "backup.every_hours": backup_every_hours, "backup.keep": backup_keep}
-        labels = {"session.idle_minutes": ("自动锁定时间（分钟）", "idle lock (minutes)"),
-                  "backup.every_hours": ("自动备份间隔（小时）", "backup interval (hours)"),
-                  "backup.keep": ("保留备份份数", "generations kept")}
+        values = {SettingKey.idle_minutes: idle_minutes, SettingKey.backup_every_hours: backup_every_hours,
+                  SettingKey.backup_keep: backup_keep}
+        labels = {SettingKey.idle_minutes: ("自动锁定时间（分钟）", "idle lock (minutes)"),
+                  SettingKey.backup_every_hours: ("自动备份间隔（小时）", "backup interval (hours)"),
+                  SettingKey.backup_keep: ("保留备份份数", "generations kept")}
         for key, value in values.items():
             low, high = LIMITS[key]
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            try:
+                values[key] = read_bounded(value, low=low, high=high)
+            except NumberError:
                 zh, en = labels[key]
-                raise UserError(f"{zh}应为 {low}–{high} 的整数", f"{en} must be a whole number from {low} to {high}")
+                raise UserError(f"{zh}应为 {low}–{high} 的整数", f"{en} must be a whole number from {low} to {high}") from None
         directory = (backup_directory or "").strip()
         if directory:
             if len(directory) > 500 or any(not ch.isprintable() for ch in directory):
@@ -132,8 +133,8 @@ class MaintenanceService:
                 raise UserError("备份目录须为完整路径（如 D:\\值班备份）", "the backup folder must be a full path")
         for key, value in values.items():
             set_setting(self.db, key, str(value), by=actor)
-        if directory or get_setting(self.db, "backup.directory"):
-            set_setting(self.db, "backup.directory", directory, by=actor)
+        if directory or get_setting(self.db, SettingKey.backup_directory):
+            set_setting(self.db, SettingKey.backup_directory, directory, by=actor)
         return self.settings()
 
     # ------------------------------------------------------------ backups
@@ -147,8 +148,8 @@ class MaintenanceService:
         path = backup_generation(self.db, directory, keep=keep if prune else 0, reason=reason, progress=progress)
         size = path.stat().st_size
         with self.db.write() as s:
-            audit.record(s, user_id=actor.id or None, username=actor.username, action="backup.run", entity="backup",
-                         entity_id=path.name, after={"reason": reason, "size": size, "directory": str(directory)})
+            audit.record_by(s, actor, action="backup.run", entity="backup",
+                            entity_id=path.name, after={"reason": reason, "size": size, "directory": str(directory)})
         return BackupResult(str(path), size, len(list(directory.glob("dutyroom-*.db"))))
 
     def backup_now(self, actor: Actor, progress: Progress | None = None) -> BackupResult:
@@ -171,7 +172,7 @@ class MaintenanceService:
         gens = self.generations_unchecked()
         if not gens or gens[0].taken_at is None:
             return True
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         return now - gens[0].taken_at >= dt.timedelta(hours=hours)
 
     def generations(self, actor: Actor) -> list[Generation]:
@@ -219,8 +220,8 @@ class MaintenanceService:
             raise UserError("不能用正在使用的数据库文件恢复自身", "cannot restore the database in use onto itself")
         safety = self._backup(actor, "prerestore", prune=False)  # pruning now could delete the chosen source
         with self.db.write() as s:
-            audit.record(s, user_id=actor.id or None, username=actor.username, action="backup.restore", entity="backup",
-                         entity_id=source.name, after={"source": str(source), "audit_entries": result.audit_entries,
+            audit.record_by(s, actor, action="backup.restore", entity="backup",
+                            entity_id=source.name, after={"source": str(source), "audit_entries": result.audit_entries,
                                                        "safety_backup": safety.path})
         self.db.dispose()
         try:
@@ -240,7 +241,6 @@ class MaintenanceService:
 
 def explain_failure(exc: BaseException) -> str:
     """A sentence for the user about an environment failure (disk full, read-only, ...), never a traceback."""
-    from ..config import lang
     from ..store.errors import explain
 
     if isinstance(exc, UserError):
@@ -248,8 +248,8 @@ def explain_failure(exc: BaseException) -> str:
     known = explain(exc)
     if known:
         return known
-    return ("Unexpected error; it was logged. Saved data is not affected." if lang() == "en"
-            else "发生意外错误，已记录到日志；已保存的数据不受影响。")
+    return pick("发生意外错误，已记录到日志；已保存的数据不受影响。",
+                "Unexpected error; it was logged. Saved data is not affected.")
 
 
 def backup_before_migration(db: Database) -> Path | None:

@@ -291,9 +291,9 @@ class PlanDocumentService:
             s.add(doc)
             s.flush()
             self._index(s, doc.id, body)
-            audit.record(s, user_id=actor.id or None, username=actor.username, action="plan.document.import",
-                         entity="plan_document", entity_id=doc.id,
-                         after={"plan_id": plan_id, "version_id": version.id, "filename": name, "sha256": digest,
+            audit.record_by(s, actor, action="plan.document.import",
+                            entity="plan_document", entity_id=doc.id,
+                            after={"plan_id": plan_id, "version_id": version.id, "filename": name, "sha256": digest,
                                 "bytes": len(data), "chars": len(body)})
             return _doc_view(doc, plan_id)
 

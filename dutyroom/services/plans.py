@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING, today_or
 from ..domain.plan_lifecycle import (
     PLAN_TYPE_LABELS,
     STATES,
@@ -48,12 +48,12 @@ from ..store.models import (
     PlanEvent,
     PlanEventTypeLink,
     PlanVersion,
-    User,
 )
 from .actor import Actor
 from .errors import NotFound, UserError
 from .guard import require
 from .lead_table import lead_entries
+from .users import user_names
 
 IN_FORCE = ("issued", "revision_required")
 # Steps that concern the text in force; the others move the newest draft along.
@@ -205,8 +205,8 @@ class PlanService:
                         s.add(PlanEventTypeLink(plan_id=plan.id, event_type_id=et.id))
                         added["links"] += 1
             if any(added.values()):
-                audit.record(s, user_id=actor.id or None, username=actor.username, action="plan.seed",
-                             entity="profile", entity_id=p.key, after=added)
+                audit.record_by(s, actor, action="plan.seed",
+                                entity="profile", entity_id=p.key, after=added)
         return added
 
     # ------------------------------------------------------------ plans
@@ -232,8 +232,8 @@ class PlanService:
             s.flush()
             s.add(PlanVersion(plan_id=plan.id, label=version_label, status="drafting"))
             self._link(s, plan.id, event_type_ids)
-            audit.record(s, user_id=actor.id or None, username=actor.username, action="plan.create", entity="plan",
-                         entity_id=plan.id, after={"name": name, "plan_type": plan_type, "category": category,
+            audit.record_by(s, actor, action="plan.create", entity="plan",
+                            entity_id=plan.id, after={"name": name, "plan_type": plan_type, "category": category,
                                                    "drafting_unit": drafting_unit,
                                                    "event_type_ids": sorted(event_type_ids)})
             s.flush()
@@ -249,9 +249,9 @@ class PlanService:
                 s.delete(link)  # the link set is current state; the audit entry keeps the old one
             s.flush()
             self._link(s, plan_id, event_type_ids)
-            audit.record(s, user_id=actor.id or None, username=actor.username, action="plan.event_types",
-                         entity="plan", entity_id=plan_id, before={"event_type_ids": before},
-                         after={"event_type_ids": sorted(set(event_type_ids))})
+            audit.record_by(s, actor, action="plan.event_types",
+                            entity="plan", entity_id=plan_id, before={"event_type_ids": before},
+                            after={"event_type_ids": sorted(set(event_type_ids))})
             return self._summaries(s, [plan])[0]
 
     def _link(self, s: Session, plan_id: int, ids: Iterable[int]) -> None:
@@ -289,7 +289,7 @@ class PlanService:
             versions = list(s.scalars(select(PlanVersion).where(PlanVersion.plan_id == plan_id)
                                       .order_by(PlanVersion.id)))
             labels = {v.id: v.label for v in versions}
-            names = dict(s.execute(select(User.id, User.display_name)).all())
+            names = user_names(s)
             docs = dict(s.execute(select(PlanDocument.id, PlanDocument.filename)
                                   .join(PlanVersion, PlanVersion.id == PlanDocument.plan_version_id)
                                   .where(PlanVersion.plan_id == plan_id)).all())
@@ -324,7 +324,7 @@ class PlanService:
     def due_list(self, actor: Actor, today: dt.date | None = None, horizon_days: int = 90) -> list[DueItem]:
         """Filing, disclosure, drills and evaluations overdue or due within `horizon_days`, soonest first."""
         require(actor, "plan.view")
-        today = today or dt.datetime.now(BEIJING).date()
+        today = today_or(today)
         out: list[DueItem] = []
         with self.db.read() as s:
             plans = {pl.id: pl for pl in s.scalars(select(Plan).where(Plan.profile_key == self.profile.key,
@@ -366,7 +366,7 @@ class PlanService:
             raise UserError("请填写实施单位或人员（谁做的）", "say who took the step")
         if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
             raise UserError("日期无效", "invalid date")
-        if on > dt.datetime.now(BEIJING).date() + dt.timedelta(days=1):
+        if on > today_or() + dt.timedelta(days=1):
             raise UserError("日期不能晚于今天", "the date cannot be in the future")
         if kind == "revision_required" and not triggers:
             raise UserError("请选择修订情形（第四十二条）", "choose the revision trigger (art. 42)")
@@ -423,9 +423,9 @@ class PlanService:
             s.flush()
             in_force = _in_force([*versions, *([new_version] if new_version else [])])
             plan.status = state_of(in_force.status) if in_force else state_of((new_version or target).status)
-            audit.record(s, user_id=actor.id or None, username=actor.username, action=f"plan.step.{kind}",
-                         entity="plan", entity_id=plan_id, before=before,
-                         after={"version_id": (new_version or target).id,
+            audit.record_by(s, actor, action=f"plan.step.{kind}",
+                            entity="plan", entity_id=plan_id, before=before,
+                            after={"version_id": (new_version or target).id,
                                 "state": state_of((new_version or target).status), "on": on.isoformat(), "by": by,
                                 "document_id": document_id, "changes": list(changes), "triggers": list(triggers),
                                 "due_on": due_on.isoformat() if due_on else None})

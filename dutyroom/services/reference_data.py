@@ -65,8 +65,8 @@ def load_reference_data(db: Database, profile: Profile, by: Actor = SYSTEM) -> d
             s.add(PlanVersion(plan_id=plan.id, label="现行版本", status="in_force"))
             added["plans"] += 1
         if any(added.values()):
-            audit.record(s, user_id=by.id or None, username=by.username, action="reference.load", entity="profile",
-                         entity_id=profile.key, after={"version": profile.version, **added})
+            audit.record_by(s, by, action="reference.load", entity="profile",
+                            entity_id=profile.key, after={"version": profile.version, **added})
     return added
 
 
@@ -86,5 +86,5 @@ def set_setting(db: Database, key: str, value: str, by: Actor = SYSTEM) -> None:
             s.add(Setting(key=key, value=value))
         else:
             row.value = value
-        audit.record(s, user_id=by.id or None, username=by.username, action="setting.set", entity="setting",
-                     entity_id=key, before={"value": before}, after={"value": value})
+        audit.record_by(s, by, action="setting.set", entity="setting",
+                        entity_id=key, before={"value": before}, after={"value": value})

@@ -19,20 +19,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.incident_facts import BEIJING
-from ..domain.profile_loader import profile_in_force
+from ..domain.clock import now_or, today_or
+from ..domain.profile_loader import rules_version_of
 from ..domain.profile_schema import Profile, ResponseLevel
 from ..domain.vocabulary import Category, Grade
 from ..store import audit
 from ..store.database import Database
-from ..store.models import Appointment, Incident, IncidentLogEntry, Organisation, Person, Post, ResponseActivation, User
+from ..store.models import Appointment, Incident, IncidentLogEntry, Organisation, Person, Post, ResponseActivation
 from .actor import Actor
 from .errors import NotFound, UserError
 from .guard import require
+from .users import user_names
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
 ACTION_LABELS = {"activate": ("启动", "activate"), "raise": ("提升", "raise"), "lower": ("降低", "lower"),
@@ -104,17 +106,16 @@ def _level_info(lv: ResponseLevel) -> LevelInfo:
 
 
 class ResponseService:
-    def __init__(self, db: Database, profile: Profile):
+    def __init__(self, db: Database, profile: Profile, profile_dir: Path | None = None):
         self.db = db
         self.profile = profile
+        self.profile_dir = profile_dir
 
     # ------------------------------------------------------------ rules of one incident
 
     def _profile_for(self, incident: Incident) -> Profile:
-        """The profile in force when the incident was received (docs/ARCHITECTURE.md section 1)."""
-        if incident.profile_key == self.profile.key and incident.profile_version == self.profile.version:
-            return self.profile
-        return profile_in_force(incident.profile_key, incident.received_at.astimezone(BEIJING).date())
+        """The rules the incident is judged by (docs/ARCHITECTURE.md section 1)."""
+        return rules_version_of(incident, self.profile_dir)
 
     def _levels(self, incident: Incident) -> list[ResponseLevel]:
         policy = self._profile_for(incident).response
@@ -145,7 +146,7 @@ class ResponseService:
 
         People holding a post come first (a commander is named by post in the plans), then by name.
         """
-        on = on or dt.datetime.now(BEIJING).date()
+        on = today_or(on)
         with self.db.read() as s:
             people = list(s.scalars(select(Person).where(Person.active.is_(True)).order_by(Person.name, Person.id)))
             posts: dict[int, list[str]] = {}
@@ -241,7 +242,7 @@ class ResponseService:
                 note: str | None, now: dt.datetime | None) -> CurrentResponse | None:
         """One step, audited; returns the response in force after it (None after an end)."""
         require(actor, "response.record")
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         at = at or now
         if at.tzinfo is None:
             raise UserError("时间必须带时区", "the time must carry a time zone")
@@ -266,10 +267,10 @@ class ResponseService:
             s.add(row)
             s.flush()
             after = self._current(s, incident)
-            audit.record(s, user_id=actor.id, username=actor.username, action=f"response.{action}", entity="incident",
-                         entity_id=incident.id, before={"response": _as_dict(current)},
-                         after={"response": _as_dict(after), "activation_id": row.id, "body": row.activated_by},
-                         at=now)
+            audit.record_by(s, actor, action=f"response.{action}", entity="incident",
+                            entity_id=incident.id, before={"response": _as_dict(current)},
+                            after={"response": _as_dict(after), "activation_id": row.id, "body": row.activated_by},
+                            at=now)
             s.add(IncidentLogEntry(incident_id=incident.id, happened_at=at, author_id=actor.id,
                                    workstation=audit.WORKSTATION, automatic=True, kind="system",
                                    text=f"{ACTION_LABELS[action][0]}{level.name}响应（{row.activated_by}）"))
@@ -354,10 +355,8 @@ def _people(s: Session, ids: list[int | None]) -> dict[int | None, str]:
 
 def _names(s: Session, rows: list[ResponseActivation]) -> dict[str, dict[int, str]]:
     people = _people(s, [p for r in rows for p in (r.commander_person_id, r.executive_commander_person_id)])
-    user_ids = sorted({r.recorded_by_id for r in rows})
-    users = ({uid: name for uid, name in s.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))}
-             if user_ids else {})
-    return {"person": {k: v for k, v in people.items() if k is not None}, "user": users}
+    return {"person": {k: v for k, v in people.items() if k is not None},
+            "user": user_names(s, [r.recorded_by_id for r in rows])}
 
 
 def _as_dict(c: CurrentResponse | None) -> dict | None:

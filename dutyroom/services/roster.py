@@ -28,17 +28,21 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..config import pick
 from ..domain import rotation as rot
+from ..domain.clock import now_or
 from ..domain.profile_schema import Profile
+from ..domain.text import clean_text
 from ..domain.workdays import Calendar
 from ..store import audit
 from ..store.database import Database
-from ..store.models import DutyLogEntry, Person, RosterEntry, RosterSwap, ShiftDefinition, User
+from ..store.models import Person, RosterEntry, RosterSwap, ShiftDefinition, User
 from .actor import Actor
 from .duty import ShiftOnDuty, live_entries, next_shift, shift_on_duty
-from .errors import NotFound, UserError, lang
+from .duty_lines import write_duty_line
+from .errors import NotFound, UserError
 from .guard import require
-from .incident_log import aware, clean_text
+from .incident_log import aware
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
@@ -190,12 +194,8 @@ class RosterConflicts(UserError):
 # ---------------------------------------------------------------- helpers
 
 
-def _msg(zh: str, en: str) -> str:
-    return en if lang() == "en" else zh
-
-
 def _day_label(info: rot.DayInfo) -> str:
-    base = _msg(*rot.DAY_KIND_LABELS[info.kind])
+    base = pick(*rot.DAY_KIND_LABELS[info.kind])
     if info.kind == "holiday" and info.holiday_name:
         return info.holiday_name
     if info.kind == "makeup" and info.holiday_name:
@@ -253,11 +253,11 @@ def _added(before: Sequence[ConflictView], after: Sequence[ConflictView]) -> lis
 
 def month_table(view: MonthView) -> tuple[list[str], list[list]]:
     """Headers and rows of the month grid: exactly what the page shows and the Excel export writes."""
-    role_zh = {r: _msg(zh, en[:1].upper() + en[1:]) for r, (zh, en) in
+    role_zh = {r: pick(zh, en[:1].upper() + en[1:]) for r, (zh, en) in
                ((r, rot.DUTY_ROLE_LABELS[r]) for r in rot.DUTY_ROLES)}  # a column heading: "Duty officer"
-    headers = [_msg("日期", "Date"), _msg("星期", "Weekday"), _msg("日别", "Day type")]
+    headers = [pick("日期", "Date"), pick("星期", "Weekday"), pick("日别", "Day type")]
     headers += [f"{shift}{role_zh[role]}" if len(view.shifts) > 1 else role_zh[role] for shift, role in view.columns]
-    headers.append(_msg("冲突", "Conflicts"))
+    headers.append(pick("冲突", "Conflicts"))
     rows = [[r.day, r.weekday, r.day_label, *("、".join(c) for c in r.cells), "；".join(r.conflicts)]
             for r in view.rows]
     return headers, rows
@@ -378,7 +378,7 @@ class RosterService:
                    accept_conflicts: bool = False, now: dt.datetime | None = None) -> MonthView:
         """Save the month (replacing its earlier lines); refused with the conflicts unless they are accepted."""
         require(actor, "roster.edit")
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         specs = {x.name: x for x in self._pattern(pattern)}
         first, last = _month_bounds(year, month)
         if not entries:
@@ -395,7 +395,7 @@ class RosterService:
                 if e.role not in allowed:
                     raise UserError(f"未知的值班角色：{e.role}", f"unknown duty role: {e.role}")
                 if e.person_id not in allowed[e.role]:
-                    raise UserError(f"人员 {e.person_id} 不能担任{_msg(*rot.DUTY_ROLE_LABELS[e.role])}",
+                    raise UserError(f"人员 {e.person_id} 不能担任{pick(*rot.DUTY_ROLE_LABELS[e.role])}",
                                     f"person {e.person_id} cannot be {rot.DUTY_ROLE_LABELS[e.role][1]}")
                 key = (e.shift_date, e.shift_name, e.person_id, e.role)
                 if key in seen:
@@ -419,9 +419,9 @@ class RosterService:
                 s.add(RosterEntry(shift_date=e.shift_date, shift_id=defs[e.shift_name].id, person_id=e.person_id,
                                   duty_role=e.role))
             s.flush()
-            audit.record(s, user_id=actor.id, username=actor.username, action="roster.month.save", entity="roster",
-                         entity_id=f"{year}-{month:02d}", before={"lines": len(old)} if old else None,
-                         after={"pattern": pattern, "lines": len(entries),
+            audit.record_by(s, actor, action="roster.month.save", entity="roster",
+                            entity_id=f"{year}-{month:02d}", before={"lines": len(old)} if old else None,
+                            after={"pattern": pattern, "lines": len(entries),
                                 "accepted_conflicts": [c.text for c in conflicts]}, at=now)
         return self.month(actor, year, month)
 
@@ -446,7 +446,7 @@ class RosterService:
         """Move or re-staff saved lines in one transaction (drag and drop: both cells change at once).
         Refused when the result has a conflict it did not have before, unless accepted."""
         require(actor, "roster.edit")
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         if not changes:
             raise UserError("没有要调整的排班", "nothing to adjust")
         with self.db.write() as s:
@@ -465,7 +465,7 @@ class RosterService:
                 if c.shift_id is not None and c.shift_id not in defs:
                     raise NotFound(f"班次 {c.shift_id} 不存在", f"shift {c.shift_id} not found")
                 if c.person_id is not None and c.person_id not in allowed[e.duty_role]:
-                    raise UserError(f"人员 {c.person_id} 不能担任{_msg(*rot.DUTY_ROLE_LABELS[e.duty_role])}",
+                    raise UserError(f"人员 {c.person_id} 不能担任{pick(*rot.DUTY_ROLE_LABELS[e.duty_role])}",
                                     f"person {c.person_id} cannot be {rot.DUTY_ROLE_LABELS[e.duty_role][1]}")
                 e.shift_date = c.shift_date or e.shift_date
                 e.shift_id = c.shift_id or e.shift_id
@@ -479,9 +479,9 @@ class RosterService:
             out = []
             for e, before in zip(rows, befores, strict=True):
                 e = s.get(RosterEntry, e.id)
-                audit.record(s, user_id=actor.id, username=actor.username, action="roster.entry.adjust",
-                             entity="roster_entry", entity_id=e.id, before=before,
-                             after={**_entry_dict(e), "accepted_conflicts": [c.text for c in new]}, at=now)
+                audit.record_by(s, actor, action="roster.entry.adjust",
+                                entity="roster_entry", entity_id=e.id, before=before,
+                                after={**_entry_dict(e), "accepted_conflicts": [c.text for c in new]}, at=now)
                 out.append(_entry_view(e))
             return out
 
@@ -490,13 +490,13 @@ class RosterService:
              now: dt.datetime | None = None) -> SwapView:
         """Hand one rostered shift to another person, both having consented (the times are recorded)."""
         require(actor, "roster.swap")
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         from_at = _aware(from_consent_at, "原值班人同意时间", "the consent time of the person rostered")
         to_at = _aware(to_consent_at, "接替人同意时间", "the consent time of the person taking over")
         for t, zh in ((from_at, "原值班人同意时间"), (to_at, "接替人同意时间")):
             if t > now + CLOCK_SKEW:
                 raise UserError(f"{zh}不能晚于现在", "a consent time cannot be in the future")
-        reason = clean_text(reason, "换班事由", "the reason", 500, required=False) or None
+        reason = clean_text(reason, field=("换班事由", "the reason"), max_len=500, multiline=True)
         with self.db.write() as s:
             entry = self._lock_live(s, entry_id)
             cands = self._candidates(s)
@@ -505,7 +505,7 @@ class RosterService:
             if to_person_id == entry.person_id:
                 raise UserError("接替人与原值班人是同一人", "the person taking over is the person rostered")
             if to_person_id not in {p.person_id for p in pool}:
-                raise UserError(f"接替人不能担任{_msg(*rot.DUTY_ROLE_LABELS[entry.duty_role])}",
+                raise UserError(f"接替人不能担任{pick(*rot.DUTY_ROLE_LABELS[entry.duty_role])}",
                                 f"the person taking over cannot be {rot.DUTY_ROLE_LABELS[entry.duty_role][1]}")
             _start, end = _spec(entry.shift).interval(entry.shift_date)
             if end <= now:
@@ -529,14 +529,13 @@ class RosterService:
             if new and not accept_conflicts:
                 raise RosterConflicts(new)
             from_name, to_name = names.get(swap.from_person_id, ""), names.get(to_person_id, "")
-            role = _msg(*rot.DUTY_ROLE_LABELS[entry.duty_role])
+            role = pick(*rot.DUTY_ROLE_LABELS[entry.duty_role])
             text = (f"换班：{entry.shift_date.month}月{entry.shift_date.day}日{entry.shift.name}{role}由{from_name}"
                     f"换为{to_name}（双方同意）")
-            s.add(DutyLogEntry(happened_at=now, entered_at=now, author_id=actor.id, workstation=audit.WORKSTATION,
-                               automatic=True, kind="roster", text=text))
-            audit.record(s, user_id=actor.id, username=actor.username, action="roster.swap", entity="roster_swap",
-                         entity_id=swap.id, before=before,
-                         after={"from_person_id": swap.from_person_id, "to_person_id": to_person_id,
+            write_duty_line(s, actor, text, kind="roster", now=now)
+            audit.record_by(s, actor, action="roster.swap", entity="roster_swap",
+                            entity_id=swap.id, before=before,
+                            after={"from_person_id": swap.from_person_id, "to_person_id": to_person_id,
                                 "shift_date": entry.shift_date, "shift_id": entry.shift_id, "from_consent_at": from_at,
                                 "to_consent_at": to_at, "reason": reason, "new_entry_id": new_entry.id,
                                 "accepted_conflicts": [c.text for c in new]}, at=now)
@@ -620,7 +619,7 @@ class RosterService:
         out = []
         for c in rot.find_conflicts(assignments, required):
             zh, en = rot.describe(c, names)
-            out.append(ConflictView(c.kind, c.shift_date, c.shift_name, c.person_id, _msg(zh, en)))
+            out.append(ConflictView(c.kind, c.shift_date, c.shift_name, c.person_id, pick(zh, en)))
         return out
 
     def _view(self, year: int, month: int, shifts: tuple[ShiftView, ...], entries: Sequence[EntryView], *,
@@ -636,7 +635,7 @@ class RosterService:
         conflicts = self._conflicts(assignments, required, names)
         columns = [(x.name, role) for x in shifts for role in rot.DUTY_ROLES]
         rows = []
-        weekdays = WEEKDAYS_EN if lang() == "en" else WEEKDAYS
+        weekdays = pick(WEEKDAYS, WEEKDAYS_EN)
         infos = rot.month_info(self.calendar, year, month)
         for info in infos:
             cells, ids = [], []

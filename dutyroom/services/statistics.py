@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING, now_or
+from ..domain.profile_loader import rules_version_of
 from ..domain.profile_schema import Profile
 from ..domain.report_chain import KIND_LABELS, ChainDeadline, late_minutes, pending
 from ..domain.vocabulary import CATEGORY_LABELS, GRADE_LABELS, GRADE_ORDER, Category, Grade
@@ -30,7 +31,7 @@ from .actor import Actor
 from .errors import UserError
 from .guard import require
 from .incidents import _CLOCK_INPUTS as _CHAIN_INPUTS  # the incident columns chain_of reads by name
-from .incidents import SENT_COLUMNS, chain_of, district_bound_minutes, profile_for, sent_report
+from .incidents import SENT_COLUMNS, chain_of, district_bound_minutes, sent_report
 
 GRADE_KEYS = [g.value for g in GRADE_ORDER] + ["unknown"]
 CATEGORY_KEYS = [c.value for c in Category]
@@ -159,7 +160,7 @@ class StatisticsService:
                                      .where(IncidentReport.incident_id.in_(part),
                                             IncidentReport.sent_at.is_not(None))).all()
             bound = district_bound_minutes(s)
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         return self._compute(first, last, rows, reports, now, missed=_missed(rows, reports, now, bound))
 
     @staticmethod
@@ -242,7 +243,7 @@ def _missed(rows, reports, now: dt.datetime, bound: int) -> list[tuple[int, Chai
         sent[r.incident_id].append(sent_report(r))
     out = []
     for r in rows:
-        profile = profile_for(r.profile_key, r.profile_version, r.received_at)
+        profile = rules_version_of(r)
         for d in pending(chain_of(profile, r, sent.get(r.id, []), bound)):
             if d.escalation_due is None or d.escalation_due >= now or (d.kind == "final" and r.handling_ended_at is None):
                 continue

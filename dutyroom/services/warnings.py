@@ -20,14 +20,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain.clock import BEIJING, now_or
 from ..domain.permissions import allowed, can_act_as, can_sign
-from ..domain.profile_loader import load_profile
+from ..domain.profile_loader import profile_in_force, rules_version_of
 from ..domain.profile_schema import ApprovalStep, ColourPolicy, Profile
+from ..domain.text import clean_text
 from ..domain.vocabulary import COLOUR_LABELS, COLOUR_ORDER, ROLE_LABELS, Category, Colour, Role
 from ..domain.warning_state import (
     AWAITING_DECISION,
@@ -50,10 +53,12 @@ from ..domain.warning_state import (
 )
 from ..store import audit
 from ..store.database import Database
-from ..store.models import DutyLogEntry, User, Warning, WarningApproval, WarningMeasureCheck
+from ..store.models import Warning, WarningApproval, WarningMeasureCheck
 from .actor import Actor
+from .duty_lines import write_duty_line
 from .errors import NotFound, PermissionDenied, UserError
 from .guard import require
+from .users import user_names
 
 ORIGINS = {"district": ("本区发布", "district"), "forwarded": ("转发上级预警", "forwarded")}
 DECISIONS = ("approved", "rejected", "returned")
@@ -140,6 +145,7 @@ class ApprovalRecord:
 class WarningView:
     id: int
     profile_key: str
+    profile_version: str  # the rules it was drafted under: its chain, issuer and measures come from them
     status: str
     origin: str
     source_org: str | None
@@ -234,13 +240,6 @@ class ActiveWarning:
 # ---------------------------------------------------------------- validation
 
 
-def _text(value: str | None, zh: str, en: str, limit: int | None = None) -> str | None:
-    value = (value or "").strip() or None
-    if value is not None and limit is not None and len(value) > limit:
-        raise UserError(f"{zh}过长（最多 {limit} 字）", f"{en} is too long (at most {limit} characters)")
-    return value
-
-
 def _aware(value: dt.datetime | None, zh: str, en: str) -> dt.datetime | None:
     if value is not None and value.tzinfo is None:
         raise UserError(f"{zh}必须带时区", f"{en} must carry a time zone")
@@ -256,7 +255,7 @@ def _enum(value: str, enum: type, zh: str, en: str, choices: str) -> str:
 
 def normalise_content(content: WarningContent) -> dict[str, Any]:
     """Validate what the drafter typed and turn it into Warning column values (UserError on bad input)."""
-    title = _text(content.title, "预警标题", "the title", 200)
+    title = clean_text(content.title, field=("预警标题", "the title"), max_len=200)
     if not title:
         raise UserError("预警标题不能为空", "the warning title is required")
     category = _enum(content.category, Category, "事件类别", "event category", "natural, accident, public_health, social")
@@ -264,7 +263,7 @@ def normalise_content(content: WarningContent) -> dict[str, Any]:
     if content.origin not in ORIGINS:
         raise UserError(f"未知的预警来源：{content.origin}（可选：district、forwarded）",
                         f"unknown origin: {content.origin} (district or forwarded)")
-    source_org = _text(content.source_org, "信息来源", "the source", 200)
+    source_org = clean_text(content.source_org, field=("信息来源", "the source"), max_len=200)
     if content.origin == "forwarded" and not source_org:
         raise UserError("转发上级预警必须注明信息来源（原发布单位）",
                         "a forwarded warning must name its source (the body that issued it)")
@@ -272,20 +271,21 @@ def normalise_content(content: WarningContent) -> dict[str, Any]:
     ends_at = _aware(content.ends_at, "预计结束时间", "the expected end")
     if start_at and ends_at and ends_at <= start_at:
         raise UserError("预计结束时间必须晚于起始时间", "the expected end must be after the start time")
-    duration = compose_duration(_text(content.expected_duration, "预计持续时间", "the expected duration"), ends_at)
+    duration = compose_duration(clean_text(content.expected_duration, field=("预计持续时间", "the expected duration")),
+                                ends_at)
     if duration and len(duration) > 100:
         raise UserError("预计持续时间过长（最多 100 字）", "the expected duration is too long (at most 100 characters)")
     return {
         "title": title, "category": category, "colour": colour, "origin": content.origin,
         "source_org": source_org, "start_at": start_at, "expected_duration": duration,
-        "event_type": _text(content.event_type, "事件类型", "the event type", 200),
-        "area": _text(content.area, "可能影响范围", "the affected area"),
-        "cautions": _text(content.cautions, "警示事项", "the cautions"),
-        "measures_text": _text(content.measures_text, "应采取的措施", "the measures"),
-        "issuing_unit": _text(content.issuing_unit, "发布单位", "the issuing unit", 200),
-        "situation": _text(content.situation, "事态发展", "the situation"),
-        "public_advice": _text(content.public_advice, "公众预警响应建议", "the public advice"),
-        "hotline": _text(content.hotline, "咨询电话", "the hotline", 40),
+        "event_type": clean_text(content.event_type, field=("事件类型", "the event type"), max_len=200),
+        "area": clean_text(content.area, field=("可能影响范围", "the affected area"), multiline=True),
+        "cautions": clean_text(content.cautions, field=("警示事项", "the cautions"), multiline=True),
+        "measures_text": clean_text(content.measures_text, field=("应采取的措施", "the measures"), multiline=True),
+        "issuing_unit": clean_text(content.issuing_unit, field=("发布单位", "the issuing unit"), max_len=200),
+        "situation": clean_text(content.situation, field=("事态发展", "the situation"), multiline=True),
+        "public_advice": clean_text(content.public_advice, field=("公众预警响应建议", "the public advice"), multiline=True),
+        "hotline": clean_text(content.hotline, field=("咨询电话", "the hotline"), max_len=40),
     }
 
 
@@ -310,14 +310,19 @@ def _approval_dict(a: WarningApproval) -> dict[str, Any]:
 
 
 class WarningService:
-    def __init__(self, db: Database, profile: Profile):
+    def __init__(self, db: Database, profile: Profile, profile_dir: Path | None = None):
         self.db = db
-        self.profile = profile
+        self.profile = profile  # the configured jurisdiction; each warning keeps the version it was drafted under
+        self.profile_dir = profile_dir
 
     # ------------------------------------------------------------ rules of one warning
 
     def _profile_for(self, w: Warning) -> Profile:
-        return self.profile if w.profile_key == self.profile.key else load_profile(w.profile_key)
+        return rules_version_of(w, self.profile_dir)
+
+    def _version_on(self, key: str, now: dt.datetime) -> str:
+        """The version a warning drafted at `now` is held to: the one in force that day (Beijing time)."""
+        return profile_in_force(key, now.astimezone(BEIJING).date(), self.profile_dir).version
 
     def _policy(self, w: Warning) -> ColourPolicy:
         return policy_for(self._profile_for(w), w.colour, w.category)
@@ -372,21 +377,20 @@ class WarningService:
         before = [_approval_dict(r) | {"voided": r.voided} for r in rows]
         for r in rows:
             r.voided, r.voided_reason = True, reason
-        audit.record(s, user_id=actor.id, username=actor.username, action="warning.approvals_voided", entity="warning",
-                     entity_id=w.id, before={"approvals": before},
-                     after={"voided": [r.id for r in rows], "reason": reason})
+        audit.record_by(s, actor, action="warning.approvals_voided", entity="warning",
+                        entity_id=w.id, before={"approvals": before},
+                        after={"voided": [r.id for r in rows], "reason": reason})
 
     @staticmethod
     def _log(s: Session, actor: Actor, w: Warning, text: str, now: dt.datetime) -> None:
         """The shift's timeline gets an automatic line for what the public sees (issue, adjust, lift)."""
-        s.add(DutyLogEntry(happened_at=now, author_id=actor.id, workstation=audit.WORKSTATION, automatic=True,
-                           kind="warning", text=text, warning_id=w.id))
+        write_duty_line(s, actor, text, kind="warning", now=now, warning_id=w.id)
 
     @staticmethod
     def _audit(s: Session, actor: Actor, action: str, w: Warning, before: dict | None, after: dict | None,
                now: dt.datetime) -> None:
-        audit.record(s, user_id=actor.id, username=actor.username, action=action, entity="warning", entity_id=w.id,
-                     before=before, after=after, at=now)
+        audit.record_by(s, actor, action=action, entity="warning", entity_id=w.id,
+                        before=before, after=after, at=now)
 
     @staticmethod
     def _move(w: Warning, event: Event) -> Status:
@@ -405,10 +409,10 @@ class WarningService:
     def draft(self, actor: Actor, content: WarningContent, now: dt.datetime | None = None) -> WarningView:
         require(actor, "warning.draft")
         values = normalise_content(content)
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.write() as s:
-            w = Warning(profile_key=self.profile.key, status=Status.draft.value, created_by_id=actor.id,
-                        created_at=now, channels=[], **values)
+            w = Warning(profile_key=self.profile.key, profile_version=self._version_on(self.profile.key, now),
+                        status=Status.draft.value, created_by_id=actor.id, created_at=now, channels=[], **values)
             w.content_hash = content_hash(_content_of(w))
             s.add(w)
             s.flush()
@@ -418,7 +422,7 @@ class WarningService:
     def edit(self, actor: Actor, warning_id: int, content: WarningContent, now: dt.datetime | None = None) -> WarningView:
         """Change the content. Approvals already given are voided and the chain starts again."""
         values = normalise_content(content)
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.write() as s:
             w = self._lock(s, warning_id)
             require(actor, "warning.edit", w.status)
@@ -439,7 +443,7 @@ class WarningService:
 
     def submit(self, actor: Actor, warning_id: int, now: dt.datetime | None = None) -> WarningView:
         """Send a draft into its chain; a colour without steps is approved at once (the issuer decides)."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.write() as s:
             w = self._lock(s, warning_id)
             require(actor, "warning.submit", w.status)
@@ -465,15 +469,16 @@ class WarningService:
         """
         require(actor, "warning.draft")
         values = normalise_content(content)
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.write() as s:
             old = self._lock(s, warning_id)
             if old.status != Status.issued:
                 raise UserError("只能调整已发布且未在解除中的预警", "only an issued warning (not being lifted) can be adjusted")
             if all(values[k] == getattr(old, k) for k in values):
                 raise UserError("调整后的内容与原预警相同", "the adjustment changes nothing")
-            w = Warning(profile_key=old.profile_key, status=Status.draft.value, created_by_id=actor.id,
-                        created_at=now, channels=[], previous_id=old.id, **values)
+            w = Warning(profile_key=old.profile_key, profile_version=self._version_on(old.profile_key, now),
+                        status=Status.draft.value, created_by_id=actor.id, created_at=now, channels=[],
+                        previous_id=old.id, **values)
             w.content_hash = content_hash(_content_of(w))
             s.add(w)
             s.flush()
@@ -498,9 +503,9 @@ class WarningService:
                         decided_at: dt.datetime, decision: str = "approved", comment: str | None = None,
                         step_no: int | None = None, now: dt.datetime | None = None) -> WarningView:
         """Record by hand a decision taken outside the app (e.g. 市应急办): who, reference number, when."""
-        now = now or dt.datetime.now(dt.UTC)
-        decider_text = _text(decider, "决定人（单位）", "the decider", 200)
-        ref = _text(reference, "文号/编号", "the reference number", 100)
+        now = now_or(now)
+        decider_text = clean_text(decider, field=("决定人（单位）", "the decider"), max_len=200)
+        ref = clean_text(reference, field=("文号/编号", "the reference number"), max_len=100)
         if not decider_text or not ref:
             raise UserError("请填写作出决定的单位或人员及文号", "the decider and the reference number are required")
         if decided_at is None or decided_at.tzinfo is None:
@@ -514,10 +519,10 @@ class WarningService:
                 now: dt.datetime | None, external: dict[str, Any] | None = None) -> WarningView:
         if decision not in DECISIONS:
             raise UserError(f"未知的审批意见：{decision}", f"unknown decision: {decision}")
-        comment = _text(comment, "意见", "the comment")
+        comment = clean_text(comment, field=("意见", "the comment"), multiline=True)
         if decision != "approved" and not comment:
             raise UserError("不予批准或退回修改必须写明理由", "a rejection or a return needs a reason")
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.write() as s:
             w = self._lock(s, warning_id)
             if w.status not in AWAITING_DECISION:
@@ -594,7 +599,7 @@ class WarningService:
 
     def issue(self, actor: Actor, warning_id: int, channels: Sequence[str], now: dt.datetime | None = None) -> WarningView:
         """Issue an approved warning on the profile's channels; attach the colour's measure checklist."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.write() as s:
             w = self._lock(s, warning_id)
             policy = self._policy(w)
@@ -667,10 +672,10 @@ class WarningService:
 
     def request_lift(self, actor: Actor, warning_id: int, reason: str, now: dt.datetime | None = None) -> WarningView:
         """Ask for a lift where the plan puts 解除 after approval; the colour's chain then decides it."""
-        reason_text = _text(reason, "解除理由", "the reason")
+        reason_text = clean_text(reason, field=("解除理由", "the reason"), multiline=True)
         if not reason_text:
             raise UserError("请写明解除理由（如危险已经消除）", "give the reason for lifting (e.g. the danger has passed)")
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.write() as s:
             w = self._lock(s, warning_id)
             policy = self._policy(w)
@@ -690,7 +695,7 @@ class WarningService:
 
     def lift(self, actor: Actor, warning_id: int, reason: str | None = None, now: dt.datetime | None = None) -> WarningView:
         """谁发布、谁解除: the profile's lifted_by role lifts, after the lift chain where one is needed."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.write() as s:
             w = self._lock(s, warning_id)
             policy = self._policy(w)
@@ -706,7 +711,8 @@ class WarningService:
                     raise UserError("解除审批尚未完成", "the lift is not fully approved")
             before = _snapshot(w)
             w.status, w.lifted_at, w.lifted_by_id = after_status.value, now, actor.id
-            self._audit(s, actor, "warning.lift", w, before, _snapshot(w) | {"reason": _text(reason, "理由", "reason")}, now)
+            reason_text = clean_text(reason, field=("理由", "reason"), multiline=True)
+            self._audit(s, actor, "warning.lift", w, before, _snapshot(w) | {"reason": reason_text}, now)
             self._log(s, actor, w, f"解除{COLOUR_LABELS[Colour(w.colour)][0]}预警：{w.title}", now)
             return self._view(s, w)
 
@@ -714,33 +720,33 @@ class WarningService:
 
     def tick_measure(self, actor: Actor, check_id: int, note: str | None = None,
                      now: dt.datetime | None = None) -> MeasureView:
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.write() as s:
             check, w = self._lock_check(s, actor, check_id)
             if check.done_at is not None:
                 raise UserError("该措施已勾选", "this measure is already ticked")
             before = self._check_dict(check)
-            check.done_at, check.done_by_id, check.note = now, actor.id, _text(note, "备注", "the note")
-            audit.record(s, user_id=actor.id, username=actor.username, action="warning.measure.tick",
-                         entity="warning_measure_check", entity_id=check.id, before=before,
-                         after=self._check_dict(check) | {"warning_id": w.id}, at=now)
-            return self._measure_view(check, _names(s, [actor.id]))
+            check.done_at, check.done_by_id, check.note = now, actor.id, clean_text(note, field=("备注", "the note"), multiline=True)
+            audit.record_by(s, actor, action="warning.measure.tick",
+                            entity="warning_measure_check", entity_id=check.id, before=before,
+                            after=self._check_dict(check) | {"warning_id": w.id}, at=now)
+            return self._measure_view(check, user_names(s, [actor.id]))
 
     def untick_measure(self, actor: Actor, check_id: int, reason: str, now: dt.datetime | None = None) -> MeasureView:
         """Undo a tick made by mistake; the reason is kept and the old tick stays in the audit log."""
-        reason_text = _text(reason, "撤销理由", "the reason")
+        reason_text = clean_text(reason, field=("撤销理由", "the reason"), multiline=True)
         if not reason_text:
             raise UserError("撤销勾选须写明理由", "undoing a tick needs a reason")
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.write() as s:
             check, w = self._lock_check(s, actor, check_id)
             if check.done_at is None:
                 raise UserError("该措施尚未勾选", "this measure is not ticked")
             before = self._check_dict(check)
             check.done_at, check.done_by_id, check.note = None, None, f"撤销勾选：{reason_text}"
-            audit.record(s, user_id=actor.id, username=actor.username, action="warning.measure.untick",
-                         entity="warning_measure_check", entity_id=check.id, before=before,
-                         after=self._check_dict(check) | {"warning_id": w.id}, at=now)
+            audit.record_by(s, actor, action="warning.measure.untick",
+                            entity="warning_measure_check", entity_id=check.id, before=before,
+                            after=self._check_dict(check) | {"warning_id": w.id}, at=now)
             return self._measure_view(check, {})
 
     @staticmethod
@@ -786,7 +792,7 @@ class WarningService:
             if w is None:
                 raise NotFound(f"预警 {warning_id} 不存在", f"warning {warning_id} not found")
             rows = self._rows(s, warning_id)
-            names = _names(s, [r.user_id for r in rows])
+            names = user_names(s, [r.user_id for r in rows])
             lifted = lift_hash(w.content_hash or "")
             return [ApprovalRecord(
                 id=r.id, phase="lift" if r.content_hash == lifted else "issue", step_no=r.step_no, role=r.role,
@@ -857,7 +863,7 @@ class WarningService:
                     role, step_no, kind, step_label = step.role, current, step.kind, step.label
                 author = self._round_author(w, phase, rows, chain_hash)
                 last = max(active, key=lambda r: (r.decided_at, r.id), default=None)
-                names = _names(s, [author, last.user_id if last else None])
+                names = user_names(s, [author, last.user_id if last else None])
                 item = QueueItem(
                     warning_id=w.id, title=w.title, colour=w.colour, category=w.category, status=w.status,
                     phase=phase, step_no=step_no, role=Role(role).value, kind=kind, label=step_label,
@@ -870,7 +876,7 @@ class WarningService:
 
     def active_warnings(self, now: dt.datetime | None = None) -> list[ActiveWarning]:
         """Warnings in force, red first, oldest first within a colour, with their age (dashboard)."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now_or(now)
         with self.db.read() as s:
             warnings = list(s.scalars(select(Warning).where(Warning.profile_key == self.profile.key,
                                                             Warning.status.in_([st.value for st in IN_FORCE]))))
@@ -955,7 +961,7 @@ class WarningService:
         rows = self._rows(s, w.id)
         active = self._active(rows, chain_hash)
         checks = _checks_by_warning(s, [w.id]).get(w.id, [])
-        names = _names(s, [w.created_by_id, w.issued_by_id, w.lifted_by_id,
+        names = user_names(s, [w.created_by_id, w.issued_by_id, w.lifted_by_id,
                            *(r.user_id for r in active), *(c.done_by_id for c in checks)])
         by_step = {r.step_no: r for r in active}
         steps = tuple(_step_view(i, st, by_step.get(i), names) for i, st in enumerate(chain, 1))
@@ -965,8 +971,8 @@ class WarningService:
         measures = (tuple(self._measure_view(c, names) for c in checks) if checks
                     else tuple(MeasureView(None, m.id, m.text) for m in policy.measures))
         return WarningView(
-            id=w.id, profile_key=w.profile_key, status=w.status, origin=w.origin, source_org=w.source_org,
-            category=w.category, event_type=w.event_type, colour=w.colour, title=w.title, start_at=w.start_at,
+            id=w.id, profile_key=w.profile_key, profile_version=w.profile_version, status=w.status, origin=w.origin,
+            source_org=w.source_org, category=w.category, event_type=w.event_type, colour=w.colour, title=w.title, start_at=w.start_at,
             expected_duration=duration, ends_at=ends_at, area=w.area, cautions=w.cautions,
             measures_text=w.measures_text, issuing_unit=w.issuing_unit, situation=w.situation,
             public_advice=w.public_advice, hotline=w.hotline, content_hash=w.content_hash, previous_id=w.previous_id,
@@ -992,13 +998,6 @@ class WarningService:
 def label_role(profile: Profile, role: Role | str) -> str:
     """What the role is called in this jurisdiction's plan (区长, 分管市领导 …), else the generic label."""
     return profile.role_titles.get(Role(role)) or ROLE_LABELS[Role(role)][0]
-
-
-def _names(s: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
-    ids = sorted({i for i in user_ids if i})
-    if not ids:
-        return {}
-    return {uid: name for uid, name in s.execute(select(User.id, User.display_name).where(User.id.in_(ids)))}
 
 
 def _checks_by_warning(s: Session, warning_ids: list[int]) -> dict[int, list[WarningMeasureCheck]]:

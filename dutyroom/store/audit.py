@@ -12,11 +12,12 @@ import hashlib
 import json
 import socket
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain.clock import now_or
 from .models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
@@ -46,7 +47,7 @@ def record(session: Session, *, user_id: int | None, username: str, action: str,
         head = AuditHead(id=1, last_seq=0, last_hash=GENESIS)
         session.add(head)
         session.flush()
-    at = at or dt.datetime.now(dt.UTC)
+    at = now_or(at)
     # Round-trip through JSON so the stored value and the hashed value are the same thing.
     before = json.loads(_canonical(before)) if before is not None else None
     after = json.loads(_canonical(after)) if after is not None else None
@@ -60,6 +61,20 @@ def record(session: Session, *, user_id: int | None, username: str, action: str,
     head.last_seq, head.last_hash = seq, digest
     session.flush()
     return entry
+
+
+class Who(Protocol):
+    """Whoever acts: a signed-in Actor or a User row (the system actor has id 0, stored as no user)."""
+
+    id: int
+    username: str
+
+
+def record_by(session: Session, who: Who, *, action: str, entity: str, entity_id: Any = None,
+              before: dict | None = None, after: dict | None = None, at: dt.datetime | None = None) -> AuditEntry:
+    """`record` for an acting user: their id (none for the system) and username, then the change."""
+    return record(session, user_id=who.id or None, username=who.username, action=action, entity=entity,
+                  entity_id=entity_id, before=before, after=after, at=at)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING
 from .audit import verify_chain
 from .database import Database, DatabaseError
 

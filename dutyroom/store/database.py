@@ -8,7 +8,6 @@ one file queue for the write lock instead of failing half-way with "database is 
 from __future__ import annotations
 
 import logging
-import os
 import uuid
 import weakref
 from collections.abc import Callable, Iterator
@@ -23,7 +22,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..config import resource_root
+from ..config import db_url_from_env, resource_root
 from .change_watch import ChangeWatch, PostgresChangeWatch, SqliteChangeWatch, notify_other_seats, topics_written, track_topics
 
 log = logging.getLogger(__name__)
@@ -38,7 +37,7 @@ def default_db_url() -> str:
 
 
 def configured_db_url(explicit: str | None = None) -> str:
-    url = explicit or os.environ.get("DUTYROOM_DB") or default_db_url()
+    url = explicit or db_url_from_env() or default_db_url()
     if "://" not in url:  # a bare path is a SQLite file
         url = f"sqlite:///{Path(url).expanduser().resolve()}"
     return url

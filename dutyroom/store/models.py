@@ -28,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from ..domain.clock import now_or
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -55,7 +57,7 @@ class UTCDateTime(TypeDecorator):
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return now_or()
 
 
 class Base(DeclarativeBase):
@@ -341,6 +343,7 @@ class Warning(Base):
     __tablename__ = "warning"
     id: Mapped[int] = mapped_column(primary_key=True)
     profile_key: Mapped[str] = mapped_column(String(32))
+    profile_version: Mapped[str] = mapped_column(String(20))  # the rules it was drafted under (migration 0005)
     status: Mapped[str] = mapped_column(String(20), default="draft")
     # draft | pending | approved | issued | lifted | rejected | superseded
     origin: Mapped[str] = mapped_column(String(20), default="district")  # district | forwarded

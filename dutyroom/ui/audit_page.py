@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING
 from ..services.actor import Actor
 from ..services.audit_query import AuditFilter, AuditQueryService, AuditRow
 from .operations import MessageLine, run

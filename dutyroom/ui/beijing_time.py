@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, QTime
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, QTime, QTimeZone
 from PySide6.QtWidgets import QDateTimeEdit
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING
+
+BEIJING_TZ = QTimeZone(BEIJING.key.encode())  # the one Qt zone, built from the domain's
 
 
 def beijing_qdt(t: dt.datetime) -> QDateTime:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING
 from ..domain.permissions import allowed
 from ..services.actor import Actor
 from ..services.duty_log import TYPED_KINDS, DutyLogService, DutyLogView, kind_label

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING
 from ..domain.intake import PLACE_OTHER
 from ..services.actor import Actor
 from ..services.errors import UserError, lang

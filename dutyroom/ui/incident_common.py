@@ -6,17 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QDateTime, QTimeZone
+from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import QLabel
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING
 from ..domain.intake import SOURCES
 from ..domain.report_chain import translate_label
 from ..domain.vocabulary import CATEGORY_LABELS, FLAG_LABELS, GRADE_LABELS, Category, Flag, Grade, label
 from ..services.errors import lang
+from .beijing_time import BEIJING_TZ
 from .i18n import tr
 
-BEIJING_TZ = QTimeZone(b"Asia/Shanghai")
 Clock = Callable[[], dt.datetime]
 STATUS_LABELS = {"draft": ("草稿", "Draft"), "open": ("处置中", "Open"), "closed": ("已结案", "Closed")}
 CHANNEL_LABELS = {"phone": ("电话", "Phone"), "fax": ("传真", "Fax"), "system": ("系统报送", "System")}

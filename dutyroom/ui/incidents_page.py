@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING
 from ..domain.vocabulary import CATEGORY_LABELS, GRADE_LABELS, Category, Grade, label
 from ..services.actor import Actor
 from ..services.errors import lang

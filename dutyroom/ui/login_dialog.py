@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
+from ..config import SettingKey
 from ..services.actor import SYSTEM, Actor
 from ..services.auth import AuthService
 from .i18n import tr
@@ -17,7 +18,7 @@ def demo_hint(auth: AuthService) -> str:
     from ..services.demo import DEMO_PASSWORD
     from ..services.reference_data import get_setting
 
-    if get_setting(auth.db, "demo") != "1":
+    if get_setting(auth.db, SettingKey.demo) != "1":
         return ""
     accounts = {"zhouning": tr("值班员 {user}"), "admin": tr("管理员 {user}")}
     still_open = auth.unchanged_password(list(accounts), DEMO_PASSWORD)

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING
 from ..services.actor import Actor
 from ..services.plans import PlanService
 

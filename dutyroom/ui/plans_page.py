@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING
 from ..domain.permissions import allowed
 from ..domain.plan_lifecycle import MAJOR_CONTENT, PLAN_TYPE_LABELS, STEPS
 from ..services.actor import Actor

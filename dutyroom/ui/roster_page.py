@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING
 from ..domain.permissions import allowed
 from ..domain.rotation import DUTY_ROLE_LABELS, LEADER, OFFICER, PATTERN_LABELS, PATTERNS
 from ..services.actor import Actor

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDateTime, Qt, QTimeZone
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -39,12 +39,11 @@ from ..domain.vocabulary import (
 )
 from ..services.errors import lang
 from ..services.rules_service import RulesService
-from .beijing_time import select_section_on_click
+from .beijing_time import BEIJING_TZ, select_section_on_click
 from .number_box import NumberBox
 from .operations import run
 from .table_model import Column, RowsTableModel, TextFilterProxy
 
-BEIJING_TZ = QTimeZone(b"Asia/Shanghai")
 _KIND_LABELS = {"verbal": "首报（电话/口头）", "written": "书面详细报告", "followup": "续报", "final": "终报"}
 
 

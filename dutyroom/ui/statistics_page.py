@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING
 from ..services.errors import lang
 from ..services.exports import ReportExporter, font_notice
 from .incident_common import category_text, grade_text, report_text

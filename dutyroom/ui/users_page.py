@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING
 from ..domain.vocabulary import EXTERNAL_ROLES, ROLE_LABELS, Role, label
 from ..services.actor import Actor
 from ..services.auth import AuthService, UserView

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.incident_facts import BEIJING
+from ..domain.clock import BEIJING
 from ..domain.vocabulary import CATEGORY_LABELS, COLOUR_LABELS, ROLE_LABELS, Category, Colour, Role, label
 from ..domain.warning_state import STATUS_LABELS, Status, required_fields
 from ..services.errors import lang
