@@ -13,9 +13,7 @@ from dutyroom.domain.intake import PLACE_OTHER
 from dutyroom.domain.profile_loader import load_profile
 from dutyroom.services.incidents import IntakeInvalid
 from dutyroom.ui.intake_wizard import IntakeWizard
-from tests.incident_data import RECEIVED, intake
-
-pytest_plugins = ["tests.incident_support"]
+from tests.helpers.incidents import RECEIVED, intake
 
 DONGCHENG_STREETS = [
     "东华门街道", "景山街道", "交道口街道", "安定门街道", "北新桥街道", "东四街道", "朝阳门街道", "建国门街道",

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from dutyroom.domain.profile_loader import available_profiles, load_profile
-from tests.conftest import seed_lines
+from tests.helpers.seeds import seed_lines
 
 # (profile, lead rows, catalogue plans): municipal 2.3.6 / 8.3, Dongcheng 2.3.6 (36) / 8.3,
 # Tongzhou 2.3.6 (52) / 8.3 (38), Pinggu 2.3.6 (48) / 8.3.

@@ -15,9 +15,7 @@ from dutyroom.domain.grading_public_health import normalise
 from dutyroom.domain.intake import COUNTS, clean_intake
 from dutyroom.domain.numbers import NumberError, read_amount, read_count
 from dutyroom.domain.profile_loader import load_profile
-from tests.incident_data import RECEIVED
-
-pytest_plugins = ["tests.incident_support"]
+from tests.helpers.incidents import RECEIVED
 
 PROFILE = load_profile("dongcheng")
 

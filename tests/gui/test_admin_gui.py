@@ -11,7 +11,7 @@ from dutyroom.ui.audit_page import PAGE, AuditPage
 from dutyroom.ui.backup_page import BackupPage, BackupScheduler
 from dutyroom.ui.session_lock import SessionLock
 from dutyroom.ui.users_page import PasswordDialog, UserDialog, UserForm, UsersPage
-from tests.actors import audit_actions
+from tests.helpers.actors import audit_actions
 
 # ------------------------------------------------------------------ idle session lock
 

@@ -17,9 +17,7 @@ from dutyroom.ui.deadlines_panel import DeadlinesPanel
 from dutyroom.ui.incident_common import to_qdt
 from dutyroom.ui.incidents_page import IncidentsPage
 from tests.gui.test_gui_intake import finish
-from tests.incident_data import PLACES, intake
-
-pytest_plugins = ["tests.incident_support"]
+from tests.helpers.incidents import PLACES, intake
 
 MIN = dt.timedelta(minutes=1)
 

@@ -17,8 +17,6 @@ from dutyroom.ui.contacts_page import (
     PostDialog,
 )
 
-pytest_plugins = ["tests.contacts_support"]  # `directory`: a copy of the Dongcheng demo database
-
 
 def make_page(qtbot, directory, username="zhouning") -> ContactsPage:
     page = ContactsPage(directory.contacts, directory.excel, directory[username])

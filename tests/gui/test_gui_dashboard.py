@@ -11,9 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from dutyroom.ui.deadlines_panel import DeadlinesPanel
 from dutyroom.ui.incident_common import AMBER, RED
-from tests.incident_data import MIN, RECEIVED, Clock, intake
-
-pytest_plugins = ["tests.incident_support"]
+from tests.helpers.incidents import MIN, RECEIVED, Clock, intake
 
 
 @pytest.fixture

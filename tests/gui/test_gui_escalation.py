@@ -16,9 +16,8 @@ from dutyroom.ui.backup_page import BackupPage
 from dutyroom.ui.deadlines_panel import DeadlinesPanel
 from dutyroom.ui.incident_common import AMBER, RED
 from dutyroom.ui.incident_detail import IncidentDetail
-from tests.incident_data import MIN, RECEIVED, Clock, intake
+from tests.helpers.incidents import MIN, RECEIVED, Clock, intake
 
-pytest_plugins = ["tests.incident_support"]
 SECOND = dt.timedelta(seconds=1)
 
 

@@ -11,9 +11,7 @@ from dutyroom.ui import incident_detail
 from dutyroom.ui.beijing_time import beijing_qdt
 from dutyroom.ui.facts_dialog import KEEP, FactsDialog, GradeDecisionDialog
 from dutyroom.ui.incident_detail import IncidentDetail
-from tests.incident_data import MIN, RECEIVED, Clock, intake
-
-pytest_plugins = ["tests.incident_support"]
+from tests.helpers.incidents import MIN, RECEIVED, Clock, intake
 
 
 def make_detail(qtbot, desk, incident_id, clock):

@@ -13,9 +13,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 from dutyroom.ui import incident_detail, incidents_page
 from dutyroom.ui.incident_detail import IncidentDetail, ReportChoice
 from dutyroom.ui.incidents_page import DraftChoice, IncidentsPage
-from tests.incident_data import MIN, OCCURRED, RECEIVED, Clock, intake
-
-pytest_plugins = ["tests.incident_support"]
+from tests.helpers.incidents import MIN, OCCURRED, RECEIVED, Clock, intake
 
 
 def make_page(qtbot, desk, clock, user="zhouning"):

@@ -21,9 +21,8 @@ from PySide6.QtWidgets import QWizard
 from dutyroom.domain.profile_loader import load_profile
 from dutyroom.ui.incident_common import bj, to_qdt
 from dutyroom.ui.intake_wizard import IntakeWizard
-from tests.incident_data import OCCURRED, PLACES, RECEIVED
-
-pytest_plugins = ["tests.incident_support"]
+from tests.helpers.children import CHILDREN
+from tests.helpers.incidents import OCCURRED, PLACES, RECEIVED
 
 MIN = dt.timedelta(minutes=1)
 
@@ -273,7 +272,7 @@ def test_discarding_a_draft_asks_first_then_removes_it(qtbot, desk, monkeypatch)
     assert desk.audit("incident.draft.discard")
 
 
-CHILD = Path(__file__).parents[1] / "gui_intake_child.py"
+CHILD = CHILDREN / "gui_intake_child.py"
 
 
 def test_killing_the_app_mid_intake_loses_nothing(qtbot, desk, tmp_path):

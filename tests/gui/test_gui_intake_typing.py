@@ -11,9 +11,7 @@ from dutyroom.ui.beijing_time import from_beijing_qdt, select_section_on_click
 from dutyroom.ui.incident_common import from_qdt
 from dutyroom.ui.intake_wizard import IntakeWizard
 from tests.gui.test_gui_intake import open_wizard
-from tests.incident_data import RECEIVED
-
-pytest_plugins = ["tests.incident_support"]
+from tests.helpers.incidents import RECEIVED
 
 
 def _click_at_char(qtbot, edit: QDateTimeEdit, index: int) -> None:

@@ -18,9 +18,7 @@ from dutyroom.services.warnings import WarningService
 from dutyroom.ui.active_warnings_panel import ActiveWarningsPanel
 from dutyroom.ui.contacts_page import ContactsPage
 from dutyroom.ui.dashboard_page import DashboardPage
-from tests.warning_helpers import content
-
-pytest_plugins = ["tests.incident_support"]
+from tests.helpers.warnings import content
 
 LONG_TITLE = "东城区暴雨橙色预警：预计今天夜间至明天白天东城区将出现大暴雨，局地特大暴雨并伴有雷电和短时大风"
 

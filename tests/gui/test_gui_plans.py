@@ -14,8 +14,8 @@ from dutyroom.services.plan_documents import PlanDocumentService
 from dutyroom.services.plans import PlanService
 from dutyroom.ui.plan_due_panel import PlanDuePanel
 from dutyroom.ui.plans_page import LibraryTab, PlansPage, StepDialog, StepInput
-from tests.actors import actors_by_username
-from tests.conftest import SEEDS
+from tests.helpers.actors import actors_by_username
+from tests.helpers.seeds import SEEDS
 
 
 @pytest.fixture

@@ -18,10 +18,9 @@ from dutyroom.reports.export import ReportExporter
 from dutyroom.services.auth import Actor
 from dutyroom.services.errors import PermissionDenied
 from dutyroom.ui.print_support import PrintActions
-from tests.incident_data import RECEIVED, intake
-from tests.pdf_support import pdf_text
+from tests.helpers.incidents import RECEIVED, intake
+from tests.helpers.pdf import pdf_text
 
-pytest_plugins = ["tests.incident_support", "tests.roster_fixtures"]  # `desk` (demo district), `room` (roster)
 MIN = dt.timedelta(minutes=1)
 
 
@@ -84,7 +83,7 @@ def test_incident_detail_prints_the_selected_report_and_its_review_slip(qtbot, d
 def test_warnings_page_prints_the_approval_slip_and_the_release_form(qtbot, desk, save_to):
     from dutyroom.services.warnings import WarningService
     from dutyroom.ui.warnings_page import WarningsPage
-    from tests.warning_helpers import content
+    from tests.helpers.warnings import content
 
     svc = WarningService(desk.db, load_profile("dongcheng"))
     w = svc.submit(desk["zhouning"], svc.draft(desk["zhouning"], content("orange", title="东城区暴雨橙色预警")).id)
@@ -118,7 +117,7 @@ def test_a_refused_permission_is_the_services_message_not_a_traceback(qtbot, des
     (here: only an external role) sees the policy's refusal in a message and no file is written."""
     from dutyroom.services.warnings import WarningService
     from dutyroom.ui.warnings_page import WarningsPage
-    from tests.warning_helpers import content
+    from tests.helpers.warnings import content
 
     svc = WarningService(desk.db, load_profile("dongcheng"))
     w = svc.draft(desk["zhouning"], content("blue", title="大风蓝色预警"))
@@ -133,7 +132,7 @@ def test_a_refused_permission_is_the_services_message_not_a_traceback(qtbot, des
 
 def test_report_exporter_enforces_report_print(desk):
     from dutyroom.services.warnings import WarningService
-    from tests.warning_helpers import content
+    from tests.helpers.warnings import content
 
     w = WarningService(desk.db, load_profile("dongcheng")).draft(desk["zhouning"], content("blue"))
     exporter = exporter_for(desk.db)
@@ -218,7 +217,7 @@ def test_contacts_page_prints_the_directory(qtbot, desk, save_to):
 def test_roster_page_prints_the_month_it_shows(qtbot, room, save_to):
     from dutyroom.services.roster import RosterService
     from dutyroom.ui.roster_page import RosterPage
-    from tests.actors import actors_by_username
+    from tests.helpers.actors import actors_by_username
 
     page = RosterPage(RosterService(room), actors_by_username(room)["tangjun"], "东城区", today=dt.date(2026, 12, 1),
                       exporter=exporter_for(room))
@@ -234,8 +233,8 @@ def test_roster_page_prints_the_month_it_shows(qtbot, room, save_to):
 def test_duty_log_page_prints_the_shift_and_the_month(qtbot, room, save_to):
     from dutyroom.services.duty_log import DutyLogService
     from dutyroom.ui.duty_log_page import DutyLogPage
-    from tests.actors import actors_by_username
-    from tests.roster_support import bj
+    from tests.helpers.actors import actors_by_username
+    from tests.helpers.roster import bj
 
     u = actors_by_username(room)
     svc = DutyLogService(room)
@@ -253,8 +252,8 @@ def test_duty_log_page_prints_the_shift_and_the_month(qtbot, room, save_to):
 def test_handover_dialog_reprints_the_signed_sheet(qtbot, room, save_to):
     from dutyroom.services.handover import HandoverService
     from dutyroom.ui.handover_dialog import HandoverDialog
-    from tests.actors import actors_by_username
-    from tests.roster_support import bj
+    from tests.helpers.actors import actors_by_username
+    from tests.helpers.roster import bj
 
     u = actors_by_username(room)
     svc = HandoverService(room, load_profile("dongcheng"))

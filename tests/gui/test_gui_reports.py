@@ -14,10 +14,8 @@ from dutyroom.domain.profile_loader import load_profile
 from dutyroom.reports.export import ReportExporter
 from dutyroom.ui.print_support import PdfPages, PrintActions, add_print_actions, paint_pdf
 from dutyroom.ui.statistics_page import StatisticsPage
-from tests.pdf_support import pdf_info, pdf_text
-from tests.report_samples import many_incidents
-
-pytest_plugins = ["tests.incident_support"]
+from tests.helpers.pdf import pdf_info, pdf_text
+from tests.helpers.samples import many_incidents
 
 
 @pytest.fixture
@@ -144,7 +142,7 @@ def test_printing_a_landscape_listing_turns_the_paper(tmp_path):
 def _overdue_unsent_incident(desk) -> None:
     """An incident of 20 June 2026 whose 首报 (due 10 minutes after receipt, Dongcheng 4.1.5) was never sent."""
     from dutyroom.services.incidents import IncidentService
-    from tests.incident_data import intake
+    from tests.helpers.incidents import intake
 
     received = dt.datetime(2026, 6, 20, 9, 0, tzinfo=dt.UTC)
     IncidentService(desk.db, load_profile("dongcheng")).register(

@@ -13,7 +13,6 @@ from dutyroom.store.models import Incident
 from dutyroom.ui import responses_page
 from dutyroom.ui.responses_page import ResponseDialog, ResponseInput, ResponsesPage
 
-pytest_plugins = ["tests.incident_support"]  # `desk`: a copy of a demo database built once per session
 T0 = dt.datetime(2026, 7, 1, 8, 0, tzinfo=dt.UTC)
 
 

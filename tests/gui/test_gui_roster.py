@@ -20,10 +20,8 @@ from dutyroom.ui.handover_dialog import HandoverDialog
 from dutyroom.ui.on_duty_panel import OnDutyPanel
 from dutyroom.ui.print_support import PrintActions
 from dutyroom.ui.roster_page import GenerateRequest, RosterPage
-from tests.actors import actors_by_username
-from tests.roster_support import bj
-
-pytest_plugins = ["tests.roster_fixtures"]  # `room`: the Dongcheng demo database, roster from 2026-11-30
+from tests.helpers.actors import actors_by_username
+from tests.helpers.roster import bj
 
 
 @pytest.fixture(autouse=True)

@@ -10,10 +10,8 @@ from PySide6.QtWidgets import QStackedWidget, QWidget
 from dutyroom.domain.profile_loader import load_profile
 from dutyroom.reports.export import ReportExporter
 from dutyroom.ui.statistics_page import StatisticsPage
-from tests.incident_data import intake
-from tests.report_samples import many_incidents
-
-pytest_plugins = ["tests.incident_support"]
+from tests.helpers.incidents import intake
+from tests.helpers.samples import many_incidents
 
 
 def test_statistics_page_recounts_when_shown_again(qtbot, desk):

@@ -26,9 +26,8 @@ from dutyroom.ui.approval_queue import ApprovalQueuePage
 from dutyroom.ui.login_dialog import LoginDialog
 from dutyroom.ui.warning_dialogs import ExternalDecision, WarningFormDialog
 from dutyroom.ui.warnings_page import WarningsPage
-from tests.warning_helpers import content
+from tests.helpers.warnings import content
 
-pytest_plugins = ["tests.incident_support"]  # `desk`: a copy of a demo database built once per session
 LEFT = Qt.MouseButton.LeftButton
 CAP_NS = {"cap": "urn:oasis:names:tc:emergency:cap:1.2"}
 

@@ -17,12 +17,12 @@ from dutyroom.services.demo import DEMO_PASSWORD
 from dutyroom.store.models import AuditEntry
 from dutyroom.ui import duty_log_page
 from dutyroom.ui.duty_log_page import DutyLogPage, NewEntry
+from dutyroom.ui.handover_dialog import HandoverDialog
 from dutyroom.ui.login_dialog import LoginDialog, demo_hint
 from dutyroom.ui.main_window import MainWindow
 from dutyroom.ui.session_controller import SessionController
-from tests.actors import actors_by_username
-
-pytest_plugins = ["tests.roster_fixtures"]  # `room`: the Dongcheng demo database (users, roster, duty log)
+from tests.helpers.actors import actors_by_username
+from tests.helpers.children import CHILDREN
 
 
 def answer_login(username: str | None = None, password: str = DEMO_PASSWORD, *, cancel: bool = False,
@@ -228,6 +228,8 @@ def _handover(window: MainWindow, incoming: str):
 
 def test_after_the_handover_the_incoming_officer_takes_over_the_session(qtbot, seat, room, monkeypatch):
     window = signed_in(seat, "zhouning")
+    # handing over early (the real clock, any hour of the test run) asks first; the officer says yes
+    monkeypatch.setattr(HandoverDialog, "confirm_early", classmethod(lambda cls, parent, early: True))
     dialog = _handover(window, "sunhao")
     assert "交接完成" in dialog.status.text() and "请 孙浩 登录接管本席位" in dialog.status.text()
     assert seat.window is window  # the outgoing officer can still print the sheet until the dialog closes
@@ -321,12 +323,12 @@ def test_the_program_keeps_running_through_user_changes_and_quits_when_nobody_si
     from pathlib import Path
 
     from dutyroom.store.database import Database
-    from tests.demo_template import build_demo
+    from tests.helpers.databases import build_demo
 
     build_demo(tmp_path / "seat.db")
     env = {**os.environ, "DUTYROOM_DB": f"sqlite:///{tmp_path / 'seat.db'}", "QT_QPA_PLATFORM": "offscreen",
            "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    child = subprocess.run([sys.executable, str(Path(__file__).parents[1] / "session_child.py")], env=env,
+    child = subprocess.run([sys.executable, str(CHILDREN / "session_child.py")], env=env,
                            capture_output=True, text=True, timeout=120)
     assert child.returncode == 0, child.stderr
     assert json.loads(child.stdout.strip().splitlines()[-1]) == {"code": 0, "left": 0}

@@ -44,10 +44,8 @@ from dutyroom.ui.main_window import MainWindow
 from dutyroom.ui.session_controller import SessionController
 from dutyroom.ui.warning_dialogs import DecisionDialog, IssueDialog, WarningFormDialog
 from dutyroom.ui.warnings_page import WarningsPage
-from tests.actors import actors_by_username
-from tests.handover_support import ROLE_USER
-
-pytest_plugins = ["tests.roster_fixtures"]  # `room`: the Dongcheng demo database, roster from 2026-11-30
+from tests.helpers.actors import actors_by_username
+from tests.helpers.handover import ROLE_USER
 
 LEFT = Qt.MouseButton.LeftButton
 MIN = dt.timedelta(minutes=1)
@@ -181,7 +179,7 @@ def incoming_officer(db) -> str:
 # ---------------------------------------------------------------- the shift
 
 
-def test_a_whole_shift_at_one_seat_without_a_restart(qtbot, seat, room):
+def test_a_whole_shift_at_one_seat_without_a_restart(qtbot, seat, room, monkeypatch):
     answers = Answers()
     profile = load_profile("dongcheng")
     warnings = WarningService(room, profile)
@@ -429,6 +427,8 @@ def test_a_whole_shift_at_one_seat_without_a_restart(qtbot, seat, room):
         click(qtbot, button(dialog, "关闭"))
 
     answers.on(HandoverDialog, hand_over)
+    # the pages run on the real clock: a run far from the shift's end would ask about an early handover; yes
+    monkeypatch.setattr(HandoverDialog, "confirm_early", classmethod(lambda cls, parent, early: True))
     click(qtbot, duty_log.handover_button)
     qtbot.waitUntil(lambda: seat.window is not None and seat.window is not officer, timeout=5000)
     answers.check("HandoverDialog", "LoginDialog")

@@ -14,6 +14,7 @@ from dutyroom.services.auth import SYSTEM, AuthService
 from dutyroom.store.audit import verify_chain
 from dutyroom.store.database import Database
 from dutyroom.store.models import AuditEntry, DutyLogEntry
+from tests.helpers.children import CHILDREN
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = 50
@@ -24,7 +25,7 @@ def test_kill_minus_9_writer_repeatedly(db):
     rng = random.Random(9)
     committed: set[int] = set()
     for _ in range(KILLS):
-        proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "crash_writer.py"), db.url, str(author.id)],
+        proc = subprocess.Popen([sys.executable, str(CHILDREN / "crash_writer.py"), db.url, str(author.id)],
                                 cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
         first = proc.stdout.readline()  # wait until it is writing
         assert first.strip().isdigit(), first
@@ -50,7 +51,7 @@ def test_kill_minus_9_writer_repeatedly(db):
 def test_two_seats_write_the_same_file_without_database_is_locked(db):
     """Two app instances on one SQLite file: writers queue (BEGIN IMMEDIATE + busy timeout), none fails."""
     author = AuthService(db).create_user(SYSTEM, "writer", "写入进程", "password1", ["duty_officer"])
-    procs = [subprocess.Popen([sys.executable, str(ROOT / "tests" / "crash_writer.py"), db.url, str(author.id), "300"],
+    procs = [subprocess.Popen([sys.executable, str(CHILDREN / "crash_writer.py"), db.url, str(author.id), "300"],
                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               env={**os.environ, "PYTHONPATH": str(ROOT)}) for _ in range(2)]
     results = [p.communicate(timeout=300) for p in procs]

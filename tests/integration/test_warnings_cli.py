@@ -12,7 +12,7 @@ from lxml import etree
 
 from dutyroom.services.reference_data import set_setting
 from dutyroom.store.database import Database
-from tests.warning_helpers import content, issued, make_world
+from tests.helpers.warnings import content, issued, make_world
 
 ROOT = Path(__file__).resolve().parents[2]
 NS = {"cap": "urn:oasis:names:tc:emergency:cap:1.2"}

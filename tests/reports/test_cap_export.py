@@ -20,9 +20,7 @@ from dutyroom.reports.cap import (
     write_warning,
 )
 from dutyroom.services.errors import UserError
-from tests.warning_helpers import COLOURS, PROFILES, content, issued, walk
-
-pytest_plugins = ["tests.warning_fixtures"]
+from tests.helpers.warnings import COLOURS, PROFILES, content, issued, walk
 
 NS = {"cap": "urn:oasis:names:tc:emergency:cap:1.2"}
 ALERT_ORDER = ["identifier", "sender", "sent", "status", "msgType", "source", "scope", "restriction", "addresses",

@@ -10,7 +10,7 @@ from dutyroom.reports import fonts
 from dutyroom.reports.gongwen import Gongwen, body, render
 from dutyroom.reports.linebreak import CANNOT_END, CANNOT_START, break_lines
 from dutyroom.reports.pdf_common import CHAR_PITCH, is_wide
-from tests.pdf_support import assert_fonts_embedded_subsets, pdf_info, pdf_text
+from tests.helpers.pdf import assert_fonts_embedded_subsets, pdf_info, pdf_text
 
 CJK = "东城区应急管理局值班室接到群众报警称某小区发生火情现场有浓烟"
 

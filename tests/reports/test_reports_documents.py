@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from dutyroom.reports.pdf_table import write_table_pdf
-from tests.pdf_support import assert_fonts_embedded_subsets, pdf_info, pdf_text
+from tests.helpers.pdf import assert_fonts_embedded_subsets, pdf_info, pdf_text
 
 LONG = "东城区东四街道某小区居民楼发生火灾，消防救援队伍已到场处置，疏散群众三十余人，无人员伤亡。"
 
@@ -63,12 +63,11 @@ def test_ragged_rows_are_refused(tmp_path):
 
 # ---------------------------------------------------------------- documents from service views
 
-pytest_plugins = ["tests.incident_support"]
 
 
 def test_incident_first_report_carries_every_required_item(desk, tmp_path):
     from dutyroom.reports.documents import incident_report_pdf
-    from tests.report_samples import incident_with_reports
+    from tests.helpers.samples import incident_with_reports
 
     x = incident_with_reports(desk.db, desk.users)
     path = tmp_path / "first.pdf"
@@ -87,7 +86,7 @@ def test_incident_first_report_carries_every_required_item(desk, tmp_path):
 
 def test_follow_up_report_and_leader_review_slip(desk, tmp_path):
     from dutyroom.reports.documents import incident_report_pdf, leader_review_slip_pdf
-    from tests.report_samples import incident_with_reports
+    from tests.helpers.samples import incident_with_reports
 
     x = incident_with_reports(desk.db, desk.users)
     incident_report_pdf(tmp_path / "f.pdf", x.incident, x.followup, district="东城区")
@@ -103,7 +102,7 @@ def test_follow_up_report_and_leader_review_slip(desk, tmp_path):
 def test_warning_approval_slip_has_every_signature_and_time(tmp_path, desk):
     from dutyroom.reports.documents import warning_approval_pdf, warning_release_pdf
     from dutyroom.reports.pdf_common import cn_datetime
-    from tests.report_samples import issued_warning
+    from tests.helpers.samples import issued_warning
 
     w = issued_warning(desk.db, desk.users)
     path = tmp_path / "approval.pdf"
@@ -127,7 +126,7 @@ def test_cli_writes_incident_warning_and_statistics(desk, tmp_path):
     from openpyxl import load_workbook
 
     from dutyroom.cli import main
-    from tests.report_samples import incident_with_reports
+    from tests.helpers.samples import incident_with_reports
 
     x = incident_with_reports(desk.db, desk.users)
     url = str(desk.db.url)
@@ -186,7 +185,7 @@ def test_plan_register_shows_each_plan_and_its_due_dates(desk, tmp_path):
 
 def test_response_activation_notice(desk, tmp_path):
     from dutyroom.reports.documents import response_notice_pdf
-    from tests.report_samples import activated_response, incident_with_reports
+    from tests.helpers.samples import activated_response, incident_with_reports
 
     x = incident_with_reports(desk.db, desk.users)
     r = activated_response(desk.db, desk.users, x.incident.id)
@@ -203,7 +202,7 @@ def test_handover_sheet_prints_the_signed_sheet_with_both_names(desk, tmp_path):
     from dutyroom.domain.profile_loader import load_profile
     from dutyroom.reports.export import ReportExporter
     from dutyroom.services.handover import HandoverService, sheet_text
-    from tests.report_samples import incident_with_reports
+    from tests.helpers.samples import incident_with_reports
 
     profile = load_profile("dongcheng")
     incident_with_reports(desk.db, desk.users)

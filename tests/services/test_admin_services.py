@@ -11,7 +11,7 @@ from dutyroom.services.auth import MAX_FAILED_LOGINS, AuthService
 from dutyroom.services.errors import PermissionDenied, UserError
 from dutyroom.services.maintenance import MaintenanceService
 from dutyroom.store.models import AuditEntry
-from tests.actors import audit_actions
+from tests.helpers.actors import audit_actions
 
 # ------------------------------------------------------------------ users
 

@@ -9,9 +9,7 @@ import datetime as dt
 import pytest
 
 from dutyroom.ui.approval_queue import ApprovalQueuePage
-from tests.warning_helpers import T0, content, walk
-
-pytest_plugins = ["tests.warning_fixtures"]
+from tests.helpers.warnings import T0, content, walk
 
 
 def _submitted(w, colour="orange"):

@@ -11,8 +11,6 @@ from dutyroom.services.contacts import OrganisationInput, PersonInput, PostInput
 from dutyroom.services.errors import PermissionDenied, UserError
 from dutyroom.store.models import Organisation, Person, Post
 
-pytest_plugins = ["tests.contacts_support"]  # `directory`: a copy of the Dongcheng demo database
-
 TODAY = dt.date(2026, 7, 1)
 
 

@@ -13,8 +13,6 @@ from dutyroom.services.contacts_excel import COLUMNS
 from dutyroom.services.errors import PermissionDenied, UserError
 from dutyroom.store.models import Appointment, AuditEntry, Organisation, OrganisationAlias, Person, Post
 
-pytest_plugins = ["tests.contacts_support"]  # `directory`: a copy of the Dongcheng demo database
-
 HEADER = ["单位", "别名", "职务", "姓名", "办公电话", "手机", "值班电话", "传真", "微信"]
 ROWS = [  # Excel rows 2.. ; the comment says what the report must say
     ["区水务局", "水务局、区水务", "", "", "", "", "010-55556001", "010-55556002", ""],  # 2 good: a new unit

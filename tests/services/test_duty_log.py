@@ -8,11 +8,9 @@ from sqlalchemy import func, select
 from dutyroom.services.duty_log import DutyLogService
 from dutyroom.services.errors import PermissionDenied, UserError
 from dutyroom.store.models import AuditEntry, DutyLogEntry
-from tests.handover_support import issued_warning
-from tests.incident_data import intake
-from tests.roster_support import bj, save_generated
-
-pytest_plugins = ["tests.incident_support"]  # `desk`: a copy of the Dongcheng demo database
+from tests.helpers.handover import issued_warning
+from tests.helpers.incidents import intake
+from tests.helpers.roster import bj, save_generated
 
 MIN = dt.timedelta(minutes=1)
 

@@ -11,9 +11,7 @@ import pytest
 from dutyroom.services.errors import PermissionDenied, UserError
 from dutyroom.services.incident_reports import BOUND_SETTING
 from dutyroom.services.statistics import StatisticsService
-from tests.incident_data import MIN, RECEIVED, intake
-
-pytest_plugins = ["tests.incident_support"]
+from tests.helpers.incidents import MIN, RECEIVED, intake
 
 
 def immediate_incident(desk, key="dongcheng", grade="ordinary", **kw):

@@ -11,10 +11,8 @@ from dutyroom.services.duty_log import DutyLogService
 from dutyroom.services.errors import PermissionDenied, UserError
 from dutyroom.services.handover import HandoverService, sheet_text
 from dutyroom.store.models import AuditEntry, DutyLogEntry, Handover
-from tests.handover_support import ROLE_USER, closed_incident, issued_warning, pending_warning, warnings
-from tests.incident_data import RECEIVED, intake
-
-pytest_plugins = ["tests.incident_support"]  # `desk`: a copy of the Dongcheng demo database
+from tests.helpers.handover import ROLE_USER, closed_incident, issued_warning, pending_warning, warnings
+from tests.helpers.incidents import RECEIVED, intake
 
 MIN = dt.timedelta(minutes=1)
 

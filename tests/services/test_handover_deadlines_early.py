@@ -13,11 +13,9 @@ from PySide6.QtCore import Qt
 from dutyroom.domain.profile_loader import load_profile
 from dutyroom.services.handover import EARLY_HANDOVER, HandoverService, sheet_text
 from dutyroom.ui.handover_dialog import HandoverDialog
-from tests.actors import actors_by_username
-from tests.incident_data import RECEIVED, intake
-from tests.roster_support import bj
-
-pytest_plugins = ["tests.incident_support", "tests.roster_fixtures"]
+from tests.helpers.actors import actors_by_username
+from tests.helpers.incidents import RECEIVED, intake
+from tests.helpers.roster import bj
 
 MIN = dt.timedelta(minutes=1)
 

@@ -25,7 +25,7 @@ from dutyroom.services.errors import UserError
 from dutyroom.store.audit import verify_chain
 from dutyroom.store.database import Database
 from dutyroom.store.models import User
-from tests.incident_data import intake
+from tests.helpers.incidents import intake
 
 EXAMPLES = 40
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None,

@@ -13,9 +13,7 @@ import pytest
 
 from dutyroom.services.errors import UserError
 from dutyroom.services.incidents import IntakeInvalid, needs_grade_decision
-from tests.incident_data import MIN, RECEIVED, intake
-
-pytest_plugins = ["tests.incident_support"]
+from tests.helpers.incidents import MIN, RECEIVED, intake
 
 
 def opened(desk, grade=None, **kw):

@@ -16,9 +16,7 @@ from dutyroom.domain.profile_loader import PROFILE_DIR, load_profile
 from dutyroom.services.errors import PermissionDenied, UserError
 from dutyroom.services.incidents import IncidentQuery, IntakeInvalid
 from dutyroom.store.database import Database
-from tests.incident_data import OCCURRED, RECEIVED, intake
-
-pytest_plugins = ["tests.incident_support"]
+from tests.helpers.incidents import OCCURRED, RECEIVED, intake
 
 MIN = dt.timedelta(minutes=1)
 
@@ -142,7 +140,7 @@ def test_draft_survives_a_new_database_object_and_is_resumed(desk):
 
     reopened = Database(desk.db.url)
     try:
-        from tests.incident_data import Desk
+        from tests.helpers.incidents import Desk
 
         again = Desk(reopened, desk.users).incidents()
         drafts = again.my_drafts(desk["zhouning"])

@@ -7,9 +7,7 @@ import datetime as dt
 import pytest
 
 from dutyroom.services.errors import PermissionDenied, UserError
-from tests.incident_data import RECEIVED, intake
-
-pytest_plugins = ["tests.incident_support"]
+from tests.helpers.incidents import RECEIVED, intake
 
 MIN = dt.timedelta(minutes=1)
 

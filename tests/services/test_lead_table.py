@@ -13,7 +13,7 @@ from dutyroom.services.incidents import IncidentService
 from dutyroom.services.lead_table import LeadTableService
 from dutyroom.services.plans import PlanService
 from dutyroom.store.models import AuditEntry, LeadAssignment
-from tests.actors import actors_by_username
+from tests.helpers.actors import actors_by_username
 
 
 @pytest.fixture

@@ -12,9 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from dutyroom.services.errors import UserError
 from dutyroom.ui.incident_common import bj, to_qdt
 from dutyroom.ui.incident_detail import IncidentDetail, InstructionDialog
-from tests.incident_data import MIN, RECEIVED, Clock, intake
-
-pytest_plugins = ["tests.incident_support"]
+from tests.helpers.incidents import MIN, RECEIVED, Clock, intake
 
 
 def test_instruction_keeps_the_time_it_was_given(desk):

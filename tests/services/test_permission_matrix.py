@@ -22,7 +22,7 @@ from dutyroom.domain.vocabulary import EXTERNAL_ROLES, Role
 from dutyroom.services.auth import SYSTEM, AuthService
 from dutyroom.services.errors import PermissionDenied, UserError
 from dutyroom.store.models import EventType
-from tests.incident_data import intake
+from tests.helpers.incidents import intake
 
 ROLES = [r.value for r in Role if r not in EXTERNAL_ROLES]
 TODAY = dt.datetime.now(dt.UTC).date()
@@ -44,7 +44,7 @@ def _world(db):
     from dutyroom.services.responses import ResponseService
     from dutyroom.services.roster import RosterService
     from dutyroom.services.warnings import WarningService
-    from tests.warning_helpers import content
+    from tests.helpers.warnings import content
 
     profile = load_profile("dongcheng")
     auth = AuthService(db)
@@ -71,7 +71,7 @@ def _world(db):
     w.people = w.responses.people()
     w.report_id = w.reports.prepare(desk, w.open_id, "written", body="书面报告内容", recipients=["区委值班室"]).id
     # warnings: one issued (measure checks) in dongcheng; tongzhou has external decisions (city emergency office)
-    from tests.warning_helpers import issued
+    from tests.helpers.warnings import issued
 
     signers = {**users, "author": desk, "desk": desk}
     w.dongcheng_warnings = SimpleNamespace(svc=w.warnings, u=signers, profile=profile)
@@ -81,7 +81,7 @@ def _world(db):
     tongzhou = load_profile("tongzhou")
     w.tongzhou = SimpleNamespace(svc=WarningService(db, tongzhou), u=signers, profile=tongzhou)
     # roster: a saved future month to adjust and swap in
-    from tests.roster_support import save_generated
+    from tests.helpers.roster import save_generated
 
     nxt = (TODAY.replace(day=1) + dt.timedelta(days=62)).replace(day=1)
     w.month = save_generated(db, users["shift_leader"], nxt.year, nxt.month)
@@ -99,7 +99,7 @@ def _world(db):
 
 def _pending_external(w):
     """A tongzhou orange warning whose next step is the city emergency office's decision."""
-    from tests.warning_helpers import sign
+    from tests.helpers.warnings import sign
 
     t = w.tongzhou
     view = t.svc.draft(t.u["department"], w.content("orange"))

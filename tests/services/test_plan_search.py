@@ -16,7 +16,7 @@ from dutyroom.services.plan_documents import MAX_FILE_BYTES, PlanDocumentService
 from dutyroom.services.plans import PlanService
 from dutyroom.services.reference_data import load_reference_data
 from dutyroom.store.models import AuditEntry, PlanDocument, User, UserRole
-from tests.conftest import SEEDS
+from tests.helpers.seeds import SEEDS
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 

@@ -12,7 +12,7 @@ from dutyroom.services.auth import SYSTEM, AuthService
 from dutyroom.services.errors import NotFound, PermissionDenied, UserError
 from dutyroom.services.responses import ResponseService
 from dutyroom.store.models import AuditEntry, Incident, IncidentLogEntry, Person, ResponseActivation
-from tests.warning_helpers import PROFILES
+from tests.helpers.warnings import PROFILES
 
 T0 = dt.datetime(2026, 7, 1, 8, 0, tzinfo=dt.UTC)
 

@@ -16,10 +16,8 @@ from dutyroom.reports.roster_xlsx import write_roster
 from dutyroom.services.errors import PermissionDenied, UserError
 from dutyroom.services.roster import EntryChange, RosterConflicts, RosterService, month_table
 from dutyroom.store.models import AuditEntry, DutyLogEntry, RosterEntry, RosterSwap
-from tests.actors import actors_by_username
-from tests.roster_support import bj, planned, save_generated
-
-pytest_plugins = ["tests.roster_fixtures"]  # `room`: a demo database copied per test
+from tests.helpers.actors import actors_by_username
+from tests.helpers.roster import bj, planned, save_generated
 
 A, B, C, L1, L2 = 1, 2, 3, 11, 12
 CAL = Calendar.load()

@@ -10,10 +10,8 @@ from openpyxl import load_workbook
 from dutyroom.reports.statistics_report import statistics_pdf, statistics_xlsx
 from dutyroom.services.errors import PermissionDenied, UserError
 from dutyroom.services.statistics import StatisticsService
-from tests.pdf_support import assert_fonts_embedded_subsets, pdf_text
-from tests.report_samples import PLACES, many_incidents
-
-pytest_plugins = ["tests.incident_support"]
+from tests.helpers.pdf import assert_fonts_embedded_subsets, pdf_text
+from tests.helpers.samples import PLACES, many_incidents
 
 
 @pytest.fixture
@@ -89,7 +87,7 @@ def test_an_overdue_unsent_first_report_is_missed_and_lowers_the_on_time_rate(de
     the late ones and in the on-time rate's denominator (on time / (sent + missed))."""
     from dutyroom.domain.profile_loader import load_profile
     from dutyroom.services.incidents import IncidentService
-    from tests.incident_data import intake
+    from tests.helpers.incidents import intake
 
     many_incidents(desk.db, desk.users, 2)  # 3 Jan: 首报 12 minutes late; 4 Feb: 首报 on time
     received = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)

@@ -9,9 +9,7 @@ from sqlalchemy import func, select
 
 from dutyroom.services.errors import PermissionDenied, UserError
 from dutyroom.store.models import AuditEntry, Warning, WarningApproval
-from tests.warning_helpers import COLOURS, PROFILES, T0, audit_entries, content, walk
-
-pytest_plugins = ["tests.warning_fixtures"]
+from tests.helpers.warnings import COLOURS, PROFILES, T0, audit_entries, content, walk
 
 CASES = [(k, c, "natural") for k in PROFILES for c in COLOURS] + [("pinggu", c, "public_health") for c in COLOURS]
 

@@ -32,7 +32,7 @@ from dutyroom.services.errors import NotFound, PermissionDenied, UserError
 from dutyroom.services.warnings import WarningContent
 from dutyroom.store.database import Database
 from dutyroom.store.models import AuditEntry, DutyLogEntry, Warning, WarningApproval
-from tests.warning_helpers import (
+from tests.helpers.warnings import (
     COLOURS,
     PROFILES,
     T0,
@@ -44,8 +44,6 @@ from tests.warning_helpers import (
     sign,
     walk,
 )
-
-pytest_plugins = ["tests.warning_fixtures"]
 
 CASES = [(k, c, "natural") for k in PROFILES for c in COLOURS] + [("pinggu", c, "public_health") for c in COLOURS]
 

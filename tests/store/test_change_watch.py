@@ -15,9 +15,7 @@ from dutyroom.services.incidents import IncidentService
 from dutyroom.services.reference_data import load_reference_data, set_setting
 from dutyroom.store.change_watch import ALL_TOPICS
 from dutyroom.store.database import Database
-from tests.incident_data import RECEIVED, intake
-
-pytest_plugins = ["tests.incident_support"]
+from tests.helpers.incidents import RECEIVED, intake
 
 
 def test_a_write_reports_the_areas_it_touched_and_a_write_that_changed_nothing_reports_none(desk):

@@ -125,7 +125,7 @@ def test_external_roles_cannot_be_given_to_users(db):
 def test_demo_people_are_made_up(demo_db):
     """Sample data uses made-up people: no demo name appears in any seed gazette."""
     from dutyroom.store.models import Person
-    from tests.conftest import SEEDS
+    from tests.helpers.seeds import SEEDS
 
     seeds = "".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt"))
     with demo_db.read() as s:

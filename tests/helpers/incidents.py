@@ -1,4 +1,4 @@
-"""Shared data and helpers for the incident service tests (the fixtures are in tests/incident_support.py)."""
+"""Shared data, helpers and the `desk` fixture for the incident tests."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from dutyroom.domain.incident_facts import BEIJING
@@ -16,6 +17,8 @@ from dutyroom.services.incident_reports import ReportService
 from dutyroom.services.incidents import IncidentService
 from dutyroom.store.database import Database
 from dutyroom.store.models import AuditEntry, DutyLogEntry, Incident, IncidentLogEntry, IncidentReport
+from tests.helpers.actors import actors_by_username
+from tests.helpers.databases import build_demo, copy_of
 
 PROFILES = ("dongcheng", "beijing", "tongzhou", "pinggu", "shijingshan")
 OCCURRED = dt.datetime(2026, 7, 1, 8, 0, tzinfo=BEIJING)
@@ -87,3 +90,17 @@ class Desk:
         with self.db.read() as s:
             return list(s.scalars(select(DutyLogEntry).where(DutyLogEntry.incident_id == incident_id)
                                   .order_by(DutyLogEntry.id)))
+
+
+@pytest.fixture(scope="session")
+def _desk_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("incident_template") / "template.db"
+    build_demo(path, reference_profiles=PROFILES)
+    return path
+
+
+@pytest.fixture
+def desk(tmp_path, _desk_template) -> Desk:
+    db = copy_of(_desk_template, tmp_path / "desk.db")
+    yield Desk(db, actors_by_username(db))
+    db.dispose()

@@ -6,8 +6,8 @@ import datetime as dt
 
 from dutyroom.domain.profile_loader import load_profile
 from dutyroom.services.warnings import WarningService
-from tests.incident_data import RECEIVED, intake
-from tests.warning_helpers import content
+from tests.helpers.incidents import RECEIVED, intake
+from tests.helpers.warnings import content
 
 ROLE_USER = {"office_director": "tangjun", "leader_in_charge": "xiewen", "committee_director": "hanyu",
              "shift_leader": "luomin", "department": "fengqing", "duty_officer": "zhouning"}

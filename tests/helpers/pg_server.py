@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import pytest
+
 
 def _bin(name: str) -> str:
     found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
@@ -58,3 +60,11 @@ class PgServer:
         finally:
             time.sleep(0.1)
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The cluster, started at the first test that needs it. No PostgreSQL installed: that test errors, never skips."""
+    server = PgServer().start()
+    yield server
+    server.stop()

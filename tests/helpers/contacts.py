@@ -1,4 +1,4 @@
-"""Fixtures for the contacts tests; test modules load them with `pytest_plugins`.
+"""The `directory` fixture for the contacts tests.
 
 The Dongcheng demo database (reference data, made-up contacts, scrypt-hashed demo users) takes a few
 seconds to build, so it is built once per session and each test works on its own copy of the file.
@@ -18,8 +18,8 @@ from dutyroom.services.contacts import ContactsService
 from dutyroom.services.contacts_excel import ContactsExcel
 from dutyroom.store.database import Database
 from dutyroom.store.models import AuditEntry
-from tests.actors import actors_by_username
-from tests.demo_template import build_demo, copy_of
+from tests.helpers.actors import actors_by_username
+from tests.helpers.databases import build_demo, copy_of
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Shared set-up for the warning tests: one user per role, complete contents, walking a chain."""
+"""Shared set-up for the warning tests: one user per role, complete contents, walking a chain; the `world` fixture."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from sqlalchemy import select
 
 from dutyroom.domain.profile_loader import load_profile
@@ -103,3 +104,17 @@ def audit_entries(db, warning_id: int) -> list[AuditEntry]:
         return list(s.scalars(select(AuditEntry).where(AuditEntry.entity == "warning",
                                                        AuditEntry.entity_id == str(warning_id))
                               .order_by(AuditEntry.seq)))
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    return template_db(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture
+def world(template, tmp_path):
+    """A fresh database (a copy of the template, users included) and a factory for a profile's service."""
+    path, users = template
+    db = copy_db(path, tmp_path)
+    yield lambda key: make_world(db, key, users)
+    db.dispose()

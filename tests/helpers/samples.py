@@ -9,8 +9,8 @@ from dutyroom.domain.profile_loader import load_profile
 from dutyroom.services.incident_reports import ReportService
 from dutyroom.services.incidents import IncidentService
 from dutyroom.services.warnings import WarningService
-from tests.incident_data import RECEIVED, intake
-from tests.warning_helpers import content, make_users
+from tests.helpers.incidents import RECEIVED, intake
+from tests.helpers.warnings import content, make_users
 
 MIN = dt.timedelta(minutes=1)
 DESCRIPTION = ("东四街道某小区3号楼6层一户居民家中起火，火势沿外窗向上蔓延，现场浓烟较大。区消防救援支队出动车辆12辆、"

@@ -1,11 +1,16 @@
-"""Helpers for the roster, duty log and handover tests: Beijing times and a saved month (actors: tests/actors.py)."""
+"""Helpers for the roster, duty log and handover tests: Beijing times, a saved month and the `room` fixture
+(actors: tests/helpers/actors.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+
+import pytest
 
 from dutyroom.domain.incident_facts import BEIJING
 from dutyroom.services.roster import PlannedEntry, RosterService
+from tests.helpers.databases import build_demo, copy_of
 
 
 def bj(y, m, d, hh=0, mm=0) -> dt.datetime:
@@ -24,3 +29,20 @@ def save_generated(db, actor, year, month, pattern="24h", **kw):
     return svc.save_month(actor, year, month, pattern=pattern, entries=planned(proposal),
                           now=bj(year, month, 1) - dt.timedelta(days=10))
 
+
+# ---------------------------------------------------------------- a demo database built once per session
+
+
+@pytest.fixture(scope="session")
+def _roster_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("roster_template") / "template.db"
+    build_demo(path, today=dt.date(2026, 12, 1))
+    return path
+
+
+@pytest.fixture
+def room(tmp_path, _roster_template):
+    """A copy of the Dongcheng demo database (demo roster from 2026-11-30; September/October 2026 free)."""
+    db = copy_of(_roster_template, tmp_path / "room.db")
+    yield db
+    db.dispose()
