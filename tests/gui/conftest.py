@@ -12,3 +12,12 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if HERE in item.path.parents:
             item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture(autouse=True)
+def _handover_at_any_hour(monkeypatch):
+    """Pages run on the real clock, so a handover far from the shift's end asks 提前交班? in a modal box that
+    would hang the run; the officer answers yes. tests/services/test_handover_deadlines_early.py tests the question."""
+    from dutyroom.ui.handover_dialog import HandoverDialog
+
+    monkeypatch.setattr(HandoverDialog, "confirm_early", classmethod(lambda cls, parent, early: True))

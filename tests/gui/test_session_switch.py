@@ -17,7 +17,6 @@ from dutyroom.services.demo import DEMO_PASSWORD
 from dutyroom.store.models import AuditEntry
 from dutyroom.ui import duty_log_page
 from dutyroom.ui.duty_log_page import DutyLogPage, NewEntry
-from dutyroom.ui.handover_dialog import HandoverDialog
 from dutyroom.ui.login_dialog import LoginDialog, demo_hint
 from dutyroom.ui.main_window import MainWindow
 from dutyroom.ui.session_controller import SessionController
@@ -228,8 +227,6 @@ def _handover(window: MainWindow, incoming: str):
 
 def test_after_the_handover_the_incoming_officer_takes_over_the_session(qtbot, seat, room, monkeypatch):
     window = signed_in(seat, "zhouning")
-    # handing over early (the real clock, any hour of the test run) asks first; the officer says yes
-    monkeypatch.setattr(HandoverDialog, "confirm_early", classmethod(lambda cls, parent, early: True))
     dialog = _handover(window, "sunhao")
     assert "交接完成" in dialog.status.text() and "请 孙浩 登录接管本席位" in dialog.status.text()
     assert seat.window is window  # the outgoing officer can still print the sheet until the dialog closes

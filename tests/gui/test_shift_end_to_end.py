@@ -179,7 +179,7 @@ def incoming_officer(db) -> str:
 # ---------------------------------------------------------------- the shift
 
 
-def test_a_whole_shift_at_one_seat_without_a_restart(qtbot, seat, room, monkeypatch):
+def test_a_whole_shift_at_one_seat_without_a_restart(qtbot, seat, room):
     answers = Answers()
     profile = load_profile("dongcheng")
     warnings = WarningService(room, profile)
@@ -427,8 +427,6 @@ def test_a_whole_shift_at_one_seat_without_a_restart(qtbot, seat, room, monkeypa
         click(qtbot, button(dialog, "关闭"))
 
     answers.on(HandoverDialog, hand_over)
-    # the pages run on the real clock: a run far from the shift's end would ask about an early handover; yes
-    monkeypatch.setattr(HandoverDialog, "confirm_early", classmethod(lambda cls, parent, early: True))
     click(qtbot, duty_log.handover_button)
     qtbot.waitUntil(lambda: seat.window is not None and seat.window is not officer, timeout=5000)
     answers.check("HandoverDialog", "LoginDialog")
