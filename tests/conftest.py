@@ -8,6 +8,7 @@ os.environ.pop("DUTYROOM_PROFILE", None)
 
 # The shared helpers and their fixtures (pytest reads pytest_plugins only in this root conftest).
 pytest_plugins = [
+    "tests.helpers.databases",
     "tests.helpers.pg_server",
     "tests.helpers.incidents",
     "tests.helpers.contacts",
@@ -26,13 +27,9 @@ def _isolated_home(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def db(tmp_path):
-    from dutyroom.store.database import Database
-
-    database = Database(f"sqlite:///{tmp_path / 'test.db'}")
-    database.migrate()
-    yield database
-    database.dispose()
+def db(template_db):
+    """A migrated, empty database (SQLite: tmp_path / "test.db")."""
+    return template_db("migrated", file="test.db")
 
 
 @pytest.fixture

@@ -310,7 +310,7 @@ def test_every_session_string_has_an_english_entry():
     assert missing == []
 
 
-def test_the_program_keeps_running_through_user_changes_and_quits_when_nobody_signs_in(tmp_path):
+def test_the_program_keeps_running_through_user_changes_and_quits_when_nobody_signs_in(tmp_path, template_db):
     """app.main() for real, in a child process: zhouning, 切换用户 to admin, 注销, sign-in cancelled → exit 0,
     each change audited, and the exit backup taken."""
     import json
@@ -322,7 +322,7 @@ def test_the_program_keeps_running_through_user_changes_and_quits_when_nobody_si
     from dutyroom.store.database import Database
     from tests.helpers.databases import build_demo
 
-    build_demo(tmp_path / "seat.db")
+    template_db("demo", build_demo, file="seat.db").dispose()  # the child opens the file
     env = {**os.environ, "DUTYROOM_DB": f"sqlite:///{tmp_path / 'seat.db'}", "QT_QPA_PLATFORM": "offscreen",
            "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     child = subprocess.run([sys.executable, str(CHILDREN / "session_child.py")], env=env,

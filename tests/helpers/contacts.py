@@ -1,13 +1,9 @@
-"""The `directory` fixture for the contacts tests.
-
-The Dongcheng demo database (reference data, made-up contacts, scrypt-hashed demo users) takes a few
-seconds to build, so it is built once per session and each test works on its own copy of the file.
-"""
+"""The `directory` fixture for the contacts tests: a copy of the Dongcheng demo database (reference data,
+made-up contacts, scrypt-hashed demo users)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -19,7 +15,7 @@ from dutyroom.services.contacts_excel import ContactsExcel
 from dutyroom.store.database import Database
 from dutyroom.store.models import AuditEntry
 from tests.helpers.actors import actors_by_username
-from tests.helpers.databases import build_demo, copy_of
+from tests.helpers.databases import build_demo
 
 
 @dataclass
@@ -43,15 +39,7 @@ class Directory:
             return s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action.startswith(prefix)))
 
 
-@pytest.fixture(scope="session")
-def _directory_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("contacts_template") / "template.db"
-    build_demo(path)
-    return path
-
-
 @pytest.fixture
-def directory(tmp_path, _directory_template) -> Directory:
-    db = copy_of(_directory_template, tmp_path / "contacts.db")
-    yield Directory(db, actors_by_username(db))
-    db.dispose()
+def directory(template_db) -> Directory:
+    db = template_db("demo", build_demo)
+    return Directory(db, actors_by_username(db))

@@ -18,7 +18,7 @@ from dutyroom.services.incidents import IncidentService
 from dutyroom.store.database import Database
 from dutyroom.store.models import AuditEntry, DutyLogEntry, Incident, IncidentLogEntry, IncidentReport
 from tests.helpers.actors import actors_by_username
-from tests.helpers.databases import build_demo, copy_of
+from tests.helpers.databases import build_demo
 
 PROFILES = ("dongcheng", "beijing", "tongzhou", "pinggu", "shijingshan")
 OCCURRED = dt.datetime(2026, 7, 1, 8, 0, tzinfo=BEIJING)
@@ -92,15 +92,13 @@ class Desk:
                                   .order_by(DutyLogEntry.id)))
 
 
-@pytest.fixture(scope="session")
-def _desk_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("incident_template") / "template.db"
-    build_demo(path, reference_profiles=PROFILES)
-    return path
+def build_desk(db: Database) -> None:
+    """The Dongcheng demo district, with the reference data of all five profiles."""
+    build_demo(db, reference_profiles=PROFILES)
 
 
 @pytest.fixture
-def desk(tmp_path, _desk_template) -> Desk:
-    db = copy_of(_desk_template, tmp_path / "desk.db")
-    yield Desk(db, actors_by_username(db))
-    db.dispose()
+def desk(template_db) -> Desk:
+    """A copy of the demo database `build_desk` makes, with its users as actors."""
+    db = template_db("desk", build_desk)
+    return Desk(db, actors_by_username(db))

@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from dutyroom.domain.incident_facts import BEIJING
 from dutyroom.services.roster import PlannedEntry, RosterService
-from tests.helpers.databases import build_demo, copy_of
+from tests.helpers.databases import build_demo
 
 
 def bj(y, m, d, hh=0, mm=0) -> dt.datetime:
@@ -30,19 +29,12 @@ def save_generated(db, actor, year, month, pattern="24h", **kw):
                           now=bj(year, month, 1) - dt.timedelta(days=10))
 
 
-# ---------------------------------------------------------------- a demo database built once per session
-
-
-@pytest.fixture(scope="session")
-def _roster_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("roster_template") / "template.db"
-    build_demo(path, today=dt.date(2026, 12, 1))
-    return path
+def build_room(db) -> None:
+    """The Dongcheng demo district as of 2026-12-01 (demo roster from 2026-11-30; September/October 2026 free)."""
+    build_demo(db, today=dt.date(2026, 12, 1))
 
 
 @pytest.fixture
-def room(tmp_path, _roster_template):
-    """A copy of the Dongcheng demo database (demo roster from 2026-11-30; September/October 2026 free)."""
-    db = copy_of(_roster_template, tmp_path / "room.db")
-    yield db
-    db.dispose()
+def room(template_db):
+    """A copy of the demo database `build_room` makes."""
+    return template_db("room", build_room)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -14,8 +12,8 @@ from sqlalchemy import select
 from dutyroom.domain.profile_loader import load_profile
 from dutyroom.services.auth import SYSTEM, Actor, AuthService
 from dutyroom.services.warnings import WarningContent, WarningService
-from dutyroom.store.database import Database
 from dutyroom.store.models import AuditEntry
+from tests.helpers.actors import actors_by_username
 
 PROFILES = ["beijing", "dongcheng", "tongzhou", "pinggu", "shijingshan"]
 COLOURS = ["blue", "yellow", "orange", "red"]
@@ -40,23 +38,6 @@ USERS: dict[str, list[str]] = {
 def make_users(db) -> dict[str, Actor]:
     auth = AuthService(db)
     return {name: auth.create_user(SYSTEM, name, f"用户{name}", "password1", roles) for name, roles in USERS.items()}
-
-
-def template_db(folder: Path) -> tuple[Path, dict[str, Actor]]:
-    """A migrated database with the users in it, made once and copied per test (scrypt is slow on purpose)."""
-    path = folder / "template.db"
-    db = Database(f"sqlite:///{path}")
-    db.migrate()
-    users = make_users(db)
-    db.dispose()
-    return path, users
-
-
-def copy_db(template: Path, folder: Path) -> Database:
-    for suffix in ("", "-wal", "-shm"):
-        if Path(f"{template}{suffix}").exists():
-            shutil.copy(f"{template}{suffix}", folder / f"copy.db{suffix}")
-    return Database(f"sqlite:///{folder / 'copy.db'}")
 
 
 def make_world(db, key: str, users: dict[str, Actor] | None = None) -> SimpleNamespace:
@@ -106,15 +87,9 @@ def audit_entries(db, warning_id: int) -> list[AuditEntry]:
                               .order_by(AuditEntry.seq)))
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    return template_db(tmp_path_factory.mktemp("template"))
-
-
 @pytest.fixture
-def world(template, tmp_path):
+def world(template_db):
     """A fresh database (a copy of the template, users included) and a factory for a profile's service."""
-    path, users = template
-    db = copy_db(path, tmp_path)
-    yield lambda key: make_world(db, key, users)
-    db.dispose()
+    db = template_db("warnings", make_users)
+    users = actors_by_username(db)
+    return lambda key: make_world(db, key, users)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -20,11 +19,10 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from dutyroom.domain.profile_loader import load_profile
-from dutyroom.services.auth import Actor
 from dutyroom.services.errors import UserError
 from dutyroom.store.audit import verify_chain
-from dutyroom.store.database import Database
-from dutyroom.store.models import User
+from tests.helpers.actors import actors_by_username
+from tests.helpers.databases import build_demo
 from tests.helpers.incidents import intake
 
 EXAMPLES = 40
@@ -52,39 +50,14 @@ anything = st.one_of(hostile_text, bad_dates, st.booleans(), st.integers(-10**15
                      st.dictionaries(st.text(max_size=5), st.integers(), max_size=2))
 
 
-def _build(path: Path) -> None:
-    from dutyroom.services.demo import install_demo
-    from dutyroom.services.reference_data import load_reference_data, set_setting
-
-    db = Database(f"sqlite:///{path}")
-    db.migrate()
-    profile = load_profile("dongcheng")
-    load_reference_data(db, profile)
-    set_setting(db, "profile", "dongcheng")
-    install_demo(db, profile)
-    db.dispose()
-
-
-@pytest.fixture(scope="module")
-def _template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("hostile") / "template.db"
-    _build(path)
-    return path
-
-
 @pytest.fixture
-def desk(tmp_path, _template):
-    path = tmp_path / "desk.db"
-    shutil.copy(_template, path)
-    db = Database(f"sqlite:///{path}")
-    with db.read() as s:
-        users = {u.username: Actor(u.id, u.username, u.display_name, frozenset(u.role_keys)) for u in s.scalars(select(User))}
-    yield db, users, path
+def desk(tmp_path, template_db):
+    db = template_db("demo", build_demo, file="desk.db")
+    yield db, actors_by_username(db), tmp_path / "desk.db"
     with db.read() as s:
         assert verify_chain(s).ok  # after every example of the test: the audit chain is whole
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-    db.dispose()
 
 
 def counts(path: Path) -> dict[str, int]:

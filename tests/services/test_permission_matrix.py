@@ -22,6 +22,7 @@ from dutyroom.domain.vocabulary import EXTERNAL_ROLES, Role
 from dutyroom.services.auth import SYSTEM, AuthService
 from dutyroom.services.errors import PermissionDenied, UserError
 from dutyroom.store.models import EventType
+from tests.helpers.databases import build_demo
 from tests.helpers.incidents import intake
 
 ROLES = [r.value for r in Role if r not in EXTERNAL_ROLES]
@@ -205,21 +206,10 @@ STATE_CASES = [
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    from dutyroom.services.demo import install_demo
-    from dutyroom.services.reference_data import load_reference_data, set_setting
-    from dutyroom.store.database import Database
-
-    folder = tmp_path_factory.mktemp("matrix")
-    db = Database(f"sqlite:///{folder / 'matrix.db'}")
-    db.migrate()
-    profile = load_profile("dongcheng")
-    load_reference_data(db, profile)
-    set_setting(db, "profile", "dongcheng")
-    install_demo(db, profile)
-    w = _world(db)
-    yield w
-    db.dispose()
+def world(database_templates, backend, tmp_path_factory):
+    db = database_templates.copy(backend, "demo", build_demo, tmp_path_factory.mktemp("matrix") / "matrix.db")
+    yield _world(db)
+    backend.drop(db)
 
 
 def test_every_policy_action_is_in_the_matrix():

@@ -30,8 +30,8 @@ from dutyroom.domain.warning_state import (
 )
 from dutyroom.services.errors import NotFound, PermissionDenied, UserError
 from dutyroom.services.warnings import WarningContent
-from dutyroom.store.database import Database
 from dutyroom.store.models import AuditEntry, DutyLogEntry, Warning, WarningApproval
+from tests.helpers.actors import actors_by_username
 from tests.helpers.warnings import (
     COLOURS,
     PROFILES,
@@ -49,12 +49,11 @@ CASES = [(k, c, "natural") for k in PROFILES for c in COLOURS] + [("pinggu", c, 
 
 
 @pytest.fixture(scope="module")
-def shared(tmp_path_factory):
+def shared(database_templates, backend, tmp_path_factory):
     """One database and one set of users for the chain walks (each test works on its own warnings)."""
-    db = Database(f"sqlite:///{tmp_path_factory.mktemp('warnings') / 'w.db'}")
-    db.migrate()
-    yield db, make_users(db)
-    db.dispose()
+    db = database_templates.copy(backend, "warnings", make_users, tmp_path_factory.mktemp("warnings") / "w.db")
+    yield db, actors_by_username(db)
+    backend.drop(db)
 
 
 def world_for(shared, key):
