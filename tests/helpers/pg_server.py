@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, create_engine, make_url
 
 
 def _bin(name: str) -> str:
@@ -39,6 +40,7 @@ class PgServer:
         if self.as_root:
             shutil.chown(self.dir, "postgres", "postgres")
         self.user = "postgres" if self.as_root else os.environ.get("USER", "postgres")
+        self._admin: Engine | None = None
 
     def _run(self, *cmd: str) -> None:
         full = ["runuser", "-u", "postgres", "--", *cmd] if self.as_root else list(cmd)
@@ -50,11 +52,31 @@ class PgServer:
         self._run(_bin("pg_ctl"), "-D", str(self.data), "-o", opts, "-l", str(self.dir / "log"), "-w", "start")
         return self
 
-    def create_database(self, name: str) -> str:
-        self._run(_bin("createdb"), "-h", str(self.dir), "-p", str(self.port), "-U", self.user, name)
+    def url(self, name: str) -> str:
         return f"postgresql+psycopg://{self.user}@/{name}?host={self.dir}&port={self.port}"
 
+    def create_database(self, name: str) -> str:
+        self._run(_bin("createdb"), "-h", str(self.dir), "-p", str(self.port), "-U", self.user, name)
+        return self.url(name)
+
+    def _admin_sql(self, sql: str) -> None:
+        if self._admin is None:  # CREATE/DROP DATABASE run outside a transaction, from the maintenance database
+            self._admin = create_engine(self.url("postgres"), isolation_level="AUTOCOMMIT")
+        with self._admin.connect() as conn:
+            conn.exec_driver_sql(sql)
+
+    def clone(self, template_url: str, name: str) -> str:
+        """A new database `name`, a file-level copy of the database at `template_url` (nobody may be connected to it)."""
+        self._admin_sql(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(template_url).database}"')
+        return self.url(name)
+
+    def drop(self, url: str) -> None:
+        """Remove the database at `url`, closing whatever connections the test left open."""
+        self._admin_sql(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
     def stop(self) -> None:
+        if self._admin is not None:
+            self._admin.dispose()
         try:
             self._run(_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
         finally:

@@ -11,6 +11,8 @@ import pytest
 from dutyroom.ui.approval_queue import ApprovalQueuePage
 from tests.helpers.warnings import T0, content, walk
 
+pytestmark = pytest.mark.both_backends  # each test on SQLite and on PostgreSQL (tests/helpers/databases.py)
+
 
 def _submitted(w, colour="orange"):
     view = w.svc.draft(w.u["author"], content(colour))

@@ -13,6 +13,8 @@ from dutyroom.services.incident_reports import BOUND_SETTING
 from dutyroom.services.statistics import StatisticsService
 from tests.helpers.incidents import MIN, RECEIVED, intake
 
+pytestmark = pytest.mark.both_backends  # each test on SQLite and on PostgreSQL (tests/helpers/databases.py)
+
 
 def immediate_incident(desk, key="dongcheng", grade="ordinary", **kw):
     svc = desk.incidents(key)

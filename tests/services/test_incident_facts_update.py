@@ -15,6 +15,8 @@ from dutyroom.services.errors import UserError
 from dutyroom.services.incidents import IntakeInvalid, needs_grade_decision
 from tests.helpers.incidents import MIN, RECEIVED, intake
 
+pytestmark = pytest.mark.both_backends  # each test on SQLite and on PostgreSQL (tests/helpers/databases.py)
+
 
 def opened(desk, grade=None, **kw):
     svc = desk.incidents()

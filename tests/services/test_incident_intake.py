@@ -18,6 +18,8 @@ from dutyroom.services.incidents import IncidentQuery, IntakeInvalid
 from dutyroom.store.database import Database
 from tests.helpers.incidents import OCCURRED, RECEIVED, intake
 
+pytestmark = pytest.mark.both_backends  # each test on SQLite and on PostgreSQL (tests/helpers/databases.py)
+
 MIN = dt.timedelta(minutes=1)
 
 

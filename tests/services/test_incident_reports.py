@@ -12,6 +12,8 @@ import pytest
 from dutyroom.services.errors import PermissionDenied, UserError
 from tests.helpers.incidents import RECEIVED, intake
 
+pytestmark = pytest.mark.both_backends  # each test on SQLite and on PostgreSQL (tests/helpers/databases.py)
+
 MIN = dt.timedelta(minutes=1)
 
 

@@ -18,6 +18,8 @@ from dutyroom.services.reference_data import load_reference_data
 from dutyroom.store.models import AuditEntry, PlanDocument, User, UserRole
 from tests.helpers.seeds import SEEDS
 
+pytestmark = pytest.mark.both_backends  # each test on SQLite and on PostgreSQL (tests/helpers/databases.py)
+
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
 

@@ -19,6 +19,8 @@ from dutyroom.store.models import AuditEntry, DutyLogEntry, RosterEntry, RosterS
 from tests.helpers.actors import actors_by_username
 from tests.helpers.roster import bj, planned, save_generated
 
+pytestmark = pytest.mark.both_backends  # each test on SQLite and on PostgreSQL (tests/helpers/databases.py)
+
 A, B, C, L1, L2 = 1, 2, 3, 11, 12
 CAL = Calendar.load()
 

@@ -11,6 +11,8 @@ from dutyroom.services.errors import PermissionDenied, UserError
 from dutyroom.store.models import AuditEntry, Warning, WarningApproval
 from tests.helpers.warnings import COLOURS, PROFILES, T0, audit_entries, content, walk
 
+pytestmark = pytest.mark.both_backends  # each test on SQLite and on PostgreSQL (tests/helpers/databases.py)
+
 CASES = [(k, c, "natural") for k in PROFILES for c in COLOURS] + [("pinggu", c, "public_health") for c in COLOURS]
 
 
