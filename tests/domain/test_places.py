@@ -107,5 +107,7 @@ def test_a_street_of_another_district_is_refused_and_other_still_takes_a_free_ad
 def test_wizard_offers_every_street_then_other(qtbot, desk):
     wizard = IntakeWizard(desk.incidents("dongcheng"), desk["zhouning"], clock=lambda: RECEIVED, debounce_ms=20)
     qtbot.addWidget(wizard)
+    wizard.show()  # never shown, it crashed Qt's event processing when it was the run's first widget
+    qtbot.waitExposed(wizard)
     items = [wizard.place.itemText(i) for i in range(wizard.place.count())]
     assert items == ["", *DONGCHENG_STREETS, *DONGCHENG_KEY_AREAS, PLACE_OTHER]
