@@ -27,7 +27,7 @@ from dutyroom.services.reference_data import load_reference_data, set_setting
 from dutyroom.services.statistics import StatisticsService
 from dutyroom.store.database import Database
 from dutyroom.store.models import User
-from tests.report_samples import incident_with_reports, issued_warning, many_incidents
+from tests.helpers.samples import incident_with_reports, issued_warning, many_incidents
 
 ROOT = Path(__file__).resolve().parent.parent
 

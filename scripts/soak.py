@@ -4,7 +4,7 @@
 
 Samples sys.getrefcount(None/True/False) and the resident memory once a second while the 1 s countdown
 ticks for real; with --fast-ticks it then drives that many countdown ticks and repaints as fast as it can
-(a whole night's worth of ticks in seconds). Prints one JSON object; tests/test_soak.py asserts on it.
+(a whole night's worth of ticks in seconds). Prints one JSON object; tests/integration/test_soak.py asserts on it.
 The process dying (as with PySide6 6.12.0 on Python 3.11: "none_dealloc") is the failure it exists to catch.
 """
 

@@ -1,5 +1,4 @@
 import os
-from pathlib import Path
 
 import pytest
 
@@ -7,7 +6,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("DUTYROOM_LANG", None)
 os.environ.pop("DUTYROOM_PROFILE", None)
 
-SEEDS = Path(__file__).parent / "data" / "seeds"
+# The shared helpers and their fixtures (pytest reads pytest_plugins only in this root conftest).
+pytest_plugins = [
+    "tests.helpers.databases",
+    "tests.helpers.pg_server",
+    "tests.helpers.incidents",
+    "tests.helpers.contacts",
+    "tests.helpers.roster",
+    "tests.helpers.warnings",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -20,13 +27,9 @@ def _isolated_home(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def db(tmp_path):
-    from dutyroom.store.database import Database
-
-    database = Database(f"sqlite:///{tmp_path / 'test.db'}")
-    database.migrate()
-    yield database
-    database.dispose()
+def db(template_db):
+    """A migrated, empty database (SQLite: tmp_path / "test.db")."""
+    return template_db("migrated", file="test.db")
 
 
 @pytest.fixture
@@ -52,16 +55,3 @@ def people(db):
     admin = auth.create_user(SYSTEM, "admin", "管理员", "password1", ["admin"])
     officer = auth.create_user(admin, "zhouning", "周宁", "password1", ["duty_officer"])
     return auth, admin, officer
-
-
-def seed_lines(name: str) -> list[str]:
-    return (SEEDS / name).read_text(encoding="utf-8").splitlines()
-
-
-@pytest.fixture(scope="session")
-def pg_server():
-    from tests.pg_server import PgServer
-
-    server = PgServer().start()
-    yield server
-    server.stop()

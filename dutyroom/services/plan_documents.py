@@ -417,7 +417,8 @@ class PlanDocumentService:
             fts = text("SELECT rowid AS id, rank FROM plan_passage_fts WHERE plan_passage_fts MATCH :q") \
                 .bindparams(q=match).columns(column("id", Integer), column("rank", Float)).subquery()
             return list(s.execute(base.join(fts, fts.c.id == PlanPassage.id).order_by(fts.c.rank)).all())
-        stmt = base.where(PlanPassage.text.contains(part, autoescape=True))
+        # as _pattern reads it: whitespace may break the phrase (a word wrapped across lines; no FTS5 on PostgreSQL)
+        stmt = base.where(PlanPassage.text.regexp_match(_pattern(part).pattern, flags="i"))
         return list(s.execute(stmt.order_by(PlanPassage.document_id, PlanPassage.seq)).all())
 
 

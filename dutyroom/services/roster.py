@@ -606,7 +606,8 @@ class RosterService:
 
     @staticmethod
     def _lock_live(s: Session, entry_id: int) -> RosterEntry:
-        e = s.get(RosterEntry, entry_id, with_for_update=True)
+        # lock the roster line only: PostgreSQL refuses FOR UPDATE on the outer-joined shift and person
+        e = s.get(RosterEntry, entry_id, with_for_update={"of": RosterEntry})
         if e is None:
             raise NotFound(f"排班记录 {entry_id} 不存在", f"roster line {entry_id} not found")
         if not e.active or e.replaced_by_swap_id is not None:

@@ -1,0 +1,208 @@
+"""The dashboard's 报告时限 panel with a controllable clock: countdown, amber within 5 minutes, red when overdue,
+the non-blocking alert, the sound and its persisted mute, and the late (超时未报) record. Nothing sleeps."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+from dutyroom.services.auth import AuthService
+from dutyroom.ui.deadlines_panel import DeadlinesPanel
+from dutyroom.ui.incident_common import AMBER, RED
+from tests.helpers.incidents import MIN, RECEIVED, Clock, intake
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def make_panel(qtbot, desk, clock, settings, user="zhouning"):
+    beeps = []
+    panel = DeadlinesPanel(desk.reports(), desk[user], clock=clock, settings=settings,
+                           sound=lambda: beeps.append(clock()), start=False)
+    qtbot.addWidget(panel)
+    panel.show()
+    return panel, beeps
+
+
+def verbal_row(panel, incident_id):
+    return next(r for r, d in enumerate(panel.rows) if d.incident_id == incident_id and d.kind == "verbal")
+
+
+def colour(panel, row, col=3):
+    return panel.table.item(row, col).background().color().name()
+
+
+def test_countdown_turns_amber_within_5_minutes_then_red_and_the_late_record_is_written(qtbot, desk, settings):
+    """Dongcheng 4.1.5: unknown grade, first report within 10 minutes of receipt (due 08:15)."""
+    v = desk.incidents().register(desk["zhouning"], intake(), now=RECEIVED)
+    clock = Clock(RECEIVED + 4 * MIN)
+    panel, beeps = make_panel(qtbot, desk, clock, settings)
+    row = verbal_row(panel, v.id)
+    assert panel.table.item(row, 2).text() == "还剩 06:00"
+    assert panel.table.item(row, 3).text() == "07-01 08:15"
+    assert panel.table.item(row, 4).text() == "区委值班室、区政府值班室、区应急办"
+    assert panel.row_state(row) == "ok" and not panel.banner.isVisible() and beeps == []
+
+    clock.now = RECEIVED + 4 * MIN + dt.timedelta(seconds=1)
+    panel.tick()
+    assert panel.table.item(verbal_row(panel, v.id), 2).text() == "还剩 05:59"
+
+    clock.now = RECEIVED + 5 * MIN  # exactly 5 minutes left
+    panel.tick()
+    row = verbal_row(panel, v.id)
+    assert panel.row_state(row) == "soon" and colour(panel, row) == AMBER
+    assert panel.banner.isVisible() and "即将到期" in panel.banner.text() and len(beeps) == 1
+    assert not any(e.text.startswith("超时未报") for e in desk.log_rows(v.id))
+
+    clock.now = RECEIVED + 10 * MIN + dt.timedelta(seconds=1)
+    panel.tick()
+    row = verbal_row(panel, v.id)
+    assert panel.row_state(row) == "overdue" and colour(panel, row) == RED.lower()
+    assert panel.table.item(row, 2).text() == "超时 00:01"
+    assert "超时未报" in panel.banner.text() and len(beeps) == 2
+    assert QApplication.activeModalWidget() is None  # the alert never blocks
+    late = [e for e in desk.log_rows(v.id) if e.text.startswith("超时未报")]
+    assert len(late) == 1 and late[0].automatic and "4.1.5" in late[0].text
+    assert late[0].happened_at.replace(tzinfo=dt.UTC) == RECEIVED + 10 * MIN
+    assert len(desk.audit("incident.deadline.missed", v.id)) == 1
+
+    clock.now = RECEIVED + 13 * MIN
+    for _ in range(3):
+        panel.tick()
+    assert panel.table.item(verbal_row(panel, v.id), 2).text() == "超时 03:00"
+    assert len(beeps) == 2  # one alert per deadline and state, not one per second
+    assert len([e for e in desk.log_rows(v.id) if e.text.startswith("超时未报")]) == 1
+
+
+def test_report_sent_late_is_recorded_with_how_late_and_leaves_the_dashboard(qtbot, desk, settings):
+    v = desk.incidents().register(desk["zhouning"], intake(), now=RECEIVED)
+    clock = Clock(RECEIVED + 25 * MIN)
+    panel, _ = make_panel(qtbot, desk, clock, settings)
+    assert any(d.incident_id == v.id and d.kind == "verbal" for d in panel.rows)
+    reports = desk.reports()
+    draft = reports.compose(desk["zhouning"], v.id, "verbal", now=clock.now)
+    sent = reports.record_sent(desk["zhouning"], v.id, "verbal", body=draft.body, recipients=draft.recipients,
+                               channel="phone", now=clock.now)
+    assert sent.late_minutes == 15
+    panel.refresh()
+    assert not any(d.incident_id == v.id and d.kind == "verbal" for d in panel.rows)
+    assert any(e.text.endswith("迟报15分钟") for e in desk.log_rows(v.id))
+
+
+def test_mute_silences_the_alert_and_is_remembered(qtbot, desk, settings):
+    desk.incidents().register(desk["zhouning"], intake(), now=RECEIVED)
+    clock = Clock(RECEIVED)
+    panel, beeps = make_panel(qtbot, desk, clock, settings)
+    panel.mute.setChecked(True)
+    clock.now = RECEIVED + 6 * MIN
+    panel.tick()
+    assert panel.banner.isVisible() and beeps == []  # the banner still shows, silently
+
+    again, beeps2 = make_panel(qtbot, desk, Clock(RECEIVED + 11 * MIN), settings)
+    assert again.mute.isChecked()
+    assert again.banner.isVisible() and beeps2 == []
+    again.mute.setChecked(False)
+    assert QSettings(settings.fileName(), QSettings.Format.IniFormat).value("deadlines/mute", type=bool) is False
+
+
+def test_tongzhou_no_number_deadline_shows_the_plans_words_and_escalates_by_the_district_setting(qtbot, desk,
+                                                                                                  settings):
+    """Tongzhou 4.1.3: 及时 — no due time (the plan's words stay), but past the 本区设定 bound (30 minutes after
+    receipt by default; the plan gives none) the row turns red and 超时未报 is written."""
+    v = desk.incidents("tongzhou").register(desk["zhouning"], intake("tongzhou"), now=RECEIVED)
+    clock = Clock(RECEIVED + 12 * MIN)
+    panel, beeps = make_panel(qtbot, desk, clock, settings)
+    rows = [r for r, d in enumerate(panel.rows) if d.incident_id == v.id]
+    assert rows and all(panel.row_state(r) == "ok" and panel.rows[r].due is None for r in rows)
+    assert "及时 · 已过 12:00" in [panel.table.item(r, 2).text() for r in rows]
+    assert beeps == [] and not any(e.text.startswith("超时未报") for e in desk.log_rows(v.id))
+
+    clock.now = RECEIVED + 600 * MIN
+    panel.tick()
+    rows = [r for r, d in enumerate(panel.rows) if d.incident_id == v.id]
+    assert rows and all(panel.row_state(r) == "overdue" for r in rows)
+    late = [e.text for e in desk.log_rows(v.id) if e.text.startswith("超时未报")]
+    assert late and all("本区设定" in t for t in late)
+
+
+def test_grade_change_moves_the_dashboard(qtbot, desk, settings):
+    """Dongcheng 4.1.5: once the grade is confirmed 较大, follow-ups every 30 minutes join the dashboard."""
+    svc = desk.incidents()
+    v = svc.register(desk["zhouning"], intake(), now=RECEIVED)
+    clock = Clock(RECEIVED + MIN)
+    panel, _ = make_panel(qtbot, desk, clock, settings)
+    before = {d.kind for d in panel.rows if d.incident_id == v.id}
+    svc.confirm_grade(desk["zhouning"], v.id, "large", now=clock.now)
+    panel.refresh()
+    after = {d.kind for d in panel.rows if d.incident_id == v.id}
+    assert "followup" not in before and "followup" in after
+
+
+def test_clicking_a_row_asks_to_open_the_incident(qtbot, desk, settings):
+    v = desk.incidents().register(desk["zhouning"], intake(), now=RECEIVED)
+    panel, _ = make_panel(qtbot, desk, Clock(RECEIVED), settings)
+    row = verbal_row(panel, v.id)
+    with qtbot.waitSignal(panel.open_incident) as got:
+        qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton,
+                         pos=panel.table.visualRect(panel.table.model().index(row, 0)).center())
+    assert got.args == [v.id]
+    # back on the dashboard the row shows its state, not the selection colour that would hide amber or red
+    assert panel.table.selectedItems() == []
+
+
+def test_the_lock_screen_keeps_the_counts_of_overdue_reports(qtbot, desk, settings):
+    """Locked at 3 a.m. with a report overdue: the lock screen says so (counts only, no incident details)."""
+    from dutyroom.ui.session_lock import UnlockDialog
+
+    desk.incidents().register(desk["zhouning"], intake(), now=RECEIVED)
+    panel, _ = make_panel(qtbot, desk, Clock(RECEIVED + 11 * MIN), settings)  # Dongcheng 4.1.5: 10 minutes
+    text, urgent = panel.alarm()
+    assert urgent and "超时 1 项" in text
+    dialog = UnlockDialog(AuthService(desk.db), desk["zhouning"], 15, lambda: None, alarm=panel.alarm)
+    qtbot.addWidget(dialog)
+    assert "报告时限" in dialog.alarm_label.text() and "超时 1 项" in dialog.alarm_label.text()
+    assert "b00020" in dialog.alarm_label.styleSheet()
+
+
+def test_one_second_timer_runs_the_countdown(qtbot, desk, settings):
+    desk.incidents().register(desk["zhouning"], intake(), now=RECEIVED)
+    panel = DeadlinesPanel(desk.reports(), desk["zhouning"], clock=Clock(RECEIVED), settings=settings,
+                           sound=lambda: None)
+    qtbot.addWidget(panel)
+    assert panel.timer.isActive() and panel.timer.interval() == 1000
+
+
+def test_english_dashboard_names_the_reports_and_the_plans_words_in_english(qtbot, desk, settings, monkeypatch,
+                                                                             qapp):
+    """DUTYROOM_LANG=en: 首报/续报（第N次） and the plan's "及时" (Tongzhou 4.1.3) are shown in English."""
+    from dutyroom.ui.i18n import install_translator
+
+    dongcheng = desk.incidents().register(desk["zhouning"], intake(), now=RECEIVED)
+    tongzhou = desk.incidents("tongzhou").register(desk["zhouning"], intake("tongzhou"), now=RECEIVED)
+    monkeypatch.setenv("DUTYROOM_LANG", "en")
+    translator = install_translator(qapp)
+    try:
+        panel, _beeps = make_panel(qtbot, desk, Clock(RECEIVED + MIN), settings)
+        assert panel.table.item(verbal_row(panel, dongcheng.id), 1).text() == "First report"
+        tz = [r for r, d in enumerate(panel.rows) if d.incident_id == tongzhou.id]
+        assert "Promptly · 01:00 elapsed" in [panel.table.item(r, 2).text() for r in tz]
+        shown = [panel.table.item(r, c).text() for r in range(panel.table.rowCount()) for c in (1, 2, 3)]
+        assert not [t for t in shown if any("\u4e00" <= ch <= "\u9fff" for ch in t)], shown
+    finally:
+        qapp.removeTranslator(translator)
+
+
+def test_report_and_countdown_columns_are_not_cut(qtbot, desk, settings):
+    """The title column takes what is left; 报告 and 倒计时 are sized to their text."""
+    desk.incidents().register(desk["zhouning"], intake(), now=RECEIVED)
+    panel, _beeps = make_panel(qtbot, desk, Clock(RECEIVED + MIN), settings)
+    panel.resize(900, 300)
+    t = panel.table
+    for col in (1, 2, 3):
+        for r in range(t.rowCount()):
+            assert t.columnWidth(col) >= t.fontMetrics().horizontalAdvance(t.item(r, col).text())
