@@ -93,11 +93,20 @@ def notify_other_seats(session: Session, seat: str, topics: frozenset[str]) -> N
 class ChangeWatch:
     """poll() → the topics another seat changed since the previous poll (empty: nothing changed)."""
 
+    _lock: threading.Lock  # dispose() may close the watch from another thread
+    _conn = None  # the watch's own connection (sqlite3 or psycopg), opened lazily
+
     def poll(self) -> frozenset[str]:
         raise NotImplementedError
 
     def close(self) -> None:
-        pass
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
 
 class SqliteChangeWatch(ChangeWatch):
@@ -130,15 +139,6 @@ class SqliteChangeWatch(ChangeWatch):
                 return frozenset()
             changed, self._version = version != self._version, version
             return ALL_TOPICS if changed else frozenset()
-
-    def close(self) -> None:
-        with self._lock:
-            self._close()
-
-    def _close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
 
 
 class PostgresChangeWatch(ChangeWatch):
@@ -180,12 +180,3 @@ class PostgresChangeWatch(ChangeWatch):
         if note.get("seat") == self.seat:
             return set()  # this seat announced it already, at its commit
         return set(note.get("topics") or ALL_TOPICS)
-
-    def close(self) -> None:
-        with self._lock:
-            self._close()
-
-    def _close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None

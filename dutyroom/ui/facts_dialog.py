@@ -36,9 +36,8 @@ from ..services.errors import UserError, lang
 from ..services.incidents import KNOWN_AT, IncidentService, IncidentView, IntakeInvalid
 from .beijing_time import beijing_qdt, from_beijing_qdt
 from .incident_common import RED, Clock, FieldError, grade_text
+from .intake_wizard import COUNT_FIELDS, TEXT_FIELDS
 
-COUNT_FIELDS = ("deaths", "injured", "seriously_injured", "missing", "trapped")
-TEXT_FIELDS = ("description", "measures_taken", "trend")
 KEEP = "keep"  # GradeDecisionDialog's answer: keep the confirmed grade
 
 
