@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..config import pick
 from ..domain.clock import BEIJING
 from .audit import verify_chain
 from .database import Database, DatabaseError
@@ -27,9 +28,8 @@ class BackupError(DatabaseError):
 
 
 def _error(zh: str, en: str) -> BackupError:
-    from ..config import lang
 
-    return BackupError(en if lang() == "en" else zh)
+    return BackupError(pick(zh, en))
 
 
 def backup_to(db: Database, dest: Path, progress: Progress | None = None) -> Path:

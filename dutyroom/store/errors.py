@@ -11,7 +11,7 @@ import sqlite3
 
 from sqlalchemy.exc import DBAPIError
 
-from ..config import lang
+from ..config import pick
 from .database import DatabaseError
 
 _KNOWN = [
@@ -36,7 +36,7 @@ _FONT_SUFFIXES = (".ttf", ".ttc", ".otf", ".otc")
 
 
 def _pick(zh: str, en: str) -> str:
-    return en if lang() == "en" else zh
+    return pick(zh, en)
 
 
 def _file_problem(exc: OSError) -> str | None:

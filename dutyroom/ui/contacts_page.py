@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..config import pick
 from ..domain.contact_search import split_phones
 from ..domain.permissions import allowed
 from ..services.actor import Actor
@@ -100,7 +101,7 @@ class OrganisationDialog(_FormDialog):
         self.name = QLineEdit(initial.name if initial else "")
         self.kind = QComboBox()
         for key, (zh, en) in KIND_LABELS.items():
-            self.kind.addItem(en if lang() == "en" else zh, key)
+            self.kind.addItem(pick(zh, en), key)
         self.kind.setCurrentIndex(max(0, self.kind.findData(initial.kind if initial else "department")))
         self.parent_unit = QComboBox()
         self.parent_unit.addItem(self.tr("（无）"), None)

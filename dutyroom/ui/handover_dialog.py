@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ..config import pick
 from ..services.actor import Actor
-from ..services.errors import UserError, lang
+from ..services.errors import UserError
 from ..services.exports import ReportExporter
 from ..services.handover import EarlyHandover, HandoverService, HandoverView, sheet_text
 from .operations import run
@@ -126,7 +127,7 @@ class HandoverDialog(QDialog):
     @classmethod
     def confirm_early(cls, parent, early: EarlyHandover) -> bool:
         """Asked before an early handover is signed (tests replace this); No is the default."""
-        answer = QMessageBox.warning(parent, parent.tr("提前交班"), early.en if lang() == "en" else early.zh,
+        answer = QMessageBox.warning(parent, parent.tr("提前交班"), pick(early.zh, early.en),
                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                      QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes

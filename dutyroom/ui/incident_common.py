@@ -9,6 +9,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import QLabel
 
+from ..config import pick
 from ..domain.clock import BEIJING
 from ..domain.intake import SOURCES
 from ..domain.report_chain import translate_label
@@ -58,7 +59,7 @@ def source_text(key: str | None) -> str:
     if not key:
         return ""
     zh, en = SOURCES.get(key, (key, key))
-    return en if lang() == "en" else zh
+    return pick(zh, en)
 
 
 def report_text(label: str) -> str:
@@ -73,14 +74,14 @@ def wording_text(wording: str) -> str:
 
 def status_text(key: str) -> str:
     zh, en = STATUS_LABELS.get(key, (key, key))
-    return en if lang() == "en" else zh
+    return pick(zh, en)
 
 
 def channel_text(key: str | None) -> str:
     if not key:
         return ""
     zh, en = CHANNEL_LABELS.get(key, (key, key))
-    return en if lang() == "en" else zh
+    return pick(zh, en)
 
 
 def countdown(seconds: int | None, wording: str = "") -> str:

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from ..config import pick
 from ..domain.intake import FLAGS, MAX_COUNT, PLACE_OTHER
 from ..domain.numbers import NumberError, read_amount, read_count
 from ..services.actor import Actor
@@ -188,7 +189,7 @@ class IntakeWizard(QWizard):
         self.source = QComboBox()
         self.source.addItem(self.tr("（请选择）"), None)
         for c in self.choices.sources:
-            self.source.addItem(c.en if lang() == "en" else c.zh, c.key)
+            self.source.addItem(pick(c.zh, c.en), c.key)
         self.caller_name = QLineEdit()
         self.callback_phone = QLineEdit(placeholderText=self.tr("如 13800001234"))
         self.received_at = _TimeEdit(to_qdt(now))
@@ -218,7 +219,7 @@ class IntakeWizard(QWizard):
         self.category = QComboBox()
         self.category.addItem(self.tr("（请选择）"), None)
         for c in self.choices.categories:
-            self.category.addItem(c.en if lang() == "en" else c.zh, c.key)
+            self.category.addItem(pick(c.zh, c.en), c.key)
         self.event_type = QComboBox(editable=True)
         self._contains_completer(self.event_type)
         self._row(form, "place", self.tr("事发地点(&L)"), self.place)
@@ -297,7 +298,7 @@ class IntakeWizard(QWizard):
         self.use_suggestion.clicked.connect(self._use_suggestion)
         self.grade = QComboBox()
         for c in self.choices.grades[::-1]:  # unknown first, then ordinary … especially major
-            self.grade.addItem(c.en if lang() == "en" else c.zh, c.key)
+            self.grade.addItem(pick(c.zh, c.en), c.key)
         row = QWidget()
         lay = QHBoxLayout(row)
         lay.setContentsMargins(0, 0, 0, 0)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..config import pick
 from ..domain.clock import BEIJING
 from ..domain.permissions import allowed
 from ..domain.plan_lifecycle import MAJOR_CONTENT, PLAN_TYPE_LABELS, STEPS
@@ -65,7 +66,7 @@ def _d(day: dt.date | None) -> str:
 
 def _step_label(kind: str) -> str:
     zh, en, _ = STEPS[kind]
-    return en if lang() == "en" else zh
+    return pick(zh, en)
 
 
 # ---------------------------------------------------------------- lifecycle step dialog

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..config import pick
 from ..domain.clock import BEIJING
 from ..domain.permissions import allowed
 from ..domain.rotation import DUTY_ROLE_LABELS, LEADER, OFFICER, PATTERN_LABELS, PATTERNS
@@ -65,7 +66,7 @@ CONFLICT_COLOUR = QColor("#c62828")
 
 
 def _l(pair: tuple[str, str]) -> str:
-    return pair[1] if lang() == "en" else pair[0]
+    return pick(pair[0], pair[1])
 
 
 # ---------------------------------------------------------------- the grid model
