@@ -9,7 +9,7 @@ from dutyroom import config
 from dutyroom.config import SettingKey, default_profile, pick, screenshot_request
 from dutyroom.services.errors import UserError
 
-PKG = Path(__file__).resolve().parent.parent / "dutyroom"
+PKG = Path(__file__).resolve().parents[2] / "dutyroom"
 
 
 def test_pick_follows_dutyroom_lang(monkeypatch):
