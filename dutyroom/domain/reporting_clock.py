@@ -121,6 +121,24 @@ def followup_interval(profile: Profile, facts: IncidentFacts) -> int | None:
     return min(minutes) if minutes else None
 
 
+def city_clocks(profile: Profile, facts: IncidentFacts) -> list[Clock]:
+    """Clocks that report to the city outside the `city` route and apply to this incident (Dongcheng 4.1.6)."""
+    return [c for c in profile.reporting.clocks if c.to_city and trigger_matches(c.trigger, facts)]
+
+
 def reports_to_city(profile: Profile, facts: IncidentFacts) -> bool:
     city = profile.reporting.city
-    return bool(city and trigger_matches(city.trigger, facts))
+    return bool(city and trigger_matches(city.trigger, facts)) or bool(city_clocks(profile, facts))
+
+
+def reviewers_for(profile: Profile, recipients) -> tuple[str, ...] | None:
+    """The roles of whom one must consent before a report to these recipients is sent; None: no review needed.
+
+    The `city` route and any clock with `leader_review` each name their recipients and reviewers."""
+    wanted = set(recipients)
+    routes = [(c.to, c.reviewer_roles) for c in profile.reporting.clocks if c.leader_review]
+    city = profile.reporting.city
+    if city and city.leader_review:
+        routes.append((city.to, city.reviewer_roles))
+    hit = [roles for to, roles in routes if wanted & set(to)]
+    return tuple(dict.fromkeys(r.value for roles in hit for r in roles)) if hit else None
