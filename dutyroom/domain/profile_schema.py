@@ -86,6 +86,9 @@ class Clock(_Strict):
     # whatever the grade), and whether a leader must consent before it is sent.
     to_city: bool = False
     leader_review: bool = False
+    # A clock from a later plan than the profile's own (Pinggu's public-health plan, issued after the general
+    # plan): it applies to incidents received on or after this date.
+    in_force_from: dt.date | None = None
     reviewer_roles: list[Role] = []
 
     @model_validator(mode="after")
