@@ -294,6 +294,16 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def drill_cycle(plan_type: str, management: PlanManagement) -> int | None:
+    """Years between drills: the profile's own key for the type, else the special-plan cycle for the types the
+    measures treat as special plans (第三十八条 "区专项应急预案…每3年至少进行一次演练"): 保障类 (第八条 专项 covers
+    "应急保障等重要专项工作"), 巨灾 (第八条 "应对某一类型或某几类类型突发事件") and 联合 (第九条 "参照区级专项应急预案管理")."""
+    years = management.drill_cycle_years.get(plan_type)
+    if years is None and plan_type in SPECIAL_TYPES:
+        years = management.drill_cycle_years.get("special")
+    return years
+
+
 def obligations(plan_type: str, issued_on: dt.date | None, history: Sequence[StepRecord],
                 management: PlanManagement, calendar: Calendar) -> tuple[Obligation, ...]:
     """The dated duties of an issued version: filing, disclosure, the next drill and evaluation.
@@ -310,7 +320,7 @@ def obligations(plan_type: str, issued_on: dt.date | None, history: Sequence[Ste
             due = calendar.add_workdays(issued_on, n)
             done = next((h.on for h in history if h.kind == kind), None)
             out.append(Obligation(kind, due, done, basis.get(kind, ""), calendar.is_covered(due)))
-    cycles = (("drill", management.drill_cycle_years.get(plan_type)),
+    cycles = (("drill", drill_cycle(plan_type, management)),
               ("evaluation", management.evaluation_cycle_years if plan_type in EVALUATED_TYPES else None))
     for kind, years in cycles:
         if not years:

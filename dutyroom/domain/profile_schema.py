@@ -82,9 +82,19 @@ class Clock(_Strict):
     source_line: str | None = None
     note: str | None = None
     bound: Bound | None = None  # required where minutes is null: "立即" must never be silent
+    # A report to the city outside the `city` route (Dongcheng 4.1.6: foreign-related events go to 市应急办
+    # whatever the grade), and whether a leader must consent before it is sent.
+    to_city: bool = False
+    leader_review: bool = False
+    # A clock from a later plan than the profile's own (Pinggu's public-health plan, issued after the general
+    # plan): it applies to incidents received on or after this date.
+    in_force_from: dt.date | None = None
+    reviewer_roles: list[Role] = []
 
     @model_validator(mode="after")
     def _bound_where_no_number(self) -> Clock:
+        if self.leader_review and not self.reviewer_roles:
+            raise ValueError(f"clock {self.id}: leader_review is true but reviewer_roles is empty")
         if self.minutes is None and self.bound is None:
             raise ValueError(f"clock {self.id}: minutes is null, so it needs a bound (the plan's clause or district_setting)")
         if self.minutes is not None and self.bound is not None:

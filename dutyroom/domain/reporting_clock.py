@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .clock import BEIJING
 from .incident_facts import IncidentFacts
 from .profile_schema import Clock, Profile, Trigger
 
@@ -55,6 +56,13 @@ class Deadline:
         if self.due is None or now <= self.due:
             return None
         return now - self.due
+
+
+def in_force(clock: Clock, facts: IncidentFacts) -> bool:
+    """False for a clock whose plan was not yet issued on the day the incident was received."""
+    if clock.in_force_from is None or facts.received_at is None:
+        return True
+    return facts.received_at.astimezone(BEIJING).date() >= clock.in_force_from
 
 
 def trigger_matches(trigger: Trigger, facts: IncidentFacts) -> bool:
@@ -100,7 +108,7 @@ def compute_deadlines(profile: Profile, facts: IncidentFacts, *, last_report_at:
                       district_minutes: int = DEFAULT_DISTRICT_MINUTES) -> list[Deadline]:
     deadlines = []
     for clock in profile.reporting.clocks:
-        if not trigger_matches(clock.trigger, facts):
+        if not trigger_matches(clock.trigger, facts) or not in_force(clock, facts):
             continue
         due = _plus(_anchor_time(clock.anchor, facts, last_report_at, handling_ended_at), clock.minutes)
         bound = escalation_bound(profile, clock, district_minutes)
@@ -117,10 +125,29 @@ def compute_deadlines(profile: Profile, facts: IncidentFacts, *, last_report_at:
 def followup_interval(profile: Profile, facts: IncidentFacts) -> int | None:
     """Minutes between follow-up reports for this incident, or None where no numeric clock applies."""
     minutes = [c.minutes for c in profile.reporting.clocks
-               if c.kind == "followup" and c.minutes is not None and trigger_matches(c.trigger, facts)]
+               if c.kind == "followup" and c.minutes is not None and trigger_matches(c.trigger, facts)
+               and in_force(c, facts)]
     return min(minutes) if minutes else None
+
+
+def city_clocks(profile: Profile, facts: IncidentFacts) -> list[Clock]:
+    """Clocks that report to the city outside the `city` route and apply to this incident (Dongcheng 4.1.6)."""
+    return [c for c in profile.reporting.clocks if c.to_city and trigger_matches(c.trigger, facts) and in_force(c, facts)]
 
 
 def reports_to_city(profile: Profile, facts: IncidentFacts) -> bool:
     city = profile.reporting.city
-    return bool(city and trigger_matches(city.trigger, facts))
+    return bool(city and trigger_matches(city.trigger, facts)) or bool(city_clocks(profile, facts))
+
+
+def reviewers_for(profile: Profile, recipients) -> tuple[str, ...] | None:
+    """The roles of whom one must consent before a report to these recipients is sent; None: no review needed.
+
+    The `city` route and any clock with `leader_review` each name their recipients and reviewers."""
+    wanted = set(recipients)
+    routes = [(c.to, c.reviewer_roles) for c in profile.reporting.clocks if c.leader_review]
+    city = profile.reporting.city
+    if city and city.leader_review:
+        routes.append((city.to, city.reviewer_roles))
+    hit = [roles for to, roles in routes if wanted & set(to)]
+    return tuple(dict.fromkeys(r.value for roles in hit for r in roles)) if hit else None

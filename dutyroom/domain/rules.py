@@ -11,7 +11,7 @@ from .clock import BEIJING
 from .grading import suggest_grade
 from .incident_facts import IncidentFacts
 from .profile_schema import ColourPolicy, LeadRow, Profile
-from .reporting_clock import compute_deadlines, followup_interval, reports_to_city
+from .reporting_clock import city_clocks, compute_deadlines, followup_interval, reports_to_city, trigger_matches
 from .vocabulary import Category, Colour
 
 RULES_KINDS = ("verbal", "written", "followup")  # the kinds `rules incident` lists
@@ -41,12 +41,22 @@ def _iso(t) -> str | None:
     return t.astimezone(BEIJING).isoformat() if t is not None else None
 
 
+def _review(profile: Profile, clock_id: str) -> dict[str, Any]:
+    """A leader's consent a deadline waits for (Dongcheng 4.1.6), only where the clock asks for one."""
+    clock = next(c for c in profile.reporting.clocks if c.id == clock_id)
+    if not clock.leader_review:
+        return {}
+    return {"leader_review": True, "reviewer_roles": [r.value for r in clock.reviewer_roles]}
+
+
 def incident_rules(profile: Profile, facts: IncidentFacts) -> dict[str, Any]:
     suggestion = suggest_grade(facts.category, facts.grading_facts(), list(profile.grading))
     row = find_lead_row(profile, facts.event_type, facts.category)
     deadlines = [d for d in compute_deadlines(profile, facts) if d.kind in RULES_KINDS]
     city = profile.reporting.city
     to_city = reports_to_city(profile, facts)
+    if city is None or not trigger_matches(city.trigger, facts):
+        city = next(iter(city_clocks(profile, facts)), None)  # the only route that applies (Dongcheng 4.1.6)
     return {
         "profile": profile.key,
         "profile_version": profile.version,
@@ -59,7 +69,8 @@ def incident_rules(profile: Profile, facts: IncidentFacts) -> dict[str, Any]:
         "lead_units": list(row.lead_units) if row else [],
         "deadlines": [
             {"kind": d.kind, "due": _iso(d.due), "anchor": d.anchor, "to": list(d.to), "basis": d.basis,
-             "minutes": d.minutes, "wording": d.wording, "cc": list(d.cc), "clock": d.clock_id}
+             "minutes": d.minutes, "wording": d.wording, "cc": list(d.cc), "clock": d.clock_id,
+             **_review(profile, d.clock_id)}
             for d in deadlines
         ],
         "followup_every_minutes": followup_interval(profile, facts),

@@ -56,7 +56,7 @@ from ..domain.report_chain import (
     pending,
 )
 from ..domain.report_text import compose, when
-from ..domain.reporting_clock import EscalationBound, followup_interval, reports_to_city
+from ..domain.reporting_clock import EscalationBound, followup_interval, reports_to_city, reviewers_for
 from ..domain.text import clean_text
 from ..store import audit
 from ..store.database import Database
@@ -229,8 +229,7 @@ def _deadline_view(d: ChainDeadline, now: dt.datetime) -> DeadlineView:
 
 
 def needs_review(profile: Profile, recipients: Sequence[str]) -> bool:
-    city = profile.reporting.city
-    return bool(city and city.leader_review and set(recipients) & set(city.to))
+    return reviewers_for(profile, recipients) is not None
 
 
 def _recipients(values: Sequence[str]) -> tuple[str, ...]:
@@ -487,8 +486,7 @@ class ReportService:
             report, incident = self._locked(s, report_id)
             require(actor, "incident.report.review", incident.status)
             p = self._profile(incident)
-            city = p.reporting.city
-            roles = {r.value for r in city.reviewer_roles} if city else set()
+            roles = set(reviewers_for(p, report.recipients or []) or ())
             if needs_review(p, report.recipients or []) and roles and not roles & set(actor.roles):
                 raise PermissionDenied(f"报市信息须由本预案规定的领导审核（{'、'.join(sorted(roles))}）",
                                        f"a report to the city must be reviewed by: {', '.join(sorted(roles))}")

@@ -331,3 +331,25 @@ def test_the_app_final_report_is_worded_once_in_the_log(desk):
     ended = next(t for t in texts if t.startswith("处置结束"))
     assert "终报：处置结束后报送（预案未规定时限" in ended, ended
     assert "报送终报" not in ended
+
+
+def test_dongcheng_4_1_6_foreign_report_to_the_city_waits_for_the_leaders_consent(desk):
+    """Dongcheng 4.1.6 (seeds/dongcheng_2022_general_plan.txt line 499): an ordinary foreign-related event goes
+    to 市应急办 only after the 区应急委's leader in charge or principal leader (区长, committee_director) consents."""
+    v = open_incident(desk, grade="ordinary")
+    desk.incidents().set_flags(desk["zhouning"], v.id, {"foreign_related": True}, now=RECEIVED + MIN)
+    reports = desk.reports()
+    clock = reports.clock(desk["zhouning"], v.id, now=RECEIVED + MIN)
+    assert clock.city.applies
+    owed = next(d for d in clock.deadlines if d.clock_id == "R6-foreign-city")
+    assert owed.to == ("市应急办",) and owed.basis == "4.1.6" and owed.state != "met"
+    draft = reports.compose(desk["zhouning"], v.id, "verbal", clock_id="R6-foreign-city", now=RECEIVED + 2 * MIN)
+    assert draft.recipients == ("市应急办",) and draft.needs_review
+    prepared = reports.prepare(desk["zhouning"], v.id, "verbal", body=draft.body, recipients=draft.recipients,
+                               clock_id="R6-foreign-city", now=RECEIVED + 3 * MIN)
+    with pytest.raises(UserError, match="须经领导审核"):
+        reports.send(desk["zhouning"], prepared.id, channel="phone", now=RECEIVED + 4 * MIN)
+    with pytest.raises(PermissionDenied, match="committee_director"):
+        reports.review(desk["luomin"], prepared.id, now=RECEIVED + 4 * MIN)
+    reports.review(desk["hanyu"], prepared.id, now=RECEIVED + 5 * MIN)
+    assert reports.send(desk["zhouning"], prepared.id, channel="phone", now=RECEIVED + 6 * MIN).status == "sent"

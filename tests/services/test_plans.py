@@ -234,3 +234,14 @@ def test_catalogue_plan_without_issue_date_gets_its_next_drill_from_the_recorded
     drill = next(o for o in service.detail(actors["officer"], plan.id).obligations if o.kind == "drill")
     assert drill.due_on == dt.date(2027, 5, 20)
     assert not any(o.kind == "filing" for o in service.detail(actors["officer"], plan.id).obligations)
+
+
+def test_shijingshan_16_38_support_plans_in_the_library_get_a_drill_due_date(office):
+    """第十六条 with 第三十八条 (seeds/shijingshan_2025_plan_management_measures.txt lines 237, 340): a 保障类 plan
+    is a special plan, drilled at least every 3 years; the cycle runs from its last recorded drill."""
+    service, actors = office
+    support = [p for p in service.library(actors["officer"]) if p.plan_type == "support"]
+    assert support
+    service.record_step(actors["dept"], support[0].id, "drill", dt.date(2024, 5, 20), "区应急局", note="桌面演练")
+    drill = next(o for o in service.detail(actors["officer"], support[0].id).obligations if o.kind == "drill")
+    assert drill.due_on == dt.date(2027, 5, 20) and drill.basis == "第三十八条"
