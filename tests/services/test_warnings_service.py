@@ -89,8 +89,9 @@ def test_3_2_3_chain_approve_and_issue(shared, key, colour, category):
     w = world_for(shared, key)
     expected = warning_rules(w.profile, Colour(colour), Category(category))
     view = submitted(w, colour, category)
-    assert [(s.role, s.kind) for s in view.steps] == [(s["role"], s["kind"]) for s in expected["steps"]]
-    if not expected["steps"]:
+    chain = expected["preconditions"] + expected["steps"]  # 公卫预案3.2.2(2): the assessment comes first
+    assert [(s.role, s.kind) for s in view.steps] == [(s["role"], s["kind"]) for s in chain]
+    if not chain:
         assert view.status == "approved" and view.next_step is None
     while view.next_step is not None:
         step = view.steps[view.next_step - 1]
@@ -112,7 +113,7 @@ def test_3_2_3_chain_approve_and_issue(shared, key, colour, category):
     assert list(done.filed_with) == expected["filed_with"]
     actions = [e.action for e in audit_entries(w.db, view.id)]
     assert actions[:2] == ["warning.draft", "warning.submit"] and actions[-1] == "warning.issue"
-    assert len(actions) == 3 + len(expected["steps"])
+    assert len(actions) == 3 + len(chain)
 
 
 @pytest.mark.parametrize(("key", "colour", "category"), CASES, ids=[f"{k}-{c}-{g}" for k, c, g in CASES])
