@@ -24,6 +24,8 @@ Decisions the issue left open, made here (services/warnings.py applies them):
   orange or red proposal) come first in the issue chain, adjustments to that colour included, as outside
   decisions recorded by hand. A public-health adjustment uses warnings.category_adjust (公卫预案3.2.2(5):
   approval by the 市指挥部总指挥 or city leaders, recorded by hand) instead of the general adjust rule.
+- No shipped profile asks an approval to lift (issue 20: "批准后，由…发布和解除" names who lifts; 3.2.7 "应立即宣布
+  解除" governs the lift in every plan); the issuer lifts at once. A profile may still set lift_needs_approval.
 - A lift that needs approval (lift_needs_approval) goes through the colour's own chain (without the
   adjustment steps), as a lift request whose approvals are tied to `lift_hash(content_hash)` so they
   can never count as approvals to issue, and vice versa.

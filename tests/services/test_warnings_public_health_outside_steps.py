@@ -78,8 +78,9 @@ def test_3_2_2_2_blue_yellow_and_general_warnings_need_no_assessment(world):
 
 
 def test_3_2_2_2_lifting_does_not_ask_for_the_assessment_again(world):
-    """The assessment precedes a proposal (建议前), not a lift: the lift chain is the colour's district steps."""
-    w = world("pinggu")
+    """The assessment precedes a proposal (建议前), not a lift: where a profile asks approval to lift (no shipped
+    one does, issue 20 item 6), the lift chain is the colour's district steps only."""
+    w = world("pinggu", lift_approval=True)
     old = issued(w, "orange", "public_health")
     view = w.svc.request_lift(w.u["author"], old.id, "疫情得到控制")
     assert [s.role for s in view.steps] == ["leader_in_charge"]
