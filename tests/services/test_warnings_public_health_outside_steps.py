@@ -11,7 +11,7 @@ import pytest
 from dutyroom.cli import main
 from dutyroom.services.errors import UserError
 from tests.helpers.seeds import seed_lines
-from tests.helpers.warnings import T0, content, issued, walk
+from tests.helpers.warnings import T0, content, issued, make_world, walk
 
 SEED = "pinggu_2022_general_plan_and_public_health_plan.txt"
 
@@ -120,3 +120,19 @@ def test_general_adjustment_keeps_the_district_chain(world):
     old = issued(w, "yellow")
     new = w.svc.adjust(w.u["author"], old.id, dataclasses.replace(w.svc.content_of(old.id), colour="blue"))
     assert [s.role for s in new.steps] == ["office_director", "committee_director"]
+
+
+def test_a_lift_requested_before_the_approval_was_dropped_can_still_be_lifted(world):
+    """Issue 20 item 6: a Dongcheng orange lift requested under the old reading (lift chain) must not get stuck
+    once the profile lifts without approval (3.2.7 D:L473): the issuer lifts it."""
+    old = world("dongcheng", lift_approval=True)
+    view = issued(old, "orange")
+    old.svc.request_lift(old.u["author"], view.id, "危险已消除")
+    now = make_world(old.db, "dongcheng", old.u)
+    assert now.svc.get(view.id).status == "lift_pending"
+    assert now.svc.lift(now.u["office_director"], view.id, "危险已消除").status == "lifted"
+    # while the profile still asks for it, an unapproved lift request cannot be lifted
+    again = issued(old, "red")
+    old.svc.request_lift(old.u["author"], again.id, "危险已消除")
+    with pytest.raises(UserError):
+        old.svc.lift(old.u["office_director"], again.id, "危险已消除")
