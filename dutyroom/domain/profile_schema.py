@@ -169,7 +169,9 @@ class ColourPolicy(_Strict):
     lift_needs_approval: bool = False
     filed_with: list[NonEmptyStr] = []
     measures: list[Measure] = []  # the checklist for this colour (includes inherited lower ones)
-    preconditions: list[NonEmptyStr] = []  # e.g. PH: expert risk assessment before proposal
+    # Done by others before the proposal (PH: 市指挥部办公室's expert risk assessment): recorded by hand as the
+    # first steps of the issue chain, never of a lift.
+    preconditions: list[ApprovalStep] = []
     basis: NonEmptyStr
     note: str | None = None
 
@@ -177,7 +179,7 @@ class ColourPolicy(_Strict):
     def _roles_sane(self) -> ColourPolicy:
         from .vocabulary import EXTERNAL_ROLES
 
-        for step in self.steps:
+        for step in [*self.preconditions, *self.steps]:
             if step.kind == "sign_off" and step.role in EXTERNAL_ROLES:
                 raise ValueError(f"role {step.role.value} is external: its step must be external_decision")
         return self
@@ -196,6 +198,8 @@ class WarningPolicy(_Strict):
     # A category whose plan sets its own chain (Pinggu's public-health plan) overrides per colour.
     category_overrides: dict[Category, dict[Colour, ColourPolicy]] = {}
     adjust: Adjustment
+    # A category whose plan names its own approval for an adjustment (Pinggu 公卫预案3.2.2(5)).
+    category_adjust: dict[Category, Adjustment] = {}
     channels: Units
     targeted_groups: list[NonEmptyStr] = []
     content_fields: Units

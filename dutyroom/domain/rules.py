@@ -10,7 +10,7 @@ from typing import Any
 from .clock import BEIJING
 from .grading import suggest_grade
 from .incident_facts import IncidentFacts
-from .profile_schema import ColourPolicy, LeadRow, Profile
+from .profile_schema import Adjustment, ApprovalStep, ColourPolicy, LeadRow, Profile
 from .reporting_clock import city_clocks, compute_deadlines, followup_interval, reports_to_city, trigger_matches
 from .vocabulary import Category, Colour
 
@@ -90,6 +90,12 @@ def colour_policy(profile: Profile, colour: Colour, category: Category | None = 
     return profile.warnings.levels[colour]
 
 
+def adjustment_policy(profile: Profile, category: Category | str | None) -> Adjustment:
+    """Who adjusts a level: the category's own rule where its plan names one (Pinggu 公卫预案3.2.2(5)), else the general one."""
+    own = profile.warnings.category_adjust.get(Category(category)) if category else None
+    return own or profile.warnings.adjust
+
+
 def warning_rules(profile: Profile, colour: Colour, category: Category | None = None) -> dict[str, Any]:
     policy = colour_policy(profile, colour, category)
     out: dict[str, Any] = {
@@ -104,6 +110,16 @@ def warning_rules(profile: Profile, colour: Colour, category: Category | None = 
     }
     if category:
         out["category"] = category.value
+    out["preconditions"] = [_step_rule(s) for s in policy.preconditions]
+    adjust = adjustment_policy(profile, category)
+    out["adjustment"] = {"by": adjust.by.value, "by_label": adjust.by_label,
+                         "steps": [_step_rule(s) for s in adjust.steps], "basis": adjust.basis,
+                         "outside_decisions": [_step_rule(s) for s in adjust.steps if s.kind == "external_decision"]}
     out["lift_needs_approval"] = policy.lift_needs_approval
     out["basis"] = policy.basis
     return out
+
+
+def _step_rule(step: ApprovalStep) -> dict[str, Any]:
+    return {"role": step.role.value, "kind": step.kind, "label": step.label, "basis": step.basis,
+            "source_line": step.source_line}

@@ -38,6 +38,7 @@ class Role(StrEnum):
     # external approvers: their decisions are recorded by hand, nobody signs in as them
     city_emergency_office = "city_emergency_office"
     city_leader = "city_leader"
+    city_command_office = "city_command_office"  # 市指挥部办公室 (public health): runs the expert risk assessment
 
 
 class Flag(StrEnum):
@@ -47,7 +48,7 @@ class Flag(StrEnum):
     foreign_related = "foreign_related"
 
 
-EXTERNAL_ROLES = frozenset({Role.city_emergency_office, Role.city_leader})
+EXTERNAL_ROLES = frozenset({Role.city_emergency_office, Role.city_leader, Role.city_command_office})
 
 # Highest first; the index is the severity rank used for comparisons.
 GRADE_ORDER: tuple[Grade, ...] = (
@@ -93,6 +94,7 @@ ROLE_LABELS = {
     Role.admin: ("系统管理员", "Administrator"),
     Role.city_emergency_office: ("市应急办", "City emergency office"),
     Role.city_leader: ("市领导", "City leader"),
+    Role.city_command_office: ("市指挥部办公室", "City public-health command office"),
 }
 FLAG_LABELS = {
     Flag.sensitive: ("事件敏感", "Sensitive"),

@@ -20,6 +20,12 @@ Decisions the issue left open, made here (services/warnings.py applies them):
   external decision (the district signs before asking the city); a role already in the chain is not
   asked twice. So Dongcheng's 区应急委 decides every adjustment, and lowering red to blue is never a
   department's decision alone.
+- A colour's preconditions (Pinggu 公卫预案3.2.2(2): the 市指挥部办公室's expert risk assessment before an
+  orange or red proposal) come first in the issue chain, adjustments to that colour included, as outside
+  decisions recorded by hand. A public-health adjustment uses warnings.category_adjust (公卫预案3.2.2(5):
+  approval by the 市指挥部总指挥 or city leaders, recorded by hand) instead of the general adjust rule.
+- No shipped profile asks an approval to lift (issue 20: "批准后，由…发布和解除" names who lifts; 3.2.7 "应立即宣布
+  解除" governs the lift in every plan); the issuer lifts at once. A profile may still set lift_needs_approval.
 - A lift that needs approval (lift_needs_approval) goes through the colour's own chain (without the
   adjustment steps), as a lift request whose approvals are tied to `lift_hash(content_hash)` so they
   can never count as approvals to issue, and vice versa.
@@ -39,7 +45,7 @@ from typing import Any
 
 from .clock import BEIJING
 from .profile_schema import ApprovalStep, ColourPolicy, Profile
-from .rules import colour_policy
+from .rules import adjustment_policy, colour_policy
 from .vocabulary import Category, Colour
 
 
@@ -112,6 +118,9 @@ _TRANSITIONS: dict[tuple[Status, Event], Status] = {
     (Status.lift_pending, Event.return_): Status.issued,
     (Status.issued, Event.lift): Status.lifted,
     (Status.lift_approved, Event.lift): Status.lifted,
+    # a lift requested under a profile that has since dropped the lift approval (issue 20): the service
+    # allows it only when the warning's lift chain is empty or complete
+    (Status.lift_pending, Event.lift): Status.lifted,
 }
 
 _EVENT_LABELS = {
@@ -152,10 +161,11 @@ def policy_for(profile: Profile, colour: Colour | str, category: Category | str 
 def approval_chain(profile: Profile, colour: Colour | str, category: Category | str | None,
                    *, adjustment: bool = False) -> tuple[ApprovalStep, ...]:
     """The ordered steps a warning needs before it may be issued (see the module docstring for adjustments)."""
-    steps = list(policy_for(profile, colour, category).steps)
+    policy = policy_for(profile, colour, category)
+    before, steps = list(policy.preconditions), list(policy.steps)
     if not adjustment:
-        return tuple(steps)
-    adjust = profile.warnings.adjust
+        return tuple(before + steps)
+    adjust = adjustment_policy(profile, category)
     extra = [ApprovalStep(role=adjust.by, kind="sign_off", label=adjust.by_label, basis=adjust.basis),
              *adjust.steps]
     seen = {s.role for s in steps}
@@ -165,11 +175,13 @@ def approval_chain(profile: Profile, colour: Colour | str, category: Category | 
         if step.role not in seen:
             seen.add(step.role)
             added.append(step)
-    return tuple(steps[:first_external] + added + steps[first_external:])
+    return tuple(before + steps[:first_external] + added + steps[first_external:])
 
 
 def lift_chain(profile: Profile, colour: Colour | str, category: Category | str | None) -> tuple[ApprovalStep, ...]:
-    """The steps a lift needs: the colour's own chain where the plan puts 解除 after approval, else none."""
+    """The steps a lift needs: the colour's own chain where the plan puts 解除 after approval, else none.
+
+    The preconditions (an expert assessment before a *proposal*) are not asked again to lift."""
     policy = policy_for(profile, colour, category)
     return tuple(policy.steps) if policy.lift_needs_approval else ()
 

@@ -265,17 +265,22 @@ class WarningChainTab(QWidget):
         w = self.rules.warning_chain(self.colour.currentData(), self.category.currentData())
         titles = self.rules.profile.role_titles
         role = lambda key: titles.get(key) or label(ROLE_LABELS, key, lang())  # noqa: E731
-        steps = "".join(
+        item = lambda s: (  # noqa: E731
             f"<li>{s['label']}（{role(s['role'])}，"
-            f"{self.tr('在系统内签批') if s['kind'] == 'sign_off' else self.tr('外部决定，手工登记文号和时间')}，{s['basis']}）</li>"
-            for s in w["steps"]) or f"<li>{self.tr('无需审批，由发布单位按规定发布')}</li>"
+            f"{self.tr('在系统内签批') if s['kind'] == 'sign_off' else self.tr('外部决定，手工登记文号和时间')}，{s['basis']}）</li>")
+        # preconditions (公卫预案3.2.2(2) expert assessment) are the chain's first, hand-recorded steps
+        steps = "".join(item(s) for s in w["preconditions"] + w["steps"]) or (
+            f"<li>{self.tr('无需审批，由发布单位按规定发布')}</li>")
+        adjust = w["adjustment"]
+        adjusting = "".join(item(s) for s in [{"role": adjust["by"], "kind": "sign_off", "label": adjust["by_label"],
+                                               "basis": adjust["basis"]}, *adjust["steps"]])
         measures = "".join(f"<li>{m}</li>" for m in w["measures"])
         filed = "、".join(w["filed_with"]) or self.tr("（预案未规定）")
         self.text.setHtml(
             f"<h3>{self.tr('审批流程')}</h3><ol>{steps}</ol>"
             f"<p><b>{self.tr('发布：')}</b>{role(w['issuer'])}　<b>{self.tr('解除：')}</b>{role(w['lifted_by'])}"
             f"{self.tr('（解除须同样审批）') if w['lift_needs_approval'] else ''}</p>"
-            f"<p><b>{self.tr('备案：')}</b>{filed}</p><h3>{self.tr('响应措施清单')}</h3><ol>{measures}</ol>")
+            f"<p><b>{self.tr('备案：')}</b>{filed}</p><h3>{self.tr('调整预警级别')}</h3><ol>{adjusting}</ol><h3>{self.tr('响应措施清单')}</h3><ol>{measures}</ol>")
 
 
 class ResponseTab(QWidget):

@@ -26,7 +26,7 @@ from dutyroom.ui.approval_queue import ApprovalQueuePage
 from dutyroom.ui.login_dialog import LoginDialog
 from dutyroom.ui.warning_dialogs import ExternalDecision, WarningFormDialog
 from dutyroom.ui.warnings_page import WarningsPage
-from tests.helpers.warnings import content
+from tests.helpers.warnings import content, lift_approval_profiles
 
 LEFT = Qt.MouseButton.LeftButton
 CAP_NS = {"cap": "urn:oasis:names:tc:emergency:cap:1.2"}
@@ -110,9 +110,11 @@ def test_supervisor_signs_in_and_approves_from_the_queue(qtbot, desk, monkeypatc
     assert [i.warning_id for i in svc.approval_queue(u["xiewen"])] == [draft.id]
 
 
-def test_draft_submit_approve_issue_tick_lift_and_export_cap_in_the_gui(qtbot, dongcheng, monkeypatch, tmp_path):
-    """Dongcheng orange through the GUI: 3.2.3 chain, 3.2.8 channels, 3.2.5 measures, 3.2.7 lift after approval."""
-    svc, u = dongcheng
+def test_draft_submit_approve_issue_tick_lift_and_export_cap_in_the_gui(qtbot, desk, monkeypatch, tmp_path):
+    """Dongcheng orange through the GUI: 3.2.3 chain, 3.2.8 channels, 3.2.5 measures, then a lift after approval
+    on a copy of the profile that asks for one (the shipped plans do not, issue 20 item 6)."""
+    directory = lift_approval_profiles(tmp_path / "profiles", "dongcheng")
+    svc, u = WarningService(desk.db, load_profile("dongcheng", directory), directory), desk.users
     dept = page_for(qtbot, svc, u["fengqing"])
     answer(monkeypatch, WarningFormDialog, content("orange", title="东城区暴雨橙色预警"))
     qtbot.mouseClick(dept.new_button, LEFT)
@@ -145,7 +147,7 @@ def test_draft_submit_approve_issue_tick_lift_and_export_cap_in_the_gui(qtbot, d
     assert ticked.done_by_name == "唐军" and ticked.done_at is not None
     assert "唐军" in office.measures.item(0).text() and "已完成 1 / 12 项" in office.measures_hint.text()
 
-    # lifting needs approval in Dongcheng: the department asks, the chain approves, the issuer lifts
+    # lifting needs approval in this profile: the department asks, the chain approves, the issuer lifts
     assert "lift" not in visible_buttons(office)
     dept.show_warning(wid)
     answer(monkeypatch, warnings_page.DecisionDialog, "降雨已结束，危险已消除")
@@ -383,3 +385,19 @@ def test_queue_says_when_empty_and_opens_only_a_selected_row(qtbot, dongcheng):
     assert page.open_button.isEnabled()
     qtbot.mouseClick(page.open_button, LEFT)
     assert opened == [draft.id]
+
+
+def test_dongcheng_orange_is_lifted_by_the_issuer_at_once(qtbot, dongcheng, monkeypatch):
+    """Dongcheng 3.2.7 (seed D:L473): 由预警信息发布单位宣布解除 — no lift request, the 区应急办 lifts."""
+    svc, u = dongcheng
+    v = svc.draft(u["fengqing"], content("orange", title="东城区暴雨橙色预警"))
+    svc.submit(u["fengqing"], v.id)
+    for signer in ("tangjun", "xiewen"):
+        svc.approve(u[signer], v.id, "同意")
+    svc.issue(u["tangjun"], v.id, ["手机短信"])
+    office = page_for(qtbot, svc, u["tangjun"])
+    office.show_warning(v.id)
+    assert "lift" in visible_buttons(office) and "request_lift" not in visible_buttons(office)
+    answer(monkeypatch, warnings_page.DecisionDialog, "降雨已结束，危险已消除")
+    qtbot.mouseClick(office.buttons["lift"], LEFT)
+    assert svc.get(v.id).status == "lifted"

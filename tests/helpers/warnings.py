@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import shutil
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import yaml
 from sqlalchemy import select
 
-from dutyroom.domain.profile_loader import load_profile
+from dutyroom.domain.profile_loader import PROFILE_DIR, load_profile
 from dutyroom.services.actor import SYSTEM, Actor
 from dutyroom.services.auth import AuthService
 from dutyroom.services.warnings import WarningContent, WarningService
@@ -41,9 +44,27 @@ def make_users(db) -> dict[str, Actor]:
     return {name: auth.create_user(SYSTEM, name, f"用户{name}", "password1", roles) for name, roles in USERS.items()}
 
 
-def make_world(db, key: str, users: dict[str, Actor] | None = None) -> SimpleNamespace:
-    profile = load_profile(key)
-    return SimpleNamespace(db=db, profile=profile, svc=WarningService(db, profile), u=users or make_users(db))
+def make_world(db, key: str, users: dict[str, Actor] | None = None, profile_dir: Path | None = None) -> SimpleNamespace:
+    profile = load_profile(key, profile_dir)
+    return SimpleNamespace(db=db, profile=profile, svc=WarningService(db, profile, profile_dir),
+                           u=users or make_users(db))
+
+
+def lift_approval_profiles(directory: Path, key: str) -> Path:
+    """A copy of the shipped profiles in which `key`'s orange and red lifts need approval.
+
+    No shipped plan asks an approval to lift (issue 20 item 6), but a profile may (lift_needs_approval): the
+    lift-request machinery is tested on such a copy."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for path in PROFILE_DIR.glob("*.yaml"):
+        shutil.copy(path, directory / path.name)
+    raw = yaml.safe_load((PROFILE_DIR / f"{key}.yaml").read_text(encoding="utf-8"))
+    policies = [raw["warnings"]["levels"], *raw["warnings"].get("category_overrides", {}).values()]
+    for levels in policies:
+        for colour in ("orange", "red"):
+            levels[colour]["lift_needs_approval"] = True
+    (directory / f"{key}.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return directory
 
 
 def content(colour: str = "orange", category: str = "natural", **changes) -> WarningContent:
@@ -89,8 +110,12 @@ def audit_entries(db, warning_id: int) -> list[AuditEntry]:
 
 
 @pytest.fixture
-def world(template_db):
+def world(template_db, tmp_path_factory):
     """A fresh database (a copy of the template, users included) and a factory for a profile's service."""
     db = template_db("warnings", make_users)
     users = actors_by_username(db)
-    return lambda key: make_world(db, key, users)
+
+    def factory(key: str, lift_approval: bool = False) -> SimpleNamespace:
+        directory = lift_approval_profiles(tmp_path_factory.mktemp("profiles"), key) if lift_approval else None
+        return make_world(db, key, users, directory)
+    return factory

@@ -1,6 +1,6 @@
 """待我审批 as the issuer sees it: an approved warning waits there for them to issue (or lift) it, and every
 row says who signed the step before and when. Clauses: Dongcheng 3.2.3 (orange: 区应急办 signs, 分管区领导
-approves, 区应急办 issues and lifts; lifting after approval), Tongzhou 3.2.3 (orange: 市应急办 decides)."""
+approves, 区应急办 issues and lifts), Tongzhou 3.2.3 (orange: 市应急办 decides)."""
 
 from __future__ import annotations
 
@@ -37,8 +37,8 @@ def test_approved_warning_waits_in_the_issuers_queue_until_issued(world):
 
 
 def test_lift_approved_waits_for_the_lifter(world):
-    """Dongcheng 3.2.7 with 3.2.3: lifting an orange warning is approved first, then 区应急办 lifts it."""
-    w = world("dongcheng")
+    """A profile asking approval to lift (none shipped does, issue 20 item 6): approved first, then 区应急办 lifts it."""
+    w = world("dongcheng", lift_approval=True)
     v = _submitted(w)
     walk(w, v.id)
     w.svc.issue(w.u["office_director"], v.id, [w.profile.warnings.channels[0]])

@@ -32,6 +32,7 @@ from dutyroom.services.errors import NotFound, PermissionDenied, UserError
 from dutyroom.services.warnings import WarningContent
 from dutyroom.store.models import AuditEntry, DutyLogEntry, Warning, WarningApproval
 from tests.helpers.actors import actors_by_username
+from tests.helpers.seeds import seed_lines
 from tests.helpers.warnings import (
     COLOURS,
     PROFILES,
@@ -89,8 +90,9 @@ def test_3_2_3_chain_approve_and_issue(shared, key, colour, category):
     w = world_for(shared, key)
     expected = warning_rules(w.profile, Colour(colour), Category(category))
     view = submitted(w, colour, category)
-    assert [(s.role, s.kind) for s in view.steps] == [(s["role"], s["kind"]) for s in expected["steps"]]
-    if not expected["steps"]:
+    chain = expected["preconditions"] + expected["steps"]  # 公卫预案3.2.2(2): the assessment comes first
+    assert [(s.role, s.kind) for s in view.steps] == [(s["role"], s["kind"]) for s in chain]
+    if not chain:
         assert view.status == "approved" and view.next_step is None
     while view.next_step is not None:
         step = view.steps[view.next_step - 1]
@@ -112,7 +114,7 @@ def test_3_2_3_chain_approve_and_issue(shared, key, colour, category):
     assert list(done.filed_with) == expected["filed_with"]
     actions = [e.action for e in audit_entries(w.db, view.id)]
     assert actions[:2] == ["warning.draft", "warning.submit"] and actions[-1] == "warning.issue"
-    assert len(actions) == 3 + len(expected["steps"])
+    assert len(actions) == 3 + len(chain)
 
 
 @pytest.mark.parametrize(("key", "colour", "category"), CASES, ids=[f"{k}-{c}-{g}" for k, c, g in CASES])
@@ -400,20 +402,33 @@ def test_blue_3_2_3_issued_and_lifted_by_the_department_and_filed(world):
     assert len(log) == 2 and log[1].startswith("解除")
 
 
-def test_beijing_3_2_7_orange_lifted_directly_by_the_issuer(world):
-    """Beijing 3.2.7: the issuing unit lifts at once; the plan asks no approval to lift."""
-    w = world("beijing")
-    view = issued(w, "orange")
+@pytest.mark.parametrize(("key", "colour", "category"), [
+    ("beijing", "orange", "natural"), ("dongcheng", "orange", "natural"), ("dongcheng", "red", "natural"),
+    ("tongzhou", "orange", "natural"), ("tongzhou", "red", "natural"), ("pinggu", "red", "natural"),
+    ("pinggu", "orange", "public_health")])
+def test_3_2_7_orange_and_red_lifted_directly_by_the_issuer(world, key, colour, category):
+    """One reading for every plan (issue 20 item 6). "…批准后，由…发布和解除" (Beijing seed L535, Dongcheng D:L429,
+    Tongzhou L1697, Pinggu A:L1118, 公卫预案 A:L3420) approves the 预警建议 and names who issues and lifts; the lift
+    is governed by 3.2.7 "应立即宣布解除" (Beijing L585, Dongcheng L473, Tongzhou L1741, Pinggu A:L1226), which asks
+    no approval. So a Tongzhou orange warning does not wait for 市应急办 to lift."""
+    seeds = {"beijing": ("beijing_municipal_2021_general_plan.txt", 585),
+             "dongcheng": ("dongcheng_2022_general_plan.txt", 473), "tongzhou": ("tongzhou_2022_general_plan.txt", 1741),
+             "pinggu": ("pinggu_2022_general_plan_and_public_health_plan.txt", 1226)}
+    name, line = seeds[key]
+    assert "解除" in seed_lines(name)[line - 1] and "批准" not in seed_lines(name)[line - 1]
+    w = world(key)
+    view = issued(w, colour, category)
+    assert not view.lift_needs_approval and w.svc.actions_for(w.u[view.lifted_by_role], view.id) >= {"lift"}
     refused(UserError, w.svc.request_lift, w.u["author"], view.id, "危险已解除")
-    assert w.svc.lift(w.u["office_director"], view.id).status == "lifted"
-    refused(UserError, w.svc.lift, w.u["office_director"], view.id)
+    assert w.svc.lift(w.u[view.lifted_by_role], view.id, "危险已消除").status == "lifted"
+    refused(UserError, w.svc.lift, w.u[view.lifted_by_role], view.id, "危险已消除")
 
 
 @pytest.mark.parametrize(("key", "colour"), [("dongcheng", "orange"), ("dongcheng", "red"), ("tongzhou", "orange"),
                                              ("tongzhou", "red"), ("pinggu", "red")])
-def test_lift_after_approval_where_the_plan_puts_lifting_after_approval(world, key, colour):
-    """Dongcheng/Tongzhou/Pinggu 3.2.3: 发布和解除 both follow the approval, so a lift request runs the chain."""
-    w = world(key)
+def test_lift_after_approval_where_a_profile_asks_for_it(world, key, colour):
+    """A profile that sets lift_needs_approval (no shipped one does): a lift request runs the colour's chain."""
+    w = world(key, lift_approval=True)
     db = w.db
     view = issued(w, colour)
     refused(UserError, w.svc.lift, w.u["office_director"], view.id)  # approval first
@@ -437,7 +452,7 @@ def test_lift_after_approval_where_the_plan_puts_lifting_after_approval(world, k
 
 
 def test_rejected_lift_request_keeps_the_warning_in_force(world):
-    w = world("dongcheng")
+    w = world("dongcheng", lift_approval=True)
     view = issued(w, "orange")
     w.svc.request_lift(w.u["author"], view.id, "雨停了")
     refused(PermissionDenied, w.svc.approve, w.u["author"], view.id)  # an office director it is not
@@ -448,7 +463,7 @@ def test_rejected_lift_request_keeps_the_warning_in_force(world):
 
 
 def test_requester_cannot_approve_own_lift_request(world):
-    w = world("dongcheng")
+    w = world("dongcheng", lift_approval=True)
     view = issued(w, "orange")
     w.svc.request_lift(w.u["self_office_director"], view.id, "危险已消除")
     err = refused(PermissionDenied, w.svc.approve, w.u["self_office_director"], view.id)
@@ -509,9 +524,7 @@ def test_adjustment_refusals(world):
     new = w.svc.adjust(w.u["author"], old.id, dataclasses.replace(same, colour="red"))
     w.svc.submit(w.u["author"], new.id)
     walk(w, new.id)
-    w.svc.request_lift(w.u["author"], old.id, "危险已消除")
-    walk(w, old.id)
-    w.svc.lift(w.u["office_director"], old.id)
+    w.svc.lift(w.u["office_director"], old.id, "危险已消除")  # Tongzhou 3.2.7 (L1741): lifted at once
     err = refused(UserError, w.svc.issue, w.u["office_director"], new.id, ["广播"])
     assert "原预警" in err.zh
     refused(NotFound, w.svc.adjust, w.u["author"], 999999, same)
@@ -571,7 +584,7 @@ def test_history_keeps_voided_approvals_with_reasons(world):
 
 def test_actions_for_follow_the_commands(world):
     """The buttons the GUI enables: exactly what the service would accept from this actor now."""
-    w = world("dongcheng")
+    w = world("dongcheng", lift_approval=True)
     u, svc = w.u, w.svc
     v = svc.draft(u["author"], content("orange"))
     assert svc.actions_for(u["author"], v.id) == {"edit", "submit"}
@@ -584,7 +597,7 @@ def test_actions_for_follow_the_commands(world):
     assert svc.actions_for(u["office_director"], v.id) == {"issue"}
     svc.issue(u["office_director"], v.id, ["广播"])
     assert svc.actions_for(u["author"], v.id) == {"adjust", "request_lift", "tick_measure"}
-    # Dongcheng: lifting orange needs approval, so not even the issuer may lift yet; the 区长 does nothing here
+    # a profile where lifting orange needs approval: not even the issuer may lift yet; the 区长 does nothing here
     assert "lift" not in svc.actions_for(u["office_director"], v.id)
     assert svc.actions_for(u["committee_director"], v.id) == set()
     svc.request_lift(u["author"], v.id, "危险已消除")
