@@ -35,7 +35,7 @@ from ..services.actor import Actor
 from ..services.errors import UserError, lang
 from ..services.incidents import KNOWN_AT, IncidentService, IncidentView, IntakeInvalid
 from .beijing_time import beijing_qdt, from_beijing_qdt
-from .incident_common import RED, Clock, FieldError, grade_text
+from .incident_common import RED, Clock, FieldError, field_row, grade_text
 from .intake_wizard import COUNT_FIELDS, TEXT_FIELDS
 
 KEEP = "keep"  # GradeDecisionDialog's answer: keep the confirmed grade
@@ -124,18 +124,7 @@ class FactsDialog(QDialog):
         return combo
 
     def _row(self, form: QFormLayout, name: str, caption: str, widget: QWidget) -> Any:
-        box = QWidget()
-        lay = QVBoxLayout(box)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(1)
-        lay.addWidget(widget)
-        err = FieldError()
-        err.setObjectName(f"error_{name}")
-        lay.addWidget(err)
-        self.errors[name], self.widgets[name] = err, widget
-        label = QLabel(caption)
-        label.setBuddy(widget)
-        form.addRow(label, box)
+        self.errors[name], self.widgets[name] = field_row(form, name, caption, widget), widget
         return widget
 
     # ------------------------------------------------------------ values

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QDateTime
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from ..config import pick
 from ..domain.clock import BEIJING
@@ -107,3 +107,19 @@ class FieldError(QLabel):
     def show_text(self, text: str) -> None:
         self.setText(text)
         self.setVisible(bool(text))
+
+
+def field_row(form: QFormLayout, name: str, caption: str, widget: QWidget) -> FieldError:
+    """A form row whose widget has its FieldError line under it; the caption is its buddy (Alt+letter jumps)."""
+    box = QWidget()
+    lay = QVBoxLayout(box)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.setSpacing(1)
+    lay.addWidget(widget)
+    err = FieldError()
+    err.setObjectName(f"error_{name}")
+    lay.addWidget(err)
+    label = QLabel(caption)
+    label.setBuddy(widget)
+    form.addRow(label, box)
+    return err

@@ -54,6 +54,7 @@ from .incident_common import (
     Clock,
     FieldError,
     bj,
+    field_row,
     flag_text,
     from_qdt,
     grade_text,
@@ -169,18 +170,7 @@ class IntakeWizard(QWizard):
         return form
 
     def _row(self, form: QFormLayout, name: str, caption: str, widget: QWidget) -> QWidget:
-        box = QWidget()
-        lay = QVBoxLayout(box)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(1)
-        lay.addWidget(widget)
-        err = FieldError()
-        err.setObjectName(f"error_{name}")
-        lay.addWidget(err)
-        self.errors[name] = err
-        lbl = QLabel(caption)
-        lbl.setBuddy(widget)
-        form.addRow(lbl, box)
+        self.errors[name] = field_row(form, name, caption, widget)
         return widget
 
     def _build_source_page(self, now: dt.datetime) -> None:
