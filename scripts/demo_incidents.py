@@ -33,6 +33,17 @@ from dutyroom.store.database import Database
 MIN = dt.timedelta(minutes=1)
 
 
+def open_demo(url: str, profile_key: str = "dongcheng", username: str = "zhouning") -> tuple[Database, object, Actor]:
+    """The demo database at `url` (created or brought up to date) and the demo user signed in."""
+    db = Database(url)
+    db.migrate()
+    profile = load_profile(profile_key)
+    set_setting(db, "profile", profile.key)
+    load_reference_data(db, profile)
+    install_demo(db, profile)
+    return db, profile, AuthService(db).login(username, DEMO_PASSWORD)
+
+
 def add_demo_incidents(db: Database, profile, actor: Actor, now: dt.datetime | None = None) -> list[int]:
     """Three open incidents: one overdue, one due within 5 minutes, one on its follow-up clock."""
     now = now or dt.datetime.now(dt.UTC)
@@ -117,13 +128,7 @@ def main() -> None:
     args.add_argument("--user", default="zhouning")
     args.add_argument("--wizard-shot", default=None)
     opts = args.parse_args()
-    db = Database(opts.db)
-    db.migrate()
-    profile = load_profile(opts.profile)
-    set_setting(db, "profile", profile.key)
-    load_reference_data(db, profile)
-    install_demo(db, profile)
-    actor = AuthService(db).login(opts.user, DEMO_PASSWORD)
+    db, profile, actor = open_demo(opts.db, opts.profile, opts.user)
     ids = add_demo_incidents(db, profile, actor)
     print("incidents", ids)
     if opts.wizard_shot:

@@ -16,17 +16,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from demo_incidents import open_demo  # scripts/ is on sys.path when this runs as a script
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from dutyroom.domain.profile_loader import load_profile
-from dutyroom.services.auth import AuthService
-from dutyroom.services.demo import DEMO_PASSWORD, install_demo
 from dutyroom.services.incidents import IncidentService
-from dutyroom.services.reference_data import load_reference_data, set_setting
-from dutyroom.store.database import Database
 from dutyroom.ui.intake_wizard import IntakeWizard
 
 K = Qt.Key
@@ -72,13 +68,7 @@ def main() -> None:
     opts = args.parse_args()
     Path(opts.db).unlink(missing_ok=True)
     app = QApplication(sys.argv)
-    db = Database(opts.db)
-    db.migrate()
-    profile = load_profile("dongcheng")
-    set_setting(db, "profile", profile.key)
-    load_reference_data(db, profile)
-    install_demo(db, profile)
-    actor = AuthService(db).login("zhouning", DEMO_PASSWORD)
+    db, profile, actor = open_demo(opts.db)
     started = time.perf_counter()
     wizard = IntakeWizard(IncidentService(db, profile), actor)
     wizard.show()

@@ -22,16 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import PySide6
-from demo_incidents import add_demo_incidents
+from demo_incidents import add_demo_incidents, open_demo
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from dutyroom.app import build_main_window, choose_cjk_font
-from dutyroom.domain.profile_loader import load_profile
-from dutyroom.services.auth import AuthService
-from dutyroom.services.demo import DEMO_PASSWORD, install_demo
-from dutyroom.services.reference_data import load_reference_data, set_setting
-from dutyroom.store.database import Database
 from dutyroom.ui.deadlines_panel import DeadlinesPanel
 
 
@@ -58,13 +53,7 @@ def main() -> int:
     app.beep = lambda: None  # the overdue alarm would beep every minute; the sound is not under test
     choose_cjk_font(app)
     tmp = tempfile.TemporaryDirectory()
-    db = Database(f"sqlite:///{tmp.name}/soak.db")
-    db.migrate()
-    profile = load_profile("dongcheng")
-    set_setting(db, "profile", profile.key)
-    load_reference_data(db, profile)
-    install_demo(db, profile)
-    actor = AuthService(db).login("zhouning", DEMO_PASSWORD)
+    db, profile, actor = open_demo(f"sqlite:///{tmp.name}/soak.db")
     add_demo_incidents(db, profile, actor)
     window = build_main_window(db, profile, actor)
     window.resize(1366, 768)
