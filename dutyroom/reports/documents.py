@@ -43,6 +43,7 @@ from .pdf_common import (
     SIZE_3,
     SIZE_4,
     SIZE_XIAO2,
+    SIZE_XIAO4,
     TOP_MARGIN,
     cn_date,
     cn_datetime,
@@ -179,11 +180,13 @@ class _Form:
 
     LABEL_W = 38 * mm
     SIZE = SIZE_4
-    LEAD = SIZE_4 * 1.6
-    PAD = 3.5
-    SPLIT_MIN = 3          # a cell is split only when at least this many lines fit on the page
+    PAD = 3.0
+    SPLIT_MIN = 2          # a cell is split only with at least this many lines on each side of the break
 
-    def __init__(self, target, title: str, *, mark: str | None, number: str | None, subtitle: str | None = None):
+    def __init__(self, target, title: str, *, mark: str | None, number: str | None, subtitle: str | None = None,
+                 size: float = SIZE_4):
+        self.SIZE = size
+        self.LEAD = size * 1.45
         self.stream, self.finish = open_target(target)
         self.c = Canvas(self.stream, pagesize=(PAGE_W, PAGE_H), pageCompression=1,
                         initialFontName=fonts.resolve("fangsong").name, initialFontSize=SIZE_3)
@@ -346,8 +349,8 @@ class _Form:
                 return
             # split a tall cell: the label whole with at least SPLIT_MIN lines here, two or more lines (and the
             # signature) continued on the next page
-            take = min(room, len(values), len(values) + len(signs) - 2)
-            if room >= max(self.SPLIT_MIN, len(labels)) and take >= max(1, len(labels)) \
+            take = min(room, len(values), len(values) + len(signs) - self.SPLIT_MIN)
+            if room >= max(self.SPLIT_MIN, len(labels)) and take >= max(self.SPLIT_MIN, len(labels)) \
                     and (need >= 2 * self.SPLIT_MIN or fresh):
                 self._cell(labels, values[:take], room)
                 values = values[take:]
@@ -418,12 +421,14 @@ def leader_review_slip_pdf(target, incident, report, *, district: str, issuer: s
     签字/日期 lines in the opinion box for the leader's hand."""
     organ = issuer or issuer_for(district)
     form = _Form(target, "突发事件信息报送领导审核单", mark=None, number=f"编号：{report.id}",
-                 subtitle=f"{organ}")
+                 subtitle=f"{organ}", size=SIZE_XIAO4)  # 小四: a usual report and its signatures fit one page
     form.row(FormRow("事件名称", incident.title))
     form.row(FormRow("报告类别", report.label))
     form.row(FormRow("事件等级", _label(GRADE_LABELS, _grade(incident.grade_confirmed))))
     form.row(FormRow("报送对象", "、".join(report.recipients)))
-    form.row(FormRow("报告内容", cn_times(report.body), min_lines=4))
+    # the report's text without its heading, 事件 and 报 lines (the rows above say them)
+    text = "\n".join(x for x in report.body.splitlines()[1:] if not x.startswith(("事件：", "报：")))
+    form.row(FormRow("报告内容", cn_times(text), min_lines=4))
     drafter = report.sent_by_name or incident.created_by_name
     form.row(FormRow("拟稿", organ + "值班室", sign=_signed(drafter, report.created_at, "拟稿人", "拟稿时间")))
     if report.reviewed_by_name:
