@@ -99,16 +99,16 @@ def read(path: Path) -> Layout:
                 ch = tp.get_text_range(i, 1)
                 if not ch or ch.isspace() or ch == "\ufffe":
                     continue
-                l, b, r, t = tp.get_charbox(i)
+                x0, b, r, t = tp.get_charbox(i)
                 ll, lb, lr, lt = tp.get_charbox(i, loose=True)
-                if r - l <= 0 and t - b <= 0:
+                if r - x0 <= 0 and t - b <= 0:
                     continue
-                glyphs.append(Glyph(ch, p + 1, l * PT, (h - t) * PT, r * PT, (h - b) * PT, ll * PT, lr * PT,
+                glyphs.append(Glyph(ch, p + 1, x0 * PT, (h - t) * PT, r * PT, (h - b) * PT, ll * PT, lr * PT,
                                     (h - lt) * PT, (h - lb) * PT))
             for obj in page.get_objects():
-                l, b, r, t = obj.get_bounds()
+                x0, b, r, t = obj.get_bounds()
                 objects.append((p + 1, {1: "text", 2: "path", 3: "image"}.get(obj.type, str(obj.type)),
-                                l * PT, (h - t) * PT, r * PT, (h - b) * PT))
+                                x0 * PT, (h - t) * PT, r * PT, (h - b) * PT))
             tp.close()
             page.close()
         n = len(pdf)

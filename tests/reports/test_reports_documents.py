@@ -100,8 +100,7 @@ def test_follow_up_report_and_leader_review_slip(desk, tmp_path):
 
 
 def test_warning_approval_slip_has_every_signature_and_time(tmp_path, desk):
-    from dutyroom.reports.documents import warning_approval_pdf, warning_release_pdf
-    from dutyroom.reports.documents import cn_clock
+    from dutyroom.reports.documents import cn_clock, warning_approval_pdf, warning_release_pdf
     from tests.helpers.samples import issued_warning
 
     w = issued_warning(desk.db, desk.users)
@@ -200,8 +199,8 @@ def test_response_activation_notice(desk, tmp_path):
 
 def test_handover_sheet_prints_the_signed_sheet_with_both_names(desk, tmp_path):
     from dutyroom.domain.profile_loader import load_profile
-    from dutyroom.services.exports import ReportExporter
     from dutyroom.reports.documents import cn_times
+    from dutyroom.services.exports import ReportExporter
     from dutyroom.services.handover import HandoverService, sheet_text
     from tests.helpers.samples import incident_with_reports
 
