@@ -182,6 +182,7 @@ class _Form:
     SIZE = SIZE_4
     PAD = 3.0
     SPLIT_MIN = 2          # a cell is split only with at least this many lines on each side of the break
+    SPLIT_ROWS = 6         # … and only a cell of this many lines or more (a shorter one moves whole)
 
     def __init__(self, target, title: str, *, mark: str | None, number: str | None, subtitle: str | None = None,
                  size: float = SIZE_4):
@@ -351,7 +352,7 @@ class _Form:
             # signature) continued on the next page
             take = min(room, len(values), len(values) + len(signs) - self.SPLIT_MIN)
             if room >= max(self.SPLIT_MIN, len(labels)) and take >= max(self.SPLIT_MIN, len(labels)) \
-                    and (need >= 2 * self.SPLIT_MIN or fresh):
+                    and (need >= self.SPLIT_ROWS or fresh):
                 self._cell(labels, values[:take], room)
                 values = values[take:]
                 first = False
