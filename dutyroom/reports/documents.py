@@ -537,7 +537,7 @@ def warning_approval_pdf(target, warning, history: Sequence[Any], *, district: s
     form.row(FormRow("拟稿", warning.issuing_unit or organ,
                      sign=_signed(warning.created_by_name, warning.created_at, "拟稿人", "拟稿时间")))
     for step in warning.steps:
-        role = _label(ROLE_LABELS, step.role) if step.role else ""
+        role = _label(ROLE_LABELS, step.role, step.label) if step.role else ""  # never the stored key
         if step.kind == "external_decision":
             value = (f"{step.label}：{step.external_decider or ''}" + (f"（{step.external_ref}）" if step.external_ref
                                                                       else "")
