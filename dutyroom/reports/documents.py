@@ -17,6 +17,7 @@ Issuing organ and document numbers: the caller passes ``issuer`` (default "北�
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Any, BinaryIO
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from ..domain.errors import UserError
 from ..domain.incident_facts import BEIJING
 from ..domain.vocabulary import CATEGORY_LABELS, COLOUR_LABELS, GRADE_LABELS, ROLE_LABELS, Category, Colour, Grade
 from . import fonts
@@ -41,6 +43,7 @@ from .pdf_common import (
     SIZE_3,
     SIZE_4,
     SIZE_XIAO2,
+    SIZE_XIAO4,
     TOP_MARGIN,
     cn_date,
     cn_datetime,
@@ -56,8 +59,10 @@ from .xlsx import XlsxColumn, XlsxSheet, write_workbook
 
 NUMERAL_HEAD = tuple(f"{n}、" for n in "一二三四五六七八九十")
 DECISIONS = {"approved": "同意", "rejected": "不同意", "returned": "退回修改", "requested": "申请"}
+# every warning status in Chinese (domain/warning_state.Status); a form never prints the stored key
 STATUS_ZH = {"draft": "草稿", "pending": "审批中", "approved": "已批准", "issued": "已发布", "adjusted": "已调整",
-             "lifted": "已解除", "rejected": "未批准", "returned": "已退回", "withdrawn": "已撤回"}
+             "lifted": "已解除", "rejected": "未批准", "returned": "已退回", "withdrawn": "已撤回",
+             "superseded": "已被调整替代", "lift_pending": "解除审批中", "lift_approved": "解除已批准"}
 
 
 def cn_clock(t: dt.datetime | None) -> str:
@@ -95,17 +100,17 @@ def _label(table, key, default: str = "") -> str:
 
 
 def _body_paragraphs(text: str) -> list[Para]:
-    """Report text lines → paragraphs: "一、时间：…" gets its label in 黑体; indented lines stay 2 characters in."""
+    """Report text lines → paragraphs: "一、时间：…" gets its label in 黑体; every other line (续报内容：, the
+    indented items under it, 与上次报告相比的变化：) is body text in 仿宋, 2 characters in. Times are written
+    one way (``cn_times``)."""
     paras = []
-    for raw in text.splitlines():
+    for raw in cn_times(text).splitlines():
         line = raw.strip()
         if not line:
             continue
         if line.startswith(NUMERAL_HEAD) and "：" in line:
             head, _, rest = line.partition("：")
             paras.append(labelled(head + "：", rest))
-        elif line.endswith("：") and len(line) <= 20:
-            paras.append(Para((Run(line, "kaiti"),)))
         else:
             paras.append(body(line))
     return paras
@@ -113,6 +118,8 @@ def _body_paragraphs(text: str) -> list[Para]:
 
 def incident_report_document(incident, report, *, district: str, issuer: str | None = None,
                              number: int | None = None) -> Gongwen:
+    """A report goes up (区委/区政府值班室, the city): 上行文 after GB/T 9704 7.2.4 — 发文字号 left, 签发人 right, the
+    reviewing leader's name, or room for a leader to sign by hand when nobody reviewed it in the app."""
     lines = [x for x in report.body.splitlines()]
     title = lines[0].strip() if lines and lines[0].strip() else f"{district}突发事件信息报告"
     rest = "\n".join(x for x in lines[1:] if not x.startswith("报："))
@@ -129,11 +136,11 @@ def incident_report_document(incident, report, *, district: str, issuer: str | N
         title=title, paragraphs=paras,
         issuer_mark=f"{organ}",
         doc_number=f"{short_issuer(district)}报〔{year}〕{number if number is not None else report.id}号",
-        signer=report.reviewed_by_name if report.reviewed_by_name else None,
+        signer=report.reviewed_by_name or "",
         urgency="特急" if incident.grade_confirmed in ("especially_major", "major") else (
             "加急" if incident.grade_confirmed == "large" else None),
         addressee="、".join(report.recipients) if report.recipients else None,
-        signature=organ, date=when.date() if when else None,
+        signature=organ, date=when.date() if when else None, sealed=True,
         remark=f"联系人：{report.sent_by_name or incident.created_by_name}" if report.sent_by_name else None,
         cc=None, printed_by=f"{organ}值班室", printed_on=when.date() if when else None)
 
@@ -156,18 +163,31 @@ class FormRow:
     label: str
     value: str
     min_lines: int = 1
-    sign: str | None = None     # "签名：某某  2026年7月1日 08:05" printed bottom-right in the value cell
+    # printed bottom-right in the value cell: pieces that are never broken inside ("签名：某某", "2026年7月1日8时05分"),
+    # on one line when they fit, else one under the other
+    sign: tuple[str, ...] | None = None
+
+
+CONTINUED = "（续）"
 
 
 class _Form:
-    """A ruled two-column form on the 版心: labels in 黑体, values in 仿宋 4号, wrapping with 避头尾."""
+    """A ruled two-column form on the 版心: labels in 黑体, values in 仿宋 4号, wrapping with 避头尾.
+
+    A cell taller than what is left of the page is split: the part that fits is drawn, the rest continues on
+    the next page under the label marked （续）. Nothing is drawn outside the 版心 (the page number stays below
+    it), a label is never split from its first lines nor wrapped to leave one character alone."""
 
     LABEL_W = 38 * mm
     SIZE = SIZE_4
-    LEAD = SIZE_4 * 1.75
-    PAD = 4.0
+    PAD = 3.0
+    SPLIT_MIN = 2          # a cell is split only with at least this many lines on each side of the break
+    SPLIT_ROWS = 6         # … and only a cell of this many lines or more (a shorter one moves whole)
 
-    def __init__(self, target, title: str, *, mark: str | None, number: str | None, subtitle: str | None = None):
+    def __init__(self, target, title: str, *, mark: str | None, number: str | None, subtitle: str | None = None,
+                 size: float = SIZE_4):
+        self.SIZE = size
+        self.LEAD = size * 1.45
         self.stream, self.finish = open_target(target)
         self.c = Canvas(self.stream, pagesize=(PAGE_W, PAGE_H), pageCompression=1,
                         initialFontName=fonts.resolve("fangsong").name, initialFontSize=SIZE_3)
@@ -176,7 +196,8 @@ class _Form:
         self.f = {r: fonts.resolve(r) for r in fonts.ROLES}
         self.page = 1
         self.title, self.mark, self.number, self.subtitle = title, mark, number, subtitle
-        self.measure = measure_for(self.f["fangsong"].name, self.SIZE, CHAR_PITCH * self.SIZE / SIZE_3)
+        self.pitch = CHAR_PITCH * self.SIZE / SIZE_3
+        self.measure = measure_for(self.f["fangsong"].name, self.SIZE, self.pitch)
         self.top = PAGE_H - TOP_MARGIN
         self.bottom = PAGE_H - TOP_MARGIN - 225 * mm
         self.y = self.top
@@ -196,79 +217,152 @@ class _Form:
             c.setLineWidth(1)
             c.line(LEFT_MARGIN, y, LEFT_MARGIN + BODY_W, y)
             y -= 8
-        y -= SIZE_XIAO2 * 1.6
+        y -= SIZE_XIAO2 * 1.4
         head = f["xiaobiaosong"]
-        for a, b in break_ranges(self.title, BODY_W - 2 * SIZE_XIAO2, measure_for(head.name, SIZE_XIAO2)):
+        for a, b in break_ranges(self.title, BODY_W - 2 * SIZE_XIAO2, measure_for(head.name, SIZE_XIAO2), hang=False):
             line = self.title[a:b]
             draw_text(c, LEFT_MARGIN + (BODY_W - text_width(line, head, SIZE_XIAO2)) / 2, y, line, head, SIZE_XIAO2)
             self.texts.append(line)
-            y -= SIZE_XIAO2 * 1.5
+            y -= SIZE_XIAO2 * 1.4
         if self.subtitle or self.number:
             y -= 2
-            if self.subtitle:
-                draw_text(c, LEFT_MARGIN, y, self.subtitle, f["kaiti"], self.SIZE)
-                self.texts.append(self.subtitle)
+            nw = self._advance_w(self.number or "")
+            sub = self._wrap(self.subtitle or "", BODY_W, "kaiti")
+            # the number right, the subtitle left; a subtitle too long to share the line goes above it
+            if len(sub) == 1 and self._advance_w(sub[0], "kaiti") + nw + 2 * self.pitch <= BODY_W:
+                together = sub
+                sub = []
+            else:
+                together = []
+            for line in sub:
+                self._line(LEFT_MARGIN, y, line, "kaiti")
+                self.texts.append(line)
+                y -= self.SIZE * 1.4
+            for line in together:
+                self._line(LEFT_MARGIN, y, line, "kaiti")
+                self.texts.append(line)
             if self.number:
-                nw = text_width(self.number, f["fangsong"], self.SIZE)
-                draw_text(c, LEFT_MARGIN + BODY_W - nw, y, self.number, f["fangsong"], self.SIZE)
+                self._line(LEFT_MARGIN + BODY_W - nw, y, self.number)
                 self.texts.append(self.number)
-            y -= self.SIZE * 0.9
+            if together or self.number:
+                y -= self.SIZE * 0.9
         self.y = y
 
-    def _wrap(self, text: str, width: float) -> list[str]:
+    def _wrap(self, text: str, width: float, role: str = "fangsong") -> list[str]:
         out = []
+        measure = self.measure if role == "fangsong" else measure_for(self.f[role].name, self.SIZE, self.pitch)
         for para in (text or "").split("\n"):
             # no hanging punctuation in a ruled cell: it would cross the rule
-            out += [para[a:b] for a, b in break_ranges(para, width, self.measure, hang=False)]
+            out += [para[a:b] for a, b in break_ranges(para, width, measure, hang=False)]
         return out
 
-    def _advance_w(self, text: str) -> float:
-        p = CHAR_PITCH * self.SIZE / SIZE_3
-        return sum(p if is_wide(ch) else text_width(ch, self.f["fangsong"], self.SIZE) for ch in text)
+    def _label_lines(self, label: str) -> list[str]:
+        """A label on as few lines as it needs, the characters shared evenly (区应急委/主任意见, never
+        区应急委主任意/见)."""
+        width = self.LABEL_W - 2 * self.PAD
+        lines = self._wrap(label, width, "heiti")
+        if len(lines) <= 1:
+            return lines
+        total = self._advance_w(label, "heiti")
+        lo, hi = total / len(lines), width
+        best = lines
+        while hi - lo > 0.5:
+            mid = (lo + hi) / 2
+            trial = self._wrap(label, mid, "heiti")
+            if len(trial) <= len(lines):
+                best, hi = trial, mid
+            else:
+                lo = mid
+        return best
+
+    def _sign_lines(self, sign: tuple[str, ...] | None, width: float) -> list[str]:
+        if not sign:
+            return []
+        gap = "　　"
+        if self._advance_w(gap.join(sign)) <= width:
+            return [gap.join(sign)]
+        out: list[str] = []
+        for piece in sign:
+            out += self._wrap(piece, width)
+        return out
+
+    def _advance_w(self, text: str, role: str = "fangsong") -> float:
+        return sum(self.pitch if is_wide(ch) else text_width(ch, self.f[role], self.SIZE) for ch in text)
 
     def _line(self, x: float, y: float, text: str, role: str = "fangsong") -> None:
-        p = CHAR_PITCH * self.SIZE / SIZE_3
-        draw_text(self.c, x, y, text, self.f[role], self.SIZE, char_space=(p - self.SIZE) if role == "fangsong" else 0,
-                  bold=False)
+        """One line with CJK on the grid pitch of the size (Latin and digits their own advance)."""
+        i = 0
+        while i < len(text):
+            wide = is_wide(text[i])
+            j = i
+            while j < len(text) and is_wide(text[j]) == wide:
+                j += 1
+            seg = text[i:j]
+            draw_text(self.c, x, y, seg, self.f[role], self.SIZE, char_space=(self.pitch - self.SIZE) if wide else 0,
+                      bold=False)
+            x += self._advance_w(seg, role)
+            i = j
 
-    def row(self, r: FormRow) -> None:
+    def _baseline(self, top: float) -> float:
+        return top - (self.LEAD - self.SIZE) / 2 - self.SIZE * 0.86
+
+    def _cell(self, label_lines: list[str], lines: list[tuple[str, bool]], n: int) -> None:
+        """Draw one ruled row of ``n`` lines at self.y: labels centred, value lines (text, right-aligned)."""
         c = self.c
-        value_w = BODY_W - self.LABEL_W - 2 * self.PAD
-        lines = self._wrap(r.value, value_w)
-        sign_lines = self._wrap(r.sign, value_w) if r.sign else []
-        n = max(r.min_lines, len(lines) + len(sign_lines))
-        label_lines = self._wrap(r.label, self.LABEL_W - 2 * self.PAD)
-        n = max(n, len(label_lines))
         h = n * self.LEAD + 2 * self.PAD
-        if self.y - h < self.bottom:
-            self.new_page()
         y0 = self.y
         c.setStrokeColor(BLACK)
         c.setLineWidth(0.75)
         c.rect(LEFT_MARGIN, y0 - h, BODY_W, h, stroke=1, fill=0)
         c.line(LEFT_MARGIN + self.LABEL_W, y0, LEFT_MARGIN + self.LABEL_W, y0 - h)
-        ly = y0 - (h - len(label_lines) * self.LEAD) / 2 - self.LEAD + (self.LEAD - self.SIZE) / 2 + 2
+        top = y0 - (h - len(label_lines) * self.LEAD) / 2
         for line in label_lines:
-            lw = text_width(line, self.f["heiti"], self.SIZE)
-            self._line(LEFT_MARGIN + (self.LABEL_W - lw) / 2, ly, line, "heiti")
-            ly -= self.LEAD
-        self.texts.append(r.label)
+            self._line(LEFT_MARGIN + (self.LABEL_W - self._advance_w(line, "heiti")) / 2, self._baseline(top), line,
+                       "heiti")
+            self.texts.append(line)
+            top -= self.LEAD
         vx = LEFT_MARGIN + self.LABEL_W + self.PAD
-        vy = y0 - self.PAD - self.LEAD + (self.LEAD - self.SIZE) / 2 + 2
-        for line in lines:
-            self._line(vx, vy, line)
-            self.texts.append(line)
-            vy -= self.LEAD
-        sy = y0 - h + self.PAD + (len(sign_lines) - 1) * self.LEAD + (self.LEAD - self.SIZE) / 2 + 2
-        for line in sign_lines:
-            self._line(LEFT_MARGIN + BODY_W - self.PAD - self._advance_w(line), sy, line)
-            self.texts.append(line)
-            sy -= self.LEAD
+        right = LEFT_MARGIN + BODY_W - self.PAD
+        for k, (line, at_right) in enumerate(lines):
+            row = n - (len(lines) - k) if at_right else k  # the signature lines sit at the bottom of the cell
+            top = y0 - self.PAD - row * self.LEAD
+            if line:
+                self._line(right - self._advance_w(line) if at_right else vx, self._baseline(top), line)
+                self.texts.append(line)
         self.y = y0 - h
+
+    def row(self, r: FormRow) -> None:
+        value_w = BODY_W - self.LABEL_W - 2 * self.PAD
+        values = [(x, False) for x in self._wrap(r.value, value_w)]
+        if values == [("", False)]:
+            values = []
+        signs = [(x, True) for x in self._sign_lines(r.sign, value_w)]
+        label_lines = self._label_lines(r.label)
+        total = max(r.min_lines, len(values) + len(signs), len(label_lines))
+        first = True
+        while True:
+            room = int((self.y - self.bottom - 2 * self.PAD + 1e-6) // self.LEAD)
+            fresh = self.y >= self.top - 1e-6
+            labels = label_lines if first else self._label_lines(r.label + CONTINUED)
+            need = max(len(values) + len(signs), len(labels), total if first else 1)
+            if need <= room:
+                self._cell(labels, values + signs, need)
+                return
+            # split a tall cell: the label whole with at least SPLIT_MIN lines here, two or more lines (and the
+            # signature) continued on the next page
+            take = min(room, len(values), len(values) + len(signs) - self.SPLIT_MIN)
+            if room >= max(self.SPLIT_MIN, len(labels)) and take >= max(self.SPLIT_MIN, len(labels)) \
+                    and (need >= self.SPLIT_ROWS or fresh):
+                self._cell(labels, values[:take], room)
+                values = values[take:]
+                first = False
+            elif fresh:  # cannot happen with a 225 mm 版心; never loop forever
+                raise ValueError(f"form row {r.label!r} cannot be laid out")
+            self.new_page()
 
     def note(self, text: str) -> None:
         self.y -= self.SIZE
-        for line in self._wrap(text, BODY_W):
+        for line in self._wrap(text, BODY_W, "kaiti"):
             if self.y - self.LEAD < self.bottom:
                 self.new_page()
             self.y -= self.LEAD
@@ -289,27 +383,61 @@ class _Form:
         return self.texts
 
 
-def _signed(name: str | None, at: dt.datetime | None, prefix: str = "签名") -> str | None:
+def _signed(name: str | None, at: dt.datetime | None, who: str = "签名", when: str = "") -> tuple[str, ...] | None:
+    """("签名：某某", "2026年7月1日8时05分") — the name after its own label, the time after its own (never a name
+    under a time label); each piece is kept whole on a line."""
     if not name and not at:
         return None
-    return f"{prefix}：{name or ''}　　{cn_datetime(at)}".rstrip()
+    parts = []
+    if name:
+        parts.append(f"{who}：{name}")
+    if at:
+        parts.append(f"{when}：{cn_clock(at)}" if when else cn_clock(at))
+    return tuple(parts)
+
+
+BLANK_SIGN = ("签字：＿＿＿＿＿＿", "日期：＿＿＿＿年＿＿月＿＿日")
+
+
+_ARROW = re.compile(r"^(\s*)([^：\n]{1,20})：(.+?) → (.+)$", re.M)
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:\d{2})?)?")
+_DAY_CLOCK = re.compile(r"(\d{4}年\d{1,2}月\d{1,2}日)\s*(\d{1,2}):(\d{2})(?![0-9:])")
+
+
+def cn_times(text: str) -> str:
+    """One date-time style in a printed document: "2026-12-05 23:52" and "2026年12月5日23:52" become
+    "2026年12月5日23时52分" (the style of ``cn_clock``); a change "仍在处置 → 处置结束" is written as prose."""
+    def iso(m: re.Match) -> str:
+        y, mo, d, h, mi = m.groups()
+        day = f"{int(y)}年{int(mo)}月{int(d)}日"
+        return day if h is None else f"{day}{int(h)}时{mi}分"
+
+    text = _ISO.sub(iso, text)
+    text = _DAY_CLOCK.sub(lambda m: f"{m.group(1)}{int(m.group(2))}时{m.group(3)}分", text)
+    return _ARROW.sub(lambda m: f"{m.group(1)}{m.group(2)}由“{m.group(3)}”变为“{m.group(4)}”", text)
 
 
 def leader_review_slip_pdf(target, incident, report, *, district: str, issuer: str | None = None) -> list[str]:
-    """领导审核单 for one report (what goes to the city needs a leader's review)."""
+    """领导审核单 for one report (what goes to the city needs a leader's review). An unreviewed slip has
+    签字/日期 lines in the opinion box for the leader's hand."""
     organ = issuer or issuer_for(district)
     form = _Form(target, "突发事件信息报送领导审核单", mark=None, number=f"编号：{report.id}",
-                 subtitle=f"{organ}")
+                 subtitle=f"{organ}", size=SIZE_XIAO4)  # 小四: a usual report and its signatures fit one page
     form.row(FormRow("事件名称", incident.title))
     form.row(FormRow("报告类别", report.label))
     form.row(FormRow("事件等级", _label(GRADE_LABELS, _grade(incident.grade_confirmed))))
     form.row(FormRow("报送对象", "、".join(report.recipients)))
-    form.row(FormRow("报告内容", report.body, min_lines=6))
-    form.row(FormRow("拟稿", f"{report.sent_by_name or incident.created_by_name}", sign=_signed(
-        report.sent_by_name or incident.created_by_name, report.created_at, "拟稿时间")))
-    form.row(FormRow("领导审核意见", "同意报送。" if report.reviewed_by_name else "", min_lines=3,
-                     sign=_signed(report.reviewed_by_name, report.reviewed_at)))
-    form.row(FormRow("报送情况", (f"已于{cn_datetime(report.sent_at)}以{_channel(report.channel)}方式报送"
+    # the report's text without its heading, 事件 and 报 lines (the rows above say them)
+    text = "\n".join(x for x in report.body.splitlines()[1:] if not x.startswith(("事件：", "报：")))
+    form.row(FormRow("报告内容", cn_times(text), min_lines=4))
+    drafter = report.sent_by_name or incident.created_by_name
+    form.row(FormRow("拟稿", organ + "值班室", sign=_signed(drafter, report.created_at, "拟稿人", "拟稿时间")))
+    if report.reviewed_by_name:
+        form.row(FormRow("领导审核意见", "同意报送。", min_lines=3,
+                         sign=_signed(report.reviewed_by_name, report.reviewed_at, "签字", "日期")))
+    else:
+        form.row(FormRow("领导审核意见", "", min_lines=3, sign=BLANK_SIGN))
+    form.row(FormRow("报送情况", (f"已于{cn_clock(report.sent_at)}以{_channel(report.channel)}方式报送"
                                   + (f"，报送人{report.sent_by_name}" if report.sent_by_name else "") + "。")
                      if report.sent_at else "尚未报送。"))
     return form.save()
@@ -336,36 +464,58 @@ def _category(value):
         return value
 
 
+def _status(warning) -> str:
+    return STATUS_ZH.get(warning.status, "")
+
+
 def warning_release_pdf(target, warning, *, district: str, issuer: str | None = None) -> list[str]:
-    """预警信息发布单: the warning as issued (or as it stands), with its times and channels."""
+    """预警信息发布单: the warning as issued, with its times and channels. A warning never issued has no
+    发布单 (a draft is not a release): refused with a message."""
+    if warning.issued_at is None:
+        raise UserError(f"预警{warning.id}（{warning.title}）尚未发布，没有发布单；请打印审批单",
+                        f"warning {warning.id} was never issued: there is no release form; print the approval form")
     organ = warning.issuing_unit or issuer or issuer_for(district)
     colour = _label(COLOUR_LABELS, _colour(warning.colour))
     form = _Form(target, f"{district}突发事件预警信息发布单", mark=None,
-                 number=f"{short_issuer(district)}预〔{(_local(warning.issued_at or warning.created_at)).year}〕"
-                        f"{warning.id}号", subtitle=f"发布单位：{organ}")
+                 number=f"{short_issuer(district)}预〔{(_local(warning.issued_at)).year}〕{warning.id}号",
+                 subtitle=f"发布单位：{organ}")
     form.row(FormRow("预警名称", warning.title))
     form.row(FormRow("预警级别", colour))
     form.row(FormRow("事件类别", _label(CATEGORY_LABELS, _category(warning.category))
                      + (f"（{warning.event_type}）" if warning.event_type else "")))
-    form.row(FormRow("起始时间", cn_datetime(warning.start_at) or "发布即生效"))
-    form.row(FormRow("预计持续", "；".join(x for x in (warning.expected_duration,
-                                                     f"至{cn_datetime(warning.ends_at)}" if warning.ends_at else "")
+    form.row(FormRow("起始时间", cn_clock(warning.start_at) or "发布即生效"))
+    form.row(FormRow("预计持续", "；".join(x for x in (cn_times(warning.expected_duration or ""),
+                                                     f"至{cn_clock(warning.ends_at)}" if warning.ends_at else "")
                                           if x) or "待定"))
     form.row(FormRow("影响范围", warning.area or "全区"))
     if warning.situation:
-        form.row(FormRow("事态情况", warning.situation, min_lines=2))
-    form.row(FormRow("警示事项", warning.cautions or "", min_lines=2))
-    form.row(FormRow("应采取措施", warning.measures_text or "", min_lines=2))
+        form.row(FormRow("事态情况", cn_times(warning.situation), min_lines=2))
+    form.row(FormRow("警示事项", cn_times(warning.cautions or ""), min_lines=2))
+    form.row(FormRow("应采取措施", cn_times(warning.measures_text or ""), min_lines=2))
     if warning.public_advice:
-        form.row(FormRow("公众建议", warning.public_advice))
+        form.row(FormRow("公众建议", cn_times(warning.public_advice)))
     if warning.hotline:
         form.row(FormRow("咨询电话", warning.hotline))
     form.row(FormRow("发布渠道", "、".join(warning.channels) or "—"))
-    form.row(FormRow("发布", STATUS_ZH.get(warning.status, warning.status),
-                     sign=_signed(warning.issued_by_name, warning.issued_at, "发布人")))
+    # the 发布 row says what happened at issue; a later lift or supersession is its own row
+    form.row(FormRow("发布", "已发布", sign=_signed(warning.issued_by_name, warning.issued_at, "发布人", "发布时间")))
     if warning.lifted_at:
-        form.row(FormRow("解除", "已解除", sign=_signed(warning.lifted_by_name, warning.lifted_at, "解除人")))
+        form.row(FormRow("解除", "已解除", sign=_signed(warning.lifted_by_name, warning.lifted_at, "解除人", "解除时间")))
+    elif warning.status == "superseded":
+        form.row(FormRow("调整", "已被调整后的预警替代" + (f"（预警{warning.superseded_by_id}）"
+                                                    if getattr(warning, "superseded_by_id", None) else "")))
     return form.save()
+
+
+def _history_line(h) -> str:
+    """One decision of the approval record: 2026年7月1日6时45分　发布第1步　某某　同意：意见 (the lift request
+    itself, step 0, reads 申请解除)."""
+    who = h.user_name + (f"（{h.external_decider}，{h.external_ref}）" if h.external_decider else "")
+    phase = "解除" if h.phase == "lift" else "发布"
+    what = f"申请{phase}" if h.step_no == 0 else f"{phase}第{h.step_no}步"
+    decision = "" if h.step_no == 0 and h.decision == "requested" else f"　{DECISIONS.get(h.decision, '')}"
+    return (f"{cn_clock(h.decided_at)}　{what}　{who}{decision}" + (f"：{h.comment}" if h.comment else "")
+            + (f"（已作废：{h.voided_reason or '内容已修改'}）" if h.voided else ""))
 
 
 def warning_approval_pdf(target, warning, history: Sequence[Any], *, district: str,
@@ -376,40 +526,33 @@ def warning_approval_pdf(target, warning, history: Sequence[Any], *, district: s
     year = _local(warning.issued_at or warning.created_at).year
     form = _Form(target, f"{district}突发事件预警信息发布审批单", mark=organ,
                  number=f"{short_issuer(district)}预审〔{year}〕{warning.id}号",
-                 subtitle=f"状态：{STATUS_ZH.get(warning.status, warning.status)}")
+                 subtitle=f"状态：{_status(warning)}")
     form.row(FormRow("预警名称", warning.title))
     form.row(FormRow("级别 / 类别", f"{colour}；{_label(CATEGORY_LABELS, _category(warning.category))}"
                      + (f"（{warning.event_type}）" if warning.event_type else "")))
-    form.row(FormRow("范围 / 时间", f"{warning.area or '全区'}；{cn_datetime(warning.start_at) or '发布即生效'}起"
-                     + (f"，至{cn_datetime(warning.ends_at)}" if warning.ends_at else "")))
-    form.row(FormRow("警示事项", warning.cautions or "", min_lines=2))
-    form.row(FormRow("防范措施", warning.measures_text or "", min_lines=2))
+    form.row(FormRow("范围 / 时间", f"{warning.area or '全区'}；{cn_clock(warning.start_at) or '发布即生效'}起"
+                     + (f"，至{cn_clock(warning.ends_at)}" if warning.ends_at else "")))
+    form.row(FormRow("警示事项", cn_times(warning.cautions or ""), min_lines=2))
+    form.row(FormRow("防范措施", cn_times(warning.measures_text or ""), min_lines=2))
     form.row(FormRow("拟稿", warning.issuing_unit or organ,
-                     sign=_signed(warning.created_by_name, warning.created_at, "拟稿人")))
+                     sign=_signed(warning.created_by_name, warning.created_at, "拟稿人", "拟稿时间")))
     for step in warning.steps:
-        role = _label(ROLE_LABELS, step.role) if step.role else ""
+        role = _label(ROLE_LABELS, step.role, step.label) if step.role else ""  # never the stored key
         if step.kind == "external_decision":
             value = (f"{step.label}：{step.external_decider or ''}" + (f"（{step.external_ref}）" if step.external_ref
                                                                       else "")
                      + (f"\n意见：{step.comment}" if step.comment else "")) if step.approved else f"{step.label}：待决定"
-            sign = _signed(step.by_name, step.external_decided_at or step.at, "记录人")
+            sign = _signed(step.by_name, step.external_decided_at or step.at, "记录人", "时间")
         else:
             value = f"{step.label}\n意见：{step.comment or '同意'}" if step.approved else f"{step.label}\n（待签）"
-            sign = _signed(step.by_name, step.at) if step.approved else None
+            sign = _signed(step.by_name, step.at, "签名", "时间") if step.approved else BLANK_SIGN
         form.row(FormRow(f"{role or step.label}意见", value, min_lines=3, sign=sign))
     form.row(FormRow("签发", "已发布" if warning.issued_at else "（待签发）",
-                     sign=_signed(warning.issued_by_name, warning.issued_at, "签发人")))
+                     sign=_signed(warning.issued_by_name, warning.issued_at, "签发人", "签发时间")))
     if warning.lifted_at:
-        form.row(FormRow("解除", "已解除", sign=_signed(warning.lifted_by_name, warning.lifted_at, "解除人")))
+        form.row(FormRow("解除", "已解除", sign=_signed(warning.lifted_by_name, warning.lifted_at, "解除人", "解除时间")))
     if history:
-        lines = []
-        for h in history:
-            who = h.user_name + (f"（{h.external_decider}，{h.external_ref}）" if h.external_decider else "")
-            text = (f"{cn_datetime(h.decided_at)}　{'解除' if h.phase == 'lift' else '发布'}第{h.step_no}步　{who}"
-                    f"　{DECISIONS.get(h.decision, h.decision)}" + (f"：{h.comment}" if h.comment else "")
-                    + (f"（已作废：{h.voided_reason or '内容已修改'}）" if h.voided else ""))
-            lines.append(text)
-        form.row(FormRow("审批记录", "\n".join(lines), min_lines=2))
+        form.row(FormRow("审批记录", "\n".join(_history_line(h) for h in history), min_lines=2))
     return form.save()
 
 
@@ -434,10 +577,10 @@ def response_notice_pdf(target, incident, current, steps: Sequence[Any], *, dist
     paras.append(labelled("四、工作要求：" if current.commander_name else "三、工作要求：",
                           "各有关单位按照预案职责立即开展应急处置工作，及时报送处置进展情况。"))
     if steps:
-        paras.append(Para((Run("响应过程：", "kaiti"),)))
+        paras.append(body("响应过程："))
         act = {"activate": "启动", "raise": "提升", "lower": "降低", "end": "终止"}
         for st in steps:
-            paras.append(body(f"{cn_datetime(st.at)}　{act.get(st.action, st.action)}"
+            paras.append(body(f"{cn_clock(st.at)}　{act.get(st.action, st.action)}"
                               + (f"{st.level_name}" if st.level_name else "") + f"（记录人：{st.recorded_by_name}）"))
     doc = Gongwen(title=f"关于启动{current.level_name}应急响应的通知", paragraphs=paras, issuer_mark=f"{organ}文件",
                   doc_number=f"{short_issuer(district)}发〔{since.year}〕{number or current.incident_id}号",
@@ -515,7 +658,7 @@ def duty_log_xlsx(target, entries: Sequence[Any], *, district: str, period: str)
 def handover_pdf(target, sheet_text: str, *, district: str, issuer: str | None = None) -> list[tuple[int, str]]:
     """交接班单 from the handover service's printable text (services.handover.sheet_text): the first line is the
     title; "一、…" lines become 黑体 headings; the signature lines are kept as they are."""
-    lines = [x for x in sheet_text.splitlines()]
+    lines = [x for x in cn_times(sheet_text).splitlines()]
     title = lines[0].strip() if lines else "交接班单"
     paras: list[Para] = []
     for raw in lines[1:]:
@@ -527,7 +670,7 @@ def handover_pdf(target, sheet_text: str, *, district: str, issuer: str | None =
         else:
             paras.append(body(line))
     organ = issuer or issuer_for(district)
-    return render(Gongwen(title=title, paragraphs=paras, signature=f"{organ}值班室"), target)
+    return render(Gongwen(title=title, paragraphs=paras, signature=f"{organ}值班室", sealed=False), target)
 
 
 def roster_month_pdf(target, headers: Sequence[str], rows: Sequence[Sequence[Any]], *, district: str, year: int,

@@ -23,8 +23,10 @@ HANGABLE = frozenset("。．，、；：？！,.;:?!")
 # a Latin/digit run: letters, digits and the joiners inside numbers, versions, times and codes
 _TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F][A-Za-z0-9\u00C0-\u024F.,:/_\-+#&'%]*[A-Za-z0-9\u00C0-\u024F%]|"
                     r"[A-Za-z0-9\u00C0-\u024F]|\s|.", re.S)
-# ellipsis and dash come in pairs (……, ——) and must not be split either
-_PAIRS = re.compile(r"……|——|\.\.\.")
+# ellipsis and dash come in pairs (……, ——) and must not be split either; a Chinese date or clock time
+# ("2026年12月5日", "12月5日", "8时05分", "23:52") is one unit too: never "2026年/12月5日" or "12月5/日"
+_PAIRS = re.compile(r"……|——|\.\.\.|(?:\d{4}年)?\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|\d{1,2}时\d{1,2}分|"
+                    r"\d{1,2}:\d{2}(?::\d{2})?(?![0-9])")
 
 
 def tokenize(text: str) -> list[str]:
@@ -52,9 +54,26 @@ def break_lines(text: str, width: float, measure: Callable[[str], float], *, fir
 
 
 def break_ranges(text: str, width: float, measure: Callable[[str], float], *, first_indent: float = 0.0,
-                 hang: bool = True) -> list[tuple[int, int]]:
+                 hang: bool = True, avoid_orphan: bool = True) -> list[tuple[int, int]]:
     """Split one paragraph (no newlines) into lines not wider than ``width`` (first line ``width -
-    first_indent``); a hung punctuation mark may exceed the width by its own advance."""
+    first_indent``); a hung punctuation mark may exceed the width by its own advance. ``avoid_orphan``: a
+    last line of one lone character takes one more token from the line above where 避头尾 allows."""
+    ranges = _break(text, width, measure, first_indent, hang)
+    if avoid_orphan and len(ranges) >= 2:
+        (a, b), (c, d) = ranges[-2], ranges[-1]
+        if len(text[c:d].strip()) == 1:
+            toks = tokenize(text[a:b])
+            if len(toks) >= 3:
+                moved = toks[-1]
+                if (not moved.isspace() and _first(moved) not in CANNOT_START and _last(toks[-2]) not in CANNOT_END
+                        and not toks[-2].isspace()):
+                    cut = b - len(moved)
+                    ranges[-2:] = [(a, cut), (cut, d)]
+    return ranges
+
+
+def _break(text: str, width: float, measure: Callable[[str], float], first_indent: float,
+           hang: bool) -> list[tuple[int, int]]:
     tokens = tokenize(text)
     ranges: list[tuple[int, int]] = []
     offsets = [0]

@@ -94,6 +94,16 @@ def test_warnings_page_prints_the_approval_slip_and_the_release_form(qtbot, desk
     approval = flat(save_to(qtbot, page.print_actions, name="审批单"))
     assert "东城区暴雨橙色预警" in approval and "预警信息发布审批单" in approval
     assert "唐军" in approval and "同意发布" in approval  # the signature and the comment of the signed step
+    # issue 19 item 10: a warning never issued has no 发布单 — the user is told why, nothing is written
+    page.print_choice.setCurrentIndex(page.print_choice.findData("release"))
+    qtbot.mouseClick(page.print_actions.buttons["pdf"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(save_to.messages), timeout=20_000)
+    assert "尚未发布" in save_to.messages[0]
+    save_to.messages.clear()
+    from tests.helpers.samples import issued_warning
+
+    issued = issued_warning(desk.db, desk.users)
+    page.show_warning(issued.warning.id)
     page.print_choice.setCurrentIndex(page.print_choice.findData("release"))
     release = flat(save_to(qtbot, page.print_actions, name="发布单"))
     assert "预警信息发布单" in release and "东城区暴雨橙色预警" in release and "强降雨，注意防范积水" in release

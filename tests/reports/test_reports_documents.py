@@ -100,8 +100,7 @@ def test_follow_up_report_and_leader_review_slip(desk, tmp_path):
 
 
 def test_warning_approval_slip_has_every_signature_and_time(tmp_path, desk):
-    from dutyroom.reports.documents import warning_approval_pdf, warning_release_pdf
-    from dutyroom.reports.pdf_common import cn_datetime
+    from dutyroom.reports.documents import cn_clock, warning_approval_pdf, warning_release_pdf
     from tests.helpers.samples import issued_warning
 
     w = issued_warning(desk.db, desk.users)
@@ -112,8 +111,8 @@ def test_warning_approval_slip_has_every_signature_and_time(tmp_path, desk):
     for step in w.warning.steps:
         assert step.approved
         assert step.label[:4] in text  # the label column wraps; its first line is whole
-        assert step.by_name in text and cn_datetime(step.at).replace(" ", "") in text
-    assert w.warning.issued_by_name in text and cn_datetime(w.warning.issued_at).replace(" ", "") in text
+        assert step.by_name in text and cn_clock(step.at) in text
+    assert w.warning.issued_by_name in text and cn_clock(w.warning.issued_at) in text
     assert w.warning.created_by_name in text
     assert len(w.history) >= len(w.warning.steps) and "审批记录" in text
     warning_release_pdf(tmp_path / "release.pdf", w.warning, district="东城区")
@@ -200,6 +199,7 @@ def test_response_activation_notice(desk, tmp_path):
 
 def test_handover_sheet_prints_the_signed_sheet_with_both_names(desk, tmp_path):
     from dutyroom.domain.profile_loader import load_profile
+    from dutyroom.reports.documents import cn_times
     from dutyroom.services.exports import ReportExporter
     from dutyroom.services.handover import HandoverService, sheet_text
     from tests.helpers.samples import incident_with_reports
@@ -210,7 +210,7 @@ def test_handover_sheet_prints_the_signed_sheet_with_both_names(desk, tmp_path):
     path = tmp_path / "handover.pdf"
     ReportExporter(desk.db, profile).handover_pdf(desk["zhouning"], view.id, path)
     text = pdf_text(path).replace("\n", "").replace(" ", "")
-    for line in sheet_text(view).splitlines():
+    for line in cn_times(sheet_text(view)).splitlines():  # times printed the Chinese way (issue 19, item 9)
         if line.strip():
             assert line.replace(" ", "") in text, line
     assert "北京市东城区应急管理局值班室" in text
