@@ -432,18 +432,27 @@ def statistics_pdf(target: str | Path | BinaryIO, st, *, district: str, issuer: 
 
 
 def statistics_xlsx(target: str | Path | BinaryIO, st, *, district: str) -> None:
+    """The same figures as the PDF: each breakdown with its 合计 row, the 及时性 sheet with the overall row
+    (the on-time rate of the whole period, 超时未报 counted), then the late and the missed reports one by one."""
     count_cols = [XlsxColumn("起数", "int"), XlsxColumn("死亡（人）", "int"), XlsxColumn("受伤（人）", "int"),
                   XlsxColumn("直接经济损失（万元）", "float")]
 
+    def money(cny: float) -> float:
+        return round(cny / 10000, 2)
+
     def sheet(title: str, first: str, items, chart_kind: str = "col") -> XlsxSheet:
-        rows = [[r.label, r.count, r.deaths, r.injured, round(r.loss_cny / 10000, 2)] for r in items]
+        rows = [[r.label, r.count, r.deaths, r.injured, money(r.loss_cny)] for r in items]
+        total = ["合计", sum(r.count for r in items), sum(r.deaths for r in items), sum(r.injured for r in items),
+                 money(sum(r.loss_cny for r in items))]
         return XlsxSheet(title, f"{district}突发事件统计（{title}）　{st.period_label}",
                          [XlsxColumn(first), *count_cols], rows,
                          charts=[XlsxChart(f"{title}统计（起）", 0, [1], kind=chart_kind)] if rows else (),
-                         note=f"统计口径：以接报时间计，不含草稿。导出时间：{cn_datetime(st.computed_at)}")
+                         note=f"统计口径：以接报时间计，不含草稿。导出时间：{cn_datetime(st.computed_at)}", total=total)
 
     late_rows = [[r.label, r.sent, r.late, r.missed, r.on_time_rate, r.late_minutes_total, r.late_minutes_max]
                  for r in st.lateness]
+    late_total = ["合计", st.reports_sent, st.reports_late, st.reports_missed, st.on_time_rate,
+                  sum(r.late_minutes_total for r in st.lateness), max([r.late_minutes_max for r in st.lateness], default=0)]
     detail = [[x.incident_id, x.title, x.received_at, x.report_label, x.due_at, x.sent_at, x.late_minutes]
               for x in st.late_incidents]
     sheets = [
@@ -453,7 +462,8 @@ def statistics_xlsx(target: str | Path | BinaryIO, st, *, district: str) -> None
                   [XlsxColumn("报告类别"), XlsxColumn("报送次数", "int"), XlsxColumn("迟报次数", "int"),
                    XlsxColumn("超时未报", "int"), XlsxColumn("按时率", "percent"), XlsxColumn("迟报合计（分钟）", "int"),
                    XlsxColumn("最长迟报（分钟）", "int")], late_rows,
-                  charts=[XlsxChart("报送、迟报与超时未报次数", 0, [1, 2, 3])]),
+                  charts=[XlsxChart("报送、迟报与超时未报次数", 0, [1, 2, 3])], total=late_total,
+                  note="按时率 =（报送次数 − 迟报次数）÷（报送次数 + 超时未报），合计行为全期按时报送率。"),
         XlsxSheet("迟报明细", f"迟报明细　{st.period_label}",
                   [XlsxColumn("事件编号", "int"), XlsxColumn("事件"), XlsxColumn("接报时间", "datetime"),
                    XlsxColumn("报告"), XlsxColumn("应报时间", "datetime"), XlsxColumn("实报时间", "datetime"),
