@@ -7,13 +7,14 @@ receiver drops an alert only by it; <geocode> carries a GB/T 2260 code (valueNam
 from __future__ import annotations
 
 import datetime as dt
+import time
 from importlib.resources import files
 
 import pytest
 from lxml import etree
 
 from dutyroom.domain.clock import BEIJING
-from dutyroom.reports.cap import area_desc, cap_time, duration_minutes, message_id
+from dutyroom.reports.cap import cap_time, message_id
 from dutyroom.services.cap_export import export_warning
 from tests.helpers.warnings import PROFILES, T0, issued
 from tests.reports.test_cap_export import NS, parse, text
@@ -45,6 +46,25 @@ def test_an_exercise_is_its_own_message_with_its_own_identifier_and_sent_time(wo
     assert text(actual, "cap:note") is None
     # the real message is the same on every export
     assert text(parse(export_warning(w.svc, v.id), schema), "cap:identifier") == ids[0]
+
+
+def test_cli_exercise_export_differs_from_the_actual_one(world, schema, tmp_path):
+    """`dutyroom cap N --status Exercise` wrote the Actual message's identifier and sent time with another status."""
+    from dutyroom.cli import main
+
+    w = world("dongcheng")   # the database's profile (none stored: dongcheng)
+    v = issued(w, "orange")
+    real, drill = tmp_path / "real.xml", tmp_path / "drill.xml"
+    assert main(["cap", str(v.id), "-o", str(real), "--db", w.db.url]) == 0
+    time.sleep(1.05)   # the drill is exported at least a second after the issue, as it would be
+    before = dt.datetime.now(BEIJING).replace(microsecond=0)
+    assert main(["cap", str(v.id), "--status", "Exercise", "-o", str(drill), "--db", w.db.url]) == 0
+    after = dt.datetime.now(BEIJING)
+    a, b = (parse(p.read_text(encoding="utf-8"), schema) for p in (real, drill))
+    assert text(b, "cap:status") == "Exercise"
+    assert text(a, "cap:identifier") != text(b, "cap:identifier")
+    assert text(a, "cap:sent") == cap_time(v.issued_at)
+    assert before <= dt.datetime.fromisoformat(text(b, "cap:sent")) <= after   # sent when it was exported
 
 
 def test_an_exercise_update_does_not_reference_the_real_messages(world, schema):
@@ -79,6 +99,8 @@ def test_expires_comes_from_the_expected_duration_when_no_end_time_is_given(worl
     ("小时", None),
 ])
 def test_duration_reading(typed, minutes):
+    from dutyroom.reports.cap import duration_minutes
+
     assert duration_minutes(typed) == minutes
 
 
@@ -101,6 +123,8 @@ def test_every_profile_has_its_division_code(world, schema, key):
 
 
 def test_area_text_without_a_known_place_is_kept(world):
+    from dutyroom.reports.cap import area_desc
+
     w = world("pinggu")
     assert area_desc("金海湖周边山区", w.profile) == "金海湖周边山区"
     assert area_desc("", w.profile) == "平谷区" and area_desc("全区", w.profile) == "平谷区"
