@@ -145,7 +145,7 @@ class FitChart(Flowable):
 
     def __init__(self, make, natural_h: float):
         super().__init__()
-        self.make, self.natural_h = make, natural_h
+        self.make, self.natural_h = make, min(natural_h, BODY_H)
 
     def wrap(self, avail_w, avail_h):
         low = min(self.natural_h, max(MIN_CHART_H, MIN_CHART_SHARE * self.natural_h))
@@ -249,6 +249,28 @@ def _axes(chart, labels: Sequence[str], top: int, f) -> None:
     chart.valueAxis.valueMax = max(4, top + max(1, top // 5))
 
 
+CHART_LABEL = 8           # pt, Songti: axis and bar labels
+MAX_CHART_BARS = 20       # more places than this: the chart shows the first 19 and 其余N处 (the table lists all)
+MAX_MONTH_LABELS = 12     # a longer period labels every k-th month
+
+
+def chart_bars(labels: Sequence[str], values: Sequence[int]) -> tuple[list[str], list[int]]:
+    """The bars a chart shows: all of them, or (items come most first) the first ones and the rest summed."""
+    if len(labels) <= MAX_CHART_BARS:
+        return list(labels), list(values)
+    keep = MAX_CHART_BARS - 1
+    return [*labels[:keep], f"其余{len(labels) - keep}处"], [*values[:keep], sum(values[keep:])]
+
+
+def _fit_label(text: str, width: float, font: str) -> str:
+    """A category label cut to ``width`` with an ellipsis, so it never runs off the drawing or into its neighbour."""
+    if stringWidth(text, font, CHART_LABEL) <= width:
+        return text
+    while text and stringWidth(text + "…", font, CHART_LABEL) > width:
+        text = text[:-1]
+    return text + "…"
+
+
 def bar_height(n: int, horizontal: bool) -> float:
     """The natural height of a bar chart drawing: 16 pt a bar lying down, 150 pt of bars standing up."""
     return 60 + (max(1, n) * 16 if horizontal else 150)
@@ -265,6 +287,8 @@ def _bar(title: str, labels: Sequence[str], values: Sequence[int], f, *, horizon
     chart.data = [list(values) or [0]]
     chart.bars[0].fillColor = BAR
     chart.bars[0].strokeColor = None
+    room = chart.x - 6 if horizontal else (chart.width / n - 4 if n <= 6 else 70)
+    labels = [_fit_label(x, room, f["songti"].name) for x in labels]
     _axes(chart, labels, max(values) if values else 0, f)
     chart.valueAxis.valueStep = max(1, (chart.valueAxis.valueMax + 4) // 5)
     chart.barLabelFormat = "%d"
@@ -305,6 +329,12 @@ def _line(title: str, labels: Sequence[str], values: Sequence[int], late: Sequen
 def _short_month(key: str, months) -> str:
     one_year = len({r.key[:4] for r in months}) == 1
     return f"{int(key[5:])}月" if one_year else f"{key[2:4]}.{int(key[5:])}"
+
+
+def _month_labels(months) -> list[str]:
+    """One label a month, or every k-th month's when the period is longer than a year (the others blank)."""
+    step = max(1, -(-len(months) // MAX_MONTH_LABELS))
+    return [_short_month(r.key, months) if i % step == 0 else "" for i, r in enumerate(months)]
 
 
 def _money(cny: float) -> str:
@@ -384,9 +414,9 @@ def statistics_pdf(target: str | Path | BinaryIO, st, *, district: str, issuer: 
         story += [_table([first_col, *COUNT_HEADER], [*count_rows(items), count_total(items)], f, total_row=True),
                   GridSnap()]
         if items:
-            labels, values = [r.label for r in items], [r.count for r in items]
+            labels, values = chart_bars([r.label for r in items], [r.count for r in items])
             story += [FitChart(lambda h, t=f"{head[2:]}统计（起）", lb=labels, v=values, hz=horizontal:
-                               _bar(t, lb, v, f, horizontal=hz, total_h=h), bar_height(len(items), horizontal)),
+                               _bar(t, lb, v, f, horizontal=hz, total_h=h), bar_height(len(labels), horizontal)),
                       GridSnap()]
     late_by_month: dict[str, int] = {}
     for li in st.late_incidents:
@@ -397,7 +427,7 @@ def statistics_pdf(target: str | Path | BinaryIO, st, *, district: str, issuer: 
     story += heading("四、按月份")
     story += [_table(["月份", *COUNT_HEADER], [*count_rows(months), count_total(months)], f, total_row=True),
               GridSnap(),
-              FitChart(lambda h: _line("各月事件起数与迟报次数", [_short_month(r.key, months) for r in months],
+              FitChart(lambda h: _line("各月事件起数与迟报次数", _month_labels(months),
                                        [r.count for r in months], [late_by_month.get(r.key, 0) for r in months], f,
                                        total_h=h), LINE_CHART_H), GridSnap()]
     story += heading("五、信息报送及时性")

@@ -172,3 +172,21 @@ def test_empty_period_still_renders(tmp_path):
     statistics_pdf(tmp_path / "empty.pdf", st, district="东城区")
     statistics_xlsx(tmp_path / "empty.xlsx", st, district="东城区")
     assert overlapping(word_boxes(tmp_path / "empty.pdf")) == []
+
+
+def test_many_long_places_and_a_long_period_keep_the_charts_inside_and_legible(tmp_path):
+    """The city profile has no place list: 60 free-text places up to 100 characters, and three years of months."""
+    st = sample_statistics(3)
+    places = tuple(dataclasses.replace(r, key=f"p{i}", label=f"{'朝阳区' if i % 2 else '海淀区'}第{i}号地块" + "东西南北" * (i % 25),
+                                       count=200 - i) for i, r in enumerate(sample_statistics(3, n_places=17).by_place * 4))
+    months = tuple(dataclasses.replace(st.by_month[0], key=f"{2024 + m // 12}-{m % 12 + 1:02d}",
+                                       label=f"{2024 + m // 12}年{m % 12 + 1}月") for m in range(36))
+    st = dataclasses.replace(st, by_place=places[:60], by_month=months, first=dt.date(2024, 1, 1))
+    path = tmp_path / "city.pdf"
+    statistics_pdf(path, st, district="北京市")
+    words = word_boxes(path)
+    assert overlapping(words) == []
+    body = body_words(words)
+    assert min(w.x0 for w in body) >= LEFT - TOL and max(w.x1 for w in body) <= RIGHT + TOL
+    text = pdf_text(path).replace("\n", "").replace(" ", "")
+    assert "其余41处" in text and places[59].label[:8] in text     # the chart sums the tail, the table lists all
