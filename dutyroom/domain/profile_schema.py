@@ -303,6 +303,9 @@ class Profile(_Strict):
     key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     name: NonEmptyStr  # 北京市 / 东城区
     level: Literal["city", "district"]
+    # GB/T 2260 administrative division code (6 digits, e.g. 110101 东城区): CAP <geocode>. Data with its source
+    # in the profile; None where the profile does not give it.
+    division_code: Annotated[str, Field(pattern=r"^\d{6}$")] | None = None
     version: NonEmptyStr
     effective_from: dt.date
     source: Source

@@ -14,16 +14,22 @@ Mappings (design choices; no official Chinese source gives one):
   fires Fire, biological and ecological Env; traffic Transport, utilities Infra, hazardous chemicals
   and radiation CBRNE; otherwise natural Other, accident Safety.
 - responseType: red/orange Prepare, yellow/blue Monitor, a Cancel AllClear.
+- <expires>: the expected end (the end time given, else start + a 预计持续时间 such as "12小时").
+- <area>: areaDesc names the profile's streets/townships found in the area text (the district's name for
+  全区); <geocode> valueName "GB/T 2260" carries the profile's administrative division code.
+- status other than Actual (Exercise, Test, ...): a message of its own, see ``build_alert``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
 from ..domain.errors import UserError
 from ..domain.incident_facts import BEIJING
+from ..domain.numbers import ascii_digits
 from ..domain.profile_schema import Profile
 from ..domain.warning_state import Status
 
@@ -32,6 +38,7 @@ WarningView = Any
 
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
 STATUSES = ("Actual", "Exercise", "System", "Test", "Draft")
+GEOCODE_NAME = "GB/T 2260"   # <geocode> valueName: the administrative division code (profile.division_code)
 
 # colour → (urgency, severity, certainty)
 COLOUR_CAP: dict[str, tuple[str, str, str]] = {
@@ -65,8 +72,17 @@ def sender_id(profile_key: str) -> str:
     return f"dutyroom@{host}"
 
 
-def message_id(profile_key: str, warning_id: int, cancel: bool = False) -> str:
-    return f"CN-BJ-{profile_key}-W{warning_id}" + ("-lift" if cancel else "")
+def message_id(profile_key: str, warning_id: int, cancel: bool = False, status: str = "Actual",
+               sent: dt.datetime | None = None) -> str:
+    """CN-BJ-dongcheng-W12 (-lift for the Cancel): the one real message of a warning, the same on every export.
+    A message of another status (Exercise, Test, ...) is a new message each time: its status and its own
+    sent time are part of the identifier (CN-BJ-dongcheng-W12-Exercise-20260701T160500)."""
+    base = f"CN-BJ-{profile_key}-W{warning_id}" + ("-lift" if cancel else "")
+    if status == "Actual":
+        return base
+    if sent is None:
+        raise ValueError("a message that is not Actual needs its own sent time")
+    return f"{base}-{status}-{sent.astimezone(BEIJING):%Y%m%dT%H%M%S}"
 
 
 def cap_time(t: dt.datetime) -> str:
@@ -93,6 +109,74 @@ def message_type(w: WarningView) -> str:
     if w.status == Status.lifted:
         return "Cancel"
     return "Update" if w.previous_id is not None else "Alert"
+
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9}
+_DURATION = re.compile(r"^\s*(?:约|预计|持续)?\s*([0-9.]+|[零〇一二两三四五六七八九十]+|半)\s*(个)?\s*(半)?\s*"
+                       r"(小时|钟头|h|天|日|昼夜|分钟|min)", re.I)
+_UNIT = {"小时": 60, "钟头": 60, "h": 60, "天": 1440, "日": 1440, "昼夜": 1440, "分钟": 1, "min": 1}
+
+
+def _cn_number(text: str) -> float | None:
+    if text == "半":
+        return 0.5
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        if len(tens) > 1 or len(ones) > 1 or (tens and tens not in _CN_DIGITS) or (ones and ones not in _CN_DIGITS):
+            return None
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return float(_CN_DIGITS[text]) if len(text) == 1 and text in _CN_DIGITS else None
+
+
+def duration_minutes(text: str | None) -> int | None:
+    """Minutes of a typed 预计持续时间 that starts with an amount and a unit: "12小时", "3天", "约30分钟",
+    "二十四小时", "1.5小时", "一个半小时"; None for anything else ("视降雨情况而定")."""
+    if not text:
+        return None
+    m = _DURATION.match(ascii_digits(text))
+    if not m:
+        return None
+    amount = _cn_number(m.group(1))
+    if amount is None or amount <= 0:
+        return None
+    amount += 0.5 if m.group(3) else 0.0
+    return round(amount * _UNIT[m.group(4).lower()])
+
+
+def expected_end(w: WarningView) -> dt.datetime | None:
+    """When the warning is expected to end: the end time given, else its start (or, without one, its issue
+    time) plus a 预计持续时间 that reads as an amount of time."""
+    if w.ends_at is not None:
+        return w.ends_at
+    minutes = duration_minutes(w.expected_duration)
+    start = w.start_at or w.issued_at
+    if minutes is None or start is None:
+        return None
+    return start + dt.timedelta(minutes=minutes)
+
+
+def affected_places(area: str | None, profile: Profile) -> list[str]:
+    """The profile's streets and townships named in the warning's area text, in the order the text names them."""
+    text = area or ""
+    found = [(text.find(p), p) for p in profile.places if p and p in text]
+    return [p for _, p in sorted(found)]
+
+
+def area_desc(area: str | None, profile: Profile) -> str:
+    """<areaDesc>: the streets/townships of the affected area (东华门街道、景山街道); a whole-district area
+    (全区, blank) is the district's name; other free text is kept as typed."""
+    places = affected_places(area, profile)
+    if places:
+        return "、".join(places)
+    text = (area or "").strip()
+    if not text or text in ("全区", "全市", "全域", profile.name, f"{profile.name}全域", f"{profile.name}全境"):
+        return profile.name
+    return text
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
@@ -132,17 +216,28 @@ def _instruction(w: WarningView, cancel: bool) -> str | None:
     return "\n".join(p for p in parts if p) or None
 
 
-def build_alert(w: WarningView, lineage: list[WarningView], profile: Profile, status: str = "Actual") -> str:
-    """The CAP 1.2 XML (UTF-8 text with declaration) for one issued, adjusted or lifted warning."""
+EXERCISE_NOTE = "演练信息，非真实预警。"
+
+
+def build_alert(w: WarningView, lineage: list[WarningView], profile: Profile, status: str = "Actual",
+                now: dt.datetime | None = None) -> str:
+    """The CAP 1.2 XML (UTF-8 text with declaration) for one issued, adjusted or lifted warning.
+
+    Actual: the warning's own message, sent when it was issued (or lifted), the same on every export.
+    Any other status (Exercise for a drill, Test, ...) is a message of its own: sent ``now`` (the time of the
+    export, to the second), an identifier of its own (``message_id``), a <note> for an Exercise, and no
+    <references> to the real messages (a drill never updates or cancels a real alert)."""
     if status not in STATUSES:
         raise UserError(f"未知的 CAP 状态：{status}", f"unknown CAP status: {status}")
     msg_type = message_type(w)
     cancel = msg_type == "Cancel"
-    sent = w.lifted_at if cancel and w.lifted_at else w.issued_at
+    real = status == "Actual"
+    sent = (w.lifted_at if cancel and w.lifted_at else w.issued_at) if real else (now or dt.datetime.now(BEIJING))
     assert sent is not None
+    sent = sent.replace(microsecond=0)
     urgency, severity, certainty = COLOUR_CAP[w.colour]
     alert = ET.Element(f"{{{NS}}}alert")
-    _sub(alert, "identifier", message_id(w.profile_key, w.id, cancel))
+    _sub(alert, "identifier", message_id(w.profile_key, w.id, cancel, status, sent))
     _sub(alert, "sender", sender_id(w.profile_key))
     _sub(alert, "sent", cap_time(sent))
     _sub(alert, "status", status)
@@ -150,7 +245,9 @@ def build_alert(w: WarningView, lineage: list[WarningView], profile: Profile, st
     if w.origin == "forwarded" and w.source_org:
         _sub(alert, "source", w.source_org)
     _sub(alert, "scope", "Public")
-    refs = _references(w, lineage, msg_type)
+    if status == "Exercise":
+        _sub(alert, "note", EXERCISE_NOTE)
+    refs = _references(w, lineage, msg_type) if real else None
     if refs:
         _sub(alert, "references", refs)
     _sub(alert, "incidents", message_id(w.profile_key, lineage[0].id if lineage else w.id))
@@ -166,8 +263,9 @@ def build_alert(w: WarningView, lineage: list[WarningView], profile: Profile, st
     _sub(info, "effective", cap_time(sent))
     if w.start_at and not cancel:
         _sub(info, "onset", cap_time(w.start_at))
-    if w.ends_at and not cancel:
-        _sub(info, "expires", cap_time(w.ends_at))
+    ends = expected_end(w)
+    if ends is not None and not cancel:
+        _sub(info, "expires", cap_time(ends))
     _sub(info, "senderName", w.issuing_unit or profile.name)
     _sub(info, "headline", f"解除：{w.title}" if cancel else w.title)
     description = _description(w)
@@ -182,7 +280,11 @@ def build_alert(w: WarningView, lineage: list[WarningView], profile: Profile, st
     _sub(param, "valueName", "color_level")
     _sub(param, "value", w.colour)
     area = _sub(info, "area")
-    _sub(area, "areaDesc", w.area or profile.name)
+    _sub(area, "areaDesc", area_desc(w.area, profile))
+    if profile.division_code:
+        code = _sub(area, "geocode")
+        _sub(code, "valueName", GEOCODE_NAME)
+        _sub(code, "value", profile.division_code)
     ET.register_namespace("", NS)
     ET.indent(alert)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(alert, encoding="unicode") + "\n"

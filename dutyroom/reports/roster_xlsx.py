@@ -1,7 +1,7 @@
 """The month's roster as an Excel workbook, through the shared table writer (reports/xlsx.py).
 
 The headers and rows are `services.roster.month_table(view)`: the very rows the roster page shows
-(`services/exports.write_roster` passes them in).
+(`services/exports.write_roster` passes them in). The title is the PDF's (``roster_title``).
 """
 
 from __future__ import annotations
@@ -10,13 +10,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from .documents import issuer_for
 from .xlsx import XlsxColumn, XlsxSheet, write_workbook
+
+
+def roster_title(district: str | None, year: int, month: int, issuer: str | None = None) -> str:
+    """北京市东城区应急管理局2026年7月值班表: the title of the roster PDF (documents.roster_month_pdf) and workbook."""
+    return f"{issuer or issuer_for(district or '')}{year}年{month}月值班表"
 
 
 def roster_sheet(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, year: int, month: int,
                  calendar_covered: bool = True, district: str | None = None) -> XlsxSheet:
     columns = [XlsxColumn(headers[0], "date"), *(XlsxColumn(h) for h in headers[1:])]
-    heading = f"{district or ''}{year}年{month}月值班表"
+    heading = roster_title(district, year, month)
     note = None if calendar_covered else "注意：本月节假日未被工作日历覆盖，按周一至周五计"
     return XlsxSheet(title=f"{year}年{month}月", heading=heading, columns=columns, rows=rows, note=note)
 

@@ -2,9 +2,12 @@
 
     write_workbook("out.xlsx", [XlsxSheet("事件", "2026年7月事件统计", [XlsxColumn("标题"), ...], rows)])
 
-Each sheet: a merged title row (row 1), a bold header row (row 2) with fill and borders, data from row 3;
+Each sheet: a merged title row (row 1), a bold header row (row 2) with fill and borders, data from row 3,
+an optional bold 合计 row under the data (outside the filter, so sorting never moves it; outside the charts);
 panes frozen below the header, an auto-filter over header and data, print titles repeating rows 1–2,
 A4 (landscape when wider than portrait fits), fit to one page wide, footer "第 &P 页，共 &N 页".
+The title is never clipped: 16 pt when it fits the merged row, else 14 or 12 pt, else 12 pt wrapped on a
+row tall enough for its lines (``title_fit``).
 
 Values are Python values. Dates and datetimes are written as real Excel dates; an aware datetime is shown
 in Beijing time (Excel has no time zones), a naive one is taken as Beijing time already. Text that begins
@@ -30,6 +33,7 @@ from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, PieChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -84,6 +88,7 @@ class XlsxSheet:
     rows: Sequence[Sequence[Any]]   # python values; datetimes aware → shown in Beijing time
     charts: Sequence[XlsxChart] = field(default=())
     note: str | None = None     # a line under the table (source, period, time of export)
+    total: Sequence[Any] | None = None  # a 合计 row under the data (bold; outside the filter and the charts)
 
 
 def display_width(text: str) -> int:
@@ -137,14 +142,36 @@ def _safe_title(title: str, used: set[str]) -> str:
     return name
 
 
+TITLE_SIZES = (16.0, 14.0, 12.0)  # pt: the title shrinks to fit its merged row before it wraps
+BODY_SIZE = 11.0                  # the default font the column width units are counted in
+TITLE_LINE_H = 1.5                # row height a title line needs, in multiples of its size (pt)
+
+
+def title_fit(heading: str, table_width: float) -> tuple[float, int]:
+    """(font size, lines) for a sheet title over columns ``table_width`` units wide: the largest of
+    TITLE_SIZES at which it fits on one line, else the smallest, wrapped on as many lines as it needs."""
+    for size in TITLE_SIZES:
+        if title_units(heading, size) <= table_width:
+            return size, 1
+    size = TITLE_SIZES[-1]
+    return size, math.ceil(title_units(heading, size) / max(1.0, table_width))
+
+
+def title_units(heading: str, size: float) -> float:
+    """Width of the title in column units (a unit is a "0" of the 11-pt body font; CJK counts 2), plus a margin."""
+    return display_width(heading) * size / BODY_SIZE * 1.05 + 2.0   # 5 %: a CJK glyph is a little over 2 units
+
+
 class _Styles:
     """Shared style prototypes; each cell gets a copy of the prototype's style array (cheap)."""
 
-    def __init__(self, ws) -> None:
+    def __init__(self, ws, title_size: float = TITLE_SIZES[0], title_wraps: bool = False) -> None:
         thin = Side(style="thin", color="808080")
         border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        self.title = self._proto(ws, font=Font(name=HEADER_FONT_NAME, size=16, bold=True),
-                                 alignment=Alignment(horizontal="center", vertical="center"))
+        self.title = self._proto(ws, font=Font(name=HEADER_FONT_NAME, size=title_size, bold=True),
+                                 alignment=Alignment(horizontal="center", vertical="center", wrap_text=title_wraps))
+        self.total = self._proto(ws, font=Font(name=HEADER_FONT_NAME, size=BODY_SIZE, bold=True), border=border)
+        self.total_border = border
         self.header = self._proto(ws, font=Font(name=HEADER_FONT_NAME, size=11, bold=True),
                                   fill=PatternFill("solid", fgColor="D9E1F2"), border=border,
                                   alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
@@ -249,7 +276,7 @@ def _converter(kind: str, ws, styles: _Styles):
 
 def _widths(sheet: XlsxSheet) -> list[float]:
     widths = []
-    sample = sheet.rows[:WIDTH_SAMPLE]
+    sample = [*sheet.rows[:WIDTH_SAMPLE], *([sheet.total] if sheet.total is not None else [])]
     for i, col in enumerate(sheet.columns):
         if col.width is not None:
             widths.append(float(col.width))
@@ -288,10 +315,11 @@ def _add_chart(ws, sheet: XlsxSheet, chart: XlsxChart, n_rows: int) -> None:
 
 def _write_sheet(wb: Workbook, sheet: XlsxSheet, used: set[str]) -> None:
     ws = wb.create_sheet(_safe_title(sheet.title, used))
-    styles = _Styles(ws)
     ncols = max(1, len(sheet.columns))
     last_col = get_column_letter(ncols)
     widths = _widths(sheet)
+    title_size, title_lines = title_fit(sheet.heading, sum(widths))
+    styles = _Styles(ws, title_size, title_lines > 1)
     for i, w in enumerate(widths, 1):           # column sizes must precede the rows (write-only)
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "A3"
@@ -309,7 +337,7 @@ def _write_sheet(wb: Workbook, sheet: XlsxSheet, used: set[str]) -> None:
         ws.merged_cells.add(f"A1:{last_col}1")
     n_rows = len(sheet.rows)
     ws.auto_filter.ref = f"A2:{last_col}{2 + n_rows}"
-    ws.row_dimensions[1].height = 30
+    ws.row_dimensions[1].height = max(30.0, title_lines * title_size * TITLE_LINE_H + 6)
     ws.row_dimensions[2].height = 22
 
     ws.append([_Styles.cell(ws, sheet.heading, styles.title)])
@@ -317,11 +345,22 @@ def _write_sheet(wb: Workbook, sheet: XlsxSheet, used: set[str]) -> None:
     convs = [_converter(c.kind, ws, styles) for c in sheet.columns]
     for row in sheet.rows:
         ws.append([conv(v) for conv, v in zip(convs, row, strict=True)])
+    if sheet.total is not None:
+        ws.append([_total_cell(ws, styles, conv(v)) for conv, v in zip(convs, sheet.total, strict=True)])
     if sheet.note:
         ws.append([])
         ws.append([_Styles.cell(ws, sheet.note, styles.note)])
     for chart in sheet.charts:
         _add_chart(ws, sheet, chart, n_rows)
+
+
+def _total_cell(ws, styles: _Styles, value):
+    """A cell of the 合计 row: bold, ruled, keeping the number format the column's converter gave it."""
+    if isinstance(value, Cell):
+        value.font = Font(name=HEADER_FONT_NAME, size=BODY_SIZE, bold=True)
+        value.border = styles.total_border
+        return value
+    return _Styles.cell(ws, value, styles.total)
 
 
 def _neutral_header(header: str) -> str:
@@ -334,7 +373,7 @@ def write_workbook(target: str | Path | BinaryIO, sheets: Sequence[XlsxSheet]) -
         raise ValueError("write_workbook needs at least one sheet")
     for sheet in sheets:  # refuse bad input before anything is written
         width = len(sheet.columns)
-        for row in sheet.rows:
+        for row in [*sheet.rows, *([sheet.total] if sheet.total is not None else [])]:
             if len(row) != width:
                 raise ValueError(f"sheet {sheet.title!r}: a row has {len(row)} values for {width} columns")
     wb = Workbook(write_only=True)

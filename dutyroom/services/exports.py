@@ -187,7 +187,7 @@ class ReportExporter:
 
     def duty_log_xlsx(self, actor: Actor, starts: dt.datetime, ends: dt.datetime, target, *,
                       period: str | None = None) -> None:
-        from ..reports.documents import duty_log_xlsx
+        from ..reports.registers import duty_log_xlsx
         from .duty_log import DutyLogService
 
         self.may_print(actor)
@@ -238,7 +238,7 @@ class ReportExporter:
         write_roster(target, RosterService(self.db, self.profile).month(actor, year, month), self.district)
 
     def plan_register_pdf(self, actor: Actor, target, today: dt.date | None = None) -> None:
-        from ..reports.documents import plan_register_pdf
+        from ..reports.registers import plan_register_pdf
         from .plans import PlanService
 
         self.may_print(actor)
@@ -247,7 +247,7 @@ class ReportExporter:
                           district=self.district, today=today)
 
     def plan_register_xlsx(self, actor: Actor, target, today: dt.date | None = None) -> None:
-        from ..reports.documents import plan_register_xlsx
+        from ..reports.registers import plan_register_xlsx
         from .plans import PlanService
 
         self.may_print(actor)

@@ -198,8 +198,8 @@ def test_plans_page_prints_the_register_and_saves_it_as_a_workbook(qtbot, desk, 
     assert "应急预案登记表" in text and re.sub(r"\s+", "", library[0].name) in text
     book = load_workbook(save_to(qtbot, page.library.print_actions, "xlsx", name="预案登记表"))
     sheet = book["预案登记表"]
-    assert [c.value for c in sheet[2]][:2] == ["序号", "预案名称"]
-    assert [r[1] for r in sheet.iter_rows(min_row=3, max_row=2 + len(library), values_only=True)] == \
+    assert [c.value for c in sheet[2]][:3] == ["序号", "目录号", "预案名称"]
+    assert [r[2] for r in sheet.iter_rows(min_row=3, max_row=2 + len(library), values_only=True)] == \
         [p.name for p in library]  # one row per plan, in the library's order
     due = plans.due_list(desk["zhouning"], horizon_days=366)
     assert due and book["到期事项"].max_row >= 2 + len(due)

@@ -75,7 +75,7 @@ def test_issued_warning_is_a_valid_alert_with_the_colour_mapping(world, schema, 
     assert text(root, "cap:info/cap:language") == "zh-CN"
     assert text(root, "cap:info/cap:category") == "Met" and text(root, "cap:info/cap:event") == "暴雨"
     assert text(root, "cap:info/cap:headline") == v.title
-    assert text(root, "cap:info/cap:area/cap:areaDesc") == "全区"
+    assert text(root, "cap:info/cap:area/cap:areaDesc") == "东城区"  # 全区: the district itself (issue 19 item 13)
     assert text(root, "cap:info/cap:onset") == "2026-07-01T16:00:00+08:00"
     assert text(root, "cap:info/cap:expires") == "2026-07-02T04:00:00+08:00"
     assert "停止户外作业" in text(root, "cap:info/cap:instruction")

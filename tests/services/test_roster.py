@@ -228,7 +228,7 @@ def test_month_export_writes_the_rows_the_grid_shows(room, tmp_path):
     target = tmp_path / "roster.xlsx"
     write_roster(target, view)
     ws = load_workbook(target).active
-    assert ws["A1"].value == "2026年10月值班表"
+    assert ws["A1"].value == "北京市应急管理局2026年10月值班表"  # the PDF's title (issue 19 item 12)
     assert [c.value for c in ws[2]] == headers
     shown = [[c.value for c in r] for r in ws.iter_rows(min_row=3, max_row=2 + len(rows))]
     assert len(shown) == 31
@@ -246,7 +246,7 @@ def test_cli_exports_the_month_and_refuses_a_bad_month(room, tmp_path, capsys):
     target = tmp_path / "sep.xlsx"
     assert main(["roster", "export", "--month", "2026-09", "-o", str(target), "--db", room.url]) == 0
     ws = load_workbook(target).active
-    assert ws["A1"].value == "东城区2026年9月值班表"
+    assert ws["A1"].value == "北京市东城区应急管理局2026年9月值班表"
     assert [c.value for c in ws[3]][3:5] == month_table(view)[1][0][3:5]
     assert main(["roster", "export", "--month", "2026-13", "-o", str(target), "--db", room.url]) == 2
     assert "月份必须在 1 到 12 之间" in capsys.readouterr().err
