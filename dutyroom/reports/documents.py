@@ -646,15 +646,6 @@ def duty_log_pdf(target, entries: Sequence[Any], *, district: str, period: str, 
                     progress=progress)
 
 
-def duty_log_xlsx(target, entries: Sequence[Any], *, district: str, period: str) -> None:
-    cols = [XlsxColumn("时间", "datetime"), XlsxColumn("类别"), XlsxColumn("内容", width=70), XlsxColumn("记录人"),
-            XlsxColumn("跟踪"), XlsxColumn("已划除")]
-    rows = [[e.happened_at, e.kind_label, _duty_row(e)[2], e.author_name, _duty_row(e)[4], "是" if e.stricken else ""]
-            for e in sorted(entries, key=lambda e: (e.happened_at, e.id))]
-    write_workbook(target, [XlsxSheet("值班日志", f"{issuer_for(district)}值班日志　{period}", cols, rows,
-                                      note=generated_note())])
-
-
 def handover_pdf(target, sheet_text: str, *, district: str, issuer: str | None = None) -> list[tuple[int, str]]:
     """交接班单 from the handover service's printable text (services.handover.sheet_text): the first line is the
     title; "一、…" lines become 黑体 headings; the signature lines are kept as they are."""
@@ -688,67 +679,12 @@ def cell_text_short(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def plan_register_pdf(target, plans: Sequence[Any], due: Sequence[Any], *, district: str,
-                      issuer: str | None = None, today: dt.date | None = None) -> None:
-    """预案登记表 with due dates (PlanSummary rows and the DueItem list of services.plans)."""
-    organ = issuer or issuer_for(district)
-    by_plan: dict[int, list[Any]] = {}
-    for d in due:
-        by_plan.setdefault(d.plan_id, []).append(d)
-
-    def due_text(items) -> str:
-        parts = []
-        for d in sorted(items, key=lambda d: d.due_on):
-            state = f"逾期{-d.days_left}天" if d.state == "overdue" else f"剩{d.days_left}天"
-            parts.append(f"{d.kind_label}：{cn_date(d.due_on)}（{state}）")
-        return "\n".join(parts)
-
-    rows = [[str(p.catalogue_no or i), p.name, p.plan_type_label, p.drafting_unit, p.state_label, p.version_label,
-             cn_date(p.issued_on) if p.issued_on else "", due_text(by_plan.get(p.id, []))]
-            for i, p in enumerate(plans, 1)]
-    t = today or dt.datetime.now(BEIJING).date()
-    write_table_pdf(target, title=f"{organ}应急预案登记表", subtitle=f"截至{cn_date(t)}",
-                    columns=["序号", "预案名称", "类型", "编制单位", "状态", "版本", "发布日期", "到期事项"], rows=rows,
-                    landscape=True, footer_note=f"共{len(rows)}件。{generated_note()}")
-
-
-def plan_register_xlsx(target, plans: Sequence[Any], due: Sequence[Any], *, district: str,
-                       issuer: str | None = None, today: dt.date | None = None) -> None:
-    """预案登记表 as a workbook: one row per plan with its dates as dates; a second sheet lists every due item
-    (one row each, soonest first) so a supervisor can filter and sort them."""
-    organ = issuer or issuer_for(district)
-    t = today or dt.datetime.now(BEIJING).date()
-    by_plan: dict[int, list[Any]] = {}
-    for d in due:
-        by_plan.setdefault(d.plan_id, []).append(d)
-
-    def nearest(items):
-        return min(items, key=lambda d: d.due_on) if items else None
-
-    plan_cols = [XlsxColumn("序号", "int"), XlsxColumn("预案名称", width=40), XlsxColumn("类型"), XlsxColumn("编制单位"),
-                 XlsxColumn("状态"), XlsxColumn("版本"), XlsxColumn("发布日期", "date"), XlsxColumn("最近到期事项"),
-                 XlsxColumn("到期日", "date"), XlsxColumn("剩余天数", "int")]
-    plan_rows = []
-    for i, p in enumerate(plans, 1):
-        n = nearest(by_plan.get(p.id, []))
-        plan_rows.append([p.catalogue_no or i, p.name, p.plan_type_label, p.drafting_unit, p.state_label,
-                          p.version_label, p.issued_on, n.kind_label if n else "", n.due_on if n else None,
-                          n.days_left if n else None])
-    due_cols = [XlsxColumn("预案名称", width=40), XlsxColumn("版本"), XlsxColumn("事项"), XlsxColumn("到期日", "date"),
-                XlsxColumn("状态"), XlsxColumn("剩余天数", "int"), XlsxColumn("依据", width=40)]
-    due_rows = [[d.plan_name, d.version_label, d.kind_label, d.due_on, "逾期" if d.state == "overdue" else "待办",
-                 d.days_left, d.basis] for d in sorted(due, key=lambda d: d.due_on)]
-    note = f"截至{cn_date(t)}。{generated_note()}"
-    write_workbook(target, [XlsxSheet("预案登记表", f"{organ}应急预案登记表", plan_cols, plan_rows, note=note),
-                            XlsxSheet("到期事项", f"{organ}应急预案到期事项", due_cols, due_rows, note=note)])
-
-
 def generated_note(now: dt.datetime | None = None) -> str:
     t = now or dt.datetime.now(BEIJING)
     return f"制表：dutyroom 值班系统　导出时间：{cn_datetime(t)}"
 
 
-__all__ = ["FormRow", "cn_date", "duty_log_pdf", "duty_log_xlsx", "generated_note", "handover_pdf",
+__all__ = ["FormRow", "cn_date", "duty_log_pdf", "generated_note", "handover_pdf",
            "incident_report_document", "incident_report_pdf", "issuer_for", "leader_review_slip_pdf", "listing_pdf",
-           "listing_xlsx", "plan_register_pdf", "plan_register_xlsx", "response_notice_pdf", "roster_month_pdf", "warning_approval_pdf",
+           "listing_xlsx", "response_notice_pdf", "roster_month_pdf", "warning_approval_pdf",
            "warning_release_pdf"]
