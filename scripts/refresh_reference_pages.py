@@ -30,7 +30,7 @@ def main() -> None:
     for old in FOLDER.glob("*.png"):
         old.unlink()
     with tempfile.TemporaryDirectory() as tmp:
-        for kind in S.KINDS:
+        for kind in S.REFERENCE_KINDS:
             pdf = Path(tmp) / f"{kind}.pdf"
             S.render(kind, pdf)
             for n, image in enumerate(rasterise(pdf), 1):

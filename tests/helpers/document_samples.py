@@ -136,6 +136,8 @@ def handover_text(*, long: bool = False) -> str:
 
 KINDS = ("report_first", "report_followup", "report_final", "review_slip", "warning_release", "warning_approval",
          "response_notice", "handover")
+# Kinds with a committed reference image: the 公文/forms and the statistics report (its own layout).
+REFERENCE_KINDS = (*KINDS, "statistics")
 
 
 def render(kind: str, path: Path, *, long: bool = False) -> None:
@@ -156,6 +158,11 @@ def render(kind: str, path: Path, *, long: bool = False) -> None:
         d.response_notice_pdf(path, inc, current, steps, district=DISTRICT)
     elif kind == "handover":
         d.handover_pdf(path, handover_text(long=long), district=DISTRICT)
+    elif kind == "statistics":
+        from dutyroom.reports.statistics_report import statistics_pdf
+        from tests.helpers.statistics import sample_statistics
+
+        statistics_pdf(path, sample_statistics(), district=DISTRICT)
     else:
         raise ValueError(kind)
 
