@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the offline bundle (issue 18): dist/dutyroom-VERSION-linux-x86_64.tar.gz and dist/dutyroom_VERSION_amd64.deb.
 # Called by `./setup.sh bundle` (which installs PyInstaller from requirements-build.txt first).
+# The .deb is gzip-compressed: xz had not finished after 13 minutes on a busy 2-core machine (gzip: under 2).
 #   scripts/bundle.sh            build both packages
 #   scripts/bundle.sh --libs     print the system libraries the bundle needs (ldd), to check packaging/debian-depends.txt
 set -euo pipefail
@@ -59,5 +60,5 @@ size=$(du -sk "$root" | cut -f1)
 sed -e "s/@VERSION@/$VERSION/" -e "s/@DEPENDS@/$depends/" -e "s/@SIZE@/$size/" packaging/control.in > "$root/DEBIAN/control"
 cp packaging/postinst "$root/DEBIAN/postinst"
 chmod 0755 "$root/DEBIAN/postinst"
-dpkg-deb --root-owner-group -Zxz --build "$root" "$DEB" >/dev/null
-ls -la "$TARBALL" "$DEB" | awk '{printf "[bundle] %s %.1f MB\n", $9, $5/1048576}'
+dpkg-deb --root-owner-group -Zgzip --build "$root" "$DEB" >/dev/null
+ls -la "$TARBALL" "$DEB" | awk '{printf "[bundle] %s %.1f MiB\n", $9, $5/1048576}'
