@@ -2,6 +2,8 @@
 # dutyroom setup on a fresh Debian machine, then either open the app or run the tests.
 #   ./setup.sh app    set up, create/refresh the demo database, open the app
 #   ./setup.sh test   set up, run the whole test suite offscreen
+#   ./setup.sh bundle     build the offline bundle: dist/*.tar.gz and dist/*.deb (PyInstaller)
+#   ./setup.sh bare-test  the bundle's selftest in a minimal Debian 12 root, offline (root needed)
 # A second run is fast: Debian packages are checked with dpkg-query, Python packages are
 # reinstalled only when requirements.txt changes.
 set -euo pipefail
@@ -68,6 +70,15 @@ make_venv() {
   fi
 }
 
+install_build_tools() {  # PyInstaller (requirements-build.txt), only for the bundle
+  local want; want=$(sha256sum requirements-build.txt | cut -d' ' -f1)
+  if [ "$(cat .venv/.requirements-build.sha256 2>/dev/null)" != "$want" ]; then
+    say "installing build tools into .venv (requirements-build.txt)"
+    .venv/bin/python -m pip install -q -r requirements-build.txt
+    echo "$want" > .venv/.requirements-build.sha256
+  fi
+}
+
 install_debian_packages
 make_venv
 
@@ -81,11 +92,23 @@ case "${1:-}" in
     fi
     exec .venv/bin/python main.py "$@"
     ;;
+  bundle)
+    shift
+    install_build_tools
+    exec scripts/bundle.sh "$@"
+    ;;
+  bare-test)
+    shift
+    install_debian_packages debootstrap
+    install_build_tools
+    [ -n "$(ls dist/dutyroom-*-linux-x86_64.tar.gz 2>/dev/null)" ] || scripts/bundle.sh
+    exec scripts/bare_machine_selftest.sh "$@"
+    ;;
   test)
     shift
     export QT_QPA_PLATFORM=offscreen
     exec .venv/bin/python -m pytest "$@"
     ;;
   *)
-    echo "usage: ./setup.sh app | ./setup.sh test [pytest args]"; exit 2 ;;
+    echo "usage: ./setup.sh app | test [pytest args] | bundle | bare-test"; exit 2 ;;
 esac

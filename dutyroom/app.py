@@ -39,12 +39,25 @@ CJK_FAMILIES = ("Microsoft YaHei", "SimSun", "WenQuanYi Micro Hei", "WenQuanYi Z
 
 
 def choose_cjk_font(app: QApplication) -> str | None:
-    families = set(QFontDatabase.families())
-    for family in CJK_FAMILIES:
-        if family in families:
-            app.setFont(QFont(family, 10))
-            return family
+    """The first installed face of CJK_FAMILIES; on a machine with none (a bare workstation), the open fonts the
+    bundle carries in resources/fonts are added to the application and used."""
+    for attempt in range(2):
+        families = set(QFontDatabase.families())
+        for family in CJK_FAMILIES:
+            if family in families:
+                app.setFont(QFont(family, 10))
+                return family
+        if attempt == 0 and not _add_bundled_fonts():
+            break
     return None
+
+
+def _add_bundled_fonts() -> bool:
+    from .config import resource_root
+
+    folder = resource_root() / "resources" / "fonts"
+    added = [QFontDatabase.addApplicationFont(str(p)) for p in sorted(folder.glob("*.tt[fc]"))] if folder.is_dir() else []
+    return any(i >= 0 for i in added)
 
 
 def log_dir() -> Path:

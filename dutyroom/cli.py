@@ -265,6 +265,13 @@ def cmd_roster(args) -> int:
         return 0
 
 
+def cmd_selftest(args) -> int:
+    """Does this installation work on this machine? (scratch databases; files into --out)."""
+    from .selftest import run
+
+    return 0 if not run(Path(args.out), args.profile or None).failed else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dutyroom", description="dutyroom 应急值班系统 — 命令行")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -355,6 +362,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db")
     p.set_defaults(func=cmd_roster)
 
+    p = sub.add_parser("selftest", help="安装自检：在临时数据库上走一遍接报、规则、公文、统计、CAP、校验和主窗口 / "
+                                        "installation self-test on scratch databases")
+    p.add_argument("--out", required=True, help="folder for the files it makes (PDF, xlsx, CAP, PNG)")
+    p.add_argument("--profile", action="append", help="only this profile (repeatable); default: every profile")
+    p.set_defaults(func=cmd_selftest)
     p = sub.add_parser("verify", help="integrity check and audit chain / 完整性与审计链校验")
     p.add_argument("--db")
     p.set_defaults(func=cmd_verify)

@@ -12,7 +12,7 @@ PKG = Path(__file__).resolve().parents[2] / "dutyroom"
 
 # The layer order, top first: a module may import its own layer and those below it, never one above.
 # config.py and the package's __init__ may be imported by every layer.
-LAYER_RANK = {"ui": 4, "app": 4, "cli": 4, "__main__": 4, "crash_guard": 4,
+LAYER_RANK = {"ui": 4, "app": 4, "cli": 4, "__main__": 4, "crash_guard": 4, "selftest": 4,
               "services": 3, "reports": 2, "store": 1, "domain": 0}
 FREE = {"dutyroom", "dutyroom.config"}
 

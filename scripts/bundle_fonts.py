@@ -1,0 +1,40 @@
+"""The open CJK fonts the bundle carries (found where Debian's packages put them on the build machine) and
+their licence texts; used by build.spec. On Windows the office fonts of every PC are used and nothing is
+carried unless the files are given in DUTYROOM_BUNDLE_FONTS_DIR (same names)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# file → (Debian package, licence file(s) in /usr/share/doc/<package>)
+FONTS = {
+    "gbsn00lp.ttf": ("fonts-arphic-gbsn00lp", ("copyright", "license")),   # AR PL SungtiL GB — Arphic Public License
+    "gkai00mp.ttf": ("fonts-arphic-gkai00mp", ("copyright", "license")),   # AR PL KaitiM GB — Arphic Public License
+    "wqy-microhei.ttc": ("fonts-wqy-microhei", ("copyright",)),            # Apache-2.0 or GPLv3 (font exception)
+}
+SYSTEM_DIRS = [Path("/usr/share/fonts/truetype/arphic-gbsn00lp"), Path("/usr/share/fonts/truetype/arphic-gkai00mp"),
+               Path("/usr/share/fonts/truetype/wqy")]
+
+
+def _find(name: str) -> Path | None:
+    extra = os.environ.get("DUTYROOM_BUNDLE_FONTS_DIR")
+    for folder in ([Path(extra)] if extra else []) + SYSTEM_DIRS:
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def font_datas() -> list[tuple[str, str]]:
+    """(source, folder in the bundle) pairs: resources/fonts/<file> and resources/fonts/licenses/<package>.*"""
+    out = []
+    for name, (package, licences) in FONTS.items():
+        path = _find(name)
+        if path is None:
+            raise SystemExit(f"bundle: font {name} not found (install {package}, or set DUTYROOM_BUNDLE_FONTS_DIR)")
+        out.append((str(path), "resources/fonts"))
+        for lic in licences:
+            doc = Path("/usr/share/doc") / package / lic
+            if doc.is_file():
+                out.append((str(doc), f"resources/fonts/licenses/{package}"))
+    return out
