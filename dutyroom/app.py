@@ -14,20 +14,20 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from .config import SettingKey, default_profile, pick, screenshot_request
+from .config import pick, screenshot_request
 from .crash_guard import CrashGuard
 from .domain.permissions import allowed
-from .domain.profile_loader import ProfileError, load_profile
+from .domain.profile_loader import ProfileError
 from .services.auth import AuthService
 from .services.duty import shift_on_duty
 from .services.errors import lang
-from .services.reference_data import get_setting, load_reference_data
+from .services.reference_data import load_reference_data
 from .services.rules_service import RulesService
 from .store.database import Database
 from .store.errors import explain
 from .ui.dashboard_page import DashboardPage
 from .ui.i18n import install_translator
-from .ui.login_dialog import FirstAdminDialog, demo_hint
+from .ui.login_dialog import demo_hint
 from .ui.main_window import MainWindow
 from .ui.rules_page import RulesPage
 
@@ -301,8 +301,15 @@ def main(argv: list[str] | None = None) -> int:
 
         backup_before_migration(db)  # an older database is copied as it was before its schema is upgraded
         db.migrate()
-        key = get_setting(db, SettingKey.profile) or default_profile()
-        profile = load_profile(key)
+        from .services.installation import InstallationService
+
+        installation = InstallationService(db)
+        if installation.needs_setup():  # an empty database: the first-run setup chooses the jurisdiction
+            from .ui.first_run import FirstRunWizard
+
+            if FirstRunWizard(installation).exec() != FirstRunWizard.DialogCode.Accepted:
+                return 0
+        profile = installation.current_profile()
         load_reference_data(db, profile)
     except ProfileError as exc:
         QMessageBox.critical(None, pick("规则配置错误", "Profile error"), str(exc))
@@ -314,8 +321,6 @@ def main(argv: list[str] | None = None) -> int:
         QMessageBox.critical(None, pick("无法打开数据库", "Cannot open the database"), text)
         return 3
     auth = AuthService(db)
-    if not auth.has_users() and FirstAdminDialog(auth).exec() != FirstAdminDialog.DialogCode.Accepted:
-        return 0
     from .services.maintenance import MaintenanceService
     from .ui.backup_page import BackupScheduler
     from .ui.session_controller import SessionController

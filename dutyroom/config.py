@@ -72,6 +72,8 @@ class SettingKey(StrEnum):
     """Keys of the `setting` table (services/reference_data.get_setting and set_setting)."""
 
     profile = "profile"  # the jurisdiction this database serves
+    organisation = "organisation.name"  # 发文机关 printed in the red header (chosen at first start)
+    organisation_short = "organisation.short"  # 发文机关代字 of document numbers: 东应急 → 东应急报〔2026〕12号
     demo = "demo"  # "1" once the demo data is installed
     backup_directory = "backup.directory"
     backup_every_hours = "backup.every_hours"

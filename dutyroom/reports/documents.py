@@ -117,7 +117,7 @@ def _body_paragraphs(text: str) -> list[Para]:
 
 
 def incident_report_document(incident, report, *, district: str, issuer: str | None = None,
-                             number: int | None = None) -> Gongwen:
+                             number: int | None = None, issuer_short: str | None = None) -> Gongwen:
     """A report goes up (区委/区政府值班室, the city): 上行文 after GB/T 9704 7.2.4 — 发文字号 left, 签发人 right, the
     reviewing leader's name, or room for a leader to sign by hand when nobody reviewed it in the app."""
     lines = [x for x in report.body.splitlines()]
@@ -135,7 +135,7 @@ def incident_report_document(incident, report, *, district: str, issuer: str | N
     return Gongwen(
         title=title, paragraphs=paras,
         issuer_mark=f"{organ}",
-        doc_number=f"{short_issuer(district)}报〔{year}〕{number if number is not None else report.id}号",
+        doc_number=f"{issuer_short or short_issuer(district)}报〔{year}〕{number if number is not None else report.id}号",
         signer=report.reviewed_by_name or "",
         urgency="特急" if incident.grade_confirmed in ("especially_major", "major") else (
             "加急" if incident.grade_confirmed == "large" else None),
@@ -150,9 +150,10 @@ def _channel(key: str | None) -> str:
 
 
 def incident_report_pdf(target: str | Path | BinaryIO, incident, report, *, district: str, issuer: str | None = None,
-                        number: int | None = None) -> list[tuple[int, str]]:
+                        number: int | None = None, issuer_short: str | None = None) -> list[tuple[int, str]]:
     """突发事件信息报告 (首报/续报/终报) from IncidentView + ReportView."""
-    return render(incident_report_document(incident, report, district=district, issuer=issuer, number=number), target)
+    return render(incident_report_document(incident, report, district=district, issuer=issuer, number=number,
+                                           issuer_short=issuer_short), target)
 
 
 # ------------------------------------------------------------------ forms (审批单, 审核单, 发布单)
@@ -468,7 +469,8 @@ def _status(warning) -> str:
     return STATUS_ZH.get(warning.status, "")
 
 
-def warning_release_pdf(target, warning, *, district: str, issuer: str | None = None) -> list[str]:
+def warning_release_pdf(target, warning, *, district: str, issuer: str | None = None,
+                        issuer_short: str | None = None) -> list[str]:
     """预警信息发布单: the warning as issued, with its times and channels. A warning never issued has no
     发布单 (a draft is not a release): refused with a message."""
     if warning.issued_at is None:
@@ -477,7 +479,7 @@ def warning_release_pdf(target, warning, *, district: str, issuer: str | None = 
     organ = warning.issuing_unit or issuer or issuer_for(district)
     colour = _label(COLOUR_LABELS, _colour(warning.colour))
     form = _Form(target, f"{district}突发事件预警信息发布单", mark=None,
-                 number=f"{short_issuer(district)}预〔{(_local(warning.issued_at)).year}〕{warning.id}号",
+                 number=f"{issuer_short or short_issuer(district)}预〔{(_local(warning.issued_at)).year}〕{warning.id}号",
                  subtitle=f"发布单位：{organ}")
     form.row(FormRow("预警名称", warning.title))
     form.row(FormRow("预警级别", colour))
@@ -519,13 +521,13 @@ def _history_line(h) -> str:
 
 
 def warning_approval_pdf(target, warning, history: Sequence[Any], *, district: str,
-                         issuer: str | None = None) -> list[str]:
+                         issuer: str | None = None, issuer_short: str | None = None) -> list[str]:
     """预警信息发布审批单: every step's signature and time, and the full decision record."""
     organ = issuer or issuer_for(district)
     colour = _label(COLOUR_LABELS, _colour(warning.colour))
     year = _local(warning.issued_at or warning.created_at).year
     form = _Form(target, f"{district}突发事件预警信息发布审批单", mark=organ,
-                 number=f"{short_issuer(district)}预审〔{year}〕{warning.id}号",
+                 number=f"{issuer_short or short_issuer(district)}预审〔{year}〕{warning.id}号",
                  subtitle=f"状态：{_status(warning)}")
     form.row(FormRow("预警名称", warning.title))
     form.row(FormRow("级别 / 类别", f"{colour}；{_label(CATEGORY_LABELS, _category(warning.category))}"
@@ -560,7 +562,7 @@ def warning_approval_pdf(target, warning, history: Sequence[Any], *, district: s
 
 
 def response_notice_pdf(target, incident, current, steps: Sequence[Any], *, district: str, issuer: str | None = None,
-                        number: int | None = None) -> list[tuple[int, str]]:
+                        number: int | None = None, issuer_short: str | None = None) -> list[tuple[int, str]]:
     """应急响应启动通知 from IncidentView + CurrentResponse (+ the ResponseStep history)."""
     organ = issuer or issuer_for(district)
     since = _local(current.since)
@@ -583,7 +585,7 @@ def response_notice_pdf(target, incident, current, steps: Sequence[Any], *, dist
             paras.append(body(f"{cn_clock(st.at)}　{act.get(st.action, st.action)}"
                               + (f"{st.level_name}" if st.level_name else "") + f"（记录人：{st.recorded_by_name}）"))
     doc = Gongwen(title=f"关于启动{current.level_name}应急响应的通知", paragraphs=paras, issuer_mark=f"{organ}文件",
-                  doc_number=f"{short_issuer(district)}发〔{since.year}〕{number or current.incident_id}号",
+                  doc_number=f"{issuer_short or short_issuer(district)}发〔{since.year}〕{number or current.incident_id}号",
                   urgency="特急", addressee="各有关单位", signature=organ, date=since.date(),
                   printed_by=f"{organ}办公室", printed_on=since.date())
     return render(doc, target)

@@ -28,6 +28,21 @@ def _district(profile: Profile) -> str:
     return profile.name
 
 
+def _head(db: Database, profile: Profile) -> dict[str, str]:
+    """district and issuer (发文机关) for a document: the organisation chosen at setup (services.installation)."""
+    from .installation import letterhead
+
+    return {"district": profile.name, "issuer": letterhead(db, profile).name}
+
+
+def _numbered(db: Database, profile: Profile) -> dict[str, str]:
+    """_head plus the 发文机关代字 of document numbers (东应急报〔2026〕12号)."""
+    from .installation import letterhead
+
+    head = letterhead(db, profile)
+    return {"district": profile.name, "issuer": head.name, "issuer_short": head.short}
+
+
 def incident_report(db: Database, profile: Profile, actor: Actor, incident_id: int, target: str | Path | BinaryIO,
                     *, report_id: int | None = None, slip: bool = False) -> None:
     """The incident's report (the given one, else the last sent, else the last prepared) as 公文; ``slip``: the
@@ -46,9 +61,9 @@ def incident_report(db: Database, profile: Profile, actor: Actor, incident_id: i
         sent = [r for r in reports if r.sent_at]
         chosen = (sent or reports)[-1]
     if slip:
-        leader_review_slip_pdf(target, incident, chosen, district=_district(profile))
+        leader_review_slip_pdf(target, incident, chosen, **_head(db, profile))
     else:
-        incident_report_pdf(target, incident, chosen, district=_district(profile))
+        incident_report_pdf(target, incident, chosen, **_numbered(db, profile))
 
 
 def warning_document(db: Database, profile: Profile, warning_id: int, target, *, kind: str = "approval") -> None:
@@ -58,9 +73,9 @@ def warning_document(db: Database, profile: Profile, warning_id: int, target, *,
     svc = WarningService(db, profile)
     view = svc.get(warning_id)
     if kind == "release":
-        warning_release_pdf(target, view, district=_district(profile))
+        warning_release_pdf(target, view, **_numbered(db, profile))
     else:
-        warning_approval_pdf(target, view, svc.history(warning_id), district=_district(profile))
+        warning_approval_pdf(target, view, svc.history(warning_id), **_numbered(db, profile))
 
 
 def response_notice(db: Database, profile: Profile, incident_id: int, actor: Actor, target) -> None:
@@ -71,7 +86,7 @@ def response_notice(db: Database, profile: Profile, incident_id: int, actor: Act
     if current is None:
         raise UserError(f"事件{incident_id}未启动应急响应", f"incident {incident_id} has no response")
     incident = IncidentService(db, profile).get(actor, incident_id)
-    response_notice_pdf(target, incident, current, svc.history(incident_id), district=_district(profile))
+    response_notice_pdf(target, incident, current, svc.history(incident_id), **_numbered(db, profile))
 
 
 def statistics(db: Database, profile: Profile, actor: Actor, first: dt.date, last: dt.date,
@@ -84,7 +99,7 @@ def statistics(db: Database, profile: Profile, actor: Actor, first: dt.date, las
     if fmt == "xlsx":
         statistics_xlsx(target, st, district=_district(profile))
     elif fmt == "pdf":
-        statistics_pdf(target, st, district=_district(profile))
+        statistics_pdf(target, st, **_head(db, profile))
     else:
         raise UserError("输出文件须为 .pdf 或 .xlsx", "the output must be .pdf or .xlsx")
 
@@ -126,6 +141,10 @@ class ReportExporter:
     @property
     def district(self) -> str:
         return _district(self.profile)
+
+    @property
+    def head(self) -> dict[str, str]:
+        return _head(self.db, self.profile)
 
     @staticmethod
     def may_print(actor: Actor) -> None:
@@ -183,7 +202,7 @@ class ReportExporter:
 
         self.may_print(actor)
         entries = DutyLogService(self.db).timeline(actor, starts, ends)
-        duty_log_pdf(target, entries, district=self.district, period=period or _period(starts, ends), progress=progress)
+        duty_log_pdf(target, entries, **self.head, period=period or _period(starts, ends), progress=progress)
 
     def duty_log_xlsx(self, actor: Actor, starts: dt.datetime, ends: dt.datetime, target, *,
                       period: str | None = None) -> None:
@@ -220,7 +239,7 @@ class ReportExporter:
 
         self.may_print(actor)
         view = HandoverService(self.db, self.profile).get(actor, handover_id)
-        handover_pdf(target, sheet_text(view), district=self.district)
+        handover_pdf(target, sheet_text(view), **self.head)
 
     def roster_month_pdf(self, actor: Actor, year: int, month: int, target) -> None:
         from ..reports.documents import roster_month_pdf
@@ -228,14 +247,14 @@ class ReportExporter:
 
         self.may_print(actor)
         headers, rows = month_table(RosterService(self.db, self.profile).month(actor, year, month))
-        roster_month_pdf(target, headers, rows, district=self.district, year=year, month=month)
+        roster_month_pdf(target, headers, rows, **self.head, year=year, month=month)
 
     def roster_month_xlsx(self, actor: Actor, year: int, month: int, target) -> None:
         """The saved month's rows (services.roster.month_table), the very rows the roster page shows."""
         from .roster import RosterService
 
         self.may_print(actor)
-        write_roster(target, RosterService(self.db, self.profile).month(actor, year, month), self.district)
+        write_roster(target, RosterService(self.db, self.profile).month(actor, year, month), **self.head)
 
     def plan_register_pdf(self, actor: Actor, target, today: dt.date | None = None) -> None:
         from ..reports.registers import plan_register_pdf
@@ -244,7 +263,7 @@ class ReportExporter:
         self.may_print(actor)
         svc = PlanService(self.db, self.profile)
         plan_register_pdf(target, svc.library(actor), svc.due_list(actor, today=today, horizon_days=366),
-                          district=self.district, today=today)
+                          **self.head, today=today)
 
     def plan_register_xlsx(self, actor: Actor, target, today: dt.date | None = None) -> None:
         from ..reports.registers import plan_register_xlsx
@@ -253,7 +272,7 @@ class ReportExporter:
         self.may_print(actor)
         svc = PlanService(self.db, self.profile)
         plan_register_xlsx(target, svc.library(actor), svc.due_list(actor, today=today, horizon_days=366),
-                           district=self.district, today=today)
+                           **self.head, today=today)
 
     def contacts_directory_pdf(self, actor: Actor, target, today: dt.date | None = None) -> None:
         """通讯录 as a landscape listing: a row per unit (duty phone, fax), then a row per post and holder — the
@@ -269,14 +288,15 @@ class ReportExporter:
                          landscape=True, note=f"共{len(rows)}行。{generated_note()}")
 
 
-def write_roster(target: str | Path | BinaryIO, view: MonthView, district: str | None = None) -> None:
+def write_roster(target: str | Path | BinaryIO, view: MonthView, district: str | None = None,
+                 issuer: str | None = None) -> None:
     """The month's roster workbook: the rows of services.roster.month_table, the very rows the roster page shows."""
     from ..reports.roster_xlsx import roster_month_xlsx
     from .roster import month_table
 
     headers, rows = month_table(view)
     roster_month_xlsx(target, headers, rows, year=view.year, month=view.month,
-                      calendar_covered=view.calendar_covered, district=district)
+                      calendar_covered=view.calendar_covered, district=district, issuer=issuer)
 
 
 CONTACTS_PRINT_COLUMNS = ("单位", "职务", "姓名", "办公电话", "手机", "值班电话", "传真")

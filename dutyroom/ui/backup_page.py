@@ -34,6 +34,7 @@ from ..domain.permissions import allowed
 from ..services.actor import Actor
 from ..services.errors import lang
 from ..services.incident_reports import BOUND_LIMITS, ReportService
+from ..services.installation import InstallationService, letterhead
 from ..services.maintenance import LIMITS, REASON_LABELS, Generation, MaintenanceService
 from .file_dialogs import open_file
 from .number_box import NumberBox
@@ -139,6 +140,8 @@ class BackupPage(QWidget):
         self.bound.setToolTip(self.tr("预案只写“立即”“及时”而未给出时限、且预案本身也无上限可依时，"
                                       "接报（或上次报送）后超过此时间仍未报送即标红并记“超时未报”。"
                                       "预案给出上限的（如东城区4.1.5接报后10分钟）按预案，不受此设置影响。"))
+        self.organisation, self.organisation_short = QLineEdit(), QLineEdit()  # the red header (首次使用向导)
+        self.organisation_short.setMaximumWidth(160)
         self.save_settings_button = QPushButton(self.tr("保存设置"))
         self.settings_message = MessageLine()
         form = QFormLayout(self.settings_box)
@@ -147,6 +150,8 @@ class BackupPage(QWidget):
         form.addRow(self.tr("保留备份份数"), self.keep)
         form.addRow(self.tr("备份目录（留空为数据库旁的 dutyroom-backups）"), self.directory)
         form.addRow(self.tr("无具体时限的报告：本区上报警戒"), self.bound)
+        form.addRow(self.tr("发文机关名称（公文红头、署名）"), self.organisation)
+        form.addRow(self.tr("发文机关代字（如“东应急”→东应急报〔2026〕12号）"), self.organisation_short)
         form.addRow(self.save_settings_button, self.settings_message)
 
         layout = QVBoxLayout(self)
@@ -178,6 +183,13 @@ class BackupPage(QWidget):
         self.keep.setValue(settings.backup_keep)
         self.directory.setText(settings.backup_directory)
         self.bound.setValue(self.reports.district_bound(self.actor))
+        head = self._letterhead()
+        self.organisation.setText(head.name)
+        self.organisation_short.setText(head.short)
+
+    def _letterhead(self):
+        profile = self.service.profile or InstallationService(self.service.db).current_profile()
+        return letterhead(self.service.db, profile)
 
     def selected(self) -> Generation | None:
         index = self.table.selectionModel().currentIndex()
@@ -285,3 +297,7 @@ class BackupPage(QWidget):
                                      backup_keep=self.keep.value(), backup_directory=self.directory.text())
         if self.bound.value() != self.reports.district_bound(self.actor):  # untouched: nothing to audit
             self.reports.set_district_bound(self.actor, self.bound.value())
+        head = self._letterhead()
+        if (self.organisation.text().strip(), self.organisation_short.text().strip()) != (head.name, head.short):
+            InstallationService(self.service.db).change_letterhead(self.actor, self.organisation.text(),
+                                                                   self.organisation_short.text())
