@@ -88,6 +88,8 @@ class Database:
     """One per process: the engine, a read session factory and a write session factory."""
 
     def __init__(self, url: str | None = None):
+        from . import row_seal  # noqa: F401 - seals rows with legal weight on every write (mapper events)
+
         self.url = configured_db_url(url)
         self.engine = make_engine(self.url)
         self.is_sqlite = self.url.startswith("sqlite")
