@@ -14,14 +14,14 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from .config import SettingKey, default_profile, pick, screenshot_request
+from .config import pick, screenshot_request
 from .crash_guard import CrashGuard
 from .domain.permissions import allowed
 from .domain.profile_loader import ProfileError, load_profile
 from .services.auth import AuthService
 from .services.duty import shift_on_duty
-from .services.errors import lang
-from .services.reference_data import get_setting, load_reference_data
+from .services.errors import UserError, lang
+from .services.reference_data import load_reference_data
 from .services.rules_service import RulesService
 from .store.database import Database
 from .store.errors import explain
@@ -288,11 +288,15 @@ def main(argv: list[str] | None = None) -> int:
 
         backup_before_migration(db)  # an older database is copied as it was before its schema is upgraded
         db.migrate()
-        key = get_setting(db, SettingKey.profile) or default_profile()
-        profile = load_profile(key)
+        from .services.maintenance import stored_profile_key
+
+        profile = load_profile(stored_profile_key(db))  # a bad stored value is refused with what to do
         load_reference_data(db, profile)
     except ProfileError as exc:
         QMessageBox.critical(None, pick("规则配置错误", "Profile error"), str(exc))
+        return 2
+    except UserError as exc:
+        QMessageBox.critical(None, pick("规则配置错误", "Profile error"), exc.message)
         return 2
     except Exception as exc:
         text = explain(exc)
