@@ -62,7 +62,7 @@ def test_backup_with_a_planted_trigger_is_refused_and_the_officer_stays_an_offic
     _craft(backup, TRIGGER)
     result = m.check(admin, backup)
     assert not result.ok and "触发器 grant_admin" in result.problem
-    with pytest.raises(UserError, match="未做任何改动.*触发器 grant_admin"):
+    with pytest.raises(UserError, match=r"未做任何改动.*触发器 grant_admin"):
         m.restore(admin, backup)
     auth.login("zhouning", "password1")
     auth.login("zhouning", "password1")  # the second sign-in that used to make them admin
@@ -126,7 +126,7 @@ def _checksum(path: Path) -> str:
 
 def test_checking_and_restoring_never_write_the_backup(desk):
     """Finding 2: checking a backup rewrote it (journal mode → WAL, checksum changed)."""
-    auth, admin, _officer, m, backup = desk
+    _auth, admin, _officer, m, backup = desk
     before = _checksum(backup)
     assert m.check(admin, backup).ok
     assert check_candidate(backup).ok
