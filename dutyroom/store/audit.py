@@ -248,11 +248,15 @@ def current_anchor(session: Session) -> Anchor:
     return Anchor(head.last_seq, head.last_hash, kid, stamp)
 
 
-def audit_anchor_short(session: Session) -> str:
+def audit_anchor_short(source) -> str:
     """The short anchor to print on a signed handover sheet or duty-log PDF (e.g. "1234-0a1b2c3d4e5f"): the number
     of audit entries so far and the first 12 hex digits of the newest entry's MAC. `verify --against CODE` later
-    checks that the database still holds exactly that entry, so paper can check the file."""
-    return current_anchor(session).short
+    checks that the database still holds exactly that entry, so paper can check the file.
+    `source`: a Session, or a Database (read in a session of its own)."""
+    if isinstance(source, Session):
+        return current_anchor(source).short
+    with source.read() as session:
+        return current_anchor(session).short
 
 
 def check_anchor(session: Session, anchor: Anchor) -> tuple[bool, str, str]:

@@ -406,6 +406,11 @@ def check_candidate(path: Path, key: bytes | None = None, live_url: str | None =
                 return CheckResult(False, str(exc))
             key = None
     notes: list[str] = []
+    anchor_data = read_anchor(path)
+    if isinstance(anchor_data, dict) and key is not None and anchor_data.get("key_id") not in (None, key_id(key)):
+        return _refused("备份由另一套安装（另一把审计密钥）生成：请先放回那套安装的密钥文件（见 README“安全”一节）",
+                        "the backup was made by another installation (another audit key): put that installation's "
+                        "key file back first (README, Security)")
     if keyed:
         engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(_ro_uri(path), uri=True,
                                                                           check_same_thread=False))
@@ -429,7 +434,6 @@ def check_candidate(path: Path, key: bytes | None = None, live_url: str | None =
         notes.append(pick("备份来自审计链加密钥之前的版本：按旧（无密钥）方式核对；恢复后链将重新加密钥",
                           "the backup predates the keyed chain: checked the old (unkeyed) way; it is re-keyed after "
                           "the restore"))
-    anchor_data = read_anchor(path)
     if anchor_data is not None:
         problem = _anchor_problem(path, anchor_data, key, head)
         if problem:
