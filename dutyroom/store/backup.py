@@ -42,7 +42,7 @@ from ..config import SettingKey, pick
 from ..domain.clock import BEIJING
 from .audit import GENESIS, Anchor, legacy_entry_hash, verify_chain
 from .audit_key import AuditKeyError, key_id, load_key
-from .database import Database, DatabaseError, alembic_config
+from .database import Database, DatabaseError, alembic_config, leftover_problem  # noqa: F401 - re-exported
 
 Progress = Callable[[int, int], None]  # (pages done, pages total)
 ANCHOR_SUFFIX = ".anchor.json"
@@ -463,23 +463,6 @@ def _known_revision(rev: str) -> bool:
 @dataclass(frozen=True)
 class Replaced:
     safety_copy: Path  # the content that was replaced, as it was at the instant of the restore
-
-
-def leftover_problem(target: Path) -> str | None:
-    """A database file that is missing where an interrupted restore of an older version left traces: never create
-    an empty one there (that would offer the first-administrator dialog to whoever sits at the desk)."""
-    target = Path(target)
-    if target.exists():
-        return None
-    traces = sorted(target.parent.glob(target.name + ".restoring")) + sorted(target.parent.glob(target.name +
-                                                                                              ".replaced-*"))
-    if not traces:
-        return None
-    return pick(f"数据库文件 {target} 不存在，但旁边有恢复留下的文件（{traces[-1].name}）：上次恢复可能被中断。"
-                f"请把该文件改名为 {target.name}，或从备份恢复；程序不会新建空数据库。",
-                f"The database {target} is missing but a restore left {traces[-1].name} beside it: the last restore "
-                f"may have been interrupted. Rename that file to {target.name} or restore from a backup; no empty "
-                f"database is created.")
 
 
 def replace_in_place(source: Path, target: Path, safety_copy: Path, progress: Progress | None = None,

@@ -178,3 +178,12 @@ def test_a_bad_stored_profile_bricks_neither_init_nor_any_command(demo_db, tmp_p
     repaired = cli("init", "--profile", "dongcheng", "--db", url)
     assert repaired.returncode == 0, repaired.stderr
     assert cli("roster", "export", "--month", "2026-01", "-o", str(tmp_path / "r.xlsx"), "--db", url).returncode == 0
+
+
+def test_a_missing_database_beside_an_interrupted_restore_is_not_recreated_empty(tmp_path):
+    """Finding 2: a crash between the two renames of the old restore left no live database, and the next start
+    quietly created an empty one (offering the first-administrator dialog to whoever sat there)."""
+    (tmp_path / "dutyroom.db.restoring").write_bytes(b"SQLite format 3\x00")
+    result = cli("init", "--db", str(tmp_path / "dutyroom.db"))
+    assert result.returncode == 3 and "上次恢复可能被中断" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "dutyroom.db").exists()
