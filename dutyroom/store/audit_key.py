@@ -26,7 +26,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, make_url
 
 from ..config import audit_key_path_from_env, pick
-from .database import APP_NAME, DatabaseError
+from .db_error import APP_NAME, DatabaseError
 
 KEY_FILE = "dutyroom-audit.key"
 _HEADER = "dutyroom-audit-key v1"

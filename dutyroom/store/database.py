@@ -24,10 +24,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..config import db_url_from_env, resource_root
 from .change_watch import ChangeWatch, PostgresChangeWatch, SqliteChangeWatch, notify_other_seats, topics_written, track_topics
+from .db_error import APP_NAME, DatabaseError  # re-exported: callers import them from here
+
+__all__ = ["APP_NAME", "Database", "DatabaseError", "SchemaTooNew"]
 
 log = logging.getLogger(__name__)
-
-APP_NAME = "dutyroom"
 
 
 def default_db_url() -> str:
@@ -41,10 +42,6 @@ def configured_db_url(explicit: str | None = None) -> str:
     if "://" not in url:  # a bare path is a SQLite file
         url = f"sqlite:///{Path(url).expanduser().resolve()}"
     return url
-
-
-class DatabaseError(RuntimeError):
-    """An environment problem the user can act on; the message says what to do (Chinese / English)."""
 
 
 class SchemaTooNew(DatabaseError):
