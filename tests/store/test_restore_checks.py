@@ -17,7 +17,8 @@ from dutyroom.services.auth import AuthService
 from dutyroom.services.errors import UserError
 from dutyroom.services.maintenance import MaintenanceService
 from dutyroom.services.reference_data import set_setting
-from dutyroom.store.backup import ANCHOR_SUFFIX, check_candidate
+from dutyroom.store.backup import ANCHOR_SUFFIX, check_candidate, replace_in_place
+from dutyroom.store.database import head_revision
 from dutyroom.store.models import User, UserRole
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -187,3 +188,36 @@ def test_a_missing_database_beside_an_interrupted_restore_is_not_recreated_empty
     result = cli("init", "--db", str(tmp_path / "dutyroom.db"))
     assert result.returncode == 3 and "上次恢复可能被中断" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "dutyroom.db").exists()
+
+
+def test_a_backup_from_before_the_keyed_chain_restores_and_is_re_keyed(people, tmp_path):
+    """A backup taken by an older release (the first release's file: revision 0001, unkeyed chain, no anchor file) is
+    checked the old way, restored, migrated and re-keyed."""
+    from dutyroom.store.audit import verify_chain
+
+    auth, admin, _ = people
+    old = tmp_path / "old-release.db"
+    old.write_bytes((ROOT / "tests/data/release_0001.db").read_bytes())
+    m = MaintenanceService(auth.db)
+    result = check_candidate(old, live_url=auth.db.url)
+    assert result.ok and not result.keyed and result.revision == "0001", result.problem
+    m.restore(admin, old)
+    with auth.db.read() as s:
+        assert "tangjun" in set(s.scalars(select(User.username)))
+        report = verify_chain(s)
+        assert report.ok, report.problem
+    assert auth.db.current_revision() == head_revision()
+
+
+def test_no_safety_copy_no_restore(people, tmp_path):
+    """The replaced content is kept first: when the safety copy cannot be written, nothing is replaced."""
+    auth, admin, _ = people
+    backup = Path(MaintenanceService(auth.db).backup_now(admin).path)
+    AuthService(auth.db).create_user(admin, "later", "后加用户", "password1", ["duty_officer"])
+    blocked = tmp_path / "safety.db"
+    blocked.mkdir()  # a folder where the safety copy should go: writing it fails
+    (blocked / "x").write_text("x")
+    with pytest.raises(OSError):
+        replace_in_place(backup, Path(auth.db.url.removeprefix("sqlite:///")), blocked)
+    with auth.db.read() as s:
+        assert "later" in set(s.scalars(select(User.username)))
