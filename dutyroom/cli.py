@@ -140,9 +140,16 @@ def _read_anchor_arg(value: str):
     anchor = None
     if path.is_file():
         side = path.with_name(path.name + ANCHOR_SUFFIX)
-        source = side if side.is_file() else path
+        if side.is_file():
+            path = side
         try:
-            anchor = Anchor.parse(source.read_text(encoding="utf-8"))
+            head = path.read_bytes()[:16]
+            if head == b"SQLite format 3\x00":  # a backup without its anchor file: the head recorded inside it
+                from .store.backup import head_of
+
+                anchor = head_of(path)
+            else:
+                anchor = Anchor.parse(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             anchor = None
     else:
@@ -229,7 +236,8 @@ def cmd_restore(args) -> int:
     from .services.maintenance import MaintenanceService
 
     with _open_db(args) as db:
-        result = MaintenanceService(db).restore(_maintenance_actor(args), Path(args.file))
+        result = MaintenanceService(db).restore(_maintenance_actor(args), Path(args.file),
+                                                allow_unkeyed=args.allow_unkeyed)
     print(pick(f"已从 {args.file} 恢复；被替换的数据库内容保留为 {result.replaced_kept_as}",
                f"restored from {args.file}; the replaced content is kept as {result.replaced_kept_as}"))
     return 0
@@ -358,8 +366,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also write the installation's audit key to this separate file (keep it apart)")
     p.add_argument("--db")
     p.set_defaults(func=cmd_backup)
-    p = sub.add_parser("restore", help="检查后从备份恢复（保留被替换的文件） / restore a checked backup")
+    p = sub.add_parser("restore", help="检查后从备份恢复（保留被替换的内容） / restore a checked backup")
     p.add_argument("file")
+    p.add_argument("--allow-unkeyed", action="store_true",
+                   help="accept a backup from before the keyed audit chain (its chain can only be checked unkeyed)")
     p.add_argument("--db")
     p.set_defaults(func=cmd_restore)
 

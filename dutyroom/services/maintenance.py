@@ -223,7 +223,8 @@ class MaintenanceService:
         result = check_candidate(Path(path), live_url=self.db.url)
         return Candidate(str(path), result.ok, result.problem, result.audit_entries)
 
-    def restore(self, actor: Actor, path: str | Path, progress: Progress | None = None) -> RestoreResult:
+    def restore(self, actor: Actor, path: str | Path, progress: Progress | None = None,
+                allow_unkeyed: bool = False) -> RestoreResult:
         """Replace the live database, in place, with a checked backup. The content replaced is copied to a safety
         copy (a `prerestore` generation, never pruned by this call) inside the live file's write lock, so every
         write that committed before the restore is in it; other seats see the restored content at once."""
@@ -234,7 +235,7 @@ class MaintenanceService:
         source = Path(path)
         if source.resolve() == target.resolve():
             raise UserError("不能用正在使用的数据库文件恢复自身", "cannot restore the database in use onto itself")
-        result = check_candidate(source, live_url=self.db.url)
+        result = check_candidate(source, live_url=self.db.url, allow_unkeyed=allow_unkeyed)
         if not result.ok:
             raise UserError(f"备份文件未通过检查，未做任何改动：{result.problem}",
                             f"The backup failed its checks; nothing was changed: {result.problem}")
@@ -242,7 +243,7 @@ class MaintenanceService:
         with self.db.write() as s:  # in the replaced content, hence in the safety copy
             audit.record_by(s, actor, action="backup.restore", entity="backup", entity_id=source.name[:40],
                             after={"source": str(source), "audit_entries": result.audit_entries,
-                                   "anchor": result.anchor, "safety_copy": safety.name})
+                                   "anchor": result.anchor, "safety_copy": safety.name, "unkeyed": not result.keyed})
         replace_in_place(source, target, safety, progress)
         try:
             key = load_key(self.db.url)

@@ -110,6 +110,16 @@ def write_anchor(db: Database, backup: Path, key: bytes | None) -> Path:
     return path
 
 
+def head_of(path: Path) -> Anchor | None:
+    """The audit head recorded inside a database file (read-only, immutable); None if it has none."""
+    try:
+        with closing(sqlite3.connect(_ro_uri(path), uri=True)) as con:
+            head = con.execute("SELECT last_seq, last_hash FROM audit_head WHERE id = 1").fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    return Anchor(head[0], head[1]) if head else None
+
+
 def _snapshot(source: sqlite3.Connection, dest: Path, progress: Progress | None = None) -> None:
     """`source` (a live connection) copied to `dest` as a self-contained file, durably; no half file on failure."""
     tmp = dest.with_name(dest.name + ".partial")
@@ -356,10 +366,14 @@ def _anchor_problem(path: Path, data: dict, key: bytes | None, head: tuple[int, 
     return None
 
 
-def check_candidate(path: Path, key: bytes | None = None, live_url: str | None = None) -> CheckResult:
+def check_candidate(path: Path, key: bytes | None = None, live_url: str | None = None,
+                    allow_unkeyed: bool = False) -> CheckResult:
     """Everything a backup must pass before it may replace the live database; the file is never written.
 
-    `key`: the installation's audit key (default: the key of `live_url`, or of a database in the file's folder)."""
+    `key`: the installation's audit key (default: the key of `live_url`, or of a database in the file's folder).
+    A backup from before the keyed chain (migration 0006) can only be checked with the old unkeyed hash, which
+    anyone holding the file can recompute: it is refused unless `allow_unkeyed` (the command line's
+    `restore --allow-unkeyed`, an administrator's explicit decision)."""
     path = Path(path)
     if not path.is_file():
         return _refused("文件不存在", "file not found")
@@ -393,6 +407,14 @@ def check_candidate(path: Path, key: bytes | None = None, live_url: str | None =
             head = con.execute("SELECT last_seq, last_hash FROM audit_head WHERE id = 1").fetchone()
             head = (head[0], head[1]) if head else (0, GENESIS)
             if not keyed:
+                if not allow_unkeyed:
+                    return _refused(f"备份来自审计链加密钥之前的版本（架构 {revision}），其审计链无法用本机密钥核对、"
+                                    f"可被任何持有文件的人伪造。确需恢复时，请管理员在命令行使用 "
+                                    f"restore --allow-unkeyed",
+                                    f"the backup predates the keyed audit chain (schema {revision}): its chain "
+                                    f"cannot be checked with this installation's key and anyone holding the file "
+                                    f"could forge it. If it must be restored, an administrator uses "
+                                    f"`restore --allow-unkeyed`")
                 problem, entries = _legacy_chain_problem(con)
                 if problem:
                     return CheckResult(False, pick(f"审计链被破坏：{problem}", f"audit chain broken: {problem}"))

@@ -87,7 +87,9 @@ def test_cutting_shows_against_a_backup_anchor(chained, capsys, tmp_path):
     capsys.readouterr()
     anchor = json.loads((tmp_path / "b.db.anchor.json").read_text(encoding="utf-8"))
     _sql(path, f"DELETE FROM audit_log WHERE seq >= {anchor['seq']}")
-    for against in (str(backup), str(tmp_path / "b.db.anchor.json")):
+    no_sidecar = tmp_path / "copy.db"  # a backup whose anchor file was lost: the head recorded inside it
+    no_sidecar.write_bytes(backup.read_bytes())
+    for against in (str(backup), str(tmp_path / "b.db.anchor.json"), str(no_sidecar)):
         code, _out, err = verify(capsys, db.url, "--against", against)
         assert code == 1 and "截断" in err
 
@@ -153,6 +155,10 @@ def test_a_duty_log_row_patched_in_the_file_fails_its_seal(chained, capsys):
     _sql(path, "UPDATE duty_log SET text = '未接到电话'")
     code, _out, err = verify(capsys, db.url)
     assert code == 1 and "值班日志（duty_log）第 1 行内容与封印不符" in err
+    from dutyroom.services.audit_query import AuditQueryService
+
+    check = AuditQueryService(db).verify(SYSTEM)  # the audit page's 校验审计链 says the same
+    assert not check.ok and "值班日志（duty_log）第 1 行内容与封印不符" in check.problem
 
 
 def test_an_incident_row_written_around_the_program_has_no_seal(desk, capsys):

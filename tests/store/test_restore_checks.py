@@ -192,16 +192,21 @@ def test_a_missing_database_beside_an_interrupted_restore_is_not_recreated_empty
 
 def test_a_backup_from_before_the_keyed_chain_restores_and_is_re_keyed(people, tmp_path):
     """A backup taken by an older release (the first release's file: revision 0001, unkeyed chain, no anchor file) is
-    checked the old way, restored, migrated and re-keyed."""
+    refused unless the administrator allows it explicitly; then it is checked the old way, restored, migrated and
+    re-keyed."""
     from dutyroom.store.audit import verify_chain
 
     auth, admin, _ = people
     old = tmp_path / "old-release.db"
     old.write_bytes((ROOT / "tests/data/release_0001.db").read_bytes())
     m = MaintenanceService(auth.db)
-    result = check_candidate(old, live_url=auth.db.url)
+    refused = m.check(admin, old)  # anyone holding a file can recompute an unkeyed chain: not by default
+    assert not refused.ok and "restore --allow-unkeyed" in refused.problem
+    with pytest.raises(UserError, match="未做任何改动"):
+        m.restore(admin, old)
+    result = check_candidate(old, live_url=auth.db.url, allow_unkeyed=True)
     assert result.ok and not result.keyed and result.revision == "0001", result.problem
-    m.restore(admin, old)
+    m.restore(admin, old, allow_unkeyed=True)
     with auth.db.read() as s:
         assert "tangjun" in set(s.scalars(select(User.username)))
         report = verify_chain(s)
