@@ -42,7 +42,7 @@ from ..config import SettingKey, pick
 from ..domain.clock import BEIJING
 from .audit import GENESIS, Anchor, legacy_entry_hash, verify_chain
 from .audit_key import AuditKeyError, key_id, load_key
-from .database import Database, DatabaseError, alembic_config, leftover_problem  # noqa: F401 - re-exported
+from .database import Database, DatabaseError, alembic_config
 
 Progress = Callable[[int, int], None]  # (pages done, pages total)
 ANCHOR_SUFFIX = ".anchor.json"
