@@ -20,7 +20,7 @@ from .domain.permissions import allowed
 from .domain.profile_loader import ProfileError
 from .services.auth import AuthService
 from .services.duty import shift_on_duty
-from .services.errors import lang
+from .services.errors import UserError, lang
 from .services.reference_data import load_reference_data
 from .services.rules_service import RulesService
 from .store.database import Database
@@ -313,6 +313,9 @@ def main(argv: list[str] | None = None) -> int:
         load_reference_data(db, profile)
     except ProfileError as exc:
         QMessageBox.critical(None, pick("规则配置错误", "Profile error"), str(exc))
+        return 2
+    except UserError as exc:
+        QMessageBox.critical(None, pick("规则配置错误", "Profile error"), exc.message)
         return 2
     except Exception as exc:
         text = explain(exc)

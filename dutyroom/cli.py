@@ -42,10 +42,11 @@ def _open_db(args) -> Iterator:
 
 
 def _db_profile(db):
-    """The rule profile the database was set up with (DUTYROOM_PROFILE / dongcheng if none is stored)."""
-    from .services.reference_data import get_setting
+    """The rule profile the database was set up with (DUTYROOM_PROFILE / dongcheng if none is stored); a stored
+    value that is not a shipped profile's name is refused with what to do, never loaded."""
+    from .services.maintenance import stored_profile_key
 
-    return load_profile(get_setting(db, SettingKey.profile) or default_profile())
+    return load_profile(stored_profile_key(db))
 
 
 @contextmanager
@@ -59,13 +60,22 @@ def _writing(path) -> Iterator[None]:
 
 def cmd_init(args) -> int:
     from .services.demo import DEMO_PASSWORD, install_demo
-    from .services.reference_data import get_setting, load_reference_data, set_setting
+    from .services.reference_data import load_reference_data, set_setting
     from .store.database import Database
 
     db = Database(args.db)
     db.migrate()
-    # An existing database keeps its profile unless --profile says otherwise.
-    key = args.profile or get_setting(db, SettingKey.profile) or default_profile()
+    # An existing database keeps its profile unless --profile says otherwise (which also repairs a bad stored one).
+    if args.profile:
+        key = args.profile
+    else:
+        from .services.maintenance import stored_profile_key
+
+        try:
+            key = stored_profile_key(db)
+        except UserError:
+            db.dispose()
+            raise
     profile = load_profile(key)
     set_setting(db, SettingKey.profile, key)
     added = load_reference_data(db, profile)
@@ -121,54 +131,115 @@ def cmd_profiles(args) -> int:
     return 0
 
 
-def cmd_verify(args) -> int:
-    from .store.audit import verify_chain
-    from .store.database import Database
+def _read_anchor_arg(value: str):
+    """--against: a short code ("1234-0a1b2c3d4e5f"), an anchor file (.anchor.json) or a backup file (its anchor)."""
+    from .store.audit import Anchor
+    from .store.backup import ANCHOR_SUFFIX
 
+    path = Path(value)
+    anchor = None
+    if path.is_file():
+        side = path.with_name(path.name + ANCHOR_SUFFIX)
+        if side.is_file():
+            path = side
+        try:
+            head = path.read_bytes()[:16]
+            if head == b"SQLite format 3\x00":  # a backup without its anchor file: the head recorded inside it
+                from .store.backup import head_of
+
+                anchor = head_of(path)
+            else:
+                anchor = Anchor.parse(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            anchor = None
+    else:
+        anchor = Anchor.parse(value)
+    if anchor is None:
+        raise UserError(f"无法识别的锚点：{value[:80]}（应为 \"条数-12位校验码\"、锚点文件或带锚点文件的备份）",
+                        f"not an anchor: {value[:80]} (expected \"seq-12 hex\", an anchor file or a backup with its "
+                        f"anchor file)")
+    return anchor
+
+
+def cmd_verify(args) -> int:
+    from .store.audit import check_anchor, verify_chain
+    from .store.database import Database
+    from .store.row_seal import verify_seals
+
+    anchor = _read_anchor_arg(args.against) if args.against else None
     db = Database(args.db)
     db.check_version()
     problems = []
-    if db.is_sqlite:
-        with db.engine.connect() as conn:
-            result = conn.exec_driver_sql("PRAGMA integrity_check").scalar()
-        if result != "ok":
-            problems.append(pick(f"数据库完整性检查失败：{result}", f"integrity check failed: {result}"))
-    with db.read() as s:
-        report = verify_chain(s)
-    if not report.ok:
-        problems.append(pick(f"审计链被破坏，第一处问题：{report.problem}",
-                             f"audit chain broken at entry {report.first_bad_seq}: {report.message('en')}"))
+    shown = [-1]
+
+    def progress(done: int, total: int) -> None:
+        if args.progress and total and (done * 10 // total) != shown[0]:
+            shown[0] = done * 10 // total
+            print(pick(f"已核对 {done}/{total}", f"checked {done}/{total}"), file=sys.stderr)
+
+    try:
+        if db.is_sqlite:
+            with db.engine.connect() as conn:
+                result = conn.exec_driver_sql("PRAGMA integrity_check").scalar()
+            if result != "ok":
+                problems.append(pick(f"数据库完整性检查失败：{result}", f"integrity check failed: {result}"))
+        with db.read() as s:
+            report = verify_chain(s, progress=progress)
+            if not report.ok:
+                problems.append(pick(f"审计链被破坏，第一处问题：{report.problem}",
+                                     f"audit chain broken at entry {report.first_bad_seq}: {report.message('en')}"))
+            else:
+                seals = verify_seals(s.connection(), progress=progress)
+                if not seals.ok:
+                    problems.append(pick(f"封印核对失败：{seals.problem}", f"seal check failed: {seals.problem_en}"))
+            if anchor is not None:
+                ok, zh, en = check_anchor(s, anchor)
+                if not ok:
+                    problems.append(pick(f"锚点核对失败：{zh}", f"anchor check failed: {en}"))
+    finally:
+        db.dispose()
     if problems:
         for p in problems:
             print(p, file=sys.stderr)
         return 1
-    print(pick(f"完整性正常；审计链完整（{report.entries} 条）", f"integrity ok; audit chain intact ({report.entries} entries)"))
+    print(pick(f"完整性正常；审计链完整（{report.entries} 条）；封印完整（{seals.rows} 行）；当前锚点 "
+               f"{report.head_seq}-{report.head_mac[:12]}",
+               f"integrity ok; audit chain intact ({report.entries} entries); seals intact ({seals.rows} rows); "
+               f"anchor now {report.head_seq}-{report.head_mac[:12]}"))
+    if anchor is not None:
+        print(pick(f"与锚点 {anchor.short} 相符", f"matches the anchor {anchor.short}"))
     return 0
 
 
-def cmd_backup(args) -> int:
-    from .store.backup import backup_to
-    from .store.database import Database
+def _maintenance_actor(args):
+    """Who backs up or restores from the command line: the signed-in user once `--user` exists (issue 17, wt-i17svc);
+    until then the command line acts as an administrator named "cli" (whoever runs it holds the file already)."""
+    from .services.actor import Actor
 
-    db = Database(args.db)
-    db.check_version()
-    path = backup_to(db, Path(args.file))
-    db.dispose()
-    print(pick(f"已备份到 {path}", f"backed up to {path}"))
+    return getattr(args, "actor", None) or Actor(0, "cli", "命令行", frozenset({"admin"}))
+
+
+def cmd_backup(args) -> int:
+    from .services.maintenance import MaintenanceService
+
+    with _open_db(args) as db:
+        result = MaintenanceService(db).backup_to_file(_maintenance_actor(args), Path(args.file), args.with_key)
+    print(pick(f"已备份到 {result.path}（锚点文件 {result.path}.anchor.json）",
+               f"backed up to {result.path} (anchor file {result.path}.anchor.json)"))
+    if args.with_key:
+        print(pick(f"审计密钥已另存到 {args.with_key}：请与备份分开保管（丢失密钥则无法核对审计链）",
+                   f"the audit key was written to {args.with_key}: keep it apart from the backups"))
     return 0
 
 
 def cmd_restore(args) -> int:
-    from .store.backup import restore_from
-    from .store.database import Database
+    from .services.maintenance import MaintenanceService
 
-    db = Database(args.db)
-    if not db.is_sqlite:
-        raise UserError("PostgreSQL 数据库请使用 pg_restore 恢复。", "Restore a PostgreSQL database with pg_restore.")
-    target = Path(db.url.removeprefix("sqlite:///"))
-    db.dispose()
-    kept = restore_from(Path(args.file), target)
-    print(pick(f"已从 {args.file} 恢复；原数据库保留为 {kept}", f"restored from {args.file}; the replaced database is kept as {kept}"))
+    with _open_db(args) as db:
+        result = MaintenanceService(db).restore(_maintenance_actor(args), Path(args.file),
+                                                allow_unkeyed=args.allow_unkeyed)
+    print(pick(f"已从 {args.file} 恢复；被替换的数据库内容保留为 {result.replaced_kept_as}",
+               f"restored from {args.file}; the replaced content is kept as {result.replaced_kept_as}"))
     return 0
 
 
@@ -298,10 +369,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("backup", help="在线备份 SQLite 数据库 / online backup of the SQLite database")
     p.add_argument("file")
+    p.add_argument("--with-key", metavar="KEYFILE",
+                   help="also write the installation's audit key to this separate file (keep it apart)")
     p.add_argument("--db")
     p.set_defaults(func=cmd_backup)
-    p = sub.add_parser("restore", help="检查后从备份恢复（保留被替换的文件） / restore a checked backup")
+    p = sub.add_parser("restore", help="检查后从备份恢复（保留被替换的内容） / restore a checked backup")
     p.add_argument("file")
+    p.add_argument("--allow-unkeyed", action="store_true",
+                   help="accept a backup from before the keyed audit chain (its chain can only be checked unkeyed)")
     p.add_argument("--db")
     p.set_defaults(func=cmd_restore)
 
@@ -367,7 +442,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="folder for the files it makes (PDF, xlsx, CAP, PNG)")
     p.add_argument("--profile", action="append", help="only this profile (repeatable); default: every profile")
     p.set_defaults(func=cmd_selftest)
-    p = sub.add_parser("verify", help="integrity check and audit chain / 完整性与审计链校验")
+    p = sub.add_parser("verify", help="integrity check, audit chain and seals / 完整性、审计链与封印校验")
+    p.add_argument("--against", metavar="FILE_OR_CODE",
+                   help="also check an anchor: a printed code (条数-12位), an .anchor.json file or a backup")
+    p.add_argument("--progress", action="store_true", help="report progress on stderr")
     p.add_argument("--db")
     p.set_defaults(func=cmd_verify)
     return parser

@@ -38,6 +38,12 @@ def db_url_from_env() -> str | None:
     return os.environ.get("DUTYROOM_DB") or None
 
 
+def audit_key_path_from_env() -> str | None:
+    """DUTYROOM_AUDIT_KEY: the file holding the installation's audit key (default: beside the SQLite database,
+    or in the user config folder for PostgreSQL; see store/audit_key.py)."""
+    return os.environ.get("DUTYROOM_AUDIT_KEY") or None
+
+
 def default_profile() -> str:
     """DUTYROOM_PROFILE: the profile a new database starts with (Dongcheng unless set)."""
     return os.environ.get("DUTYROOM_PROFILE") or DEFAULT_PROFILE

@@ -1,10 +1,14 @@
 import os
+import tempfile
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("DUTYROOM_LANG", None)
 os.environ.pop("DUTYROOM_PROFILE", None)
+# One audit key for the whole run (templates are built once and copied into each test's folder); tests of where the
+# key lives remove this variable.
+os.environ["DUTYROOM_AUDIT_KEY"] = os.path.join(tempfile.mkdtemp(prefix="dutyroom-key-"), "dutyroom-audit.key")
 
 # The shared helpers and their fixtures (pytest reads pytest_plugins only in this root conftest).
 pytest_plugins = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cache
 from pathlib import Path
 from typing import Protocol
@@ -104,11 +105,21 @@ def _load_cached(key: str, directory: str) -> Profile:
     return load_profile_file(Path(directory) / f"{key}.yaml", Path(directory))
 
 
+PROFILE_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")  # a name, never a path (issue 17: a stored "../../x" loaded x)
+
+
+def is_profile_key(key: object, directory: Path | None = None) -> bool:
+    """Is `key` the name of a shipped profile (a plain name from the list, not a path)?"""
+    return isinstance(key, str) and PROFILE_KEY.fullmatch(key) is not None \
+        and key in available_profiles(directory)
+
+
 def load_profile(key: str, directory: Path | None = None) -> Profile:
     directory = Path(directory or PROFILE_DIR)
-    if not (directory / f"{key}.yaml").exists():
+    if not is_profile_key(key, directory):
         known = ", ".join(available_profiles(directory))
-        raise ProfileError(directory / f"{key}.yaml", "(file)", f"没有名为 {key} 的规则配置；可用：{known}")
+        shown = repr(key)[:60] if isinstance(key, str) else type(key).__name__
+        raise ProfileError(directory / "(?)", "(file)", f"没有名为 {shown} 的规则配置；可用：{known}")
     return _load_cached(key, str(directory))
 
 

@@ -151,8 +151,15 @@ class AuditQueryService:
             return AuditChoices(distinct(AuditEntry.username), distinct(AuditEntry.action), distinct(AuditEntry.entity))
 
     def verify(self, actor: Actor) -> ChainCheck:
-        """Walk the whole chain (read-only); names the first entry that does not follow."""
+        """Walk the whole keyed chain, then the seals of rows with legal weight (read-only); names the first entry
+        that does not follow, or the first sealed row changed outside the program."""
+        from ..store.row_seal import verify_seals
+
         require(actor, "audit.view")
         with self.db.read() as s:
             report = verify_chain(s)
+            if report.ok:
+                seals = verify_seals(s.connection())
+                if not seals.ok:
+                    return ChainCheck(False, report.entries, None, seals.problem_en if lang() == "en" else seals.problem)
         return ChainCheck(report.ok, report.entries, report.first_bad_seq, report.message(lang()))

@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import SettingKey, default_profile
-from ..domain.profile_loader import ProfileError, available_profiles, load_profile
+from ..config import SettingKey
+from ..domain.profile_loader import available_profiles, load_profile
 from ..domain.profile_schema import Profile
 from ..domain.text import clean_text
 from ..store import audit
@@ -165,9 +165,8 @@ class InstallationService:
         return head
 
     def current_profile(self) -> Profile:
-        """The jurisdiction chosen for this database (DUTYROOM_PROFILE / the default only where none was)."""
-        key = get_setting(self.db, SettingKey.profile) or default_profile()
-        try:
-            return load_profile(_profile_key(key))
-        except (UserError, ProfileError) as exc:
-            raise UserError(f"数据库记录的规则配置“{key}”不可用：{exc}", f"the stored profile {key!r} is unusable: {exc}") from None
+        """The jurisdiction chosen for this database (DUTYROOM_PROFILE / the default only where none was); a stored
+        value that is not a shipped profile's name is refused with what to do (maintenance.stored_profile_key)."""
+        from .maintenance import stored_profile_key
+
+        return load_profile(stored_profile_key(self.db))

@@ -1,9 +1,11 @@
 """系统维护: backups now / on a schedule / on exit, the generations kept, restore after checks, settings.
 
 Backups use SQLite's online backup API (store/backup.py) and may run on a worker thread while the
-app is in use. Restore never touches the live file until the candidate passed the integrity check,
-the schema-version guard and the audit chain; the replaced file is kept beside it, and the program
-must be restarted afterwards (every connection to the old file is closed first).
+app is in use; each has an anchor file beside it (the audit chain's head, signed with the installation key).
+Restore never touches the live file until the candidate passed every check of store/backup.check_candidate
+(read-only: integrity, exact schema, settings, anchor, keyed audit chain and row seals); then it replaces the
+live database in place, under the live file's own write lock, after copying the replaced content to a safety
+copy (a `…-prerestore.db` generation) inside that same lock. Both steps are audited.
 
 Settings (in the `setting` table, changed by an administrator, audited):
   session.idle_minutes   idle minutes before the window locks (default 15; 0 turns the lock off)
@@ -24,7 +26,8 @@ from ..domain.clock import BEIJING, now_or
 from ..domain.numbers import NumberError, read_bounded, stored_count
 from ..domain.profile_schema import Profile
 from ..store import audit
-from ..store.backup import BackupError, Progress, backup_generation, check_candidate, restore_from
+from ..store.audit_key import AuditKeyError, load_key
+from ..store.backup import Progress, backup_generation, backup_to, check_candidate, generation_name, replace_in_place, write_anchor
 from ..store.database import Database
 from .actor import SYSTEM, Actor
 from .errors import UserError
@@ -152,6 +155,23 @@ class MaintenanceService:
                             entity_id=path.name, after={"reason": reason, "size": size, "directory": str(directory)})
         return BackupResult(str(path), size, len(list(directory.glob("dutyroom-*.db"))))
 
+    def backup_to_file(self, actor: Actor, dest: str | Path, with_key: str | Path | None = None) -> BackupResult:
+        """A backup to a file of the user's choosing (the command line), with its anchor file beside it; with_key:
+        the installation key written to that separate file as well (keep it apart from the backups)."""
+        require(actor, "backup.run")
+        if not self.db.is_sqlite:
+            raise UserError("PostgreSQL 数据库请由数据库管理员用 pg_dump 备份。",
+                            "Back up a PostgreSQL database with pg_dump (ask the database administrator).")
+        dest = Path(dest)
+        if with_key is not None and Path(with_key).exists():
+            raise UserError(f"密钥备份文件已存在，未覆盖：{with_key}", f"the key backup already exists; not overwritten: {with_key}")
+        path = backup_to(self.db, dest, with_key=Path(with_key) if with_key is not None else None)
+        size = path.stat().st_size
+        with self.db.write() as s:
+            audit.record_by(s, actor, action="backup.run", entity="backup", entity_id=path.name[:40],
+                            after={"reason": "file", "size": size, "file": str(path), "key_exported": with_key is not None})
+        return BackupResult(str(path), size, 1)
+
     def backup_now(self, actor: Actor, progress: Progress | None = None) -> BackupResult:
         require(actor, "backup.run")
         return self._backup(actor, "manual", progress)
@@ -198,45 +218,67 @@ class MaintenanceService:
     # ------------------------------------------------------------ restore
 
     def check(self, actor: Actor, path: str | Path) -> Candidate:
-        """Integrity, schema version and audit chain of a backup file (read-only)."""
+        """Everything a backup must pass before it may replace the live database (the file is never written)."""
         require(actor, "backup.restore")
-        result = check_candidate(Path(path))
+        result = check_candidate(Path(path), live_url=self.db.url)
         return Candidate(str(path), result.ok, result.problem, result.audit_entries)
 
-    def restore(self, actor: Actor, path: str | Path) -> RestoreResult:
-        """Replace the live database with a checked backup. Closes every connection of this process;
-        the program must be restarted afterwards. A safety backup of the current state is taken first
-        and the replaced file is kept as well, so nothing is lost even if the wrong file was chosen."""
+    def restore(self, actor: Actor, path: str | Path, progress: Progress | None = None,
+                allow_unkeyed: bool = False) -> RestoreResult:
+        """Replace the live database, in place, with a checked backup. The content replaced is copied to a safety
+        copy (a `prerestore` generation, never pruned by this call) inside the live file's write lock, so every
+        write that committed before the restore is in it; other seats see the restored content at once."""
         require(actor, "backup.restore")
         target = self.db_path
         if target is None:
             raise UserError("PostgreSQL 数据库请由数据库管理员用 pg_restore 恢复。", "Restore a PostgreSQL database with pg_restore.")
         source = Path(path)
-        result = check_candidate(source)
+        if source.resolve() == target.resolve():
+            raise UserError("不能用正在使用的数据库文件恢复自身", "cannot restore the database in use onto itself")
+        result = check_candidate(source, live_url=self.db.url, allow_unkeyed=allow_unkeyed)
         if not result.ok:
             raise UserError(f"备份文件未通过检查，未做任何改动：{result.problem}",
                             f"The backup failed its checks; nothing was changed: {result.problem}")
-        if source.resolve() == target.resolve():
-            raise UserError("不能用正在使用的数据库文件恢复自身", "cannot restore the database in use onto itself")
-        safety = self._backup(actor, "prerestore", prune=False)  # pruning now could delete the chosen source
-        with self.db.write() as s:
-            audit.record_by(s, actor, action="backup.restore", entity="backup",
-                            entity_id=source.name, after={"source": str(source), "audit_entries": result.audit_entries,
-                                                       "safety_backup": safety.path})
-        self.db.dispose()
+        safety = self.backup_dir() / generation_name("prerestore")
+        with self.db.write() as s:  # in the replaced content, hence in the safety copy
+            audit.record_by(s, actor, action="backup.restore", entity="backup", entity_id=source.name[:40],
+                            after={"source": str(source), "audit_entries": result.audit_entries,
+                                   "anchor": result.anchor, "safety_copy": safety.name, "unkeyed": not result.keyed})
+        replace_in_place(source, target, safety, progress)
         try:
-            kept = restore_from(source, target)
-        except BackupError as exc:
-            raise UserError(str(exc), str(exc)) from None
-        restored = Database(self.db.url)  # the restored file records that it was restored, and by whom
-        try:
-            with restored.write() as s:
-                audit.record(s, user_id=None, username=actor.username, action="backup.restored", entity="backup",
-                             entity_id=source.name, after={"source": str(source), "replaced_kept_as": str(kept),
-                                                           "safety_backup": safety.path})
-        finally:
-            restored.dispose()
-        return RestoreResult(str(source), str(kept), safety.path)
+            key = load_key(self.db.url)
+        except AuditKeyError:
+            key = None
+        write_anchor(self.db, safety, key)
+        self.db.migrate()  # a backup from an older schema is brought up to this program's (and re-keyed)
+        with self.db.write() as s:  # the restored database records that it was restored, by whom, from where
+            from ..store.models import User
+
+            user = s.get(User, actor.id) if actor.id else None
+            same = user is not None and user.username == actor.username
+            audit.record(s, user_id=actor.id if same else None, username=actor.username, action="backup.restored",
+                         entity="backup", entity_id=source.name[:40],
+                         after={"source": str(source), "safety_copy": str(safety), "anchor": result.anchor})
+        return RestoreResult(str(source), str(safety), str(safety))
+
+
+def stored_profile_key(db: Database) -> str:
+    """The profile key stored in the database (DUTYROOM_PROFILE / dongcheng if none), refusing — with what to do —
+    a stored value that is not the name of a shipped profile (a path, or a profile that does not exist)."""
+    from ..config import default_profile
+    from ..domain.profile_loader import available_profiles, is_profile_key
+
+    stored = get_setting(db, SettingKey.profile)
+    if not stored:
+        return default_profile()
+    if is_profile_key(stored):
+        return stored
+    known = ", ".join(available_profiles())
+    shown = repr(stored)[:80]
+    raise UserError(f"数据库中保存的规则配置 {shown} 不是本程序自带的配置（可用：{known}）。未使用它。"
+                    f"请由管理员运行 python -m dutyroom init --profile <名称> 选定正确的配置。",
+                    f"the profile stored in the database, {shown}, is not one shipped with this program ({known}); it "
+                    f"was not used. An administrator should run `python -m dutyroom init --profile <name>`.")
 
 
 def explain_failure(exc: BaseException) -> str:

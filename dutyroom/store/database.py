@@ -24,10 +24,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..config import db_url_from_env, resource_root
 from .change_watch import ChangeWatch, PostgresChangeWatch, SqliteChangeWatch, notify_other_seats, topics_written, track_topics
+from .db_error import APP_NAME, DatabaseError  # re-exported: callers import them from here
+
+__all__ = ["APP_NAME", "Database", "DatabaseError", "SchemaTooNew"]
 
 log = logging.getLogger(__name__)
-
-APP_NAME = "dutyroom"
 
 
 def default_db_url() -> str:
@@ -41,10 +42,6 @@ def configured_db_url(explicit: str | None = None) -> str:
     if "://" not in url:  # a bare path is a SQLite file
         url = f"sqlite:///{Path(url).expanduser().resolve()}"
     return url
-
-
-class DatabaseError(RuntimeError):
-    """An environment problem the user can act on; the message says what to do (Chinese / English)."""
 
 
 class SchemaTooNew(DatabaseError):
@@ -84,11 +81,36 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+def leftover_problem(target: Path) -> str | None:
+    """A database file that is missing where an interrupted restore of an older version left traces: never create
+    an empty one there (that would offer the first-administrator dialog to whoever sits at the desk)."""
+    from ..config import pick
+
+    target = Path(target)
+    if target.exists():
+        return None
+    traces = sorted(target.parent.glob(target.name + ".restoring")) + sorted(target.parent.glob(target.name +
+                                                                                              ".replaced-*"))
+    if not traces:
+        return None
+    return pick(f"数据库文件 {target} 不存在，但旁边有恢复留下的文件（{traces[-1].name}）：上次恢复可能被中断。"
+                f"请把该文件改名为 {target.name}，或从备份恢复；程序不会新建空数据库。",
+                f"The database {target} is missing but a restore left {traces[-1].name} beside it: the last restore "
+                f"may have been interrupted. Rename that file to {target.name} or restore from a backup; no empty "
+                f"database is created.")
+
+
 class Database:
     """One per process: the engine, a read session factory and a write session factory."""
 
     def __init__(self, url: str | None = None):
+        from . import row_seal  # noqa: F401 - seals rows with legal weight on every write (mapper events)
+
         self.url = configured_db_url(url)
+        if self.url.startswith("sqlite:///") and "mode=memory" not in self.url:
+            problem = leftover_problem(Path(self.url.removeprefix("sqlite:///").split("?")[0]))
+            if problem:
+                raise DatabaseError(problem)
         self.engine = make_engine(self.url)
         self.is_sqlite = self.url.startswith("sqlite")
         writer = self.engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else self.engine

@@ -252,6 +252,7 @@ class LeadAssignment(Base):
 
 class Incident(Base):
     __tablename__ = "incident"
+    row_mac: Mapped[str | None] = mapped_column(String(64))  # seal under the audit key (store/row_seal.py)
     id: Mapped[int] = mapped_column(primary_key=True)
     profile_key: Mapped[str] = mapped_column(String(32))
     profile_version: Mapped[str] = mapped_column(String(20))
@@ -297,6 +298,7 @@ class IncidentReport(Base):
     """One report in the chain (verbal, written, follow-up n, final). Never edited once sent."""
 
     __tablename__ = "incident_report"
+    row_mac: Mapped[str | None] = mapped_column(String(64))  # seal under the audit key (store/row_seal.py)
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"))
     kind: Mapped[str] = mapped_column(String(16))  # verbal | written | followup | final
@@ -341,6 +343,7 @@ class IncidentLogEntry(Base):
 
 class Warning(Base):
     __tablename__ = "warning"
+    row_mac: Mapped[str | None] = mapped_column(String(64))  # seal under the audit key (store/row_seal.py)
     id: Mapped[int] = mapped_column(primary_key=True)
     profile_key: Mapped[str] = mapped_column(String(32))
     profile_version: Mapped[str] = mapped_column(String(20))  # the rules it was drafted under (migration 0005)
@@ -376,6 +379,7 @@ class WarningApproval(Base):
     """One decision on one approval step, tied to the content hash it approved."""
 
     __tablename__ = "warning_approval"
+    row_mac: Mapped[str | None] = mapped_column(String(64))  # seal under the audit key (store/row_seal.py)
     id: Mapped[int] = mapped_column(primary_key=True)
     warning_id: Mapped[int] = mapped_column(ForeignKey("warning.id"))
     step_no: Mapped[int] = mapped_column(Integer)
@@ -553,6 +557,7 @@ class Handover(Base):
     """A signed handover sheet is immutable: its content and hash are stored as signed."""
 
     __tablename__ = "handover"
+    row_mac: Mapped[str | None] = mapped_column(String(64))  # seal under the audit key (store/row_seal.py)
     id: Mapped[int] = mapped_column(primary_key=True)
     shift_date: Mapped[dt.date] = mapped_column(Date)
     shift_id: Mapped[int | None] = mapped_column(ForeignKey("shift_definition.id"))
@@ -569,6 +574,7 @@ class DutyLogEntry(Base):
     """The shift's timeline; automatic entries come from what happened in the app."""
 
     __tablename__ = "duty_log"
+    row_mac: Mapped[str | None] = mapped_column(String(64))  # seal under the audit key (store/row_seal.py)
     id: Mapped[int] = mapped_column(primary_key=True)
     happened_at: Mapped[dt.datetime]
     entered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -83,9 +83,10 @@ def test_reordered_entries_are_named(chained):
     assert result.returncode == 1 and "第 2 条与前一条不衔接" in result.stderr
 
 
-def test_rehashed_edit_still_breaks_the_next_link(chained):
-    """Someone who edits an entry and recomputes its own hash still breaks the entry after it."""
-    from dutyroom.store.audit import entry_hash
+def test_rehashed_edit_is_caught_at_the_entry_itself(chained):
+    """Someone who edits an entry and recomputes its hash without the installation key is caught at that entry
+    (issue 17 finding 3: the chain is keyed; before, only the link to the next entry broke)."""
+    from dutyroom.store.audit import legacy_entry_hash as entry_hash
 
     url, path = chained
     con = sqlite3.connect(path)
@@ -101,7 +102,7 @@ def test_rehashed_edit_still_breaks_the_next_link(chained):
     con.commit()
     con.close()
     result = verify(url)
-    assert result.returncode == 1 and "第 4 条与前一条不衔接" in result.stderr
+    assert result.returncode == 1 and "第 3 条内容被改动或伪造" in result.stderr
 
 
 def test_english_message_names_the_entry(chained):

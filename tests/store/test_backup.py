@@ -38,7 +38,7 @@ def test_backup_while_running_and_restore_via_cli(demo_db, tmp_path):
     result = cli("restore", str(backup), "--db", url)
     assert result.returncode == 0, result.stderr
     assert "later" not in _users(url)  # back to the backup's state
-    kept = next(tmp_path.glob("test.db.replaced-*"))
+    kept = next((tmp_path / "dutyroom-backups").glob("dutyroom-*-prerestore.db"))  # the safety copy (issue 17)
     assert "later" in _users(f"sqlite:///{kept}")  # the replaced database is kept, not lost
 
 
@@ -51,7 +51,7 @@ def test_corrupt_backup_is_refused_and_nothing_changes(demo_db, tmp_path):
     result = cli("restore", str(bad), "--db", url)
     assert result.returncode != 0 and "未做任何改动" in result.stderr
     assert _users(url) == before
-    assert not list(tmp_path.glob("test.db.replaced-*"))
+    assert not list(tmp_path.rglob("*prerestore*"))
 
 
 def test_backup_with_tampered_audit_chain_is_refused(demo_db, tmp_path):
