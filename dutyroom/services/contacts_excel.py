@@ -252,6 +252,11 @@ def read_rows(data: bytes) -> tuple[str, list[_Row], list[RowProblem]]:
                          if c and (i >= len(header) or header[i] not in COLUMNS)}
                 out.append(_Row(no, values, extra))
             return ws.title, out, problems
+    except UserError:
+        raise
+    except Exception as exc:  # read-only sheets parse as they are read: a damaged cell (&#1;) fails here
+        raise _refuse(f"文件内容损坏，无法读取（{type(exc).__name__}）",
+                      f"the workbook's content is damaged ({type(exc).__name__})") from None
     finally:
         wb.close()
     raise _refuse("找不到表头：第一行（或标题下一行）须有“单位”列", "no header row with a 单位 (unit) column")
