@@ -674,7 +674,7 @@ class ContactsExcel:
             raise UserError("导入已取消，未做任何更改", "import cancelled: nothing was changed") from None
         unchanged = work.unchanged
         if progress is not None:
-            progress(total, total)
+            progress(len(rows), len(rows))
         problems = tuple(RowProblem(n, zh, en) for n, (zh, en) in sorted(bad.items()))
         return ImportReport(sheet, len(rows), len(rows) - len(bad), problems, tuple(notes), counter.created,
                             counter.updated, unchanged, dry_run)

@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from dutyroom.store.database import Database  # noqa: E402
-from tests.helpers.databases import build_demo  # noqa: E402
-from tests.services.test_contacts_import_off_lock import contacts_file, seat_b_waits_during_import  # noqa: E402
+from dutyroom.store.database import Database
+from tests.helpers.databases import build_demo
+from tests.services.test_contacts_import_off_lock import contacts_file, seat_b_waits_during_import
 
 
 def main(rows: int) -> None:
