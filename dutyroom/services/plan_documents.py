@@ -35,6 +35,7 @@ from pathlib import Path
 from sqlalchemy import Float, Integer, column, select, text
 from sqlalchemy.orm import Session
 
+from ..domain.text import clean_text
 from ..store import audit
 from ..store.database import Database
 from ..store.models import Plan, PlanDocument, PlanPassage, PlanVersion
@@ -427,11 +428,13 @@ class PlanDocumentService:
         """Documents whose text contains every space-separated part of `query`, best first; each hit
         is the best matching passage with the match's offset in the document."""
         require(actor, "plan.view")
+        if isinstance(query, str):
+            query = " ".join(query.split("\t")).replace("\n", " ")
+        # the one input policy (issue 17): control characters and lone surrogates refused, 200 characters at most
+        query = clean_text(query, field=("检索词", "the search text"), max_len=200) or ""
         parts = [p for p in query.split() if terms(p)]
         if not parts:
             return []
-        if len(query) > 200:
-            raise UserError("检索词过长（最多 200 字）", "search text too long (200 characters at most)")
         with self.db.read() as s:
             per_part = [self._passages(s, part) for part in parts]
         # every part must occur somewhere in the document (not necessarily in the same passage)

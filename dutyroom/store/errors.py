@@ -77,6 +77,8 @@ def explain(exc: BaseException) -> str | None:
         return _pick(f"字体文件无法使用（{exc}）。请改用 TrueType 中文字体（.ttf/.ttc）。",
                      f"The font file cannot be used ({exc}). Use a TrueType Chinese font (.ttf/.ttc).")
     text = str(exc).lower()
+    if isinstance(exc, OverflowError) and "sqlite integer" in text:  # a record number typed as 2**70
+        return _pick("编号超出范围：没有这条记录。", "The number is out of range: there is no such record.")
     if isinstance(exc, DBAPIError | sqlite3.Error | OSError):
         if isinstance(exc, OSError) and not isinstance(exc, sqlite3.Error):
             known = _file_problem(exc)
