@@ -58,6 +58,7 @@ from ..reports.xlsx import XlsxColumn, XlsxSheet, write_workbook
 from ..store import audit
 from ..store.database import Database
 from ..store.models import Appointment, Organisation, OrganisationAlias, Person, Post
+from ..store.scratch import scratch_copy
 from .actor import Actor
 from .contacts import (
     LIMITS,
@@ -650,8 +651,8 @@ class ContactsExcel:
             snap = _Snapshot(s, today)
         work = _Work(rows, bad, snap, counter, notes, progress)
         try:
-            if dry_run:  # one transaction, rolled back: the check sees each row as the import would
-                with self.db.write() as s:
+            if dry_run:  # on a private copy, one transaction rolled back: each row as the import would see it,
+                with scratch_copy(self.db) as copy, copy.write() as s:  # and the live write lock is never taken
                     work.apply(s, actor, sheet, deadline=None)
                     raise _DryRun
             while not work.done:  # short transactions, so another seat's write waits under a second
