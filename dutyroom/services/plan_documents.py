@@ -147,10 +147,12 @@ def extract_text(filename: str, data: bytes) -> str:
                       f"larger than {MAX_FILE_BYTES // 1024 // 1024} MB, not imported")
     if not data:
         raise _refuse(filename, "是空文件", "is empty")
-    if suffix == ".txt":
-        return _txt(filename, data)
-    if suffix == ".docx":
-        return _docx(filename, data)
+    if suffix in (".txt", ".docx"):
+        body = _txt(filename, data) if suffix == ".txt" else _docx(filename, data)
+        if len(body) > MAX_TEXT_CHARS:  # as for PDFs (checked while they are read)
+            raise _refuse(filename, f"文字超过 {MAX_TEXT_CHARS // 10000} 万字，未导入",
+                          f"more than {MAX_TEXT_CHARS:,} characters of text, not imported")
+        return body
     if suffix == ".pdf":
         return _pdf(filename, data)
     raise _refuse(filename, "只能导入 PDF、DOCX 或 TXT 文件", "only PDF, DOCX or TXT files can be imported")
