@@ -183,7 +183,7 @@ def _health(value: Any) -> dict[str, Any]:
     try:  # read now, also in a draft: facts the grading can never read ("inf", 1e400) are not kept (issue 17)
         normalise(out)
     except ValueError as exc:
-        raise _Bad(f"无法识别：{exc}", f"unreadable: {exc}") from None
+        raise _Bad(f"无法识别：{getattr(exc, 'zh', exc)}", f"unreadable: {getattr(exc, 'en', exc)}") from None
     return out
 
 
