@@ -89,7 +89,7 @@ MAX_RATIO = 100
 MAX_MEMBERS = 500
 MAX_ROWS = 20000
 HEADER_SCAN_ROWS = 5
-CHUNK_SECONDS = 0.75  # one write transaction of an import: rows are stored in batches that end after this long
+CHUNK_SECONDS = 0.5  # one write transaction of an import: rows are stored in batches that end after this long
 YIELD_SECONDS = 0.12  # between two batches: longer than SQLite's busy-handler poll (100 ms), so a waiting seat gets in
 SHEET_TITLE = "通讯录"
 
@@ -586,7 +586,8 @@ class _Work:
         total = len(self.rows)
         counter, bad = self.counter, self.bad
         applier = _Applier(s, actor, self.snap, counter)
-        while self.next < total and (deadline is None or time.monotonic() < deadline):
+        first = self.next
+        while self.next < total and (deadline is None or self.next == first or time.monotonic() < deadline):
             row = self.rows[self.next]
             self.next += 1
             i = self.next

@@ -88,3 +88,19 @@ def test_another_seat_writes_within_two_seconds_while_a_long_import_runs(templat
     assert people == (0 if dry_run else rows)
     assert len(waits) >= 3, f"seat B wrote only {len(waits)} times during a {seconds} s import"
     assert max(waits) < MAX_WAIT_S, f"seat B waited {max(waits):.2f} s for one write (import took {seconds} s)"
+
+
+def test_a_cancelled_import_keeps_the_batches_stored_and_says_how_far_it_got(directory, monkeypatch):
+    """Batches of one row each: cancelling at row 100 keeps rows 1-99 (committed) and stores nothing after; importing
+    the same file again stores the rest and skips what is already there."""
+    from dutyroom.services import contacts_excel
+    from dutyroom.services.errors import UserError
+
+    monkeypatch.setattr(contacts_excel, "CHUNK_SECONDS", 0.0)
+    monkeypatch.setattr(contacts_excel, "YIELD_SECONDS", 0.0)
+    data = contacts_file(120)
+    with pytest.raises(UserError, match="前 99 行已处理并保存"):
+        directory.excel.import_file(directory["tangjun"], data, progress=lambda done, total: done < 100)
+    assert directory_people(directory.db) == 99
+    report = directory.excel.import_file(directory["tangjun"], data)
+    assert (report.unchanged, directory_people(directory.db)) == (99, 120)
