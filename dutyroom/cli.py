@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .config import SettingKey, default_profile, pick
-from .domain.incident_facts import FactsError, IncidentFacts
+from .domain.incident_facts import facts_from_json
 from .domain.profile_loader import ProfileError, available_profiles, load_profile
 from .domain.rules import incident_rules, warning_rules
 from .domain.vocabulary import Category, Colour
@@ -100,15 +100,7 @@ def cmd_rules_incident(args) -> int:
         raw = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
     except OSError as exc:
         raise UserError(f"无法读取文件 {args.file}：{exc.strerror}", f"cannot read {args.file}: {exc.strerror}") from None
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise UserError(f"{args.file} 不是有效的 JSON（第 {exc.lineno} 行）", f"{args.file} is not valid JSON "
-                        f"(line {exc.lineno})") from None
-    try:
-        facts = IncidentFacts.from_mapping(data)
-    except FactsError as exc:
-        raise UserError(f"字段 {exc.field}：{exc.zh}", f"field {exc.field}: {exc.en}") from None
+    facts = facts_from_json(raw, args.file)  # too big, too deep, not JSON, not facts: a message (issue 17)
     try:
         _print_json(incident_rules(profile, facts))
     except ValueError as exc:  # e.g. a malformed health block

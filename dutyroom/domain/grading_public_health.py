@@ -384,8 +384,8 @@ def _number(key: str, v: Any) -> float:
         raise ValueError(f"{key}: expected a number, got {v!r}")
     try:  # full-width and circled digits are read; inf, nan and words are refused (int(inf) used to escape)
         return read_amount(v, maximum=1e15, units=UNITS)
-    except NumberError as exc:
-        raise ValueError(f"{key}: {exc.en}, got {v!r}") from None
+    except NumberError as exc:  # a ValueError carrying both languages, the typed value shortened
+        raise NumberError(f"{key}：{exc.zh}", f"{key}: {exc.en}, got {str(v)[:40]!r}") from None
 
 
 def _grade(key: str, v: Any) -> Grade:

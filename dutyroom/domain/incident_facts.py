@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .clock import BEIJING
+from .errors import UserError
 from .numbers import MAX_COUNT, MAX_LOSS_CNY, NumberError, read_amount, read_count
 from .vocabulary import Category, Flag, Grade
 
+MIN_YEAR, MAX_YEAR = 1900, 2199  # of a time in the facts
+MAX_JSON_CHARS = 1_000_000  # of a facts file for `rules incident`
 _COUNTS = ("deaths", "injured", "seriously_injured", "missing", "trapped")
 _FLAGS = tuple(f.value for f in Flag)
 KNOWN_KEYS = frozenset(
@@ -46,8 +50,30 @@ def parse_time(value: Any, field_name: str) -> dt.datetime | None:
     try:
         t = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise FactsError(field_name, f"无法识别的时间：{value}", f"unreadable time: {value}") from None
+        raise FactsError(field_name, f"无法识别的时间：{value[:40]}", f"unreadable time: {value[:40]}") from None
+    if not MIN_YEAR <= t.year <= MAX_YEAR:  # 0001 or 9999 at an extreme offset: deadlines overflow (issue 17)
+        raise FactsError(field_name, f"时间不合理（应在 {MIN_YEAR}–{MAX_YEAR} 年之间）",
+                         f"implausible time (years {MIN_YEAR}-{MAX_YEAR} only)")
     return t if t.tzinfo else t.replace(tzinfo=BEIJING)
+
+
+def facts_from_json(raw: str, source: str = "-") -> IncidentFacts:
+    """The facts in a JSON text (`rules incident`), refused with a UserError naming `source` when it is too big,
+    too deeply nested (100,000 brackets) or not facts."""
+    if len(raw) > MAX_JSON_CHARS:
+        raise UserError(f"{source} 过大（最多 {MAX_JSON_CHARS // 1000} KB）",
+                        f"{source} is too large ({MAX_JSON_CHARS // 1000} KB at most)")
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{source} 不是有效的 JSON（第 {exc.lineno} 行）", f"{source} is not valid JSON "
+                        f"(line {exc.lineno})") from None
+    except RecursionError:
+        raise UserError(f"{source} 嵌套层数过多", f"{source} is nested too deeply") from None
+    try:
+        return IncidentFacts.from_mapping(data)
+    except FactsError as exc:
+        raise UserError(f"字段 {exc.field}：{exc.zh}", f"field {exc.field}: {exc.en}") from None
 
 
 @dataclass(frozen=True)

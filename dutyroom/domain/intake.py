@@ -178,6 +178,12 @@ def _health(value: Any) -> dict[str, Any]:
         if isinstance(v, float) and not math.isfinite(v):
             raise _Bad(f"{key} 必须是有限数", f"{key} must be finite")
         out[key] = v
+    from .grading_public_health import normalise
+
+    try:  # read now, also in a draft: facts the grading can never read ("inf", 1e400) are not kept (issue 17)
+        normalise(out)
+    except ValueError as exc:
+        raise _Bad(f"无法识别：{getattr(exc, 'zh', exc)}", f"unreadable: {getattr(exc, 'en', exc)}") from None
     return out
 
 

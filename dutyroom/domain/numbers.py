@@ -1,8 +1,10 @@
 """Reading the numbers a duty officer types: counts of people and amounts of money.
 
-A Chinese input method easily gives full-width digits (２), circled ones (①) or a count with its unit
-(３人). These are read as the plain number; anything else is refused with a message saying what to
-type, never an exception from `int()` deep inside a service.
+A Chinese input method easily gives full-width digits (２) or a count with its unit (３人). These are
+read as the plain number. Circled, parenthesised and superscript digits (① ⑩ ❶ ² ⑴, Unicode "No") are
+list markers and exponents, not numbers — NFKC would make "10²" 102 and "①" 1 — so they are refused,
+like "inf", "nan", "1e400" and words, with a message saying what to type; never an exception from
+`int()` deep inside a service. This module is the one place typed numbers are read (issue 17).
 """
 
 from __future__ import annotations
@@ -26,22 +28,27 @@ class NumberError(ValueError):
         self.zh, self.en = zh, en
 
 
+def _marker(ch: str) -> bool:
+    """A circled, parenthesised or superscript digit (① ⑩ ❶ ² ⑴): a list marker or an exponent, never read."""
+    return unicodedata.category(ch) == "No"
+
+
 def ascii_digits(text: str) -> str:
-    """`text` with each digit-like character as ASCII digits (２ → 2, ① → 1, ⑩ → 10, ❶ → 1), all else kept."""
+    """`text` with each decimal digit as an ASCII digit (２ → 2, Arabic-Indic ٣ → 3); all else kept, circled and
+    superscript digits (①, ²) included, for the caller to refuse."""
     out = []
     for ch in text:
-        if not ch.isascii():
-            plain = unicodedata.normalize("NFKC", ch)
-            digit = unicodedata.digit(ch, None)
-            ch = plain if plain.isascii() and plain.isdigit() else str(digit) if digit is not None else ch
+        if not ch.isascii() and unicodedata.category(ch) == "Nd":
+            ch = str(unicodedata.decimal(ch))
         out.append(ch)
     return "".join(out)
 
 
 def ascii_number(text: str, units: tuple[str, ...] = UNITS) -> str:
     """`text` with every digit as ASCII, separators and one trailing unit removed: '３人' → '3',
-    '①' → '1', '１，２００' → '1200'. Other characters are kept, for the caller to refuse."""
-    text = unicodedata.normalize("NFKC", text).strip()  # full-width, ①-⑳, superscripts → ASCII
+    '１，２００' → '1200'. Other characters (① and ² among them) are kept, for the caller to refuse."""
+    # NFKC (full-width letters, punctuation and spaces → ASCII), but not of ① or ², which it would make digits
+    text = "".join(ch if _marker(ch) else unicodedata.normalize("NFKC", ch) for ch in text).strip()
     for unit in units:
         if text.endswith(unit):
             text = text[: -len(unit)].rstrip()
@@ -57,6 +64,8 @@ def read_count(value: Any, *, maximum: int) -> int:
         text = ascii_number(value)
         if text.startswith("-") and text[1:].isdigit() and text[1:].isascii():
             raise NumberError("不能为负数", "cannot be negative")
+        if any(_marker(ch) for ch in text):
+            raise _marker_error(value)
         if not (text.isascii() and text.isdigit()):
             raise NumberError(f"必须是整数（“{_shown(value)}”无法识别，请填阿拉伯数字，如 3）",
                               f"must be a whole number ('{_shown(value)}' is not one; type digits, e.g. 3)")
@@ -77,6 +86,8 @@ def read_amount(value: Any, *, maximum: float, units: tuple[str, ...] = ()) -> f
     if isinstance(value, str):
         text = ascii_number(value, units)
         digits = text.replace(".", "", 1)
+        if any(_marker(ch) for ch in text):
+            raise _marker_error(value)
         if not (digits.isascii() and digits.isdigit()):
             if text.startswith("-") and text[1:].replace(".", "", 1).isdigit():
                 raise NumberError("必须是非负数", "must be a non-negative number")
@@ -87,6 +98,8 @@ def read_amount(value: Any, *, maximum: float, units: tuple[str, ...] = ()) -> f
             raise NumberError("数值过大", "too large")
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise NumberError("必须是数字", "must be a number")
+    if isinstance(value, int) and value > maximum:  # 10**400 cannot become a float
+        raise NumberError("数值过大", "too large")
     if not math.isfinite(value) or value < 0:
         raise NumberError("必须是非负数", "must be a non-negative number")
     if value > maximum:
@@ -113,6 +126,11 @@ def stored_count(raw: str | None, *, default: int, low: int, high: int) -> int:
     except NumberError:
         value = default
     return min(max(value, low), high)
+
+
+def _marker_error(value: str) -> NumberError:
+    return NumberError(f"请填阿拉伯数字（“{_shown(value)}”中的带圈、上标数字如 ①、² 不是数值）",
+                       f"type plain digits ('{_shown(value)}' holds a circled or superscript digit such as ① or ²)")
 
 
 def _shown(text: str) -> str:

@@ -19,6 +19,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..domain.incident_facts import BEIJING
 from . import fonts
+from .files import replace_atomically
 
 PAGE_W, PAGE_H = A4
 TOP_MARGIN = 37 * mm
@@ -133,8 +134,7 @@ def open_target(target: str | Path | BinaryIO):
         buf = io.BytesIO()
 
         def finish() -> None:
-            tmp = path.with_name(path.name + ".part")
-            tmp.write_bytes(buf.getvalue())
-            tmp.replace(path)
+            replace_atomically(path, lambda tmp: tmp.write_bytes(buf.getvalue()))
         return buf, finish
     return target, lambda: None
+

@@ -22,7 +22,9 @@ objects (no per-cell style-table growth).
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import math
+import os
 import unicodedata
 from collections.abc import Sequence
 from copy import copy
@@ -40,6 +42,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..domain.incident_facts import BEIJING
+from .files import replace_atomically
 
 KINDS = ("text", "int", "float", "percent", "date", "datetime")
 INJECTION_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -376,14 +379,17 @@ def write_workbook(target: str | Path | BinaryIO, sheets: Sequence[XlsxSheet]) -
         for row in [*sheet.rows, *([sheet.total] if sheet.total is not None else [])]:
             if len(row) != width:
                 raise ValueError(f"sheet {sheet.title!r}: a row has {len(row)} values for {width} columns")
-    wb = Workbook(write_only=True)
-    used: set[str] = set()
-    for sheet in sheets:
-        _write_sheet(wb, sheet, used)
-    if isinstance(target, (str, Path)):
-        path = Path(target)
-        tmp = path.with_name(path.name + ".part")
-        wb.save(tmp)
-        tmp.replace(path)
-    else:
-        wb.save(target)
+    try:
+        wb = Workbook(write_only=True)
+        used: set[str] = set()
+        for sheet in sheets:
+            _write_sheet(wb, sheet, used)  # write-only sheets go to temporary files as they are written
+        if isinstance(target, (str, Path)):
+            replace_atomically(Path(target), wb.save)
+        else:
+            wb.save(target)
+    except Exception as exc:  # lxml reports a full disk or a file-size limit as SerialisationError('IO_ENOSPC')
+        code = next((c for c in (errno.ENOSPC, errno.EFBIG) if f"IO_{errno.errorcode[c]}" in str(exc)), None)
+        if type(exc).__name__ != "SerialisationError" or code is None:
+            raise
+        raise OSError(code, os.strerror(code), str(target)) from exc

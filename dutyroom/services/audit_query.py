@@ -16,6 +16,7 @@ from sqlalchemy import String, cast, func, or_, select
 
 from ..domain.clock import BEIJING
 from ..domain.profile_schema import Profile
+from ..domain.text import clean_text
 from ..store.audit import verify_chain
 from ..store.database import Database
 from ..store.models import AuditEntry
@@ -106,10 +107,10 @@ class AuditQueryService:
             cond.append(AuditEntry.at >= _day_start(f.date_from))
         if f.date_to:
             cond.append(AuditEntry.at < _day_start(f.date_to + dt.timedelta(days=1)))
-        text = (f.text or "").strip()
+        if isinstance(f.text, str) and len(f.text) > 200:
+            raise UserError("搜索文字最多 200 个字符", "search text: at most 200 characters")
+        text = clean_text(f.text, field=("搜索文字", "the search text"), max_len=200) or ""
         if text:
-            if len(text) > 200:
-                raise UserError("搜索文字最多 200 个字符", "search text: at most 200 characters")
             escaped = json.dumps(text)[1:-1]  # how the JSON columns store non-ASCII text
             spellings = {text, escaped}
             terms = []

@@ -56,6 +56,7 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
 }
 LIMITS = {"name": 200, "title": 100, "person": 100, "phone": 40, "alias": 200, "doc_no": 100}
 SEARCH_LIMIT = 300
+MAX_QUERY = 100  # characters of a quick search: a name, a unit, a number; 50 KB made SQLite's LIKE give up
 
 
 # ---------------------------------------------------------------- inputs and views
@@ -516,6 +517,11 @@ class ContactsService:
                include_inactive: bool = False) -> SearchResult:
         require(actor, "contacts.view")
         today = today_or(today)
+        if isinstance(query, str):  # a pasted tab or line break separates terms like a space
+            query = query.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+        # the one input policy: NUL (which SQLite's LIKE reads as the end: every row matched), other control
+        # and bidi characters and lone surrogates are refused, the length capped (issue 17)
+        query = clean_text(query, field=("检索词", "the search text"), max_len=MAX_QUERY, fold=True) or ""
         self.ensure_search_keys()
         terms = query_terms(query)
         hits: list[tuple[tuple, Hit]] = []  # (directory order, hit)

@@ -56,6 +56,7 @@ from ..domain.profile_schema import Profile
 from ..domain.report_chain import ChainDeadline, SentReport, build_chain, deadline_state, pending
 from ..domain.report_text import ReportFacts, grade_text, when
 from ..domain.reporting_clock import DEFAULT_DISTRICT_MINUTES
+from ..domain.text import clean_text
 from ..domain.vocabulary import CATEGORY_LABELS, FLAG_LABELS, GRADE_LABELS, Category, Flag, Grade, grade_rank
 from ..store import audit
 from ..store.database import Database
@@ -68,6 +69,7 @@ from .incident_log import CLOCK_SKEW, locked_incident, require_view, utc, write_
 # intake field → Incident column where they differ
 COLUMN = {"grade": "grade_confirmed", "event_type": "event_type_text"}
 CLOCK_FIELDS = frozenset({"grade", "category", "occurred_at", "received_at", "ongoing", *FLAGS})
+MAX_QUERY = 200  # characters of a search text
 SORT_KEYS = ("received_at", "occurred_at", "title", "category", "grade", "status", "next_due", "id")
 
 
@@ -416,13 +418,26 @@ def _show(name: str, value: Any) -> str:
     return text if len(text) <= 30 else text[:30] + "…"
 
 
+_EARLIEST, _LATEST = dt.datetime(1900, 1, 1, tzinfo=BEIJING), dt.datetime(2200, 1, 1, tzinfo=BEIJING)
+
+
 def _to_utc_bound(value: dt.date | dt.datetime | None, end: bool) -> dt.datetime | None:
+    """The bound of a received-time filter; a day from year 1 or 9999 (a date box at its limit) is no bound rather
+    than an OverflowError (issue 17)."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=BEIJING)
-    day = value + dt.timedelta(days=1) if end else value
-    return dt.datetime.combine(day, dt.time(), BEIJING)
+        bound = value if value.tzinfo else value.replace(tzinfo=BEIJING)
+    elif value.year >= _LATEST.year:
+        bound = _LATEST
+    else:
+        day = value + dt.timedelta(days=1) if end else value
+        bound = dt.datetime.combine(day, dt.time(), BEIJING)
+    if bound.year < _EARLIEST.year:
+        return None if not end else _EARLIEST
+    if bound.year >= _LATEST.year:
+        return None if end else _LATEST
+    return bound
 
 
 # ---------------------------------------------------------------- the service
@@ -862,8 +877,9 @@ class IncidentService:
         if query.sort not in SORT_KEYS:
             raise UserError(f"未知的排序字段：{query.sort}", f"unknown sort key: {query.sort}")
         stmt = select(*LIST_COLUMNS).where(Incident.status.in_(query.statuses))
-        if query.text and query.text.strip():
-            t = query.text.strip()
+        t = clean_text(query.text.replace("\t", " ") if isinstance(query.text, str) else query.text,
+                       field=("检索词", "the search text"), max_len=MAX_QUERY)  # the one input policy (issue 17)
+        if t:
             stmt = stmt.where(_any_contains(t))
         start, end = _to_utc_bound(query.received_from, False), _to_utc_bound(query.received_to, True)
         if start:

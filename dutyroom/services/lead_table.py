@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.clock import now_or
+from ..domain.text import clean_text
 from ..domain.vocabulary import CATEGORY_LABELS, Category
 from ..store import audit
 from ..store.database import Database
@@ -83,9 +84,10 @@ class LeadTableService:
         """Replace the event type's lead list with `entries` [(unit, role)], in order; at least one lead."""
         require(actor, "lead_table.edit")
         now = now_or(now)
+        reason = clean_text(reason, field=("调整理由", "the reason"), max_len=500, multiline=True)
         clean: list[tuple[str, str]] = []
         for unit, role in entries:
-            unit = (unit or "").strip()
+            unit = clean_text(unit, field=("单位名称", "the unit name"), max_len=200) or ""
             if not unit:
                 continue
             if role not in ROLES:
@@ -123,7 +125,7 @@ class LeadTableService:
                             entity="event_type", entity_id=et.id,
                             before={"event_type": et.name, "units": [list(x) for x in before]},
                             after={"event_type": et.name, "units": [list(x) for x in clean],
-                                "reason": (reason or "").strip() or None}, at=now)
+                                "reason": reason}, at=now)
             return self._row(s, et)
 
     def history(self, actor: Actor, event_type_id: int) -> list[LeadHistoryEntry]:

@@ -38,6 +38,7 @@ from ..domain.plan_lifecycle import (
     obligations,
 )
 from ..domain.profile_schema import Profile
+from ..domain.text import clean_text
 from ..domain.workdays import Calendar
 from ..store import audit
 from ..store.database import Database
@@ -216,7 +217,9 @@ class PlanService:
                     version_label: str = "草案") -> PlanSummary:
         """A new plan (department, unit, community, major-event… plan), starting at drafting."""
         require(actor, "plan.manage")
-        name, drafting_unit = (name or "").strip(), (drafting_unit or "").strip()
+        name = clean_text(name, field=("预案名称", "the plan name"), max_len=200) or ""
+        drafting_unit = clean_text(drafting_unit, field=("编制单位", "the drafting unit"), max_len=200) or ""
+        version_label = clean_text(version_label, field=("版本名称", "the version label"), max_len=50) or "草案"
         if not name:
             raise UserError("预案名称不能为空", "plan name is required")
         if plan_type not in PLAN_TYPE_LABELS:
@@ -361,7 +364,10 @@ class PlanService:
         """
         if kind not in STEPS:
             raise UserError(f"未知的预案管理环节：{kind}", f"unknown lifecycle step: {kind}")
-        by = (by or "").strip()
+        by = clean_text(by, field=("实施单位或人员", "who took the step"), max_len=200) or ""
+        doc_no = clean_text(doc_no, field=("文号", "the document number"), max_len=100)
+        note = clean_text(note, field=("备注", "the note"), max_len=2000, multiline=True)
+        version_label = clean_text(version_label, field=("版本名称", "the version label"), max_len=50)
         if not by:
             raise UserError("请填写实施单位或人员（谁做的）", "say who took the step")
         if not isinstance(on, dt.date) or isinstance(on, dt.datetime):

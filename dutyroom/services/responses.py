@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from ..domain.clock import now_or, today_or
 from ..domain.profile_loader import rules_version_of
 from ..domain.profile_schema import Profile, ResponseLevel
+from ..domain.text import clean_text
 from ..domain.vocabulary import Category, Grade
 from ..store import audit
 from ..store.database import Database
@@ -248,6 +249,8 @@ class ResponseService:
             raise UserError("时间必须带时区", "the time must carry a time zone")
         if at > now + CLOCK_SKEW:
             raise UserError("响应时间不能晚于现在", "the response time cannot be in the future")
+        body = clean_text(body, field=("决定依据", "the decision"), max_len=500, multiline=True)
+        note = clean_text(note, field=("备注", "the note"), max_len=2000, multiline=True)
         with self.db.write() as s:
             incident = s.get(Incident, incident_id, with_for_update=True)
             if incident is None:
@@ -261,9 +264,9 @@ class ResponseService:
             default_body = level.ended_by if action == "end" else level.activated_by
             row = ResponseActivation(
                 incident_id=incident.id, action=action, level_key=level.key,
-                activated_by=(body or "").strip() or default_body, commander_person_id=commander_id,
+                activated_by=body or default_body, commander_person_id=commander_id,
                 executive_commander_person_id=executive_id, at=at, recorded_by_id=actor.id,
-                note=(note or "").strip() or None)
+                note=note)
             s.add(row)
             s.flush()
             after = self._current(s, incident)

@@ -123,6 +123,8 @@ def _bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
         raise UserError("统计期间的结束日期早于开始日期", "the period ends before it starts")
     if (last - first).days > MAX_DAYS:
         raise UserError("统计期间不能超过10年", "the period may not exceed 10 years")
+    if first.year < 1900 or last.year > 2199:  # year 1 or 9999: the Beijing day's bounds overflow (issue 17)
+        raise UserError("统计期间应在 1900–2199 年之间", "the period must lie within the years 1900-2199")
     start = dt.datetime.combine(first, dt.time(0), BEIJING).astimezone(dt.UTC)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), BEIJING).astimezone(dt.UTC)
     return start, end

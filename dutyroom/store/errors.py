@@ -27,6 +27,10 @@ _KNOWN = [
      "The database file is corrupt. Restore it from the latest backup (系统维护 page, or the restore command)."),
     (("file is not a database", "not a database"), "所选文件不是值班系统数据库。",
      "The chosen file is not a dutyroom database."),
+    (("disk i/o error",),  # e.g. a backup past the file-size limit (RLIMIT_FSIZE) or a failing USB drive
+     "读写磁盘出错（磁盘已满、超出文件大小限制或存储设备故障），操作未完成。请检查磁盘或换一个位置后重试；已保存的数据不受影响。",
+     "A disk read or write failed (disk full, file-size limit or a failing device); the operation did not "
+     "complete. Check the disk or choose another place and try again; saved data is safe."),
     (("unable to open database file",), "无法打开数据库文件：请检查路径是否存在、是否有权限。",
      "Cannot open the database file: check that the folder exists and is accessible."),
 ]
@@ -49,6 +53,10 @@ def _file_problem(exc: OSError) -> str | None:
     if exc.errno == errno.ENOSPC:
         return _pick(f"磁盘已满，文件 {name} 未写入。请清理磁盘空间后重试；已保存的数据不受影响。",
                      f"The disk is full; {name} was not written. Free some space and try again; saved data is safe.")
+    if exc.errno == errno.EFBIG:  # past the file-size limit (ulimit -f) or the file system's largest file
+        return _pick(f"文件 {name} 超出允许的文件大小，未写完。请换一个位置或请管理员检查文件大小限制；已保存的数据不受影响。",
+                     f"{name} would exceed the allowed file size and was not written. Choose another place or ask "
+                     "the administrator to check the file-size limit; saved data is safe.")
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return _pick(f"没有权限写入 {name}（文件或磁盘只读）。请换一个可写的位置，或请管理员检查权限。",
                      f"No permission to write {name} (read-only file or disk). Choose a writable place or ask "
@@ -69,6 +77,8 @@ def explain(exc: BaseException) -> str | None:
         return _pick(f"字体文件无法使用（{exc}）。请改用 TrueType 中文字体（.ttf/.ttc）。",
                      f"The font file cannot be used ({exc}). Use a TrueType Chinese font (.ttf/.ttc).")
     text = str(exc).lower()
+    if isinstance(exc, OverflowError) and "sqlite integer" in text:  # a record number typed as 2**70
+        return _pick("编号超出范围：没有这条记录。", "The number is out of range: there is no such record.")
     if isinstance(exc, DBAPIError | sqlite3.Error | OSError):
         if isinstance(exc, OSError) and not isinstance(exc, sqlite3.Error):
             known = _file_problem(exc)

@@ -1,4 +1,4 @@
-"""A spin box that reads the digits a Chinese input method gives (２, ①, ３人) instead of silently ignoring them."""
+"""A spin box that reads the digits a Chinese input method gives (２, ３人) instead of silently ignoring them."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ def _plain(text: str) -> str:
 
 
 class NumberBox(QSpinBox):
-    """QSpinBox whose typed full-width or circled digits become ASCII as they arrive (a unit such as 人 is
-    dropped); anything else that is not a number is refused as QSpinBox refuses it (the key is not taken)."""
+    """QSpinBox whose typed full-width digits become ASCII as they arrive (a unit such as 人 is
+    dropped); anything else that is not a number (① and ² too) is refused as QSpinBox refuses it (the key is not
+    taken)."""
 
     def validate(self, text: str, pos: int) -> object:
         plain = _plain(text)

@@ -193,15 +193,25 @@ class BackgroundOperation(QObject):
     def _conclude(self, result: Any, exc: BaseException | None) -> None:
         self.done = True
         _running.discard(self)
-        self.wait()  # the worker returns right after emitting
-        if self.dialog is not None and shiboken6.isValid(self.dialog):
-            self.dialog.close()
-            self.dialog.deleteLater()
+        try:
+            if self.dialog is not None and shiboken6.isValid(self.dialog):  # first: closed whatever follows
+                self.dialog.close()
+                self.dialog.deleteLater()
+        finally:
+            self.wait()  # the worker returns right after emitting
         alive = self._owner_alive()
         if exc is None:
             if alive and self.on_success is not None:
-                self.on_success(result)
-            return
+                try:
+                    self.on_success(result)
+                except Exception as late:  # showing the result hit a refusal (a follow-up service call): say it
+                    if explain(late) is None:
+                        raise
+                    exc = late
+                else:
+                    return
+            else:
+                return
         message = explain(exc)
         if alive and self.on_failure is not None:
             self.on_failure(message or internal_error_text())

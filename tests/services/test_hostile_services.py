@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import sqlite3
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -31,7 +32,8 @@ SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
                                            HealthCheck.data_too_large, HealthCheck.large_base_example])
 
 SQLISH = ["'; DROP TABLE incident; --", "\" OR 1=1 --", "%_\\%", "Robert'); DELETE FROM audit_log;--", "NULL", "\\x00"]
-CONTROL = ["\x00", "\x07", "\x1b[31m", "\u202e反向", "\ufeff", "\r\n\t", "\ud7ff", "\U0010ffff"]
+CONTROL = ["\x00", "\x07", "\x1b[31m", "\u202e反向", "\ufeff", "\r\n\t", "\ud7ff", "\U0010ffff",
+           "\ud800", "\udfff孤立", "\u2066隔离\u2069"]  # lone surrogates and bidi isolates (issue 17)
 hostile_text = st.one_of(
     st.text(max_size=40),  # arbitrary Unicode (all planes, combining marks, unassigned code points)
     st.sampled_from(SQLISH + CONTROL + ["", " ", "接报", "东四街道", "其他", "暴雨"]),
@@ -115,7 +117,8 @@ def test_incident_register_hostile(desk, changes):
         got = svc.get(users["zhouning"], view.id)
         for key in ("description", "address", "caller_name"):  # stored exactly as accepted (no truncation)
             if key in changes and isinstance(changes[key], str) and changes[key].strip():
-                assert changes[key].strip() in (getattr(got, key, None) or "") or getattr(got, key, None) is None
+                typed = unicodedata.normalize("NFC", changes[key]).strip()  # stored composed (issue 17)
+                assert typed in (getattr(got, key, None) or "") or getattr(got, key, None) is None
 
 
 @SETTINGS
