@@ -132,9 +132,14 @@ def profile_in_force(key: str, on: dt.date, directory: Path | None = None) -> Pr
     """The profile version in force on a date (an incident is judged by the rules of its day).
 
     Older versions live beside the current one as `<key>@<version>.yaml`; the newest whose
-    effective_from is on or before `on` wins. Before the first version, the first version applies.
+    effective_from is on or before `on` wins (the current file where two share a date). Before the first version,
+    the first version applies.
     """
-    versions = sorted(_versions(key, str(directory or PROFILE_DIR)).values(), key=lambda p: p.effective_from)
+    everything = _versions(key, str(directory or PROFILE_DIR))
+    current = next(iter(everything.values()))
+    # A corrected transcription of the same plan keeps the plan's date: on a tie the current file wins, the older
+    # file stays reachable only for records stored under its version (Pinggu 2022 → 2022.2, issue 20).
+    versions = sorted(everything.values(), key=lambda p: (p.effective_from, p is current))
     chosen = versions[0]
     for p in versions:
         if p.effective_from <= on:

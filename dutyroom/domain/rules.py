@@ -14,7 +14,7 @@ from .profile_schema import Adjustment, ApprovalStep, ColourPolicy, LeadRow, Pro
 from .reporting_clock import city_clocks, compute_deadlines, followup_interval, reports_to_city, trigger_matches
 from .vocabulary import Category, Colour
 
-RULES_KINDS = ("verbal", "written", "followup")  # the kinds `rules incident` lists
+RULES_KINDS = ("verbal", "written", "followup", "notice")  # the kinds `rules incident` lists
 
 
 def _normalise(text: str) -> str:

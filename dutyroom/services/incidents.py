@@ -142,6 +142,10 @@ class IncidentView:
     key_area: bool
     special_period: bool
     foreign_related: bool
+    prominent: bool
+    major_impact: bool
+    may_escalate: bool
+    endangers_neighbours: bool
     ongoing: bool
     health: Mapping[str, Any]
     grade_confirmed: str
@@ -263,8 +267,8 @@ def facts_of(r: Incident | Row) -> IncidentFacts:
         category=Category(r.category) if r.category else None, event_type=r.event_type_text,
         occurred_at=r.occurred_at, received_at=r.received_at, grade=Grade(r.grade_confirmed or Grade.unknown),
         deaths=r.deaths, injured=r.injured, seriously_injured=r.seriously_injured, missing=r.missing,
-        trapped=r.trapped, economic_loss_cny=r.economic_loss_cny, sensitive=r.sensitive, key_area=r.key_area,
-        special_period=r.special_period, foreign_related=r.foreign_related,
+        trapped=r.trapped, economic_loss_cny=r.economic_loss_cny,
+        **{f: bool(getattr(r, f, False)) for f in FLAGS},
         ongoing=bool(r.ongoing) and r.handling_ended_at is None, health=getattr(r, "health", None) or {})
 
 
@@ -300,7 +304,7 @@ class _Same:
 
 _CLOCK_INPUTS = ("category", "event_type_text", "occurred_at", "received_at", "grade_confirmed", "deaths", "injured",
                  "seriously_injured", "missing", "trapped", "economic_loss_cny", "sensitive", "key_area",
-                 "special_period", "foreign_related", "ongoing", "handling_ended_at")
+                 *FLAGS[2:], "ongoing", "handling_ended_at")
 
 
 BOUND_SETTING = SettingKey.escalation_minutes  # 本区设定: the bound of deadlines whose plan gives none
@@ -591,7 +595,7 @@ class IncidentService:
                         created_by_id=actor.id, created_at=now, workstation=audit.WORKSTATION,
                         grade_confirmed=Grade.unknown.value, health={}, deaths=0, injured=0, seriously_injured=0,
                         missing=0, trapped=0, economic_loss_cny=0.0, sensitive=False, key_area=False,
-                        special_period=False, foreign_related=False, ongoing=True)
+                        ongoing=True, **dict.fromkeys(FLAGS, False))
 
     def _received(self, values: Mapping[str, Any], now: dt.datetime) -> dt.datetime:
         """The received time as typed (if readable), which picks the profile version the rest is checked by."""
@@ -657,7 +661,8 @@ class IncidentService:
 
     def set_flags(self, actor: Actor, incident_id: int, flags: Mapping[str, bool], *,
                   now: dt.datetime | None = None) -> IncidentView:
-        """Set or clear sensitive / key_area / special_period / foreign_related; the deadlines follow them."""
+        """Set or clear a condition flag (sensitive, key_area, …, prominent, may_escalate: vocabulary.Flag);
+        the deadlines follow them."""
         unknown = sorted(set(flags) - set(FLAGS))
         if unknown:
             raise UserError(f"未知的标记：{'、'.join(unknown)}", f"unknown flag: {', '.join(unknown)}")
@@ -845,7 +850,7 @@ class IncidentService:
             event_type=i.event_type_text, event_type_id=i.event_type_id, deaths=i.deaths, injured=i.injured,
             seriously_injured=i.seriously_injured, missing=i.missing, trapped=i.trapped,
             economic_loss_cny=i.economic_loss_cny, sensitive=i.sensitive, key_area=i.key_area,
-            special_period=i.special_period, foreign_related=i.foreign_related, ongoing=i.ongoing,
+            **{f: bool(getattr(i, f)) for f in FLAGS[2:]}, ongoing=i.ongoing,
             health=dict(i.health or {}), grade_confirmed=i.grade_confirmed, grade_suggested=i.grade_suggested,
             advice=advise(p, i.category, _record(i)), description=i.description, measures_taken=i.measures_taken,
             trend=i.trend, created_by_id=i.created_by_id, created_by_name=author.display_name if author else "",
@@ -913,7 +918,7 @@ LIST_COLUMNS = (Incident.id, Incident.status, Incident.title, Incident.category,
                 Incident.place, Incident.received_at, Incident.occurred_at, Incident.grade_confirmed,
                 Incident.grade_suggested, Incident.deaths, Incident.injured, Incident.seriously_injured,
                 Incident.missing, Incident.trapped, Incident.economic_loss_cny, Incident.sensitive, Incident.key_area,
-                Incident.special_period, Incident.foreign_related, Incident.ongoing, Incident.handling_ended_at,
+                *(getattr(Incident, f) for f in FLAGS[2:]), Incident.ongoing, Incident.handling_ended_at,
                 Incident.closed_at, Incident.profile_key, Incident.profile_version)
 _SEARCHED = (Incident.title, Incident.description, Incident.address, Incident.place, Incident.caller_name,
              Incident.callback_phone, Incident.event_type_text, Incident.measures_taken, Incident.trend)

@@ -70,7 +70,8 @@ from .incident_common import (
 from .operations import MessageLine, run
 from .print_support import PrintActions, add_print_actions
 
-REPORT_KINDS = (("verbal", "首报"), ("written", "书面报告"), ("followup", "续报"), ("final", "终报"))
+REPORT_KINDS = (("verbal", "首报"), ("written", "书面报告"), ("followup", "续报"), ("final", "终报"),
+                ("notice", "通报/发布"))
 
 
 # ---------------------------------------------------------------- dialogs (tests replace their `ask`)

@@ -44,7 +44,8 @@ from .number_box import NumberBox
 from .operations import run
 from .table_model import Column, RowsTableModel, TextFilterProxy
 
-_KIND_LABELS = {"verbal": "首报（电话/口头）", "written": "书面详细报告", "followup": "续报", "final": "终报"}
+_KIND_LABELS = {"verbal": "首报（电话/口头）", "written": "书面详细报告", "followup": "续报", "final": "终报",
+               "notice": "通报/信息发布"}
 
 
 def _table(model) -> QTableView:
