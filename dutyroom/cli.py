@@ -13,7 +13,7 @@ from .config import SettingKey, default_profile, pick
 from .domain.incident_facts import FactsError, IncidentFacts
 from .domain.profile_loader import ProfileError, available_profiles, load_profile
 from .domain.rules import incident_rules, warning_rules
-from .domain.vocabulary import Category, Colour
+from .domain.vocabulary import Category, Colour, Grade
 from .services.errors import UserError
 
 
@@ -109,7 +109,8 @@ def cmd_rules_incident(args) -> int:
 def cmd_rules_warning(args) -> int:
     profile = load_profile(args.profile or default_profile())
     category = Category(args.category) if args.category else None
-    _print_json(warning_rules(profile, Colour(args.level), category))
+    expected = Grade(args.expected_grade) if args.expected_grade else None
+    _print_json(warning_rules(profile, Colour(args.level), category, expected))
     return 0
 
 
@@ -284,6 +285,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", help="profile key")
     p.add_argument("--level", required=True, choices=[c.value for c in Colour])
     p.add_argument("--category", choices=[c.value for c in Category], help="a category with its own chain")
+    p.add_argument("--expected-grade", choices=[g.value for g in Grade if g != Grade.unknown],
+                   help="the grade expected: adds suggested_level where the plan links colour to grade")
     p.set_defaults(func=cmd_rules_warning)
 
     p = sub.add_parser("profiles", help="list the rule profiles")

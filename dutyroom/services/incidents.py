@@ -594,8 +594,7 @@ class IncidentService:
         return Incident(profile_key=p.key, profile_version=p.version, status="draft", title="", received_at=received,
                         created_by_id=actor.id, created_at=now, workstation=audit.WORKSTATION,
                         grade_confirmed=Grade.unknown.value, health={}, deaths=0, injured=0, seriously_injured=0,
-                        missing=0, trapped=0, economic_loss_cny=0.0, sensitive=False, key_area=False,
-                        ongoing=True, **dict.fromkeys(FLAGS, False))
+                        missing=0, trapped=0, economic_loss_cny=0.0, ongoing=True, **dict.fromkeys(FLAGS, False))
 
     def _received(self, values: Mapping[str, Any], now: dt.datetime) -> dt.datetime:
         """The received time as typed (if readable), which picks the profile version the rest is checked by."""

@@ -104,9 +104,11 @@ def test_shijingshan_takes_municipal_clocks_and_says_so():
 
 
 def test_no_numbers_invented_for_tongzhou():
-    """Tongzhou 4.1: the plan sets no minute deadlines, so none are in the profile."""
+    """Tongzhou 4.1: the plan sets no minute deadlines, so none are in the profile; the only number is the
+    municipal plan's 5-hour release duty on the district government (北京市预案 4.7.1, issue 20)."""
     tz = load_profile("tongzhou")
-    assert all(c.minutes is None for c in tz.reporting.clocks)
+    assert all(c.minutes is None for c in tz.reporting.clocks if not c.basis.startswith("北京市预案"))
+    assert [c.id for c in tz.reporting.clocks if c.minutes is not None] == ["P-brief-5h"]
     assert {c.wording for c in tz.reporting.clocks} & {"立即", "及时", "及时续报"}
 
 
