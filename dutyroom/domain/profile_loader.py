@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from ..config import resource_root
 from .clock import BEIJING
+from .district_template import district_sections
 from .profile_schema import Profile
 
 PROFILE_DIR = resource_root() / "resources" / "profiles"
@@ -74,6 +75,20 @@ def _inherit(raw: dict, path: Path, directory: Path) -> dict:
     return raw
 
 
+def _under(raw: dict, path: Path, directory: Path) -> dict:
+    """A district under the municipal plan (`under: beijing`): the sections it does not give are built from the
+    municipal profile by the district template (domain/district_template.py)."""
+    city_key = raw.get("under")
+    if not city_key:
+        return raw
+    if raw.get("inherits"):
+        raise ProfileError(path, "under", "“under” 与 “inherits” 不能同时使用")
+    city = _read_yaml(directory / f"{city_key}.yaml")
+    if city.get("level") != "city" or city.get("under") or city.get("inherits"):
+        raise ProfileError(path, "under", f"{city_key} 不是可作上位预案的市级配置")
+    return district_sections(city, raw)
+
+
 def _prefix_basis(node, prefix: str):
     """Inherited clauses say whose plan they are from ("北京市预案 4.1.5"), not just "4.1.5"."""
     if isinstance(node, dict):
@@ -87,6 +102,7 @@ def _prefix_basis(node, prefix: str):
 def load_profile_file(path: Path, directory: Path | None = None) -> Profile:
     path = Path(path)
     raw = _read_yaml(path)
+    raw = _under(raw, path, directory or path.parent)
     raw = _inherit(raw, path, directory or path.parent)
     try:
         profile = Profile.model_validate(raw)

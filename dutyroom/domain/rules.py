@@ -12,9 +12,8 @@ from .grading import suggest_grade
 from .incident_facts import IncidentFacts
 from .profile_schema import Adjustment, ApprovalStep, ColourPolicy, LeadRow, Profile, ResponseLevel, ResponseStepRule
 from .reporting_clock import city_clocks, compute_deadlines, followup_interval, reports_to_city, trigger_matches
+from .district_template import PENDING_MARK
 from .vocabulary import FLAG_LABELS, Category, Colour, Flag, Grade
-
-PENDING_MARK = "待本区预案确认"  # what the municipal plan leaves to a district with no general plan of its own
 
 RULES_KINDS = ("verbal", "written", "followup", "notice")  # the kinds `rules incident` lists
 
