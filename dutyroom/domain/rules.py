@@ -8,11 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from .clock import BEIJING
+from .district_template import PENDING_MARK
 from .grading import suggest_grade
 from .incident_facts import IncidentFacts
 from .profile_schema import Adjustment, ApprovalStep, ColourPolicy, LeadRow, Profile, ResponseLevel, ResponseStepRule
 from .reporting_clock import city_clocks, compute_deadlines, followup_interval, reports_to_city, trigger_matches
-from .district_template import PENDING_MARK
 from .vocabulary import FLAG_LABELS, Category, Colour, Flag, Grade
 
 RULES_KINDS = ("verbal", "written", "followup", "notice")  # the kinds `rules incident` lists
