@@ -59,7 +59,17 @@ from ..domain.reporting_clock import DEFAULT_DISTRICT_MINUTES
 from ..domain.vocabulary import CATEGORY_LABELS, FLAG_LABELS, GRADE_LABELS, Category, Flag, Grade, grade_rank
 from ..store import audit
 from ..store.database import Database
-from ..store.models import EventType, Incident, IncidentLogEntry, IncidentReport, LeadAssignment, Organisation, Setting, User
+from ..store.models import (
+    AuditEntry,
+    EventType,
+    Incident,
+    IncidentLogEntry,
+    IncidentReport,
+    LeadAssignment,
+    Organisation,
+    Setting,
+    User,
+)
 from .actor import Actor
 from .errors import NotFound, UserError
 from .guard import require
@@ -360,9 +370,13 @@ def deadline_text(chain: Iterable[ChainDeadline]) -> str:
     return "；".join(parts) if parts else "无待报事项"
 
 
-def advise(profile: Profile, category: str | None, values: Mapping[str, Any]) -> GradeAdvice:
+def advise(profile: Profile, category: str | None, values: Mapping[str, Any],
+           series: Sequence[tuple[dt.datetime, Mapping[str, Any]]] = ()) -> GradeAdvice:
+    """The grade the facts point to; `series` (the dated public-health updates) lets the windowed rules count."""
     facts = {"deaths": values.get("deaths") or 0, "seriously_injured": values.get("seriously_injured") or 0,
              "economic_loss_cny": values.get("economic_loss_cny") or 0, "health": dict(values.get("health") or {})}
+    if len(series) > 1:
+        facts["health_series"] = list(series)
     try:
         s = suggest_grade(category or None, facts, list(profile.grading))
     except ValueError:  # unreadable public-health facts in a draft: no advice until they are fixed
@@ -734,7 +748,7 @@ class IncidentService:
             reports = sent_reports(s, incident.id)
             before_chain = chain_of(p_old, incident, reports)
             suggested_before = incident.grade_suggested
-            changed = self._apply(s, incident, {k: check.values[k] for k in fields})
+            changed = self._apply(s, incident, {k: check.values[k] for k in fields}, known_at or now)
             if not changed:
                 return self._view(s, incident)
             p = self._profile_on(incident.received_at)
@@ -787,7 +801,8 @@ class IncidentService:
 
     # ------------------------------------------------------------ applying values
 
-    def _apply(self, s: Session, incident: Incident, values: Mapping[str, Any]) -> list[str]:
+    def _apply(self, s: Session, incident: Incident, values: Mapping[str, Any],
+               known_at: dt.datetime | None = None) -> list[str]:
         """Write cleaned values to the row; returns the fields whose value changed. Keeps derived columns in step."""
         old = _record(incident)
         auto_before = auto_title(old.get("place"), old.get("address"), old.get("event_type"))
@@ -800,7 +815,8 @@ class IncidentService:
             incident.title = auto_title(incident.place, incident.address, incident.event_type_text)
         if changed or incident.grade_suggested is None:
             p = self._profile_of(incident) if incident.profile_key else self._profile_on(incident.received_at)
-            incident.grade_suggested = advise(p, incident.category, _record(incident)).suggested
+            series = _health_series(s, incident, known_at) if incident.id is not None else ()
+            incident.grade_suggested = advise(p, incident.category, _record(incident), series).suggested
             row = lead_row(p, incident.category, incident.event_type_text)
             incident.event_type_id = s.scalar(select(EventType.id).where(
                 EventType.profile_key == p.key, EventType.name == row.event_type)) if row else None
@@ -851,7 +867,7 @@ class IncidentService:
             economic_loss_cny=i.economic_loss_cny, sensitive=i.sensitive, key_area=i.key_area,
             **{f: bool(getattr(i, f)) for f in FLAGS[2:]}, ongoing=i.ongoing,
             health=dict(i.health or {}), grade_confirmed=i.grade_confirmed, grade_suggested=i.grade_suggested,
-            advice=advise(p, i.category, _record(i)), description=i.description, measures_taken=i.measures_taken,
+            advice=advise(p, i.category, _record(i), _health_series(s, i)), description=i.description, measures_taken=i.measures_taken,
             trend=i.trend, created_by_id=i.created_by_id, created_by_name=author.display_name if author else "",
             created_at=utc(i.created_at), workstation=i.workstation, handling_ended_at=utc(i.handling_ended_at),
             closed_at=utc(i.closed_at), lead_units=self._lead_units(s, p, i.category, i.event_type_text))
@@ -921,6 +937,32 @@ LIST_COLUMNS = (Incident.id, Incident.status, Incident.title, Incident.category,
                 Incident.closed_at, Incident.profile_key, Incident.profile_version)
 _SEARCHED = (Incident.title, Incident.description, Incident.address, Incident.place, Incident.caller_name,
              Incident.callback_phone, Incident.event_type_text, Incident.measures_taken, Incident.trend)
+
+
+def _health_series(s: Session, incident: Incident,
+                   now_known: dt.datetime | None = None) -> list[tuple[dt.datetime, dict[str, Any]]]:
+    """The public-health facts as each dated update left them (更新事态): the intake at receipt, then every edit of
+    them at its known_at, then the incident's present facts (at `now_known`, else the last update's time)."""
+    if incident.category != Category.public_health.value:
+        return []
+    rows = s.execute(select(AuditEntry.action, AuditEntry.at, AuditEntry.after).where(
+        AuditEntry.entity == "incident", AuditEntry.entity_id == str(incident.id),
+        AuditEntry.action.in_(("incident.open", "incident.edit"))).order_by(AuditEntry.seq)).all()
+    out: list[tuple[dt.datetime, dict[str, Any]]] = []
+    for action, at, after in rows:
+        if not after or "health" not in after:
+            continue
+        when = incident.received_at if action == "incident.open" else after.get("known_at") or at
+        when = dt.datetime.fromisoformat(when) if isinstance(when, str) else when
+        out.append((_as_utc(when), dict(after["health"] or {})))
+    current = dict(incident.health or {})
+    if not out or out[-1][1] != current:
+        out.append((_as_utc(now_known) if now_known else (out[-1][0] if out else _as_utc(incident.received_at)), current))
+    return out
+
+
+def _as_utc(t: dt.datetime) -> dt.datetime:
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)  # the audit keeps naive UTC
 
 
 def _any_contains(text: str):
