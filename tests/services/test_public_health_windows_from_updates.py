@@ -16,7 +16,7 @@ DAY = dt.timedelta(days=1)
 def reported(desk, days_and_totals) -> str | None:
     svc = desk.incidents("pinggu")
     officer = desk["zhouning"]
-    first_day, first = days_and_totals[0]
+    _day0, first = days_and_totals[0]
     v = svc.register(officer, intake("pinggu", "public_health", health={"kind": "plague_pneumonic", "cases": first}),
                      now=RECEIVED)
     for day, total in days_and_totals[1:]:
