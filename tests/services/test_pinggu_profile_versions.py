@@ -46,3 +46,13 @@ def test_the_first_version_is_reachable_by_its_stored_version():
     old = rules_version_of(Rec())
     assert old.version == "2022" and "public_health" not in old.warnings.category_adjust
     assert old.warnings.category_overrides["public_health"]["orange"].preconditions == []
+
+
+def test_public_health_warning_colour_is_suggested_from_the_expected_grade(world):
+    """pinggu_2022_general_plan_and_public_health_plan.txt L3404-L3405 (公卫预案3.2.1(3)): 橙色预警：…预计将发生重大突发公共卫生事件."""
+    lines = seed_lines("pinggu_2022_general_plan_and_public_health_plan.txt")
+    assert "橙色预警" in lines[3401] and "预计将发生重大突发公共卫生事件" in lines[3403]
+    w = world("pinggu")
+    assert w.svc.suggest_colour("public_health", "major")[0] == "orange"
+    assert w.svc.suggest_colour("public_health", "ordinary")[0] == "blue"
+    assert w.svc.suggest_colour("natural", "major") == (None, "")
