@@ -12,7 +12,10 @@ The loader then builds the rest from the municipal profile through `district_sec
   concerned (3.2.3(2), L537); after a municipal warning it may adjust its local level, filed with 市应急办 and the
   市相关专项指挥部办公室、市相关部门 (3.2.6, L583). Who approves within the district is left to the district: the
   template assumes the municipal chain's district counterparts (分管市领导 → 分管区领导 …), 待本区预案确认.
-- **Response** — the municipal four levels as written: 四级 is started by 事发地的区委、区政府 (4.3.2, L647).
+- **Response** — the municipal four levels as written: 四级 is started by 事发地的区委、区政府 (4.3.2, L647). The
+  municipal 紧急状态 step (4.3.6: 以市政府名义提请国务院) is the city's, so the district has none until its plan says.
+- **Public information** — 4.7.1's five-hour brief release is owed by the 区政府; the 24-hour news release centre is the
+  市政府新闻办's and is not on the district's clock.
 - **Lead units** — the municipal plan names the district counterpart of its lead units only as 区级处置主责部门
   (4.3.2, L651): each 市X becomes 区X, 待本区预案确认.
 - **Plan catalogue** and, where the file gives none, **plan management** — the municipal ones.
@@ -66,6 +69,8 @@ def _reporting(city: dict, prefix: str) -> dict:
     out = copy.deepcopy(city["reporting"])
     clocks = []
     for c in out["clocks"]:
+        if c["id"] == "P-press-24h":  # 4.7.1: 市政府新闻办's news release centre, a city duty
+            continue
         if c["id"] == "R5-foreign":  # 4.1.6: the 市应急办 notifies 市台办/市政府外办; the district reports to it
             c = {**c, "to": ["市应急办"], "cc": [], "wording": "同时报告市应急办（由市应急办通报市台办、市政府外办）",
                  "note": "市总体预案4.1.6是市应急办的职责；区向市应急办报告，由其同时通报市台办、市政府外办。"
@@ -132,6 +137,8 @@ def pending_items() -> list[dict]:
          "assumed": "未设", "basis": "北京市预案 3.2.3(3)"},
         {"id": "lead_departments", "what": "各类事件的区级处置主责部门",
          "assumed": "市级主责部门的区级对口（市X → 区X）", "basis": "北京市预案 4.3.2"},
+        {"id": "response.steps", "what": "本区扩大响应、紧急状态的请示程序及须登记的响应步骤",
+         "assumed": "未设（市总体预案4.3.6为市政府提请国务院）", "basis": "北京市预案 4.3.6"},
     ]
 
 
@@ -143,14 +150,18 @@ def district_sections(city: dict, district: dict) -> dict:
         "grading": list(city.get("grading", [])),
         "reporting": _reporting(city, prefix),
         "warnings": _warnings(city, prefix),
-        "response": _prefixed(copy.deepcopy(city["response"]), prefix),
+        # 4.3.6's 紧急状态 request (以市政府名义提请国务院) is the city's; the district's own is left to its plan
+        "response": _prefixed({**copy.deepcopy(city["response"]), "steps": []}, prefix),
         "lead_departments": _lead_rows(city, prefix),
         "plan_catalogue": _prefixed(copy.deepcopy(city.get("plan_catalogue", [])), prefix),
         "plan_management": _prefixed(copy.deepcopy(city["plan_management"]), prefix),
     }
     own_pending = list(district.get("pending") or [])
     out = {**built, **{k: v for k, v in district.items() if k != "pending"}}
-    out["pending"] = [*pending_items(), *own_pending]
+    extra = [] if "plan_management" in district else [
+        {"id": "plan_management", "what": "本区预案的备案、公开期限和演练、评估周期",
+         "assumed": "按市总体预案7.1、7.2（各区每年组织综合演练，7.2.2）", "basis": "北京市预案 7.1、7.2"}]
+    out["pending"] = [*pending_items(), *extra, *own_pending]
     return out
 
 

@@ -62,7 +62,16 @@ def test_what_the_municipal_plan_leaves_to_the_district_is_shown_as_pending():
     ids = {p["id"] for p in answer["pending"]}
     assert {"warnings.chain", "lead_departments", "reporting.city_review"} <= ids
     assert all(p["mark"] == PENDING_MARK for p in answer["pending"])
+    assert "plan_management" not in ids  # Shijingshan has its own measures (2025)
     assert "pending" not in major(load_profile("dongcheng"))  # a district with its own plan has none
+
+
+def test_the_citys_own_duties_are_not_put_on_the_district():
+    """L695 (4.3.6): 以市政府名义提请国务院决定 紧急状态; L813 (4.7.1): 市政府新闻办在24小时内…新闻发布中心 — the city's."""
+    assert "依法以市政府名义提请国务院决定" in line(695) and "由市政府新闻办在 24 小时内" in line(813)
+    answer = major(load_profile("shijingshan"))
+    assert answer["steps"] == [] and "P-press-24h" not in {d["clock"] for d in answer["deadlines"]}
+    assert {s["id"] for s in major(load_profile("beijing"))["steps"]} == {"emerg"}
 
 
 def test_shijingshan_keeps_its_own_plan_management_measures():
@@ -99,6 +108,6 @@ def test_the_template_makes_a_profile_for_any_district(tmp_path):
     brief = next(d for d in answer["deadlines"] if d["clock"] == "P-brief-5h")
     assert brief["by"] == ["区政府"]  # 4.7.1 相关区政府
     assert warning_rules(profile, Colour.blue)["filed_with"] == ["市应急办", "市有关部门"]
-    assert {p["id"] for p in answer["pending"]} >= {"warnings.chain"}
+    assert {p["id"] for p in answer["pending"]} >= {"warnings.chain", "plan_management"}  # no measures of its own
     with pytest.raises(FileExistsError):
         write_district_profile(tmp_path, "haidian", "海淀区")
