@@ -46,7 +46,7 @@ def report_label(kind: str, sequence: int = 0, lang: str = "zh") -> str:
     return f"{zh}（第{sequence}次）" if kind == "followup" and sequence else zh
 
 
-_LABEL = re.compile(r"^(更正（)?(首报|书面报告|续报|终报)(?:（第(\d+)次）)?(）)?$")
+_LABEL = re.compile(r"^(更正（)?(首报|书面报告|续报|终报|通报/发布)(?:（第(\d+)次）)?(）)?$")
 _KIND_OF = {zh: kind for kind, (zh, _en) in KIND_LABELS.items()}
 
 
