@@ -111,3 +111,18 @@ def test_the_template_makes_a_profile_for_any_district(tmp_path):
     assert {p["id"] for p in answer["pending"]} >= {"warnings.chain", "plan_management"}  # no measures of its own
     with pytest.raises(FileExistsError):
         write_district_profile(tmp_path, "haidian", "海淀区")
+
+
+def test_the_command_line_writes_a_district_profile_and_refuses_to_overwrite(tmp_path, capsys):
+    """`dutyroom district-profile KEY NAME`: the first-run setup's step for a district without its own plan."""
+    import shutil
+
+    from dutyroom.cli import main
+    from dutyroom.domain.profile_loader import PROFILE_DIR
+
+    shutil.copy(PROFILE_DIR / "beijing.yaml", tmp_path / "beijing.yaml")
+    assert main(["district-profile", "haidian", "海淀区", "--place", "测试街道甲", "--dir", str(tmp_path)]) == 0
+    assert "待本区预案确认" in capsys.readouterr().out
+    assert load_profile_file(tmp_path / "haidian.yaml").places == ["测试街道甲"]
+    assert main(["district-profile", "haidian", "海淀区", "--dir", str(tmp_path)]) == 2
+    assert main(["district-profile", "Hai Dian", "海淀区", "--dir", str(tmp_path)]) == 2
