@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QTabWidget,
     QTextBrowser,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.permissions import allowed
 from ..domain.vocabulary import (
     CATEGORY_LABELS,
     COLOUR_LABELS,
@@ -37,11 +39,12 @@ from ..domain.vocabulary import (
     Grade,
     label,
 )
+from ..services.actor import Actor
 from ..services.errors import lang
 from ..services.rules_service import RulesService
 from .beijing_time import BEIJING_TZ, select_section_on_click
 from .number_box import NumberBox
-from .operations import run
+from .operations import MessageLine, run
 from .table_model import Column, RowsTableModel, TextFilterProxy
 
 _KIND_LABELS = {"verbal": "首报（电话/口头）", "written": "书面详细报告", "followup": "续报", "final": "终报",
@@ -341,22 +344,50 @@ class CatalogueTab(QWidget):
 class PendingTab(QWidget):
     """A district under the municipal plan: what its own plan must settle, marked 待本区预案确认 until recorded."""
 
-    def __init__(self, rules: RulesService, parent=None):
+    def __init__(self, rules: RulesService, actor: Actor | None = None, parent=None):
         super().__init__(parent)
-        model = RowsTableModel([
+        self.rules, self.actor = rules, actor
+        self.model = RowsTableModel([
             Column(self.tr("事项"), lambda p: p.what),
             Column(self.tr("暂按"), lambda p: p.assumed),
             Column(self.tr("本区规定"), lambda p: p.confirmed or p.mark),
             Column(self.tr("条款"), lambda p: p.basis),
         ], rules.pending(), self)
+        self.table = _table(self.model)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("本区总体应急预案未录入，以下按北京市总体应急预案对区的规定建模；"
                                         "标“待本区预案确认”的事项由系统管理员登记本区规定。")))
-        layout.addWidget(_table(model))
+        layout.addWidget(self.table)
+        # the administrator records what the district's own plan says on the selected item (audited)
+        self.editor = QWidget()
+        row = QHBoxLayout(self.editor)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.text = QLineEdit(placeholderText=self.tr("本区预案的规定（留空则恢复为待确认）"))
+        self.save = QPushButton(self.tr("登记本区规定"))
+        self.save.clicked.connect(self.confirm)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.save)
+        self.message = MessageLine()
+        layout.addWidget(self.editor)
+        layout.addWidget(self.message)
+        self.editor.setVisible(actor is not None and allowed(actor.roles, "maintenance.settings"))
+
+    def confirm(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or self.actor is None:
+            self.message.show_error(self.tr("请先选择一个事项"))
+            return
+        item = self.model.rows[rows[0].row()]
+        actor, text = self.actor, self.text.text()
+        if run(lambda: self.rules.confirm_pending(actor, item.id, text), line=self.message,
+               done=self.tr("已登记")) is None:
+            return
+        self.model.set_rows(self.rules.pending())
+        self.text.clear()
 
 
 class RulesPage(QTabWidget):
-    def __init__(self, rules: RulesService, parent=None):
+    def __init__(self, rules: RulesService, parent=None, actor: Actor | None = None):
         super().__init__(parent)
         self.lead = LeadTableTab(rules)
         self.clock = ClockTab(rules)
@@ -366,6 +397,7 @@ class RulesPage(QTabWidget):
         self.addTab(self.warning, self.tr("预警审批"))
         self.addTab(ResponseTab(rules), self.tr("响应分级"))
         if rules.profile.pending:
-            self.addTab(PendingTab(rules), self.tr("待本区预案确认"))
+            self.pending = PendingTab(rules, actor)
+            self.addTab(self.pending, self.tr("待本区预案确认"))
         if rules.profile.plan_catalogue:
             self.addTab(CatalogueTab(rules), self.tr("专项预案目录"))
