@@ -266,7 +266,7 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
             changes.subscribe(page, {"users"}, page.refresh)
         pages.append((title, page))
     rules = RulesService(db, profile)
-    rules_page = RulesPage(rules)
+    rules_page = RulesPage(rules, actor=actor)
     changes.subscribe(rules_page, {"lead_table", "contacts"}, lambda: rules_page.lead.model.set_rows(rules.lead_table()))
     pages.append((window.tr("规则查询"), rules_page))
     if dashboard.panels:  # no placeholder pages: the dashboard appears when an area gives it a panel

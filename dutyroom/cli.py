@@ -13,7 +13,7 @@ from .config import SettingKey, default_profile, pick
 from .domain.incident_facts import facts_from_json
 from .domain.profile_loader import ProfileError, available_profiles, load_profile
 from .domain.rules import incident_rules, warning_rules
-from .domain.vocabulary import Category, Colour
+from .domain.vocabulary import Category, Colour, Grade
 from .services.errors import UserError
 
 
@@ -111,7 +111,8 @@ def cmd_rules_incident(args) -> int:
 def cmd_rules_warning(args) -> int:
     profile = load_profile(args.profile or default_profile())
     category = Category(args.category) if args.category else None
-    _print_json(warning_rules(profile, Colour(args.level), category))
+    expected = Grade(args.expected_grade) if args.expected_grade else None
+    _print_json(warning_rules(profile, Colour(args.level), category, expected))
     return 0
 
 
@@ -119,7 +120,31 @@ def cmd_profiles(args) -> int:
     for key in available_profiles():
         p = load_profile(key)
         inherits = f"  (继承 {', '.join(sorted(set(p.inherits.values())))})" if p.inherits else ""
-        print(f"{key}\t{p.name}\t{p.version}\t{p.effective_from}\t{p.source.title}{inherits}")
+        under = f"  (按{p.under}总体预案下的区建模，{len(p.pending)} 项待本区预案确认)" if p.under else ""
+        print(f"{key}\t{p.name}\t{p.version}\t{p.effective_from}\t{p.source.title}{inherits}{under}")
+    return 0
+
+
+def cmd_district_profile(args) -> int:
+    """Write a profile for a district with no general plan among the sources: a district under the municipal plan."""
+    import re
+
+    from .domain.district_template import write_district_profile
+    from .domain.profile_loader import PROFILE_DIR, ProfileError, load_profile_file
+
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", args.key):
+        raise UserError(f"配置键只能用小写字母、数字和下划线：{args.key}", f"the key takes a-z, 0-9 and _: {args.key}")
+    folder = Path(args.dir) if args.dir else PROFILE_DIR
+    try:
+        path = write_district_profile(folder, args.key, args.name, places=args.place or [])
+    except FileExistsError:
+        raise UserError(f"已有规则配置 {args.key}，未覆盖", f"profile {args.key} exists: not overwritten") from None
+    try:
+        profile = load_profile_file(path)
+    except ProfileError as exc:
+        path.unlink()
+        raise UserError(str(exc), str(exc)) from None
+    print(f"{path}\t{profile.name}\t{len(profile.pending)} 项待本区预案确认")
     return 0
 
 
@@ -354,7 +379,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", help="profile key")
     p.add_argument("--level", required=True, choices=[c.value for c in Colour])
     p.add_argument("--category", choices=[c.value for c in Category], help="a category with its own chain")
+    p.add_argument("--expected-grade", choices=[g.value for g in Grade if g != Grade.unknown],
+                   help="the grade expected: adds suggested_level where the plan links colour to grade")
     p.set_defaults(func=cmd_rules_warning)
+
+    p = sub.add_parser("district-profile", help="write a profile for a district under the municipal plan")
+    p.add_argument("key", help="profile key, e.g. haidian")
+    p.add_argument("name", help="district name, e.g. 海淀区")
+    p.add_argument("--place", action="append", help="a street or town (repeat)")
+    p.add_argument("--dir", help="profile folder (default: the shipped one)")
+    p.set_defaults(func=cmd_district_profile)
 
     p = sub.add_parser("profiles", help="list the rule profiles")
     p.set_defaults(func=cmd_profiles)

@@ -99,9 +99,10 @@ def suggest_grade(category: Category | str | None, facts: Mapping[str, Any], rul
     if category is Category.accident and "accident_decree_493" in rule_sets:
         hits = evaluate_accident(facts)
     elif category is Category.public_health and "public_health_pinggu" in rule_sets:
-        from .grading_public_health import evaluate_public_health
+        from .grading_public_health import evaluate_public_health, evaluate_series
 
-        hits = evaluate_public_health(facts.get("health") or {})
+        series = facts.get("health_series")  # dated updates: counts within the rules' windows (issue 20 item 8)
+        hits = evaluate_series(series) if series else evaluate_public_health(facts.get("health") or {})
     if not hits:
         return Suggestion(suggested=None, hits=(), needs_judgment=True)
     top = min(hits, key=lambda h: grade_rank(h.grade)).grade

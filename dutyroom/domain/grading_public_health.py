@@ -67,7 +67,8 @@ A rule whose fired alternatives all need judgment is returned with needs_judgmen
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -484,3 +485,49 @@ def evaluate_public_health(health: Mapping[str, Any]) -> list[RuleHit]:
                 )
             )
     return sorted(hits, key=lambda h: grade_rank(h.grade))
+
+
+# ---------------------------------------------------------------- counts over the windows the rules name
+
+
+def _windows() -> list[float]:
+    return sorted({alt.window for rule in RULES for alt in rule.alts if alt.window is not None})
+
+
+def _most_within(series: Sequence[tuple[dt.datetime, float]], days: float) -> float:
+    """The most reported within any `days`-long window: a cumulative count at each dated update, so the cases
+    reported from update i to update j are count_j - count_(i-1)."""
+    best = 0.0
+    for j, (tj, cj) in enumerate(series):
+        for i, (ti, _ci) in enumerate(series[:j + 1]):
+            if (tj - ti).total_seconds() <= days * 86400:
+                base = series[i - 1][1] if i > 0 else 0.0
+                best = max(best, cj - base)
+                break
+    return best
+
+
+def evaluate_series(updates: Sequence[tuple[dt.datetime, Mapping[str, Any]]]) -> list[RuleHit]:
+    """Grade on the cases counted over the windows the rules name (1.5.2(1)/1.5.3(1): 1个平均潜伏期内（6天）…),
+    from the incident's dated updates: each (known_at, health) holds the cumulative counts known then.
+
+    For each window the rules name, the most cases (and deaths) reported within any window of that length are
+    graded as observed over that window; the totals as last known are graded as observed over the whole span of the
+    updates. A single update (or one stating its own window_days) is graded as before.
+    Five pneumonic-plague cases reported over 7 days, no 5 of them within 6 days, grade 较大 (1.5.3(1), 1～4 in 6 days);
+    the same five within 6 days grade 重大 (1.5.2(1))."""
+    dated = sorted(((t, dict(h)) for t, h in updates if h), key=lambda u: u[0])
+    if not dated:
+        return []
+    last = dated[-1][1]
+    if len(dated) == 1 or "window_days" in last:
+        return evaluate_public_health(last)
+    span = (dated[-1][0] - dated[0][0]).total_seconds() / 86400  # the totals were reported over this many days
+    hits = {h.rule_id: h for h in evaluate_public_health({**last, "window_days": span})}
+    counts = {key: [(t, _number(key, h.get(key, 0))) for t, h in dated] for key in ("cases", "deaths")}
+    for days in _windows():
+        within = {key: _most_within(series, days) for key, series in counts.items()}
+        for h in evaluate_public_health({**last, **within, "window_days": days}):
+            if h.rule_id not in hits or (hits[h.rule_id].needs_judgment and not h.needs_judgment):
+                hits[h.rule_id] = h
+    return sorted(hits.values(), key=lambda h: grade_rank(h.grade))

@@ -93,6 +93,10 @@ class IncidentFacts:
     key_area: bool = False
     special_period: bool = False
     foreign_related: bool = False
+    prominent: bool = False
+    major_impact: bool = False
+    may_escalate: bool = False
+    endangers_neighbours: bool = False
     ongoing: bool = True
     health: Mapping[str, Any] = field(default_factory=dict)
 

@@ -25,7 +25,7 @@ from .incident_facts import FactsError, parse_time
 from .numbers import MAX_COUNT, MAX_LOSS_CNY, NumberError, read_amount, read_count
 from .profile_schema import LeadRow, Profile
 from .text import clean_text
-from .vocabulary import Category, Flag, Grade
+from .vocabulary import FLAG_LABELS, Category, Flag, Grade
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)  # workstation clocks drift; more than this is a typing error
 PLACE_OTHER = "其他"  # a place not on the profile's list; the free address then says where
@@ -63,6 +63,8 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "key_area": ("重点地区", "Key area"),
     "special_period": ("特殊时期", "Special period"),
     "foreign_related": ("涉外/涉港澳台", "Foreign/HK/Macao/Taiwan-related"),
+    **{f.value: FLAG_LABELS[f] for f in (Flag.prominent, Flag.major_impact, Flag.may_escalate,
+                                         Flag.endangers_neighbours)},
     "ongoing": ("仍在处置中", "Still being handled"),
     "health": ("公共卫生事件要素", "Public-health facts"),
     "grade": ("确认等级", "Confirmed grade"),

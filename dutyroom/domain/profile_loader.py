@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from ..config import resource_root
 from .clock import BEIJING
+from .district_template import district_sections
 from .profile_schema import Profile
 
 PROFILE_DIR = resource_root() / "resources" / "profiles"
@@ -75,6 +76,20 @@ def _inherit(raw: dict, path: Path, directory: Path) -> dict:
     return raw
 
 
+def _under(raw: dict, path: Path, directory: Path) -> dict:
+    """A district under the municipal plan (`under: beijing`): the sections it does not give are built from the
+    municipal profile by the district template (domain/district_template.py)."""
+    city_key = raw.get("under")
+    if not city_key:
+        return raw
+    if raw.get("inherits"):
+        raise ProfileError(path, "under", "“under” 与 “inherits” 不能同时使用")
+    city = _read_yaml(directory / f"{city_key}.yaml")
+    if city.get("level") != "city" or city.get("under") or city.get("inherits"):
+        raise ProfileError(path, "under", f"{city_key} 不是可作上位预案的市级配置")
+    return district_sections(city, raw)
+
+
 def _prefix_basis(node, prefix: str):
     """Inherited clauses say whose plan they are from ("北京市预案 4.1.5"), not just "4.1.5"."""
     if isinstance(node, dict):
@@ -88,6 +103,7 @@ def _prefix_basis(node, prefix: str):
 def load_profile_file(path: Path, directory: Path | None = None) -> Profile:
     path = Path(path)
     raw = _read_yaml(path)
+    raw = _under(raw, path, directory or path.parent)
     raw = _inherit(raw, path, directory or path.parent)
     try:
         profile = Profile.model_validate(raw)
@@ -143,9 +159,14 @@ def profile_in_force(key: str, on: dt.date, directory: Path | None = None) -> Pr
     """The profile version in force on a date (an incident is judged by the rules of its day).
 
     Older versions live beside the current one as `<key>@<version>.yaml`; the newest whose
-    effective_from is on or before `on` wins. Before the first version, the first version applies.
+    effective_from is on or before `on` wins (the current file where two share a date). Before the first version,
+    the first version applies.
     """
-    versions = sorted(_versions(key, str(directory or PROFILE_DIR)).values(), key=lambda p: p.effective_from)
+    everything = _versions(key, str(directory or PROFILE_DIR))
+    current = next(iter(everything.values()))
+    # A corrected transcription of the same plan keeps the plan's date: on a tie the current file wins, the older
+    # file stays reachable only for records stored under its version (Pinggu 2022 → 2022.2, issue 20).
+    versions = sorted(everything.values(), key=lambda p: (p.effective_from, p is current))
     chosen = versions[0]
     for p in versions:
         if p.effective_from <= on:

@@ -69,7 +69,9 @@ class Bound(_Strict):
 
 class Clock(_Strict):
     id: NonEmptyStr
-    kind: Literal["verbal", "written", "followup", "final"]
+    # notice = 通报/信息发布: informing a named unit or the public (municipal 4.7.1 信息发布; Tongzhou/Pinggu
+    # 区应急办 informs 区委宣传部), owed by the units in `by`, met like a first report by recording it sent.
+    kind: Literal["verbal", "written", "followup", "final", "notice"]
     # received_at = 接报后 / on knowledge; occurred_at = 事件发生后; previous_report = 续报 interval;
     # handling_ended = after 处置结束 (final report)
     anchor: Literal["received_at", "occurred_at", "previous_report", "handling_ended"]
@@ -78,6 +80,7 @@ class Clock(_Strict):
     trigger: Trigger
     to: Units
     cc: list[NonEmptyStr] = []  # 同时通报
+    by: list[NonEmptyStr] = []  # who owes it, where the plan names someone other than the duty room (4.7.1 区政府)
     basis: NonEmptyStr  # plan clause, e.g. "4.1.5"
     source_line: str | None = None
     note: str | None = None
@@ -193,6 +196,15 @@ class Adjustment(_Strict):
     basis: NonEmptyStr
 
 
+class OtherAreaNotice(_Strict):
+    colours: Annotated[list[Colour], Field(min_length=1)]
+    to: Units
+    wording: NonEmptyStr
+    by: NonEmptyStr
+    basis: NonEmptyStr
+    source_line: str | None = None
+
+
 class WarningPolicy(_Strict):
     levels: dict[Colour, ColourPolicy]
     # A category whose plan sets its own chain (Pinggu's public-health plan) overrides per colour.
@@ -204,6 +216,12 @@ class WarningPolicy(_Strict):
     targeted_groups: list[NonEmptyStr] = []
     content_fields: Units
     category_content_fields: dict[Category, list[NonEmptyStr]] = {}
+    # The colour a category's plan links to the grade expected (Pinggu 公卫预案3.2.1: 预计将发生一般 → 蓝色 …).
+    category_colour_for_grade: dict[Category, dict[Grade, Colour]] = {}
+    category_colour_basis: dict[Category, NonEmptyStr] = {}
+    # Orange/red warnings that may affect areas outside the jurisdiction: whom to inform (municipal 3.2.3(3),
+    # Tongzhou 3.2.3(3), 3.2.9 京津冀 联合预警).
+    other_areas: list[OtherAreaNotice] = []
     basis: NonEmptyStr
     note: str | None = None
 
@@ -231,10 +249,30 @@ class ResponseLevel(_Strict):
     ended_by: NonEmptyStr
     basis: NonEmptyStr
     source_line: str | None = None
+    # Conditions that point to this level whatever the grade (Dongcheng 4.3.2: 突出情况 → 三级响应).
+    default_flags: list[Flag] = []
+
+
+class ResponseStepRule(_Strict):
+    """A step of the response the plan names and the duty room records (issue 20 escalation steps): who named the
+    lead unit of an unknown-grade event, a 扩大响应 or 紧急状态 request, the expert assessment before ending a
+    public-health response, the 区应急委's approval to end an ordinary event's response, 区人大常委会 filing.
+
+    `before_end`: the response cannot be ended until this step is recorded (for incidents the trigger matches)."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,7}$")]  # stored in response_activation.level_key
+    label: NonEmptyStr
+    by: NonEmptyStr  # who decides or whom it goes to, in the plan's words
+    trigger: Trigger = Trigger()
+    before_end: bool = False
+    basis: NonEmptyStr
+    source_line: str | None = None
+    note: str | None = None
 
 
 class ResponsePolicy(_Strict):
     levels: Annotated[list[ResponseLevel], Field(min_length=3, max_length=4)]
+    steps: list[ResponseStepRule] = []
     raise_if: list[NonEmptyStr] = []
     category_overrides: dict[Category, Annotated[list[ResponseLevel], Field(min_length=3, max_length=4)]] = {}
     basis: NonEmptyStr
@@ -299,6 +337,16 @@ class Source(_Strict):
     seed: NonEmptyStr  # file name in shared/seeds
 
 
+class PendingItem(_Strict):
+    """What the municipal plan leaves to a district whose own general plan is not among the sources: shown as
+    待本区预案确认 with the default the template assumes, until an administrator records the district's value."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]*$")]
+    what: NonEmptyStr  # the question, e.g. "区级橙色预警由谁批准"
+    assumed: NonEmptyStr  # what the template uses meanwhile
+    basis: NonEmptyStr  # the municipal clause that leaves it to the district
+
+
 class Profile(_Strict):
     key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     name: NonEmptyStr  # 北京市 / 东城区
@@ -320,6 +368,10 @@ class Profile(_Strict):
     lead_departments: Annotated[list[LeadRow], Field(min_length=1)]
     plan_catalogue: list[CataloguePlan] = []
     plan_management: PlanManagement
+    # A district with no general plan of its own, modelled under the municipal plan (`under: beijing`): what the
+    # municipal plan leaves to the district, marked 待本区预案确认 (domain/district_template.py).
+    under: str | None = None
+    pending: list[PendingItem] = []
     notes: list[NonEmptyStr] = []
 
     @model_validator(mode="after")

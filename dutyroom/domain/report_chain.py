@@ -34,7 +34,8 @@ APP_FINAL_CLOCK = "app-final"
 # Shown after the label "终报" ("终报：处置结束后报送（…）"), so it does not name the report again.
 APP_FINAL_WORDING = "处置结束后报送（预案未规定时限；结案前须报终报）"
 KIND_LABELS = {"verbal": ("首报", "First report"), "written": ("书面报告", "Written report"),
-               "followup": ("续报", "Follow-up"), "final": ("终报", "Final report")}
+               "followup": ("续报", "Follow-up"), "final": ("终报", "Final report"),
+               "notice": ("通报/发布", "Notice / release")}
 
 
 def report_label(kind: str, sequence: int = 0, lang: str = "zh") -> str:
@@ -45,7 +46,7 @@ def report_label(kind: str, sequence: int = 0, lang: str = "zh") -> str:
     return f"{zh}（第{sequence}次）" if kind == "followup" and sequence else zh
 
 
-_LABEL = re.compile(r"^(更正（)?(首报|书面报告|续报|终报)(?:（第(\d+)次）)?(）)?$")
+_LABEL = re.compile(r"^(更正（)?(首报|书面报告|续报|终报|通报/发布)(?:（第(\d+)次）)?(）)?$")
 _KIND_OF = {zh: kind for kind, (zh, _en) in KIND_LABELS.items()}
 
 
@@ -89,6 +90,7 @@ class ChainDeadline:
     late_minutes: int | None = None
     bound: EscalationBound | None = None  # where due is None: when it escalates all the same, and on whose word
     escalation_due: dt.datetime | None = None  # due, else the bound's time; None: never escalates (app final)
+    by: tuple[str, ...] = ()  # who owes it where the plan names a unit (信息发布: 区政府, 区委宣传部)
 
     @property
     def met(self) -> bool:
@@ -127,7 +129,7 @@ def _row(d: Deadline | Clock, due: dt.datetime | None, *, sequence: int = 0, sou
         report_id=report.id if report else None, sent_at=report.sent_at if report else None,
         late_minutes=report.late_minutes if report else None,
         bound=d.bound if isinstance(d, Deadline) else None,
-        escalation_due=d.escalation_due if pending_deadline else due)
+        escalation_due=d.escalation_due if pending_deadline else due, by=tuple(d.by))
 
 
 def _app_final(deadlines: Sequence[Deadline], profile: Profile) -> ChainDeadline:
@@ -168,7 +170,7 @@ def build_chain(profile: Profile, facts: IncidentFacts, reports: Sequence[SentRe
 
     rows: list[ChainDeadline] = []
     for d in deadlines:
-        if d.kind in ("verbal", "written", "final"):
+        if d.kind in ("verbal", "written", "final", "notice"):
             met = by_clock.pop(d.clock_id, None)
             rows.append(_row(d, met.due_at if met else d.due, report=met))
     # Reports met clocks that no longer apply (the grade changed since): they stay in the chain.
@@ -194,7 +196,7 @@ def build_chain(profile: Profile, facts: IncidentFacts, reports: Sequence[SentRe
 
     if not any(r.kind == "final" for r in rows):
         rows.append(_app_final(deadlines, profile))
-    order = {"verbal": 0, "written": 1, "followup": 2, "final": 3}
+    order = {"verbal": 0, "written": 1, "notice": 2, "followup": 3, "final": 4}
     return sorted(rows, key=lambda r: (order[r.kind], r.sequence))
 
 

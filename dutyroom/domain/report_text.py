@@ -186,6 +186,8 @@ def report_heading(kind: str, sequence: int, district: str, first: bool) -> str:
         return f"{district}突发事件信息终报"
     if kind == "written":
         return f"{district}突发事件详细情况报告"
+    if kind == "notice":
+        return f"{district}突发事件情况通报"
     return f"{district}突发事件信息{'首报' if first else '报告'}"
 
 

@@ -50,6 +50,7 @@ class Deadline:
     basis: str
     bound: EscalationBound | None = None  # only where due is None because the plan gives no number
     escalation_due: dt.datetime | None = None  # due, or the bound's time where the plan gives no number
+    by: tuple[str, ...] = ()  # who owes it where the plan names a unit (信息发布: 区政府, 区委宣传部)
 
     def overdue_by(self, now: dt.datetime) -> dt.timedelta | None:
         """How late the report is at `now` (None when not due or not yet late)."""
@@ -117,7 +118,7 @@ def compute_deadlines(profile: Profile, facts: IncidentFacts, *, last_report_at:
         deadlines.append(Deadline(
             clock_id=clock.id, kind=clock.kind, due=due, anchor=clock.anchor, minutes=clock.minutes,
             wording=clock.wording, to=tuple(clock.to), cc=tuple(clock.cc), basis=clock.basis,
-            bound=bound, escalation_due=escalation_due,
+            bound=bound, escalation_due=escalation_due, by=tuple(clock.by),
         ))
     return deadlines
 

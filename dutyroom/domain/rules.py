@@ -8,13 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from .clock import BEIJING
+from .district_template import PENDING_MARK
 from .grading import suggest_grade
 from .incident_facts import IncidentFacts
-from .profile_schema import Adjustment, ApprovalStep, ColourPolicy, LeadRow, Profile
+from .profile_schema import Adjustment, ApprovalStep, ColourPolicy, LeadRow, Profile, ResponseLevel, ResponseStepRule
 from .reporting_clock import city_clocks, compute_deadlines, followup_interval, reports_to_city, trigger_matches
-from .vocabulary import Category, Colour
+from .vocabulary import FLAG_LABELS, Category, Colour, Flag, Grade
 
-RULES_KINDS = ("verbal", "written", "followup")  # the kinds `rules incident` lists
+RULES_KINDS = ("verbal", "written", "followup", "notice")  # the kinds `rules incident` lists
 
 
 def _normalise(text: str) -> str:
@@ -70,9 +71,12 @@ def incident_rules(profile: Profile, facts: IncidentFacts) -> dict[str, Any]:
         "deadlines": [
             {"kind": d.kind, "due": _iso(d.due), "anchor": d.anchor, "to": list(d.to), "basis": d.basis,
              "minutes": d.minutes, "wording": d.wording, "cc": list(d.cc), "clock": d.clock_id,
-             **_review(profile, d.clock_id)}
+             **({"by": list(d.by)} if d.by else {}), **_review(profile, d.clock_id)}
             for d in deadlines
         ],
+        "conditions": conditions(profile, facts),
+        "response_level": _level_key(suggested_response_level(profile, facts)),
+        "steps": [_step_out(st) for st in response_steps(profile, facts)],
         "followup_every_minutes": followup_interval(profile, facts),
         "report_to_city": to_city,
         "city_report": (
@@ -80,7 +84,67 @@ def incident_rules(profile: Profile, facts: IncidentFacts) -> dict[str, Any]:
              "reviewer_roles": [r.value for r in city.reviewer_roles], "basis": city.basis}
             if to_city and city else None
         ),
+        **_pending(profile),
     }
+
+
+def _pending(profile: Profile) -> dict[str, Any]:
+    """A district under the municipal plan: what its own plan must still settle (shown 待本区预案确认)."""
+    if not profile.pending:
+        return {}
+    return {"under": profile.under, "pending": [
+        {"id": p.id, "what": p.what, "assumed": p.assumed, "basis": p.basis, "mark": PENDING_MARK}
+        for p in profile.pending]}
+
+
+def conditions(profile: Profile, facts: IncidentFacts) -> list[dict[str, Any]]:
+    """The condition flags this profile reacts to (a clock's or a response level's trigger), whether each is set,
+    and what it opens: the officer's judgment beside the grade (突出情况, 可能产生较大影响, …)."""
+    out = []
+    for flag in Flag:
+        clocks = [c.id for c in profile.reporting.clocks if flag in c.trigger.flags]
+        levels = [lv.key for lv in _levels(profile, facts.category) if flag in lv.default_flags]
+        if clocks or levels:
+            out.append({"flag": flag.value, "label": FLAG_LABELS[flag][0], "set": flag in facts.flags,
+                        "clocks": clocks, **({"response_levels": levels} if levels else {})})
+    return out
+
+
+def _levels(profile: Profile, category: Category | None) -> list[ResponseLevel]:
+    policy = profile.response
+    own = policy.category_overrides.get(category) if category else None
+    return sorted(own or policy.levels, key=lambda lv: lv.rank)
+
+
+def suggested_response_level(profile: Profile, facts: IncidentFacts) -> ResponseLevel | None:
+    """The level the confirmed grade (or a set condition flag, Dongcheng 4.3.2 突出情况) points to at first judgment;
+    the highest where several do. The officer still decides."""
+    found = [lv for lv in _levels(profile, facts.category)
+             if facts.grade in lv.default_grades or facts.flags & set(lv.default_flags)]
+    return min(found, key=lambda lv: lv.rank) if found else None
+
+
+def _level_key(level: ResponseLevel | None) -> str | None:
+    return level.key if level else None
+
+
+def response_steps(profile: Profile, facts: IncidentFacts) -> list[ResponseStepRule]:
+    """The recorded response steps the plan names for this incident (issue 20 escalation steps)."""
+    return [st for st in profile.response.steps if trigger_matches(st.trigger, facts)]
+
+
+def _step_out(st: ResponseStepRule) -> dict[str, Any]:
+    return {"id": st.id, "label": st.label, "by": st.by, "before_end": st.before_end, "basis": st.basis,
+            "source_line": st.source_line}
+
+
+def suggest_colour(profile: Profile, category: Category | None, expected: Grade) -> tuple[Colour | None, str]:
+    """The warning colour a category's plan links to the grade expected (Pinggu 公卫预案3.2.1), with its clause;
+    (None, "") where the plan links none."""
+    table = profile.warnings.category_colour_for_grade.get(category) if category else None
+    if not table or expected not in table:
+        return None, ""
+    return table[expected], profile.warnings.category_colour_basis.get(category, "")
 
 
 def colour_policy(profile: Profile, colour: Colour, category: Category | None = None) -> ColourPolicy:
@@ -96,7 +160,8 @@ def adjustment_policy(profile: Profile, category: Category | str | None) -> Adju
     return own or profile.warnings.adjust
 
 
-def warning_rules(profile: Profile, colour: Colour, category: Category | None = None) -> dict[str, Any]:
+def warning_rules(profile: Profile, colour: Colour, category: Category | None = None,
+                  expected: Grade | None = None) -> dict[str, Any]:
     policy = colour_policy(profile, colour, category)
     out: dict[str, Any] = {
         "profile": profile.key,
@@ -116,6 +181,19 @@ def warning_rules(profile: Profile, colour: Colour, category: Category | None = 
                          "steps": [_step_rule(s) for s in adjust.steps], "basis": adjust.basis,
                          "outside_decisions": [_step_rule(s) for s in adjust.steps if s.kind == "external_decision"]}
     out["lift_needs_approval"] = policy.lift_needs_approval
+    out["lifting"] = {"by": policy.lifted_by.value, "needs_approval": policy.lift_needs_approval,
+                      "steps": [_step_rule(s) for s in policy.steps] if policy.lift_needs_approval else [],
+                      "outside_decisions": [_step_rule(s) for s in policy.steps
+                                            if policy.lift_needs_approval and s.kind == "external_decision"]}
+    out["other_areas"] = [{"to": list(n.to), "wording": n.wording, "by": n.by, "basis": n.basis,
+                           "source_line": n.source_line} for n in profile.warnings.other_areas if colour in n.colours]
+    table = profile.warnings.category_colour_for_grade.get(category) if category else None
+    if table:
+        out["colour_for_grade"] = {"table": {g.value: c.value for g, c in table.items()},
+                                   "basis": profile.warnings.category_colour_basis.get(category, "")}
+    if expected is not None:
+        suggested, _basis = suggest_colour(profile, category, expected)
+        out["suggested_level"] = suggested.value if suggested else None
     out["basis"] = policy.basis
     return out
 

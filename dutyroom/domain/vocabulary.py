@@ -46,6 +46,11 @@ class Flag(StrEnum):
     key_area = "key_area"
     special_period = "special_period"
     foreign_related = "foreign_related"
+    # Conditions the plans name beside the grade (issue 20): the officer judges them, the rules react.
+    prominent = "prominent"  # 突出情况 (municipal/Dongcheng/Pinggu 4.1.4; Dongcheng 4.3.2 三级响应)
+    major_impact = "major_impact"  # 可能产生较大影响 (4.1.4)
+    may_escalate = "may_escalate"  # 可能演化为较大、重大、特别重大 (Tongzhou 4.1.4)
+    endangers_neighbours = "endangers_neighbours"  # 可能危及城市副中心、行政办公区、京津冀临界地区 (Tongzhou 4.1.7)
 
 
 EXTERNAL_ROLES = frozenset({Role.city_emergency_office, Role.city_leader, Role.city_command_office})
@@ -101,6 +106,10 @@ FLAG_LABELS = {
     Flag.key_area: ("重点地区", "Key area"),
     Flag.special_period: ("特殊时期", "Special period"),
     Flag.foreign_related: ("涉外/涉港澳台", "Foreign/HK/Macao/Taiwan-related"),
+    Flag.prominent: ("突出情况", "Prominent situation"),
+    Flag.major_impact: ("可能产生较大影响", "May have a large impact"),
+    Flag.may_escalate: ("可能演化为较大及以上", "May escalate to large or above"),
+    Flag.endangers_neighbours: ("可能危及副中心/行政办公区/京津冀临界地区", "May endanger the sub-centre or neighbours"),
 }
 
 

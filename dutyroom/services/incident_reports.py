@@ -42,6 +42,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from ..domain.clock import now_or
+from ..domain.intake import FLAGS
 from ..domain.numbers import NumberError, read_bounded
 from ..domain.permissions import allowed
 from ..domain.profile_loader import rules_version_of
@@ -80,7 +81,7 @@ from .incidents import (
 from .reference_data import set_setting
 from .users import user_names
 
-KINDS = ("verbal", "written", "followup", "final")
+KINDS = ("verbal", "written", "followup", "final", "notice")
 CHANNELS = {"phone": ("电话", "phone"), "fax": ("传真", "fax"), "system": ("系统报送", "system")}
 CLOCK_SKEW = dt.timedelta(minutes=5)
 RECEIPT_SLACK = dt.timedelta(minutes=1)  # a send time typed to the minute may fall just before a receipt with seconds
@@ -272,7 +273,7 @@ DASH_COLUMNS = (Incident.id, Incident.title, Incident.place, Incident.profile_ke
                 Incident.category, Incident.event_type_text, Incident.occurred_at, Incident.received_at,
                 Incident.grade_confirmed, Incident.deaths, Incident.injured, Incident.seriously_injured,
                 Incident.missing, Incident.trapped, Incident.economic_loss_cny, Incident.sensitive, Incident.key_area,
-                Incident.special_period, Incident.foreign_related, Incident.ongoing, Incident.handling_ended_at)
+                *(getattr(Incident, f) for f in FLAGS[2:]), Incident.ongoing, Incident.handling_ended_at)
 
 
 def _report_dict(r: IncidentReport) -> dict[str, Any]:

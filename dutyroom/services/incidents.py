@@ -60,7 +60,17 @@ from ..domain.text import clean_text
 from ..domain.vocabulary import CATEGORY_LABELS, FLAG_LABELS, GRADE_LABELS, Category, Flag, Grade, grade_rank
 from ..store import audit
 from ..store.database import Database
-from ..store.models import EventType, Incident, IncidentLogEntry, IncidentReport, LeadAssignment, Organisation, Setting, User
+from ..store.models import (
+    AuditEntry,
+    EventType,
+    Incident,
+    IncidentLogEntry,
+    IncidentReport,
+    LeadAssignment,
+    Organisation,
+    Setting,
+    User,
+)
 from .actor import Actor
 from .errors import NotFound, UserError
 from .guard import require
@@ -144,6 +154,10 @@ class IncidentView:
     key_area: bool
     special_period: bool
     foreign_related: bool
+    prominent: bool
+    major_impact: bool
+    may_escalate: bool
+    endangers_neighbours: bool
     ongoing: bool
     health: Mapping[str, Any]
     grade_confirmed: str
@@ -265,8 +279,8 @@ def facts_of(r: Incident | Row) -> IncidentFacts:
         category=Category(r.category) if r.category else None, event_type=r.event_type_text,
         occurred_at=r.occurred_at, received_at=r.received_at, grade=Grade(r.grade_confirmed or Grade.unknown),
         deaths=r.deaths, injured=r.injured, seriously_injured=r.seriously_injured, missing=r.missing,
-        trapped=r.trapped, economic_loss_cny=r.economic_loss_cny, sensitive=r.sensitive, key_area=r.key_area,
-        special_period=r.special_period, foreign_related=r.foreign_related,
+        trapped=r.trapped, economic_loss_cny=r.economic_loss_cny,
+        **{f: bool(getattr(r, f, False)) for f in FLAGS},
         ongoing=bool(r.ongoing) and r.handling_ended_at is None, health=getattr(r, "health", None) or {})
 
 
@@ -302,7 +316,7 @@ class _Same:
 
 _CLOCK_INPUTS = ("category", "event_type_text", "occurred_at", "received_at", "grade_confirmed", "deaths", "injured",
                  "seriously_injured", "missing", "trapped", "economic_loss_cny", "sensitive", "key_area",
-                 "special_period", "foreign_related", "ongoing", "handling_ended_at")
+                 *FLAGS[2:], "ongoing", "handling_ended_at")
 
 
 BOUND_SETTING = SettingKey.escalation_minutes  # 本区设定: the bound of deadlines whose plan gives none
@@ -358,9 +372,13 @@ def deadline_text(chain: Iterable[ChainDeadline]) -> str:
     return "；".join(parts) if parts else "无待报事项"
 
 
-def advise(profile: Profile, category: str | None, values: Mapping[str, Any]) -> GradeAdvice:
+def advise(profile: Profile, category: str | None, values: Mapping[str, Any],
+           series: Sequence[tuple[dt.datetime, Mapping[str, Any]]] = ()) -> GradeAdvice:
+    """The grade the facts point to; `series` (the dated public-health updates) lets the windowed rules count."""
     facts = {"deaths": values.get("deaths") or 0, "seriously_injured": values.get("seriously_injured") or 0,
              "economic_loss_cny": values.get("economic_loss_cny") or 0, "health": dict(values.get("health") or {})}
+    if len(series) > 1:
+        facts["health_series"] = list(series)
     try:
         s = suggest_grade(category or None, facts, list(profile.grading))
     except ValueError:  # unreadable public-health facts in a draft: no advice until they are fixed
@@ -605,8 +623,7 @@ class IncidentService:
         return Incident(profile_key=p.key, profile_version=p.version, status="draft", title="", received_at=received,
                         created_by_id=actor.id, created_at=now, workstation=audit.WORKSTATION,
                         grade_confirmed=Grade.unknown.value, health={}, deaths=0, injured=0, seriously_injured=0,
-                        missing=0, trapped=0, economic_loss_cny=0.0, sensitive=False, key_area=False,
-                        special_period=False, foreign_related=False, ongoing=True)
+                        missing=0, trapped=0, economic_loss_cny=0.0, ongoing=True, **dict.fromkeys(FLAGS, False))
 
     def _received(self, values: Mapping[str, Any], now: dt.datetime) -> dt.datetime:
         """The received time as typed (if readable), which picks the profile version the rest is checked by."""
@@ -672,7 +689,8 @@ class IncidentService:
 
     def set_flags(self, actor: Actor, incident_id: int, flags: Mapping[str, bool], *,
                   now: dt.datetime | None = None) -> IncidentView:
-        """Set or clear sensitive / key_area / special_period / foreign_related; the deadlines follow them."""
+        """Set or clear a condition flag (sensitive, key_area, …, prominent, may_escalate: vocabulary.Flag);
+        the deadlines follow them."""
         unknown = sorted(set(flags) - set(FLAGS))
         if unknown:
             raise UserError(f"未知的标记：{'、'.join(unknown)}", f"unknown flag: {', '.join(unknown)}")
@@ -745,7 +763,7 @@ class IncidentService:
             reports = sent_reports(s, incident.id)
             before_chain = chain_of(p_old, incident, reports)
             suggested_before = incident.grade_suggested
-            changed = self._apply(s, incident, {k: check.values[k] for k in fields})
+            changed = self._apply(s, incident, {k: check.values[k] for k in fields}, known_at or now)
             if not changed:
                 return self._view(s, incident)
             p = self._profile_on(incident.received_at)
@@ -798,7 +816,8 @@ class IncidentService:
 
     # ------------------------------------------------------------ applying values
 
-    def _apply(self, s: Session, incident: Incident, values: Mapping[str, Any]) -> list[str]:
+    def _apply(self, s: Session, incident: Incident, values: Mapping[str, Any],
+               known_at: dt.datetime | None = None) -> list[str]:
         """Write cleaned values to the row; returns the fields whose value changed. Keeps derived columns in step."""
         old = _record(incident)
         auto_before = auto_title(old.get("place"), old.get("address"), old.get("event_type"))
@@ -811,7 +830,8 @@ class IncidentService:
             incident.title = auto_title(incident.place, incident.address, incident.event_type_text)
         if changed or incident.grade_suggested is None:
             p = self._profile_of(incident) if incident.profile_key else self._profile_on(incident.received_at)
-            incident.grade_suggested = advise(p, incident.category, _record(incident)).suggested
+            series = _health_series(s, incident, known_at) if incident.id is not None else ()
+            incident.grade_suggested = advise(p, incident.category, _record(incident), series).suggested
             row = lead_row(p, incident.category, incident.event_type_text)
             incident.event_type_id = s.scalar(select(EventType.id).where(
                 EventType.profile_key == p.key, EventType.name == row.event_type)) if row else None
@@ -860,9 +880,9 @@ class IncidentService:
             event_type=i.event_type_text, event_type_id=i.event_type_id, deaths=i.deaths, injured=i.injured,
             seriously_injured=i.seriously_injured, missing=i.missing, trapped=i.trapped,
             economic_loss_cny=i.economic_loss_cny, sensitive=i.sensitive, key_area=i.key_area,
-            special_period=i.special_period, foreign_related=i.foreign_related, ongoing=i.ongoing,
+            **{f: bool(getattr(i, f)) for f in FLAGS[2:]}, ongoing=i.ongoing,
             health=dict(i.health or {}), grade_confirmed=i.grade_confirmed, grade_suggested=i.grade_suggested,
-            advice=advise(p, i.category, _record(i)), description=i.description, measures_taken=i.measures_taken,
+            advice=advise(p, i.category, _record(i), _health_series(s, i)), description=i.description, measures_taken=i.measures_taken,
             trend=i.trend, created_by_id=i.created_by_id, created_by_name=author.display_name if author else "",
             created_at=utc(i.created_at), workstation=i.workstation, handling_ended_at=utc(i.handling_ended_at),
             closed_at=utc(i.closed_at), lead_units=self._lead_units(s, p, i.category, i.event_type_text))
@@ -929,10 +949,36 @@ LIST_COLUMNS = (Incident.id, Incident.status, Incident.title, Incident.category,
                 Incident.place, Incident.received_at, Incident.occurred_at, Incident.grade_confirmed,
                 Incident.grade_suggested, Incident.deaths, Incident.injured, Incident.seriously_injured,
                 Incident.missing, Incident.trapped, Incident.economic_loss_cny, Incident.sensitive, Incident.key_area,
-                Incident.special_period, Incident.foreign_related, Incident.ongoing, Incident.handling_ended_at,
+                *(getattr(Incident, f) for f in FLAGS[2:]), Incident.ongoing, Incident.handling_ended_at,
                 Incident.closed_at, Incident.profile_key, Incident.profile_version)
 _SEARCHED = (Incident.title, Incident.description, Incident.address, Incident.place, Incident.caller_name,
              Incident.callback_phone, Incident.event_type_text, Incident.measures_taken, Incident.trend)
+
+
+def _health_series(s: Session, incident: Incident,
+                   now_known: dt.datetime | None = None) -> list[tuple[dt.datetime, dict[str, Any]]]:
+    """The public-health facts as each dated update left them (更新事态): the intake at receipt, then every edit of
+    them at its known_at, then the incident's present facts (at `now_known`, else the last update's time)."""
+    if incident.category != Category.public_health.value:
+        return []
+    rows = s.execute(select(AuditEntry.action, AuditEntry.at, AuditEntry.after).where(
+        AuditEntry.entity == "incident", AuditEntry.entity_id == str(incident.id),
+        AuditEntry.action.in_(("incident.open", "incident.edit"))).order_by(AuditEntry.seq)).all()
+    out: list[tuple[dt.datetime, dict[str, Any]]] = []
+    for action, at, after in rows:
+        if not after or "health" not in after:
+            continue
+        when = incident.received_at if action == "incident.open" else after.get("known_at") or at
+        when = dt.datetime.fromisoformat(when) if isinstance(when, str) else when
+        out.append((_as_utc(when), dict(after["health"] or {})))
+    current = dict(incident.health or {})
+    if not out or out[-1][1] != current:
+        out.append((_as_utc(now_known) if now_known else (out[-1][0] if out else _as_utc(incident.received_at)), current))
+    return out
+
+
+def _as_utc(t: dt.datetime) -> dt.datetime:
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)  # the audit keeps naive UTC
 
 
 def _any_contains(text: str):

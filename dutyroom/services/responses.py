@@ -13,6 +13,11 @@ Decisions where issue 4 was silent:
 - A public-health incident uses the profile's public-health levels where the profile has them.
 - Times: a step may be recorded after the fact (`at`), never in the future and never before the
   previous step.
+
+Recorded steps (issue 20): the profile's `response.steps` (区应急委 names the lead unit of an unknown-grade event,
+扩大响应/紧急状态 requests, the expert assessment before a public-health response ends, Tongzhou's 区应急委 approval
+to end an ordinary event's response, filing with the 区人大常委会) are rows with action "step" and the step's id in
+level_key; they never change the level. A step marked `before_end` must be recorded before the response can end.
 """
 
 from __future__ import annotations
@@ -26,20 +31,36 @@ from sqlalchemy.orm import Session
 
 from ..domain.clock import now_or, today_or
 from ..domain.profile_loader import rules_version_of
-from ..domain.profile_schema import Profile, ResponseLevel
+from ..domain.profile_schema import Profile, ResponseLevel, ResponseStepRule
+from ..domain.rules import response_steps, suggested_response_level
 from ..domain.text import clean_text
-from ..domain.vocabulary import Category, Grade
+from ..domain.vocabulary import Category
 from ..store import audit
 from ..store.database import Database
 from ..store.models import Appointment, Incident, IncidentLogEntry, Organisation, Person, Post, ResponseActivation
 from .actor import Actor
 from .errors import NotFound, UserError
 from .guard import require
+from .incidents import facts_of
 from .users import user_names
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
 ACTION_LABELS = {"activate": ("启动", "activate"), "raise": ("提升", "raise"), "lower": ("降低", "lower"),
-                 "end": ("结束", "end")}
+                 "end": ("结束", "end"), "step": ("记录", "record")}
+STEP = "step"
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    """A response step the plan names for this incident, and whether (by whom, when) it was recorded."""
+
+    id: str
+    label: str
+    by: str
+    basis: str
+    source_line: str | None
+    before_end: bool
+    recorded: tuple[tuple[dt.datetime, str], ...]  # (when, who/what was recorded) for each time it was
 
 
 @dataclass(frozen=True)
@@ -162,12 +183,59 @@ class ResponseService:
         return sorted(out, key=lambda c: (not c.posts, c.name, c.id))
 
     def suggested_level(self, incident_id: int) -> LevelInfo | None:
-        """The level the confirmed grade points to at first judgment (the officer still decides)."""
+        """The level the confirmed grade (or a condition flag: Dongcheng 4.3.2 突出情况 → 三级) points to at first
+        judgment (the officer still decides)."""
         with self.db.read() as s:
             incident = _incident(s, incident_id)
-            grade = Grade(incident.grade_confirmed or Grade.unknown)
-            found = [lv for lv in self._levels(incident) if grade in lv.default_grades]
-            return _level_info(max(found, key=lambda lv: lv.rank)) if found else None
+            found = suggested_response_level(self._profile_for(incident), facts_of(incident))
+            return _level_info(found) if found else None
+
+    def steps(self, incident_id: int) -> list[StepInfo]:
+        """The steps the plan names for this incident (rules incident `steps`), each with what was recorded."""
+        with self.db.read() as s:
+            incident = _incident(s, incident_id)
+            rows = [r for r in _all_rows(s, incident_id) if r.action == STEP]
+            return [StepInfo(st.id, st.label, st.by, st.basis, st.source_line, st.before_end,
+                             tuple((r.at, r.activated_by or "") for r in rows if r.level_key == st.id))
+                    for st in self._step_rules(incident)]
+
+    def _step_rules(self, incident: Incident) -> list[ResponseStepRule]:
+        return response_steps(self._profile_for(incident), facts_of(incident))
+
+    def record_step(self, actor: Actor, incident_id: int, step_id: str, *, by: str | None = None,
+                    at: dt.datetime | None = None, note: str | None = None, now: dt.datetime | None = None) -> StepInfo:
+        """Record a step the plan names (who was named lead unit, the request sent, the assessment held, the
+        approval given), audited and logged with its clause. `by` is who decided or was named (default: the plan's)."""
+        require(actor, "response.record")
+        now = now_or(now)
+        at = at or now
+        if at.tzinfo is None:
+            raise UserError("时间必须带时区", "the time must carry a time zone")
+        if at > now + CLOCK_SKEW:
+            raise UserError("记录时间不能晚于现在", "the time cannot be in the future")
+        with self.db.write() as s:
+            incident = s.get(Incident, incident_id, with_for_update=True)
+            if incident is None:
+                raise NotFound(f"事件 {incident_id} 不存在", f"incident {incident_id} not found")
+            if incident.status == "closed":
+                raise UserError("事件已结束，不能再记录", "the incident is closed")
+            rule = next((st for st in self._step_rules(incident) if st.id == step_id), None)
+            if rule is None:
+                known = "、".join(st.id for st in self._step_rules(incident)) or "无"
+                raise UserError(f"本事件没有此步骤：{step_id}（可记录：{known}）",
+                                f"no such step for this incident: {step_id}")
+            who = (by or "").strip() or rule.by
+            row = ResponseActivation(incident_id=incident.id, action=STEP, level_key=rule.id, activated_by=who,
+                                     at=at, recorded_by_id=actor.id, note=(note or "").strip() or None)
+            s.add(row)
+            s.flush()
+            audit.record_by(s, actor, action="response.step", entity="incident", entity_id=incident.id,
+                            before=None, after={"step": rule.id, "by": who, "at": at, "basis": rule.basis,
+                                                "activation_id": row.id}, at=now)
+            s.add(IncidentLogEntry(incident_id=incident.id, happened_at=at, author_id=actor.id,
+                                   workstation=audit.WORKSTATION, automatic=True, kind="system",
+                                   text=f"{rule.label.split('：')[0]}：{who}（{rule.basis}）"))
+        return next(st for st in self.steps(incident_id) if st.id == step_id)
 
     def history(self, incident_id: int) -> list[ResponseStep]:
         with self.db.read() as s:
@@ -259,6 +327,8 @@ class ResponseService:
                 raise UserError("事件已结束，不能再调整应急响应", "the incident is closed: its response cannot change")
             current = self._current(s, incident)
             level = self._check_move(incident, action, level_key, current)
+            if action == "end":
+                self._check_steps_before_end(s, incident)
             self._check_time(s, incident.id, at)
             commander_id, executive_id = self._people_for(s, action, current, commander_id, executive_id)
             default_body = level.ended_by if action == "end" else level.activated_by
@@ -302,9 +372,19 @@ class ResponseService:
                             f"lowering must go below the current level {current.level_key}")
         return level
 
+    def _check_steps_before_end(self, s: Session, incident: Incident) -> None:
+        """A step the plan requires before the end (公卫预案4.5 专家分析研判, Tongzhou 4.8.2 区应急委批准) is recorded."""
+        done = {r.level_key for r in _all_rows(s, incident.id) if r.action == STEP}
+        missing = [st for st in self._step_rules(incident) if st.before_end and st.id not in done]
+        if missing:
+            st = missing[0]
+            raise UserError(f"结束响应前须先记录：{st.label}（{st.basis}）",
+                            f"record this step before ending the response: {st.id} ({st.basis})")
+
     @staticmethod
     def _check_time(s: Session, incident_id: int, at: dt.datetime) -> None:
-        last = s.scalar(select(ResponseActivation.at).where(ResponseActivation.incident_id == incident_id)
+        last = s.scalar(select(ResponseActivation.at).where(ResponseActivation.incident_id == incident_id,
+                                                            ResponseActivation.action != STEP)
                         .order_by(ResponseActivation.at.desc()).limit(1))
         if last is not None and at < last:
             raise UserError("响应时间不能早于上一次响应调整", "the time cannot be before the previous response step")
@@ -344,9 +424,14 @@ def _incident(s: Session, incident_id: int) -> Incident:
     return incident
 
 
-def _rows(s: Session, incident_id: int) -> list[ResponseActivation]:
+def _all_rows(s: Session, incident_id: int) -> list[ResponseActivation]:
     return list(s.scalars(select(ResponseActivation).where(ResponseActivation.incident_id == incident_id)
                           .order_by(ResponseActivation.at, ResponseActivation.id)))
+
+
+def _rows(s: Session, incident_id: int) -> list[ResponseActivation]:
+    """The level moves (activate, raise, lower, end), without the recorded steps."""
+    return [r for r in _all_rows(s, incident_id) if r.action != STEP]
 
 
 def _people(s: Session, ids: list[int | None]) -> dict[int | None, str]:

@@ -7,13 +7,18 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..domain.district_template import PENDING_MARK
 from ..domain.incident_facts import FactsError, IncidentFacts
 from ..domain.profile_schema import Profile
 from ..domain.rules import incident_rules, warning_rules
+from ..domain.text import clean_text
 from ..domain.vocabulary import Category, Colour
+from ..store import audit
 from ..store.database import Database
-from ..store.models import Organisation
+from ..store.models import Organisation, Setting
+from .actor import Actor
 from .errors import UserError
+from .guard import require
 from .lead_table import lead_rows
 
 FIELD_LABELS = {
@@ -33,6 +38,25 @@ class LeadUnitRow:
     lead_units: tuple[str, ...]
     duty_phones: tuple[str, ...]  # one per lead unit, "" where none is on file
     basis: str
+
+
+@dataclass(frozen=True)
+class PendingView:
+    """What the municipal plan leaves to this district (待本区预案确认) and, once recorded, the district's answer."""
+
+    id: str
+    what: str
+    assumed: str
+    basis: str
+    confirmed: str | None  # the administrator's record of the district's own rule; None: still 待本区预案确认
+
+    @property
+    def mark(self) -> str:
+        return "" if self.confirmed else PENDING_MARK
+
+
+def pending_setting(profile_key: str, item_id: str) -> str:
+    return f"pending.{profile_key}.{item_id}"
 
 
 class RulesService:
@@ -71,6 +95,33 @@ class RulesService:
             zh, en = FIELD_LABELS.get(exc.field, (exc.field, exc.field))
             raise UserError(f"{zh}：{exc.zh}", f"{en}: {exc.en}") from None
         return incident_rules(self.profile, facts)
+
+    def pending(self) -> list[PendingView]:
+        """The profile's items 待本区预案确认 with what the administrator recorded for each."""
+        keys = [pending_setting(self.profile.key, p.id) for p in self.profile.pending]
+        with self.db.read() as s:
+            values = dict(s.execute(select(Setting.key, Setting.value).where(Setting.key.in_(keys))).all()) if keys else {}
+        return [PendingView(p.id, p.what, p.assumed, p.basis, values.get(k) or None)
+                for p, k in zip(self.profile.pending, keys, strict=True)]
+
+    def confirm_pending(self, actor: Actor, item_id: str, text: str) -> PendingView:
+        """The administrator records what the district's own plan says on an item (empty text: back to pending);
+        the app's rules are not changed by it, the rules page shows it beside the template's assumption."""
+        require(actor, "maintenance.settings")
+        if item_id not in {p.id for p in self.profile.pending}:
+            raise UserError(f"没有待本区预案确认的事项：{item_id}", f"no pending item: {item_id}")
+        value = clean_text(text, max_len=500) or ""
+        key = pending_setting(self.profile.key, item_id)
+        with self.db.write() as s:
+            row = s.get(Setting, key)
+            before = row.value if row else None
+            if row is None:
+                s.add(Setting(key=key, value=value))
+            else:
+                row.value = value
+            audit.record_by(s, actor, action="rules.pending.confirm", entity="setting", entity_id=key,
+                            before={"value": before}, after={"value": value})
+        return next(p for p in self.pending() if p.id == item_id)
 
     def warning_chain(self, colour: str, category: str | None = None) -> dict[str, Any]:
         return warning_rules(self.profile, Colour(colour), Category(category) if category else None)

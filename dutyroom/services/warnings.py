@@ -30,8 +30,9 @@ from ..domain.clock import BEIJING, now_or
 from ..domain.permissions import allowed, can_act_as, can_sign
 from ..domain.profile_loader import profile_in_force, rules_version_of
 from ..domain.profile_schema import ApprovalStep, ColourPolicy, Profile
+from ..domain.rules import suggest_colour as colour_for_grade
 from ..domain.text import clean_text
-from ..domain.vocabulary import COLOUR_LABELS, COLOUR_ORDER, ROLE_LABELS, Category, Colour, Role
+from ..domain.vocabulary import COLOUR_LABELS, COLOUR_ORDER, ROLE_LABELS, Category, Colour, Grade, Role
 from ..domain.warning_state import (
     AWAITING_DECISION,
     CONTENT_FIELDS,
@@ -319,6 +320,19 @@ class WarningService:
 
     def _profile_for(self, w: Warning) -> Profile:
         return rules_version_of(w, self.profile_dir)
+
+    def suggest_colour(self, category: str | None, expected_grade: str,
+                       now: dt.datetime | None = None) -> tuple[str | None, str]:
+        """The colour the category's plan links to the grade expected (Pinggu 公卫预案3.2.1: 预计将发生重大… → 橙色),
+        with its clause, as the grade is suggested for incidents; (None, "") where the plan links none."""
+        try:
+            grade = Grade(expected_grade)
+            cat = Category(category) if category else None
+        except ValueError:
+            raise UserError(f"未知的等级或类别：{expected_grade} / {category}", "unknown grade or category") from None
+        profile = profile_in_force(self.profile.key, now_or(now).astimezone(BEIJING).date(), self.profile_dir)
+        colour, basis = colour_for_grade(profile, cat, grade)
+        return (colour.value if colour else None), basis
 
     def _version_on(self, key: str, now: dt.datetime) -> str:
         """The version a warning drafted at `now` is held to: the one in force that day (Beijing time)."""

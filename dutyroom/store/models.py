@@ -278,6 +278,10 @@ class Incident(Base):
     key_area: Mapped[bool] = mapped_column(Boolean, default=False)
     special_period: Mapped[bool] = mapped_column(Boolean, default=False)
     foreign_related: Mapped[bool] = mapped_column(Boolean, default=False)
+    prominent: Mapped[bool] = mapped_column(Boolean, default=False)  # 突出情况
+    major_impact: Mapped[bool] = mapped_column(Boolean, default=False)  # 可能产生较大影响
+    may_escalate: Mapped[bool] = mapped_column(Boolean, default=False)  # 可能演化为较大及以上
+    endangers_neighbours: Mapped[bool] = mapped_column(Boolean, default=False)  # 可能危及副中心等
     ongoing: Mapped[bool] = mapped_column(Boolean, default=True)
     health: Mapped[dict[str, Any]] = mapped_column(default=dict)
     grade_confirmed: Mapped[str] = mapped_column(String(20), default="unknown")

@@ -70,7 +70,8 @@ from .incident_common import (
 from .operations import MessageLine, run
 from .print_support import PrintActions, add_print_actions
 
-REPORT_KINDS = (("verbal", "首报"), ("written", "书面报告"), ("followup", "续报"), ("final", "终报"))
+REPORT_KINDS = (("verbal", "首报"), ("written", "书面报告"), ("followup", "续报"), ("final", "终报"),
+                ("notice", "通报/发布"))
 
 
 # ---------------------------------------------------------------- dialogs (tests replace their `ask`)
@@ -286,11 +287,12 @@ class IncidentDetail(QWidget):
         grade_row.addWidget(self.grade)
         grade_row.addWidget(self.confirm_grade_button)
         grade_row.addWidget(self.advice, 1)
-        flag_row = QHBoxLayout()
-        for b in self.flag_boxes.values():
-            flag_row.addWidget(b)
+        flag_row, conditions_row = QHBoxLayout(), QHBoxLayout()  # the four old flags, then issue 20's conditions
+        for i, b in enumerate(self.flag_boxes.values()):
+            (flag_row if i < 4 else conditions_row).addWidget(b)
         flag_row.addWidget(self.save_flags_button)
         flag_row.addStretch(1)
+        conditions_row.addStretch(1)
         end_row = QHBoxLayout()
         end_row.addWidget(self.facts_button)
         end_row.addWidget(self.end_button)
@@ -300,6 +302,7 @@ class IncidentDetail(QWidget):
         lay.addWidget(self.facts, 1)
         lay.addLayout(grade_row)
         lay.addLayout(flag_row)
+        lay.addLayout(conditions_row)
         lay.addLayout(end_row)
         return box
 

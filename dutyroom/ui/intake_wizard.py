@@ -253,7 +253,7 @@ class IntakeWizard(QWizard):
             self.flags[f] = box
             grid.addWidget(box, i // 2, i % 2)
         self.ongoing = QCheckBox(self.tr("仍在处置中"), checked=True)
-        grid.addWidget(self.ongoing, 2, 0)
+        grid.addWidget(self.ongoing, (len(FLAGS) + 1) // 2, 0)
         holder = QWidget()
         holder.setLayout(grid)
         self._row(form, "sensitive", self.tr("情形"), holder)

@@ -205,6 +205,20 @@ class ResponsesPage(QWidget):
             self.buttons[action] = button
             row.addWidget(button)
         row.addStretch(1)
+        # the steps the plan names (issue 20): who was named lead unit, 紧急状态 request, expert assessment …
+        self.step_choice = QComboBox()
+        self.step_by = QLineEdit()
+        self.step_by.setPlaceholderText(self.tr("决定机关或指定的单位（默认按预案）"))
+        self.step_button = QPushButton(self.tr("登记步骤"))
+        self.step_button.clicked.connect(self.record_step)
+        self.step_row = QWidget()
+        step_layout = QHBoxLayout(self.step_row)
+        step_layout.setContentsMargins(0, 0, 0, 0)
+        step_layout.addWidget(QLabel(self.tr("预案规定的步骤")))
+        step_layout.addWidget(self.step_choice, 2)
+        step_layout.addWidget(self.step_by, 1)
+        step_layout.addWidget(self.step_button)
+        self.step_row.setVisible(False)
         self.message = MessageLine()
         self.level_model = RowsTableModel([
             Column(self.tr("级别"), lambda lv: level_text(lv.key, lv.name)),
@@ -239,6 +253,7 @@ class ResponsesPage(QWidget):
         rv = QVBoxLayout(right)
         rv.addWidget(self.state)
         rv.addLayout(row)
+        rv.addWidget(self.step_row)
         if exporter is not None:
             print_row = QHBoxLayout()
             print_row.addWidget(QLabel(self.tr("应急响应启动通知")))
@@ -309,6 +324,7 @@ class ResponsesPage(QWidget):
             self.history_model.set_rows([])
             for b in self.buttons.values():
                 b.setVisible(False)
+            self.step_row.setVisible(False)
             return
         self.levels = self.svc.levels(incident_id)
         self.current = self.svc.current(incident_id)
@@ -342,6 +358,17 @@ class ResponsesPage(QWidget):
         }
         for action, button in self.buttons.items():
             button.setVisible(may and visible[action])
+        self._set_steps(incident_id, may)
+
+    def _set_steps(self, incident_id: int, may: bool) -> None:
+        steps = self.svc.steps(incident_id)
+        self.step_choice.clear()
+        for st in steps:
+            done = self.tr("（已登记：{who}）").format(who=st.recorded[-1][1]) if st.recorded else ""
+            before = self.tr("；结束响应前须登记") if st.before_end and not st.recorded else ""
+            self.step_choice.addItem(f"{st.label.split('：')[0]}（{st.basis}{before}）{done}", st.id)
+            self.step_choice.setItemData(self.step_choice.count() - 1, st.label, Qt.ItemDataRole.ToolTipRole)
+        self.step_row.setVisible(may and bool(steps))
 
     def _set_levels(self, levels: list[LevelInfo]) -> None:
         self.level_model.set_rows(levels)
@@ -388,6 +415,17 @@ class ResponsesPage(QWidget):
 
         if run(record, line=self.message, done=self.tr("已记录")) is None:
             return
+        self.show_incident(incident_id)
+        self.changed.emit()
+
+    def record_step(self) -> None:
+        if self.incident_id is None or self.step_choice.currentData() is None:
+            return
+        incident_id, step_id, by = self.incident_id, self.step_choice.currentData(), self.step_by.text()
+        if run(lambda: self.svc.record_step(self.actor, incident_id, step_id, by=by), line=self.message,
+               done=self.tr("已登记")) is None:
+            return
+        self.step_by.clear()
         self.show_incident(incident_id)
         self.changed.emit()
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QTabWidget,
     QTextBrowser,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.permissions import allowed
 from ..domain.vocabulary import (
     CATEGORY_LABELS,
     COLOUR_LABELS,
@@ -37,14 +39,16 @@ from ..domain.vocabulary import (
     Grade,
     label,
 )
+from ..services.actor import Actor
 from ..services.errors import lang
 from ..services.rules_service import RulesService
 from .beijing_time import BEIJING_TZ, select_section_on_click
 from .number_box import NumberBox
-from .operations import run
+from .operations import MessageLine, run
 from .table_model import Column, RowsTableModel, TextFilterProxy
 
-_KIND_LABELS = {"verbal": "首报（电话/口头）", "written": "书面详细报告", "followup": "续报", "final": "终报"}
+_KIND_LABELS = {"verbal": "首报（电话/口头）", "written": "书面详细报告", "followup": "续报", "final": "终报",
+               "notice": "通报/信息发布"}
 
 
 def _table(model) -> QTableView:
@@ -220,6 +224,8 @@ class ClockTab(QWidget):
             else:
                 when = f"<b>{d['wording']}</b>"
             to = "、".join(d["to"]) + (self.tr("；同时通报 ") + "、".join(d["cc"]) if d["cc"] else "")
+            if d.get("by"):
+                to += self.tr("（由{by}负责）").format(by="、".join(d["by"]))
             rows.append(f"<tr><td>{self.tr(_KIND_LABELS[d['kind']])}</td><td>{when}</td><td>{to}</td><td>{d['basis']}</td></tr>")
         if rows:
             head = "".join(f"<th align='left'>{self.tr(h)}</th>" for h in ("报告", "时限", "报送", "条款"))
@@ -233,6 +239,13 @@ class ClockTab(QWidget):
             review = self.tr("，报送前须经区领导审核") if cr["leader_review"] else ""
             parts.append(self.tr("<p><b>报市：</b>{to}{review}（{basis}）</p>").format(
                 to="、".join(cr["to"]), review=review, basis=cr["basis"]))
+        if a.get("steps"):
+            items = "".join(f"<li>{s['label']}（{s['by']}，{s['basis']}）"
+                            f"{self.tr('；结束响应前须登记') if s['before_end'] else ''}</li>" for s in a["steps"])
+            parts.append(self.tr("<p><b>须登记的步骤：</b></p><ul>{items}</ul>").format(items=items))
+        if a.get("pending"):
+            items = "".join(f"<li>{p['what']}：{p['assumed']}（{p['basis']}）<b>{p['mark']}</b></li>" for p in a["pending"])
+            parts.append(self.tr("<p><b>市总体预案留给本区的事项：</b></p><ul>{items}</ul>").format(items=items))
         return "".join(parts)
 
 
@@ -276,11 +289,14 @@ class WarningChainTab(QWidget):
                                                "basis": adjust["basis"]}, *adjust["steps"]])
         measures = "".join(f"<li>{m}</li>" for m in w["measures"])
         filed = "、".join(w["filed_with"]) or self.tr("（预案未规定）")
+        areas = "".join(f"<li>{n['wording']}（{n['by']}→{'、'.join(n['to'])}，{n['basis']}）</li>" for n in w["other_areas"])
         self.text.setHtml(
             f"<h3>{self.tr('审批流程')}</h3><ol>{steps}</ol>"
             f"<p><b>{self.tr('发布：')}</b>{role(w['issuer'])}　<b>{self.tr('解除：')}</b>{role(w['lifted_by'])}"
             f"{self.tr('（解除须同样审批）') if w['lift_needs_approval'] else ''}</p>"
-            f"<p><b>{self.tr('备案：')}</b>{filed}</p><h3>{self.tr('调整预警级别')}</h3><ol>{adjusting}</ol><h3>{self.tr('响应措施清单')}</h3><ol>{measures}</ol>")
+            f"<p><b>{self.tr('备案：')}</b>{filed}</p>"
+            + (f"<p><b>{self.tr('可能影响本区以外地区时：')}</b></p><ul>{areas}</ul>" if areas else "")
+            + f"<h3>{self.tr('调整预警级别')}</h3><ol>{adjusting}</ol><h3>{self.tr('响应措施清单')}</h3><ol>{measures}</ol>")
 
 
 class ResponseTab(QWidget):
@@ -325,8 +341,53 @@ class CatalogueTab(QWidget):
         layout.addWidget(_table(self.proxy))
 
 
+class PendingTab(QWidget):
+    """A district under the municipal plan: what its own plan must settle, marked 待本区预案确认 until recorded."""
+
+    def __init__(self, rules: RulesService, actor: Actor | None = None, parent=None):
+        super().__init__(parent)
+        self.rules, self.actor = rules, actor
+        self.model = RowsTableModel([
+            Column(self.tr("事项"), lambda p: p.what),
+            Column(self.tr("暂按"), lambda p: p.assumed),
+            Column(self.tr("本区规定"), lambda p: p.confirmed or p.mark),
+            Column(self.tr("条款"), lambda p: p.basis),
+        ], rules.pending(), self)
+        self.table = _table(self.model)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("本区总体应急预案未录入，以下按北京市总体应急预案对区的规定建模；"
+                                        "标“待本区预案确认”的事项由系统管理员登记本区规定。")))
+        layout.addWidget(self.table)
+        # the administrator records what the district's own plan says on the selected item (audited)
+        self.editor = QWidget()
+        row = QHBoxLayout(self.editor)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.text = QLineEdit(placeholderText=self.tr("本区预案的规定（留空则恢复为待确认）"))
+        self.save = QPushButton(self.tr("登记本区规定"))
+        self.save.clicked.connect(self.confirm)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.save)
+        self.message = MessageLine()
+        layout.addWidget(self.editor)
+        layout.addWidget(self.message)
+        self.editor.setVisible(actor is not None and allowed(actor.roles, "maintenance.settings"))
+
+    def confirm(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or self.actor is None:
+            self.message.show_error(self.tr("请先选择一个事项"))
+            return
+        item = self.model.rows[rows[0].row()]
+        actor, text = self.actor, self.text.text()
+        if run(lambda: self.rules.confirm_pending(actor, item.id, text), line=self.message,
+               done=self.tr("已登记")) is None:
+            return
+        self.model.set_rows(self.rules.pending())
+        self.text.clear()
+
+
 class RulesPage(QTabWidget):
-    def __init__(self, rules: RulesService, parent=None):
+    def __init__(self, rules: RulesService, parent=None, actor: Actor | None = None):
         super().__init__(parent)
         self.lead = LeadTableTab(rules)
         self.clock = ClockTab(rules)
@@ -335,5 +396,8 @@ class RulesPage(QTabWidget):
         self.addTab(self.clock, self.tr("报告时限"))
         self.addTab(self.warning, self.tr("预警审批"))
         self.addTab(ResponseTab(rules), self.tr("响应分级"))
+        if rules.profile.pending:
+            self.pending = PendingTab(rules, actor)
+            self.addTab(self.pending, self.tr("待本区预案确认"))
         if rules.profile.plan_catalogue:
             self.addTab(CatalogueTab(rules), self.tr("专项预案目录"))

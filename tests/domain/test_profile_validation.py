@@ -10,7 +10,7 @@ from dutyroom.domain.profile_loader import PROFILE_DIR, ProfileError, load_profi
 
 @pytest.fixture
 def profile_copy(tmp_path):
-    for name in ("dongcheng.yaml", "beijing.yaml", "shijingshan.yaml"):
+    for name in ("dongcheng.yaml", "beijing.yaml", "shijingshan.yaml", "shijingshan@2025.yaml"):
         shutil.copy(PROFILE_DIR / name, tmp_path / name)
     return tmp_path
 
@@ -72,7 +72,7 @@ def test_yaml_syntax_error_names_the_file(profile_copy):
 
 
 def test_inheriting_a_section_and_giving_it_too_is_refused(profile_copy):
-    path = profile_copy / "shijingshan.yaml"
+    path = profile_copy / "shijingshan@2025.yaml"  # the version that inherits sections (2025.2 is `under: beijing`)
     beijing = yaml.safe_load((profile_copy / "beijing.yaml").read_text(encoding="utf-8"))
     _edit(path, lambda d: d.update(reporting=beijing["reporting"]))
     with pytest.raises(ProfileError) as err:

@@ -90,10 +90,11 @@ def test_spot_checks():
 
 
 def test_shijingshan_takes_municipal_clocks_and_says_so():
-    """Shijingshan's general plan is not among the seeds: its clocks are the municipal plan's."""
+    """Shijingshan's general plan is not among the seeds: its clocks are the municipal plan's (as a district under it)."""
     sjs, bj = load_profile("shijingshan"), load_profile("beijing")
-    assert set(sjs.inherits.values()) == {"beijing"}
-    assert [c.minutes for c in sjs.reporting.clocks] == [c.minutes for c in bj.reporting.clocks]
+    assert sjs.under == "beijing"
+    # the 24-hour news release centre (4.7.1) is the 市政府新闻办's, not on a district's clock
+    assert [c.minutes for c in sjs.reporting.clocks] == [c.minutes for c in bj.reporting.clocks if c.id != "P-press-24h"]
     assert all(c.basis.startswith("北京市预案 ") for c in sjs.reporting.clocks)
     assert any(("市" in n and "继承" in n) or "市级" in n or "北京市" in n for n in sjs.notes)
     # its own plan-management measures (2025): 第三十一条 / 第三十八条 / 第四十一条
@@ -104,9 +105,11 @@ def test_shijingshan_takes_municipal_clocks_and_says_so():
 
 
 def test_no_numbers_invented_for_tongzhou():
-    """Tongzhou 4.1: the plan sets no minute deadlines, so none are in the profile."""
+    """Tongzhou 4.1: the plan sets no minute deadlines, so none are in the profile; the only number is the
+    municipal plan's 5-hour release duty on the district government (北京市预案 4.7.1, issue 20)."""
     tz = load_profile("tongzhou")
-    assert all(c.minutes is None for c in tz.reporting.clocks)
+    assert all(c.minutes is None for c in tz.reporting.clocks if not c.basis.startswith("北京市预案"))
+    assert [c.id for c in tz.reporting.clocks if c.minutes is not None] == ["P-brief-5h"]
     assert {c.wording for c in tz.reporting.clocks} & {"立即", "及时", "及时续报"}
 
 
