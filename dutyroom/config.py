@@ -77,6 +77,7 @@ class SettingKey(StrEnum):
     backup_every_hours = "backup.every_hours"
     backup_keep = "backup.keep"
     idle_minutes = "session.idle_minutes"
+    password_min_length = "password.min_length"  # an administrator may raise the floor of 10 (domain/accounts.py)
     escalation_minutes = "report.escalation_minutes"  # 本区设定: the bound of deadlines whose plan gives none
 
 

@@ -52,7 +52,7 @@ from ..reports.xlsx import XlsxColumn, XlsxSheet, write_workbook
 from ..store import audit
 from ..store.database import Database
 from ..store.models import Appointment, Organisation, OrganisationAlias, Person, Post
-from .actor import Actor
+from .actor import Actor, rechecked
 from .contacts import (
     LIMITS,
     OrganisationInput,
@@ -537,6 +537,7 @@ class _Applier:
 # ---------------------------------------------------------------- the service
 
 
+@rechecked
 class ContactsExcel:
     def __init__(self, db: Database):
         self.db = db

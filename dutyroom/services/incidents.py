@@ -60,7 +60,7 @@ from ..domain.vocabulary import CATEGORY_LABELS, FLAG_LABELS, GRADE_LABELS, Cate
 from ..store import audit
 from ..store.database import Database
 from ..store.models import EventType, Incident, IncidentLogEntry, IncidentReport, LeadAssignment, Organisation, Setting, User
-from .actor import Actor
+from .actor import Actor, rechecked
 from .errors import NotFound, UserError
 from .guard import require
 from .incident_log import CLOCK_SKEW, locked_incident, require_view, utc, write_automatic
@@ -428,6 +428,7 @@ def _to_utc_bound(value: dt.date | dt.datetime | None, end: bool) -> dt.datetime
 # ---------------------------------------------------------------- the service
 
 
+@rechecked
 class IncidentService:
     def __init__(self, db: Database, profile: Profile, profile_dir: Path | None = None):
         self.db = db

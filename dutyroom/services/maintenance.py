@@ -26,7 +26,7 @@ from ..domain.profile_schema import Profile
 from ..store import audit
 from ..store.backup import BackupError, Progress, backup_generation, check_candidate, restore_from
 from ..store.database import Database
-from .actor import SYSTEM, Actor
+from .actor import SYSTEM, Actor, rechecked
 from .errors import UserError
 from .guard import require
 from .reference_data import get_setting, set_setting
@@ -82,6 +82,7 @@ def _int_setting(db: Database, key: str) -> int:
     return stored_count(get_setting(db, key), default=DEFAULTS[key], low=low, high=high)
 
 
+@rechecked
 class MaintenanceService:
     def __init__(self, db: Database, profile: Profile | None = None):
         self.db, self.profile = db, profile

@@ -31,3 +31,15 @@ def verify_password(password: str, stored: str) -> bool:
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(digest.hex(), hash_hex)
+
+
+_DUMMY: list[str] = []
+
+
+def dummy_verify(password: str) -> bool:
+    """The work of one check against a hash nobody has (always False): a sign-in with an unknown username
+    costs what a wrong password for a real one costs, so timing does not tell which usernames exist."""
+    if not _DUMMY:
+        _DUMMY.append(hash_password("no account has this password"))
+    verify_password(password, _DUMMY[0])
+    return False

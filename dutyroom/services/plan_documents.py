@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from ..store import audit
 from ..store.database import Database
 from ..store.models import Plan, PlanDocument, PlanPassage, PlanVersion
-from .actor import Actor
+from .actor import Actor, rechecked
 from .errors import NotFound, UserError
 from .guard import require
 
@@ -259,6 +259,7 @@ class SearchHit:
 # ---------------------------------------------------------------- service
 
 
+@rechecked
 class PlanDocumentService:
     def __init__(self, db: Database, profile):
         self.db = db

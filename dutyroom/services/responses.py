@@ -31,7 +31,7 @@ from ..domain.vocabulary import Category, Grade
 from ..store import audit
 from ..store.database import Database
 from ..store.models import Appointment, Incident, IncidentLogEntry, Organisation, Person, Post, ResponseActivation
-from .actor import Actor
+from .actor import Actor, rechecked
 from .errors import NotFound, UserError
 from .guard import require
 from .users import user_names
@@ -105,6 +105,7 @@ def _level_info(lv: ResponseLevel) -> LevelInfo:
                      lv.ended_by, lv.basis, tuple(g.value for g in lv.default_grades))
 
 
+@rechecked
 class ResponseService:
     def __init__(self, db: Database, profile: Profile, profile_dir: Path | None = None):
         self.db = db

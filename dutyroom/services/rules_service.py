@@ -13,6 +13,7 @@ from ..domain.rules import incident_rules, warning_rules
 from ..domain.vocabulary import Category, Colour
 from ..store.database import Database
 from ..store.models import Organisation
+from .actor import rechecked
 from .errors import UserError
 from .lead_table import lead_rows
 
@@ -35,6 +36,7 @@ class LeadUnitRow:
     basis: str
 
 
+@rechecked
 class RulesService:
     def __init__(self, db: Database, profile: Profile):
         self.db = db

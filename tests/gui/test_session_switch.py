@@ -356,7 +356,7 @@ def test_sign_out_is_audited_with_its_reason_and_the_password_check_counts_nothi
         auth.sign_out(admin, "went home")
     assert logouts(auth.db) == [("zhouning", {"reason": "handover", "next_user": "sunhao"}),
                                 ("admin", {"reason": "sign_out"})]
-    assert auth.unchanged_password(["zhouning", "admin", "nobody"], "password1") == ["zhouning", "admin"]
+    assert auth.unchanged_password(["zhouning", "admin", "nobody"], "duty-pass-2026") == ["zhouning", "admin"]
     for _ in range(6):  # more than the lockout allows at sign-in: this is no sign-in
         assert auth.unchanged_password(["zhouning"], "wrong-one") == []
-    assert auth.login("zhouning", "password1").username == "zhouning"
+    assert auth.login("zhouning", "duty-pass-2026").username == "zhouning"

@@ -32,7 +32,7 @@ def _users(url):
 def test_backup_while_running_and_restore_via_cli(demo_db, tmp_path):
     backup = backup_to(demo_db, tmp_path / "b.db", progress=lambda done, total: None)
     assert check_candidate(backup).ok
-    AuthService(demo_db).create_user(SYSTEM, "later", "后加用户", "password1", ["duty_officer"])
+    AuthService(demo_db).create_user(SYSTEM, "later", "后加用户", "duty-pass-2026", ["duty_officer"])
     url = demo_db.url
     demo_db.dispose()
     result = cli("restore", str(backup), "--db", url)
