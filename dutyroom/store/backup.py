@@ -18,7 +18,7 @@ from pathlib import Path
 from ..config import pick
 from ..domain.clock import BEIJING
 from .audit import verify_chain
-from .database import Database, DatabaseError
+from .database import Database, DatabaseError, private_dir, private_file
 
 Progress = Callable[[int, int], None]  # (pages done, pages total)
 
@@ -37,9 +37,10 @@ def backup_to(db: Database, dest: Path, progress: Progress | None = None) -> Pat
     if not db.is_sqlite:
         raise _error("PostgreSQL 数据库请使用 pg_dump 备份。", "Back up a PostgreSQL database with pg_dump.")
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(dest.parent)
     tmp = dest.with_name(dest.name + ".partial")
     tmp.unlink(missing_ok=True)
+    private_file(tmp)  # 0600 before a byte is written (issue 17, finding 8)
     raw = db.engine.raw_connection()
     try:
         target = sqlite3.connect(tmp)
