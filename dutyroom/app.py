@@ -99,6 +99,8 @@ def administration_pages(db: Database, profile, actor) -> list[tuple[str, object
 def build_main_window(db: Database, profile, actor) -> MainWindow:
     """Each area adds its page (and its dashboard panel) in its own block below."""
     window = MainWindow(profile, actor, lambda: shift_on_duty(db))
+    if get_setting(db, SettingKey.demo) == "1":  # init --demo: made-up people, never a real record
+        window.show_demo_banner()
     from .ui.change_hub import ChangeHub
 
     # one change signal: this seat's writes at once, another seat's within a second (ui/change_hub.py)

@@ -38,6 +38,11 @@ def db_url_from_env() -> str | None:
     return os.environ.get("DUTYROOM_DB") or None
 
 
+def password_file_from_env() -> str | None:
+    """DUTYROOM_PASSWORD_FILE: a file whose first line is the password of the CLI's --user (for scripts)."""
+    return os.environ.get("DUTYROOM_PASSWORD_FILE") or None
+
+
 def default_profile() -> str:
     """DUTYROOM_PROFILE: the profile a new database starts with (Dongcheng unless set)."""
     return os.environ.get("DUTYROOM_PROFILE") or DEFAULT_PROFILE

@@ -22,7 +22,7 @@ from .passwords import dummy_verify, hash_password, verify_password
 DEMO_PASSWORD = "dutyroom"  # the demo district's published password: accepted on a demo database only
 MAX_FAILED_LOGINS = 5
 LOCKOUT = dt.timedelta(minutes=15)
-SIGN_OUT_REASONS = ("sign_out", "switch_user", "handover", "exit")
+SIGN_OUT_REASONS = ("sign_out", "switch_user", "handover", "exit", "deactivated")
 
 
 def _minutes_locked(user: User, now: dt.datetime) -> int | None:

@@ -70,12 +70,11 @@ def private_file(path: Path) -> Path:
 
 
 def _private_sqlite_file(url: str) -> None:
-    """A SQLite file URL: its folder and file made private before SQLite creates them (not :memory:)."""
+    """A SQLite file URL: the file made private before SQLite creates it (not :memory: nor a file: URI). A missing
+    folder is not made here: a mistyped --db path is reported, not created."""
     raw = url.split(":///", 1)[1].split("?", 1)[0] if ":///" in url else ""
-    if raw and raw != ":memory:" and not raw.startswith("file:"):
-        path = Path(raw)
-        private_dir(path.parent)
-        private_file(path)
+    if raw and raw != ":memory:" and not raw.startswith("file:") and Path(raw).parent.is_dir():
+        private_file(Path(raw))
 
 
 def configured_db_url(explicit: str | None = None) -> str:

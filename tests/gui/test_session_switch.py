@@ -270,9 +270,12 @@ def test_a_handover_without_a_sign_in_keeps_the_session(qtbot, seat, room):
 
 
 def test_a_real_database_never_advertises_the_demo_accounts(qtbot, people):
-    """init without --demo: no hint, even when someone chose the demo password as their own."""
+    """init without --demo: no hint; nobody can choose the demo password as their own (issue 17: the policy)."""
+    from dutyroom.services.errors import UserError
+
     auth, admin, officer = people
-    auth.reset_password(admin, officer.id, DEMO_PASSWORD)
+    with pytest.raises(UserError, match="至少 10 位"):
+        auth.reset_password(admin, officer.id, DEMO_PASSWORD)
     assert demo_hint(auth) == ""
     dialog = LoginDialog(auth, "东城区应急值班系统", demo_hint(auth))
     qtbot.addWidget(dialog)
