@@ -123,9 +123,13 @@ class AuthService:
         refusal: UserError | None = None
         with self.db.write() as s:
             user = _locked_row(s, user_id) if user_id is not None else None
-            if user is None or not user.active:
+            if user is None:  # what was typed is not a username: it is not kept (it may be a password)
                 audit.record(s, user_id=None, username="", action="login.failed", entity="user",
-                             after={"reason": "unknown user" if user is None else "inactive"}, at=now)
+                             after={"reason": "unknown user"}, at=now)
+                refusal = UserError("用户名或密码错误", "wrong username or password")
+            elif not user.active:
+                audit.record_by(s, user, action="login.failed", entity="user", entity_id=user.id,
+                                after={"reason": "inactive"}, at=now)
                 refusal = UserError("用户名或密码错误", "wrong username or password")
             elif (mins := _minutes_locked(user, now)) is not None:
                 audit.record_by(s, user, action="login.refused_locked",
