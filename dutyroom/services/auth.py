@@ -18,6 +18,7 @@ from .actor import SYSTEM, Actor, current, rechecked
 from .errors import UserError
 from .guard import require
 from .passwords import dummy_verify, hash_password, verify_password
+from .reference_data import set_setting
 
 DEMO_PASSWORD = "dutyroom"  # the demo district's published password: accepted on a demo database only
 MAX_FAILED_LOGINS = 5
@@ -167,8 +168,6 @@ class AuthService:
 
     def set_password_min_length(self, by: Actor, length: int) -> int:
         """An administrator raises (never below the floor of 10) the minimum length of new passwords; audited."""
-        from .reference_data import set_setting
-
         require(by, "maintenance.settings")
         if not isinstance(length, int) or not MIN_PASSWORD_LENGTH <= length <= 64:
             raise UserError(f"密码最小长度应为 {MIN_PASSWORD_LENGTH}–64 的整数",
