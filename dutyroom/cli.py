@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +32,10 @@ def _password(args) -> str:
     path = getattr(args, "password_file", None) or password_file_from_env()
     if path:
         try:
+            if os.name == "posix" and Path(path).stat().st_mode & 0o077:
+                print(pick(f"提示：密码文件 {path} 其他用户也能读取，请改为仅本人可读（chmod 600）",
+                           f"note: other users can read the password file {path}; make it private (chmod 600)"),
+                      file=sys.stderr)
             lines = Path(path).read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
             why = getattr(exc, "strerror", None) or str(exc)

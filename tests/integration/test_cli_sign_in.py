@@ -141,3 +141,13 @@ def test_setup_app_opens_a_demo_database_of_its_own():
     assert "init --demo --db \"$DEMO_DB\"" in app and "/demo.db" in app
     assert 'export DUTYROOM_DB="$DEMO_DB"' in app
     assert app.index("export DUTYROOM_DB") < app.index("main.py")
+
+
+def test_a_password_file_others_can_read_is_pointed_out(room, tmp_path, capsys):
+    args = as_user("zhouning", folder=tmp_path)
+    Path(args[-1]).chmod(0o644)
+    assert main(["roster", "now", "--db", room.url, *args]) == 0
+    assert "chmod 600" in capsys.readouterr().err
+    missing = ["--user", "zhouning", "--password-file", str(tmp_path / "nope.txt")]
+    assert main(["roster", "now", "--db", room.url, *missing]) == 2
+    assert "无法读取密码文件" in capsys.readouterr().err

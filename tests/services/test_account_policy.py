@@ -67,7 +67,6 @@ def test_a_failure_for_a_real_user_names_them(people):
 
 def test_an_unknown_user_costs_the_same_work_as_a_wrong_password(people, monkeypatch):
     auth, _admin, _officer = people
-    passwords.dummy_verify("warm up")  # the dummy hash is made once per process
     calls: list[int] = []
     real = passwords.hashlib.scrypt
 
