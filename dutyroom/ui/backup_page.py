@@ -30,8 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.accounts import MIN_PASSWORD_LENGTH
 from ..domain.permissions import allowed
 from ..services.actor import Actor
+from ..services.auth import AuthService
 from ..services.errors import lang
 from ..services.incident_reports import BOUND_LIMITS, ReportService
 from ..services.maintenance import LIMITS, REASON_LABELS, Generation, MaintenanceService
@@ -83,6 +85,7 @@ class BackupPage(QWidget):
         super().__init__(parent)
         self.service, self.actor = service, actor
         self.reports = reports or ReportService(service.db)
+        self.auth = AuthService(service.db)  # the minimum password length (issue 17)
         self.quit_app = quit_app or QApplication.quit
         self.worker: BackgroundOperation | None = None
 
@@ -139,6 +142,9 @@ class BackupPage(QWidget):
         self.bound.setToolTip(self.tr("预案只写“立即”“及时”而未给出时限、且预案本身也无上限可依时，"
                                       "接报（或上次报送）后超过此时间仍未报送即标红并记“超时未报”。"
                                       "预案给出上限的（如东城区4.1.5接报后10分钟）按预案，不受此设置影响。"))
+        self.min_password = NumberBox(suffix=self.tr(" 字符"))  # not 位: NumberBox drops typed units (位, 个 …)
+        self.min_password.setRange(MIN_PASSWORD_LENGTH, 64)
+        self.min_password.setMaximumWidth(160)
         self.save_settings_button = QPushButton(self.tr("保存设置"))
         self.settings_message = MessageLine()
         form = QFormLayout(self.settings_box)
@@ -147,6 +153,7 @@ class BackupPage(QWidget):
         form.addRow(self.tr("保留备份份数"), self.keep)
         form.addRow(self.tr("备份目录（留空为数据库旁的 dutyroom-backups）"), self.directory)
         form.addRow(self.tr("无具体时限的报告：本区上报警戒"), self.bound)
+        form.addRow(self.tr("新密码最少位数（不低于 10）"), self.min_password)
         form.addRow(self.save_settings_button, self.settings_message)
 
         layout = QVBoxLayout(self)
@@ -178,6 +185,7 @@ class BackupPage(QWidget):
         self.keep.setValue(settings.backup_keep)
         self.directory.setText(settings.backup_directory)
         self.bound.setValue(self.reports.district_bound(self.actor))
+        self.min_password.setValue(self.auth.password_min_length())
 
     def selected(self) -> Generation | None:
         index = self.table.selectionModel().currentIndex()
@@ -285,3 +293,5 @@ class BackupPage(QWidget):
                                      backup_keep=self.keep.value(), backup_directory=self.directory.text())
         if self.bound.value() != self.reports.district_bound(self.actor):  # untouched: nothing to audit
             self.reports.set_district_bound(self.actor, self.bound.value())
+        if self.min_password.value() != self.auth.password_min_length():
+            self.auth.set_password_min_length(self.actor, self.min_password.value())

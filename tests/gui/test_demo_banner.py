@@ -22,3 +22,4 @@ def test_a_real_database_shows_no_banner(qtbot, people):
     qtbot.addWidget(window)
     window.show()
     assert getattr(window, "demo_banner", None) is None
+
