@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # dutyroom setup on a fresh Debian machine, then either open the app or run the tests.
-#   ./setup.sh app    set up, create/refresh the demo database, open the app
+#   ./setup.sh app    set up, create/refresh the demo database (demo.db in the data folder, never the real
+#                     dutyroom.db), open the app on it
 #   ./setup.sh test   set up, run the whole test suite offscreen
 #   ./setup.sh bundle     build the offline bundle: dist/*.tar.gz and dist/*.deb (PyInstaller)
 #   ./setup.sh bare-test  the bundle's selftest in a minimal Debian 12 root, offline (root needed)
@@ -85,7 +86,11 @@ make_venv
 case "${1:-}" in
   app)
     shift
-    .venv/bin/python -m dutyroom init --demo
+    # A demo database of its own: `init --demo` refuses a database with real users, and the real one is left alone.
+    DEMO_DB="$(.venv/bin/python -c 'import platformdirs; print(platformdirs.user_data_dir("dutyroom", appauthor=False))')/demo.db"
+    mkdir -p -m 700 "$(dirname "$DEMO_DB")"
+    .venv/bin/python -m dutyroom init --demo --db "$DEMO_DB"
+    export DUTYROOM_DB="$DEMO_DB"
     if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
       say "没有图形显示（no DISPLAY）：在虚拟屏幕 Xvfb 上运行 / running on a virtual screen"
       exec xvfb-run -a -s "-screen 0 1440x900x24" .venv/bin/python main.py "$@"

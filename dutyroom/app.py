@@ -14,14 +14,14 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from .config import pick, screenshot_request
+from .config import SettingKey, pick, screenshot_request
 from .crash_guard import CrashGuard
 from .domain.permissions import allowed
 from .domain.profile_loader import ProfileError
 from .services.auth import AuthService
 from .services.duty import shift_on_duty
 from .services.errors import UserError, lang
-from .services.reference_data import load_reference_data
+from .services.reference_data import get_setting, load_reference_data
 from .services.rules_service import RulesService
 from .store.database import Database
 from .store.errors import explain
@@ -112,6 +112,8 @@ def administration_pages(db: Database, profile, actor) -> list[tuple[str, object
 def build_main_window(db: Database, profile, actor) -> MainWindow:
     """Each area adds its page (and its dashboard panel) in its own block below."""
     window = MainWindow(profile, actor, lambda: shift_on_duty(db))
+    if get_setting(db, SettingKey.demo) == "1":  # init --demo: made-up people, never a real record
+        window.show_demo_banner()
     from .ui.change_hub import ChangeHub
 
     # one change signal: this seat's writes at once, another seat's within a second (ui/change_hub.py)

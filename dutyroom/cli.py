@@ -1,15 +1,21 @@
-"""Command line: `python -m dutyroom --help` (docs/ARCHITECTURE.md section 3)."""
+"""Command line: `python -m dutyroom --help` (docs/ARCHITECTURE.md section 3).
+
+Commands that read personal data or write anything run as a signed-in user with that user's rights
+(issue 17, finding 5): `--user NAME`, and the password from `--password-file FILE`, DUTYROOM_PASSWORD_FILE or
+a prompt. The sign-in is audited and counts towards the lockout like one in the GUI.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .config import SettingKey, default_profile, pick
+from .config import SettingKey, default_profile, password_file_from_env, pick
 from .domain.incident_facts import facts_from_json
 from .domain.profile_loader import ProfileError, available_profiles, load_profile
 from .domain.rules import incident_rules, warning_rules
@@ -21,11 +27,43 @@ def _print_json(data) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _cli_actor():
-    """The command line reads and exports as the duty office would (whoever runs it holds the file already)."""
-    from .services.actor import Actor
+def _password(args) -> str:
+    """--password-file, else DUTYROOM_PASSWORD_FILE (first line), else asked without echo."""
+    path = getattr(args, "password_file", None) or password_file_from_env()
+    if path:
+        try:
+            if os.name == "posix" and Path(path).stat().st_mode & 0o077:
+                print(pick(f"提示：密码文件 {path} 其他用户也能读取，请改为仅本人可读（chmod 600）",
+                           f"note: other users can read the password file {path}; make it private (chmod 600)"),
+                      file=sys.stderr)
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            why = getattr(exc, "strerror", None) or str(exc)
+            raise UserError(f"无法读取密码文件 {path}：{why}", f"cannot read the password file {path}: {why}") from None
+        return lines[0] if lines else ""
+    import getpass
 
-    return Actor(0, "cli", "命令行", frozenset({"office_director"}))
+    try:
+        return getpass.getpass(pick(f"{args.user} 的密码：", f"password for {args.user}: "))
+    except (EOFError, KeyboardInterrupt):
+        raise UserError("未输入密码", "no password given") from None
+
+
+def _sign_in(args, db, action: str | None = None):
+    """The user of --user, signed in with their password (audited, counted towards the lockout); with `action`,
+    refused unless their roles allow it."""
+    from .services.auth import AuthService
+    from .services.guard import require
+
+    if not getattr(args, "user", None):
+        raise UserError("此命令需要登录：请用 --user 指定用户名（密码在提示时输入，或用 --password-file 文件 / "
+                        "环境变量 DUTYROOM_PASSWORD_FILE）",
+                        "this command needs a sign-in: give --user NAME (the password is asked, or read from "
+                        "--password-file FILE / DUTYROOM_PASSWORD_FILE)")
+    actor = AuthService(db).login(args.user, _password(args))
+    if action is not None:
+        require(actor, action)
+    return actor
 
 
 @contextmanager
@@ -60,11 +98,20 @@ def _writing(path) -> Iterator[None]:
 
 def cmd_init(args) -> int:
     from .services.demo import DEMO_PASSWORD, install_demo
-    from .services.reference_data import load_reference_data, set_setting
+    from .services.reference_data import get_setting, load_reference_data, set_setting
     from .store.database import Database
 
     db = Database(args.db)
     db.migrate()
+    demo_db = get_setting(db, SettingKey.demo) == "1"
+    users = _usernames(db)
+    if args.demo and users and not demo_db:
+        shown = "、".join(sorted(users)[:5]) + ("…" if len(users) > 5 else "")
+        raise UserError(f"该数据库已有正式用户（{shown}），不能加入演示数据。演示请用 --db 指定一个新的数据库文件。",
+                        f"this database has real users ({shown}): demo data is not added to it. "
+                        "Use --db with a new file for a demo.")
+    if users and not demo_db:  # a real installation: only an administrator changes its profile or reference data
+        _sign_in(args, db, "maintenance.settings")
     # An existing database keeps its profile unless --profile says otherwise (which also repairs a bad stored one).
     if args.profile:
         key = args.profile
@@ -92,6 +139,15 @@ def cmd_init(args) -> int:
             print(pick("演示数据已存在，未改动。", "demo data already present; nothing changed."))
     db.dispose()
     return 0
+
+
+def _usernames(db) -> set[str]:
+    from sqlalchemy import select
+
+    from .store.models import User
+
+    with db.read() as s:
+        return set(s.scalars(select(User.username)))
 
 
 def cmd_rules_incident(args) -> int:
@@ -228,19 +284,12 @@ def cmd_verify(args) -> int:
     return 0
 
 
-def _maintenance_actor(args):
-    """Who backs up or restores from the command line: the signed-in user once `--user` exists (issue 17, wt-i17svc);
-    until then the command line acts as an administrator named "cli" (whoever runs it holds the file already)."""
-    from .services.actor import Actor
-
-    return getattr(args, "actor", None) or Actor(0, "cli", "命令行", frozenset({"admin"}))
-
-
 def cmd_backup(args) -> int:
     from .services.maintenance import MaintenanceService
 
     with _open_db(args) as db:
-        result = MaintenanceService(db).backup_to_file(_maintenance_actor(args), Path(args.file), args.with_key)
+        actor = _sign_in(args, db, "backup.run")
+        result = MaintenanceService(db).backup_to_file(actor, Path(args.file), args.with_key)
     print(pick(f"已备份到 {result.path}（锚点文件 {result.path}.anchor.json）",
                f"backed up to {result.path} (anchor file {result.path}.anchor.json)"))
     if args.with_key:
@@ -250,11 +299,14 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
+    """As the GUI's 系统维护 restores: an administrator, audited, checked, replaced in place, the replaced content kept."""
     from .services.maintenance import MaintenanceService
 
     with _open_db(args) as db:
-        result = MaintenanceService(db).restore(_maintenance_actor(args), Path(args.file),
-                                                allow_unkeyed=args.allow_unkeyed)
+        if not db.is_sqlite:
+            raise UserError("PostgreSQL 数据库请使用 pg_restore 恢复。", "Restore a PostgreSQL database with pg_restore.")
+        actor = _sign_in(args, db, "backup.restore")
+        result = MaintenanceService(db).restore(actor, Path(args.file), allow_unkeyed=args.allow_unkeyed)
     print(pick(f"已从 {args.file} 恢复；被替换的数据库内容保留为 {result.replaced_kept_as}",
                f"restored from {args.file}; the replaced content is kept as {result.replaced_kept_as}"))
     return 0
@@ -265,8 +317,10 @@ def cmd_cap(args) -> int:
     from .services.cap_export import write_warning
     from .services.warnings import WarningService
 
-    with _open_db(args) as db, _writing(args.output):
-        path = write_warning(WarningService(db, _db_profile(db)), args.warning_id, Path(args.output), args.status)
+    with _open_db(args) as db:
+        _sign_in(args, db, "report.print")
+        with _writing(args.output):
+            path = write_warning(WarningService(db, _db_profile(db)), args.warning_id, Path(args.output), args.status)
     print(pick(f"已导出 CAP：{path}", f"CAP written to {path}"))
     return 0
 
@@ -277,18 +331,20 @@ def cmd_report(args) -> int:
 
     from .services import exports as rx
 
-    with _open_db(args) as db, _writing(args.output):
+    with _open_db(args) as db:
+        actor = _sign_in(args, db, "report.print")
         profile = _db_profile(db)
-        if args.what == "incident":
-            rx.incident_report(db, profile, _cli_actor(), args.id, args.output, report_id=args.report, slip=args.slip)
-        elif args.what == "warning":
-            rx.warning_document(db, profile, args.id, args.output, kind=args.kind)
-        else:
-            try:
-                first, last = dt.date.fromisoformat(args.date_from), dt.date.fromisoformat(args.date_to)
-            except ValueError:
-                raise UserError("日期格式应为 YYYY-MM-DD", "dates are YYYY-MM-DD") from None
-            rx.statistics(db, profile, _cli_actor(), first, last, args.output)
+        with _writing(args.output):
+            if args.what == "incident":
+                rx.incident_report(db, profile, actor, args.id, args.output, report_id=args.report, slip=args.slip)
+            elif args.what == "warning":
+                rx.warning_document(db, profile, args.id, args.output, kind=args.kind)
+            else:
+                try:
+                    first, last = dt.date.fromisoformat(args.date_from), dt.date.fromisoformat(args.date_to)
+                except ValueError:
+                    raise UserError("日期格式应为 YYYY-MM-DD", "dates are YYYY-MM-DD") from None
+                rx.statistics(db, profile, actor, first, last, args.output)
     print(pick(f"已生成：{args.output}", f"written: {args.output}"))
     return 0
 
@@ -298,8 +354,8 @@ def cmd_contacts(args) -> int:
     from .services.contacts import ContactsService
     from .services.contacts_excel import ContactsExcel
 
-    actor = _cli_actor()
     with _open_db(args) as db:
+        actor = _sign_in(args, db)
         if args.what == "search":
             result = ContactsService(db).search(actor, args.query)
             for h in result.hits:
@@ -326,8 +382,8 @@ def cmd_roster(args) -> int:
     """排班表: roster export --month YYYY-MM -o FILE.xlsx | roster now (who is on duty now and next)."""
     from .services.roster import RosterService
 
-    actor = _cli_actor()
     with _open_db(args) as db:
+        actor = _sign_in(args, db, "roster.view")
         svc = RosterService(db)
         if args.what == "now":
             duty = svc.on_duty()
@@ -360,6 +416,14 @@ def cmd_selftest(args) -> int:
     return 0 if not run(Path(args.out), args.profile or None).failed else 1
 
 
+def _signed(p: argparse.ArgumentParser, note: str = "") -> argparse.ArgumentParser:
+    """--user and --password-file on a command that reads personal data or writes."""
+    p.add_argument("--user", help="sign in as this user (its rights apply)" + note)
+    p.add_argument("--password-file", help="read the password from the first line of this file "
+                   "(else DUTYROOM_PASSWORD_FILE, else asked)")
+    return p
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dutyroom", description="dutyroom 应急值班系统 — 命令行")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -367,7 +431,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("init", help="创建或升级数据库 / create or migrate the database")
     p.add_argument("--db", help="SQLAlchemy URL or SQLite file (default: DUTYROOM_DB or the user data dir)")
     p.add_argument("--profile", choices=available_profiles(), help="jurisdiction rule profile")
-    p.add_argument("--demo", action="store_true", help="add a demo district with made-up people")
+    p.add_argument("--demo", action="store_true", help="add a demo district with made-up people (a new or demo "
+                   "database only)")
+    _signed(p, "; needed when the database already has users (an administrator)")
     p.set_defaults(func=cmd_init)
 
     rules = sub.add_parser("rules", help="规则查询 / what a profile says").add_subparsers(dest="what", required=True)
@@ -398,12 +464,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--with-key", metavar="KEYFILE",
                    help="also write the installation's audit key to this separate file (keep it apart)")
     p.add_argument("--db")
+    _signed(p, " (an administrator, shift leader or office director)")
     p.set_defaults(func=cmd_backup)
     p = sub.add_parser("restore", help="检查后从备份恢复（保留被替换的内容） / restore a checked backup")
     p.add_argument("file")
     p.add_argument("--allow-unkeyed", action="store_true",
                    help="accept a backup from before the keyed audit chain (its chain can only be checked unkeyed)")
     p.add_argument("--db")
+    _signed(p, " (an administrator)")
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("cap", help="预警导出 CAP 1.2 XML / export a warning as CAP 1.2 XML")
@@ -412,6 +480,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", default="Actual", choices=["Actual", "Exercise", "System", "Test", "Draft"],
                    help="CAP <status> (default Actual; Exercise for drills)")
     p.add_argument("--db")
+    _signed(p)
     p.set_defaults(func=cmd_cap)
 
     report = sub.add_parser("report", help="公文报表 PDF / Excel (official reports)").add_subparsers(
@@ -422,18 +491,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--slip", action="store_true", help="the leader-review slip (领导审核单) instead")
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--db")
+    _signed(p)
     p.set_defaults(func=cmd_report)
     p = report.add_parser("warning", help="预警审批单 (default) or 发布单 as PDF")
     p.add_argument("id", type=int, help="warning number")
     p.add_argument("--kind", choices=["approval", "release"], default="approval")
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--db")
+    _signed(p)
     p.set_defaults(func=cmd_report)
     p = report.add_parser("stats", help="period statistics (.pdf or .xlsx)")
     p.add_argument("--from", dest="date_from", required=True, help="YYYY-MM-DD (Beijing day, included)")
     p.add_argument("--to", dest="date_to", required=True, help="YYYY-MM-DD (included)")
     p.add_argument("-o", "--output", required=True, help="out.pdf or out.xlsx")
     p.add_argument("--db")
+    _signed(p)
     p.set_defaults(func=cmd_report)
 
     contacts = sub.add_parser("contacts", help="通讯录 查询、导入、导出 / contacts search, Excel import and export"
@@ -441,15 +513,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = contacts.add_parser("search", help="quick search: name, post, unit, alias, phone digits, pinyin initials")
     p.add_argument("query")
     p.add_argument("--db")
+    _signed(p)
     p.set_defaults(func=cmd_contacts)
     p = contacts.add_parser("export", help="the directory as .xlsx (the import layout)")
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--db")
+    _signed(p)
     p.set_defaults(func=cmd_contacts)
     p = contacts.add_parser("import", help="import .xlsx; bad rows are listed (exit 1), good rows imported")
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="check and report only")
     p.add_argument("--db")
+    _signed(p)
     p.set_defaults(func=cmd_contacts)
 
     roster = sub.add_parser("roster", help="排班表 导出、当前值班 / roster export and who is on duty"
@@ -458,9 +533,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--month", required=True, help="YYYY-MM")
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--db")
+    _signed(p)
     p.set_defaults(func=cmd_roster)
     p = roster.add_parser("now", help="the shift on duty now and the next one")
     p.add_argument("--db")
+    _signed(p)
     p.set_defaults(func=cmd_roster)
 
     p = sub.add_parser("selftest", help="安装自检：在临时数据库上走一遍接报、规则、公文、统计、CAP、校验和主窗口 / "

@@ -44,6 +44,11 @@ def audit_key_path_from_env() -> str | None:
     return os.environ.get("DUTYROOM_AUDIT_KEY") or None
 
 
+def password_file_from_env() -> str | None:
+    """DUTYROOM_PASSWORD_FILE: a file whose first line is the password of the CLI's --user (for scripts)."""
+    return os.environ.get("DUTYROOM_PASSWORD_FILE") or None
+
+
 def default_profile() -> str:
     """DUTYROOM_PROFILE: the profile a new database starts with (Dongcheng unless set)."""
     return os.environ.get("DUTYROOM_PROFILE") or DEFAULT_PROFILE
@@ -85,6 +90,7 @@ class SettingKey(StrEnum):
     backup_every_hours = "backup.every_hours"
     backup_keep = "backup.keep"
     idle_minutes = "session.idle_minutes"
+    password_min_length = "password.min_length"  # an administrator may raise the floor of 10 (domain/accounts.py)
     escalation_minutes = "report.escalation_minutes"  # 本区设定: the bound of deadlines whose plan gives none
 
 

@@ -51,11 +51,11 @@ def demo_db(db):
 
 @pytest.fixture
 def people(db):
-    """(auth, admin, officer) on a fresh database: admin/admin and zhouning/duty_officer, password "password1"."""
+    """(auth, admin, officer) on a fresh database: admin/admin and zhouning/duty_officer, password "duty-pass-2026"."""
     from dutyroom.services.actor import SYSTEM
     from dutyroom.services.auth import AuthService
 
     auth = AuthService(db)
-    admin = auth.create_user(SYSTEM, "admin", "管理员", "password1", ["admin"])
-    officer = auth.create_user(admin, "zhouning", "周宁", "password1", ["duty_officer"])
+    admin = auth.create_user(SYSTEM, "admin", "管理员", "duty-pass-2026", ["admin"])
+    officer = auth.create_user(admin, "zhouning", "周宁", "duty-pass-2026", ["duty_officer"])
     return auth, admin, officer

@@ -20,7 +20,7 @@ from ..domain.text import clean_text
 from ..store.audit import verify_chain
 from ..store.database import Database
 from ..store.models import AuditEntry
-from .actor import Actor
+from .actor import Actor, rechecked
 from .errors import UserError, lang
 from .guard import require
 
@@ -88,6 +88,7 @@ def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), BEIJING).astimezone(dt.UTC)
 
 
+@rechecked
 class AuditQueryService:
     def __init__(self, db: Database, profile: Profile | None = None):
         self.db, self.profile = db, profile

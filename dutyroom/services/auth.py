@@ -7,19 +7,23 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from ..config import SettingKey
+from ..domain.accounts import MIN_PASSWORD_LENGTH, check_password, check_username, normalise_username, skeleton
 from ..domain.clock import now_or
 from ..domain.vocabulary import EXTERNAL_ROLES, Role
 from ..store import audit
 from ..store.database import Database
-from ..store.models import User, UserRole
-from .actor import SYSTEM, Actor
+from ..store.models import Setting, User, UserRole
+from .actor import SYSTEM, Actor, current, rechecked
 from .errors import UserError
 from .guard import require
-from .passwords import hash_password, verify_password
+from .passwords import dummy_verify, hash_password, verify_password
+from .reference_data import set_setting
 
+DEMO_PASSWORD = "dutyroom"  # the demo district's published password: accepted on a demo database only
 MAX_FAILED_LOGINS = 5
 LOCKOUT = dt.timedelta(minutes=15)
-SIGN_OUT_REASONS = ("sign_out", "switch_user", "handover", "exit")
+SIGN_OUT_REASONS = ("sign_out", "switch_user", "handover", "exit", "deactivated")
 
 
 def _minutes_locked(user: User, now: dt.datetime) -> int | None:
@@ -43,30 +47,59 @@ def _actor(user: User) -> Actor:
     return Actor(user.id, user.username, user.display_name, frozenset(user.role_keys))
 
 
+def _locked_row(s, user_id: int) -> User | None:
+    """The user's row for counting failures: locked against every other writer (SELECT ... FOR UPDATE on
+    PostgreSQL; on SQLite the write transaction holds the database's write lock), read fresh, so parallel
+    wrong passwords are each counted (issue 17, finding 6)."""
+    return s.execute(select(User).where(User.id == user_id).with_for_update()
+                     .execution_options(populate_existing=True)).scalar_one_or_none()
+
+
+def _find(s, typed: str) -> User | None:
+    """The account a typed username names: its normalised form, or (accounts made before names were
+    normalised) exactly as typed."""
+    name = normalise_username(typed)
+    if not name:
+        return None
+    found = {u.username: u for u in s.scalars(select(User).where(User.username.in_({name, typed.strip()})))}
+    return found.get(name) or found.get(typed.strip())
+
+
+@rechecked
 class AuthService:
+    # a deactivated user can still be signed out and see the lock screen refuse them
+    _ACTOR_AS_IS = ("reauthenticate", "record_session_lock", "sign_out", "current")
+
     def __init__(self, db: Database):
         self.db = db
 
     def create_user(self, by: Actor, username: str, display_name: str, password: str, roles: list[str],
                     person_id: int | None = None) -> Actor:
-        username = username.strip()
-        if not username or not display_name.strip():
+        return self._create(by, username, display_name, password, roles, person_id, demo=False)
+
+    def _create(self, by: Actor, username: str, display_name: str, password: str, roles: list[str],
+                person_id: int | None, *, demo: bool) -> Actor:
+        """`demo`: the demo district's users (services/demo.py), whose published password is exempt from the policy."""
+        if not display_name.strip():
             raise UserError("用户名和姓名不能为空", "username and name are required")
-        if len(username) > 64 or len(display_name.strip()) > 100:
-            raise UserError("用户名最多 64 个字符，姓名最多 100 个字符", "username: at most 64 characters; name: at most 100")
-        if any(not ch.isprintable() or ch.isspace() for ch in username):
-            raise UserError("用户名不能包含空格或控制字符", "the username must not contain spaces or control characters")
+        username = check_username(username)
+        if len(display_name.strip()) > 100:
+            raise UserError("姓名最多 100 个字符", "name: at most 100 characters")
         if any(not ch.isprintable() for ch in display_name):
             raise UserError("姓名不能包含控制字符", "the name must not contain control characters")
-        _check_password(password)
+        if not demo:
+            self._check_password(password, username)
         for role in roles:
             if role not in Role.__members__ or Role(role) in EXTERNAL_ROLES:
                 raise UserError(f"未知或不可分配的角色：{role}", f"unknown or unassignable role: {role}")
         if by is not SYSTEM:
             require(by, "user.manage")
         with self.db.write() as s:
-            if s.scalar(select(User).where(User.username == username)):
-                raise UserError(f"用户名 {username} 已存在", f"username {username} already exists")
+            look = skeleton(username)
+            for other in s.scalars(select(User.username)):
+                if other == username or skeleton(other) == look:
+                    raise UserError(f"用户名 {username} 已存在或与已有用户名 {other} 难以区分",
+                                    f"username {username} exists or cannot be told apart from {other}")
             user = User(username=username, display_name=display_name.strip(), password_hash=hash_password(password),
                         person_id=person_id, roles=[UserRole(role=r) for r in sorted(set(roles))])
             s.add(user)
@@ -77,21 +110,34 @@ class AuthService:
             return _actor(user)
 
     def login(self, username: str, password: str, now: dt.datetime | None = None) -> Actor:
-        """Check the password; failures are counted and audited (committed even though we refuse)."""
+        """Check the password; failures are counted and audited (committed even though we refuse).
+
+        The password is checked before the write transaction (scrypt takes ~100 ms; the lock is not held for it),
+        against a dummy hash when the account does not exist, so an unknown name costs the same work. The count
+        and the lock are then decided on the row locked for update. A failure with an unknown name records no
+        username: what was typed may be a password typed into the wrong box."""
         now = now_or(now)
+        with self.db.read() as s:
+            found = _find(s, username)
+            user_id, stored = (found.id, found.password_hash) if found is not None else (None, None)
+        good = verify_password(password, stored) if stored else dummy_verify(password)
         refusal: UserError | None = None
         with self.db.write() as s:
-            user = s.scalar(select(User).where(User.username == username.strip()))
-            if user is None or not user.active:
-                audit.record(s, user_id=None, username=username[:64], action="login.failed", entity="user",
+            user = _locked_row(s, user_id) if user_id is not None else None
+            if user is None:  # what was typed is not a username: it is not kept (it may be a password)
+                audit.record(s, user_id=None, username="", action="login.failed", entity="user",
                              after={"reason": "unknown user"}, at=now)
+                refusal = UserError("用户名或密码错误", "wrong username or password")
+            elif not user.active:
+                audit.record_by(s, user, action="login.failed", entity="user", entity_id=user.id,
+                                after={"reason": "inactive"}, at=now)
                 refusal = UserError("用户名或密码错误", "wrong username or password")
             elif (mins := _minutes_locked(user, now)) is not None:
                 audit.record_by(s, user, action="login.refused_locked",
                                 entity="user", entity_id=user.id, at=now)
                 refusal = UserError(f"连续登录失败次数过多，账户已锁定，请 {mins} 分钟后再试",
                                     f"too many failed sign-ins: account locked, try again in {mins} min")
-            elif not verify_password(password, user.password_hash):
+            elif not good or user.password_hash != stored:
                 locked = _count_failure(user, now)
                 audit.record_by(s, user, action="login.failed", entity="user",
                                 entity_id=user.id, after={"locked": locked}, at=now)
@@ -106,6 +152,32 @@ class AuthService:
             raise refusal
         return actor
 
+    def current(self, actor: Actor) -> Actor:
+        """The signed-in user as the database has them now: PermissionDenied once deactivated, the roles an
+        administrator has given or taken since (the GUI refreshes its window with these)."""
+        return current(self.db, actor, widen=True)
+
+    def password_min_length(self) -> int:
+        """The minimum password length in force: the floor, or more if an administrator raised it."""
+        with self.db.read() as s:
+            raw = s.scalar(select(Setting.value).where(Setting.key == SettingKey.password_min_length.value))
+        try:
+            return max(MIN_PASSWORD_LENGTH, int(raw or 0))
+        except ValueError:
+            return MIN_PASSWORD_LENGTH
+
+    def set_password_min_length(self, by: Actor, length: int) -> int:
+        """An administrator raises (never below the floor of 10) the minimum length of new passwords; audited."""
+        require(by, "maintenance.settings")
+        if not isinstance(length, int) or not MIN_PASSWORD_LENGTH <= length <= 64:
+            raise UserError(f"密码最小长度应为 {MIN_PASSWORD_LENGTH}–64 的整数",
+                            f"the minimum password length must be a whole number from {MIN_PASSWORD_LENGTH} to 64")
+        set_setting(self.db, SettingKey.password_min_length, str(length), by=by)
+        return length
+
+    def _check_password(self, password: str, username: str) -> None:
+        check_password(password, username, self.password_min_length())
+
     def has_users(self) -> bool:
         with self.db.read() as s:
             return s.scalar(select(User.id).limit(1)) is not None
@@ -118,7 +190,7 @@ class AuthService:
         now = now_or(now)
         refusal: UserError | None = None
         with self.db.write() as s:
-            user = s.get(User, actor.id)
+            user = _locked_row(s, actor.id)
             if user is None or not user.active:
                 audit.record_by(s, actor, action="session.unlock_refused",
                                 entity="user", entity_id=actor.id, after={"reason": "inactive"}, at=now)
@@ -218,7 +290,11 @@ class AuthService:
     def reset_password(self, by: Actor, user_id: int, new_password: str) -> UserView:
         """An administrator sets a new password; the lockout and failure count are cleared."""
         require(by, "user.manage")
-        _check_password(new_password)
+        with self.db.read() as s:
+            target = _user(s, user_id)
+            username, demo = target.username, _is_demo(s)
+        if not (demo and _demo_password(new_password)):
+            self._check_password(new_password, username)
         with self.db.write() as s:
             user = _user(s, user_id)
             user.password_hash = hash_password(new_password)
@@ -241,15 +317,35 @@ class AuthService:
                             entity_id=user.id, before=before, after={"locked_until": None, "failed_logins": 0})
             return _view(user)
 
-    def change_own_password(self, actor: Actor, old_password: str, new_password: str) -> None:
-        _check_password(new_password)
+    def change_own_password(self, actor: Actor, old_password: str, new_password: str,
+                            now: dt.datetime | None = None) -> None:
+        """A wrong old password counts towards the lockout like a failed sign-in, and is audited."""
+        now = now_or(now)
+        with self.db.read() as s:
+            stored = _user(s, actor.id).password_hash
+        good = verify_password(old_password, stored)
+        refusal: UserError | None = None
+        with self.db.write() as s:
+            user = _locked_row(s, actor.id)
+            if (mins := _minutes_locked(user, now)) is not None:
+                audit.record_by(s, user, action="user.change_password_refused", entity="user", entity_id=user.id,
+                                after={"reason": "locked"}, at=now)
+                refusal = UserError(f"连续输入错误次数过多，账户已锁定，请 {mins} 分钟后再试",
+                                    f"too many wrong passwords: account locked, try again in {mins} min")
+            elif not good or user.password_hash != stored:
+                locked = _count_failure(user, now)
+                audit.record_by(s, user, action="user.change_password_failed", entity="user", entity_id=user.id,
+                                after={"locked": locked}, at=now)
+                refusal = UserError("原密码错误", "the current password is wrong")
+        if refusal:
+            raise refusal
+        self._check_password(new_password, actor.username)
         with self.db.write() as s:
             user = _user(s, actor.id)
-            if not verify_password(old_password, user.password_hash):
-                raise UserError("原密码错误", "the current password is wrong")
             user.password_hash = hash_password(new_password)
+            user.failed_logins = 0
             audit.record_by(s, user, action="user.change_password", entity="user",
-                            entity_id=user.id)
+                            entity_id=user.id, at=now)
 
 
 @dataclass(frozen=True)
@@ -279,11 +375,12 @@ def _user(s, user_id: int) -> User:
     return user
 
 
-def _check_password(password: str) -> None:
-    if len(password) < 8:
-        raise UserError("密码至少 8 位", "password must have at least 8 characters")
-    if len(password) > 256:
-        raise UserError("密码不能超过 256 个字符", "password must have at most 256 characters")
+def _is_demo(s) -> bool:
+    return s.scalar(select(Setting.value).where(Setting.key == SettingKey.demo.value)) == "1"
+
+
+def _demo_password(password: str) -> bool:
+    return password == DEMO_PASSWORD
 
 
 def _check_roles(roles: list[str]) -> list[str]:

@@ -40,7 +40,7 @@ from ..domain.text import clean_text
 from ..store import audit
 from ..store.database import Database
 from ..store.models import Appointment, Organisation, OrganisationAlias, Person, Post, SupervisingLeader
-from .actor import Actor
+from .actor import Actor, rechecked
 from .errors import NotFound, UserError
 from .guard import require
 
@@ -497,6 +497,7 @@ def _rank(hit: Hit, terms: Sequence[str]) -> int:
 # ---------------------------------------------------------------- the service
 
 
+@rechecked
 class ContactsService:
     def __init__(self, db: Database, profile: Profile | None = None):
         self.db = db

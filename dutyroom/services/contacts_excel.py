@@ -59,7 +59,7 @@ from ..store import audit
 from ..store.database import Database
 from ..store.models import Appointment, Organisation, OrganisationAlias, Person, Post
 from ..store.scratch import scratch_copy
-from .actor import Actor
+from .actor import Actor, rechecked
 from .contacts import (
     LIMITS,
     OrganisationInput,
@@ -623,6 +623,7 @@ class _Work:
         self.committed = self.next
 
 
+@rechecked
 class ContactsExcel:
     def __init__(self, db: Database):
         self.db = db

@@ -25,10 +25,8 @@ from ..store.models import (
     User,
 )
 from .actor import SYSTEM, Actor
-from .auth import AuthService, _actor
+from .auth import DEMO_PASSWORD, AuthService, _actor
 from .reference_data import get_or_create_org, get_setting, set_setting
-
-DEMO_PASSWORD = "dutyroom"
 
 # (username, made-up name, roles, post title, organisation role)
 DEMO_USERS = [
@@ -119,7 +117,7 @@ def install_demo(db: Database, profile: Profile, today: dt.date | None = None) -
         audit.record(s, user_id=None, username="system", action="demo.install", entity="database",
                      after={"profile": profile.key, "people": len(person_ids) + 2 * len(lead_orgs)})
     for username, name, roles, _title, _org in DEMO_USERS:
-        auth.create_user(SYSTEM, username, name, DEMO_PASSWORD, roles, person_id=person_ids.get(username))
+        auth._create(SYSTEM, username, name, DEMO_PASSWORD, roles, person_ids.get(username), demo=True)
     install_demo_plans(db, profile, today)
     install_demo_contacts(db, profile)
     install_demo_duty_log(db, today)

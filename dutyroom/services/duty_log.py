@@ -27,7 +27,7 @@ from ..domain.text import clean_text
 from ..store import audit
 from ..store.database import Database
 from ..store.models import DutyLogEntry
-from .actor import Actor
+from .actor import Actor, rechecked
 from .duty import ShiftOnDuty, shift_on_duty
 from .duty_lines import write_duty_line
 from .errors import NotFound, UserError
@@ -101,6 +101,7 @@ def duty_day_window(at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=1)
 
 
+@rechecked
 class DutyLogService:
     def __init__(self, db: Database):
         self.db = db

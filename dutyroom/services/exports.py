@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from ..domain.profile_schema import Profile
-from .actor import Actor
+from .actor import Actor, rechecked
 from .errors import NotFound, UserError
 from .guard import require
 from .incident_reports import ReportService
@@ -127,6 +127,7 @@ def font_notice() -> str | None:
         return exc.message
 
 
+@rechecked
 class ReportExporter:
     """The one object a page needs to print or save an official report (GUI pages bind its methods).
 

@@ -42,7 +42,7 @@ from ..domain.warning_state import AWAITING_DECISION
 from ..store import audit
 from ..store.database import Database
 from ..store.models import Handover, User
-from .actor import Actor
+from .actor import Actor, rechecked
 from .auth import AuthService
 from .duty import ShiftOnDuty, next_shift, shift_on_duty
 from .duty_lines import write_duty_line
@@ -125,6 +125,7 @@ def _status(h: Handover) -> str:
     return "signed_in" if h.signed_in_at else "signed_out" if h.signed_out_at else "draft"
 
 
+@rechecked
 class HandoverService:
     def __init__(self, db: Database, profile: Profile, profile_dir: Path | None = None):
         self.db = db

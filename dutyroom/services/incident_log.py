@@ -27,7 +27,7 @@ from ..domain.text import clean_text
 from ..store import audit
 from ..store.database import Database
 from ..store.models import DutyLogEntry, Incident, IncidentLogEntry
-from .actor import Actor
+from .actor import Actor, rechecked
 from .duty_lines import write_duty_line
 from .errors import NotFound, PermissionDenied, UserError
 from .guard import require
@@ -134,6 +134,7 @@ def _entry_dict(e: IncidentLogEntry) -> dict:
 # ---------------------------------------------------------------- the service
 
 
+@rechecked
 class IncidentLogService:
     def __init__(self, db: Database):
         self.db = db

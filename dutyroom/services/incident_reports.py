@@ -62,7 +62,7 @@ from ..domain.text import clean_text
 from ..store import audit
 from ..store.database import Database
 from ..store.models import AuditEntry, Incident, IncidentLogEntry, IncidentReport
-from .actor import Actor
+from .actor import Actor, rechecked
 from .errors import NotFound, PermissionDenied, UserError
 from .guard import require
 from .incident_log import aware, locked_incident, require_view, utc, write_automatic
@@ -286,6 +286,7 @@ def _report_dict(r: IncidentReport) -> dict[str, Any]:
 # ---------------------------------------------------------------- the service
 
 
+@rechecked
 class ReportService:
     def __init__(self, db: Database, profile_dir: Path | None = None):
         self.db = db

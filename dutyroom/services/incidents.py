@@ -71,7 +71,7 @@ from ..store.models import (
     Setting,
     User,
 )
-from .actor import Actor
+from .actor import Actor, rechecked
 from .errors import NotFound, UserError
 from .guard import require
 from .incident_log import CLOCK_SKEW, locked_incident, require_view, utc, write_automatic
@@ -461,6 +461,7 @@ def _to_utc_bound(value: dt.date | dt.datetime | None, end: bool) -> dt.datetime
 # ---------------------------------------------------------------- the service
 
 
+@rechecked
 class IncidentService:
     def __init__(self, db: Database, profile: Profile, profile_dir: Path | None = None):
         self.db = db

@@ -23,7 +23,7 @@ from ..domain.vocabulary import CATEGORY_LABELS, Category
 from ..store import audit
 from ..store.database import Database
 from ..store.models import EventType, LeadAssignment, Organisation
-from .actor import Actor
+from .actor import Actor, rechecked
 from .errors import NotFound, UserError
 from .guard import require
 from .reference_data import _org_kind, get_or_create_org
@@ -62,6 +62,7 @@ class LeadHistoryEntry:
     valid_to: dt.datetime | None
 
 
+@rechecked
 class LeadTableService:
     def __init__(self, db: Database, profile):
         self.db = db

@@ -29,7 +29,7 @@ from ..store import audit
 from ..store.audit_key import AuditKeyError, load_key
 from ..store.backup import Progress, backup_generation, backup_to, check_candidate, generation_name, replace_in_place, write_anchor
 from ..store.database import Database
-from .actor import SYSTEM, Actor
+from .actor import SYSTEM, Actor, rechecked
 from .errors import UserError
 from .guard import require
 from .reference_data import get_setting, set_setting
@@ -85,6 +85,7 @@ def _int_setting(db: Database, key: str) -> int:
     return stored_count(get_setting(db, key), default=DEFAULTS[key], low=low, high=high)
 
 
+@rechecked
 class MaintenanceService:
     def __init__(self, db: Database, profile: Profile | None = None):
         self.db, self.profile = db, profile

@@ -31,3 +31,14 @@ def verify_password(password: str, stored: str) -> bool:
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(digest.hex(), hash_hex)
+
+
+# The hash of a random password that was thrown away: nobody's, with the parameters every account uses.
+_DUMMY = "scrypt$32768$8$1$4bc802974f57249934e6ad30f4d8cc3c$f7292a2ebdb8091f8c9a496150b7d30e6e397cca9d8108525634043764607ae1"
+
+
+def dummy_verify(password: str) -> bool:
+    """The work of one check against a hash nobody has (always False): a sign-in with an unknown username
+    costs what a wrong password for a real one costs, so timing does not tell which usernames exist."""
+    verify_password(password, _DUMMY)
+    return False

@@ -39,7 +39,7 @@ from ..domain.text import clean_text
 from ..store import audit
 from ..store.database import Database
 from ..store.models import Plan, PlanDocument, PlanPassage, PlanVersion
-from .actor import Actor
+from .actor import Actor, rechecked
 from .errors import NotFound, UserError
 from .guard import require
 
@@ -314,6 +314,7 @@ class SearchHit:
 # ---------------------------------------------------------------- service
 
 
+@rechecked
 class PlanDocumentService:
     def __init__(self, db: Database, profile):
         self.db = db

@@ -50,7 +50,7 @@ from ..store.models import (
     PlanEventTypeLink,
     PlanVersion,
 )
-from .actor import Actor
+from .actor import Actor, rechecked
 from .errors import NotFound, UserError
 from .guard import require
 from .lead_table import lead_entries
@@ -163,6 +163,7 @@ def _bigrams(textual: str) -> set[str]:
     return {r[i:i + 2] for r in runs for i in range(len(r) - 1)} - GENERIC
 
 
+@rechecked
 class PlanService:
     def __init__(self, db: Database, profile: Profile, calendar: Calendar | None = None):
         self.db = db

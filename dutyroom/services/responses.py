@@ -38,7 +38,7 @@ from ..domain.vocabulary import Category
 from ..store import audit
 from ..store.database import Database
 from ..store.models import Appointment, Incident, IncidentLogEntry, Organisation, Person, Post, ResponseActivation
-from .actor import Actor
+from .actor import Actor, rechecked
 from .errors import NotFound, UserError
 from .guard import require
 from .incidents import facts_of
@@ -127,6 +127,7 @@ def _level_info(lv: ResponseLevel) -> LevelInfo:
                      lv.ended_by, lv.basis, tuple(g.value for g in lv.default_grades))
 
 
+@rechecked
 class ResponseService:
     def __init__(self, db: Database, profile: Profile, profile_dir: Path | None = None):
         self.db = db

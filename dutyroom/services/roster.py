@@ -37,7 +37,7 @@ from ..domain.workdays import Calendar
 from ..store import audit
 from ..store.database import Database
 from ..store.models import Person, RosterEntry, RosterSwap, ShiftDefinition, User
-from .actor import Actor
+from .actor import Actor, rechecked
 from .duty import ShiftOnDuty, live_entries, next_shift, shift_on_duty
 from .duty_lines import write_duty_line
 from .errors import NotFound, UserError
@@ -266,6 +266,7 @@ def month_table(view: MonthView) -> tuple[list[str], list[list]]:
 # ---------------------------------------------------------------- the service
 
 
+@rechecked
 class RosterService:
     def __init__(self, db: Database, profile: Profile | None = None, calendar: Calendar | None = None):
         self.db = db

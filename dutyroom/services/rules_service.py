@@ -16,7 +16,7 @@ from ..domain.vocabulary import Category, Colour
 from ..store import audit
 from ..store.database import Database
 from ..store.models import Organisation, Setting
-from .actor import Actor
+from .actor import Actor, rechecked
 from .errors import UserError
 from .guard import require
 from .lead_table import lead_rows
@@ -59,6 +59,7 @@ def pending_setting(profile_key: str, item_id: str) -> str:
     return f"pending.{profile_key}.{item_id}"
 
 
+@rechecked
 class RulesService:
     def __init__(self, db: Database, profile: Profile):
         self.db = db

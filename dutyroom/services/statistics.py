@@ -27,7 +27,7 @@ from ..domain.report_chain import KIND_LABELS, ChainDeadline, late_minutes, pend
 from ..domain.vocabulary import CATEGORY_LABELS, GRADE_LABELS, GRADE_ORDER, Category, Grade
 from ..store.database import Database
 from ..store.models import Incident, IncidentReport
-from .actor import Actor
+from .actor import Actor, rechecked
 from .errors import UserError
 from .guard import require
 from .incidents import _CLOCK_INPUTS as _CHAIN_INPUTS  # the incident columns chain_of reads by name
@@ -138,6 +138,7 @@ def _months(first: dt.date, last: dt.date) -> list[str]:
     return out
 
 
+@rechecked
 class StatisticsService:
     def __init__(self, db: Database, profile: Profile | None = None):
         self.db = db

@@ -55,7 +55,7 @@ from ..domain.warning_state import (
 from ..store import audit
 from ..store.database import Database
 from ..store.models import Warning, WarningApproval, WarningMeasureCheck
-from .actor import Actor
+from .actor import Actor, rechecked
 from .duty_lines import write_duty_line
 from .errors import NotFound, PermissionDenied, UserError
 from .guard import require
@@ -310,6 +310,7 @@ def _approval_dict(a: WarningApproval) -> dict[str, Any]:
 # ---------------------------------------------------------------- the service
 
 
+@rechecked
 class WarningService:
     def __init__(self, db: Database, profile: Profile, profile_dir: Path | None = None):
         self.db = db

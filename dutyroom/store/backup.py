@@ -42,7 +42,7 @@ from ..config import SettingKey, pick
 from ..domain.clock import BEIJING
 from .audit import GENESIS, Anchor, legacy_entry_hash, verify_chain
 from .audit_key import AuditKeyError, key_id, load_key
-from .database import Database, DatabaseError, alembic_config
+from .database import Database, DatabaseError, alembic_config, private_dir
 
 Progress = Callable[[int, int], None]  # (pages done, pages total)
 ANCHOR_SUFFIX = ".anchor.json"
@@ -145,7 +145,7 @@ def backup_to(db: Database, dest: Path, progress: Progress | None = None, with_k
     if not db.is_sqlite:
         raise _error("PostgreSQL 数据库请使用 pg_dump 备份。", "Back up a PostgreSQL database with pg_dump.")
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(dest.parent)  # 0700 (issue 17, finding 8); the file itself is made 0600 by _snapshot
     raw = db.engine.raw_connection()
     try:
         _snapshot(raw.driver_connection, dest, progress)

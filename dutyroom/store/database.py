@@ -8,6 +8,7 @@ one file queue for the write lock instead of failing half-way with "database is 
 from __future__ import annotations
 
 import logging
+import os
 import uuid
 import weakref
 from collections.abc import Callable, Iterator
@@ -32,9 +33,49 @@ log = logging.getLogger(__name__)
 
 
 def default_db_url() -> str:
-    data_dir = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir = private_dir(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)), tighten=True)
     return f"sqlite:///{data_dir / 'dutyroom.db'}"
+
+
+def _owned(path: Path) -> bool:
+    return os.name == "posix" and path.exists() and path.stat().st_uid == os.getuid()
+
+
+def private_dir(path: Path, *, tighten: bool = False) -> Path:
+    """The folder, made if missing: a folder the app makes is 0700 (its owner only; issue 17, finding 8).
+    `tighten`: an existing folder of the app's own (the data folder) is made 0700 too."""
+    path = Path(path)
+    if not path.exists():
+        path.mkdir(parents=True, exist_ok=True)
+        tighten = True
+    if tighten and _owned(path) and path.stat().st_mode & 0o077:
+        os.chmod(path, 0o700)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """A database or backup file only its owner may read (0600): made empty when missing (SQLite takes an
+    empty file for a new database, and gives its -wal and -shm files the same mode), tightened when it is ours.
+    Elsewhere than POSIX the folder's access rights apply."""
+    path = Path(path)
+    if os.name != "posix":
+        return path
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if _owned(each) and each.stat().st_mode & 0o077:
+            os.chmod(each, 0o600)
+    return path
+
+
+def _private_sqlite_file(url: str) -> None:
+    """A SQLite file URL: the file made private before SQLite creates it (not :memory: nor a file: URI). A missing
+    folder is not made here: a mistyped --db path is reported, not created."""
+    raw = url.split(":///", 1)[1].split("?", 1)[0] if ":///" in url else ""
+    if raw and raw != ":memory:" and not raw.startswith("file:") and Path(raw).parent.is_dir():
+        private_file(Path(raw))
 
 
 def configured_db_url(explicit: str | None = None) -> str:
@@ -111,8 +152,10 @@ class Database:
             problem = leftover_problem(Path(self.url.removeprefix("sqlite:///").split("?")[0]))
             if problem:
                 raise DatabaseError(problem)
-        self.engine = make_engine(self.url)
         self.is_sqlite = self.url.startswith("sqlite")
+        if self.is_sqlite:
+            _private_sqlite_file(self.url)
+        self.engine = make_engine(self.url)
         writer = self.engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else self.engine
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(writer, expire_on_commit=False)

@@ -30,8 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.accounts import MIN_PASSWORD_LENGTH
 from ..domain.permissions import allowed
 from ..services.actor import Actor
+from ..services.auth import AuthService
 from ..services.errors import lang
 from ..services.incident_reports import BOUND_LIMITS, ReportService
 from ..services.installation import InstallationService, letterhead
@@ -84,6 +86,7 @@ class BackupPage(QWidget):
         super().__init__(parent)
         self.service, self.actor = service, actor
         self.reports = reports or ReportService(service.db)
+        self.auth = AuthService(service.db)  # the minimum password length (issue 17)
         self.quit_app = quit_app or QApplication.quit
         self.worker: BackgroundOperation | None = None
 
@@ -142,6 +145,9 @@ class BackupPage(QWidget):
                                       "预案给出上限的（如东城区4.1.5接报后10分钟）按预案，不受此设置影响。"))
         self.organisation, self.organisation_short = QLineEdit(), QLineEdit()  # the red header (首次使用向导)
         self.organisation_short.setMaximumWidth(160)
+        self.min_password = NumberBox(suffix=self.tr(" 字符"))  # not 位: NumberBox drops typed units (位, 个 …)
+        self.min_password.setRange(MIN_PASSWORD_LENGTH, 64)
+        self.min_password.setMaximumWidth(160)
         self.save_settings_button = QPushButton(self.tr("保存设置"))
         self.settings_message = MessageLine()
         form = QFormLayout(self.settings_box)
@@ -152,6 +158,7 @@ class BackupPage(QWidget):
         form.addRow(self.tr("无具体时限的报告：本区上报警戒"), self.bound)
         form.addRow(self.tr("发文机关名称（公文红头、署名）"), self.organisation)
         form.addRow(self.tr("发文机关代字（如“东应急”→东应急报〔2026〕12号）"), self.organisation_short)
+        form.addRow(self.tr("新密码最少位数（不低于 10）"), self.min_password)
         form.addRow(self.save_settings_button, self.settings_message)
 
         layout = QVBoxLayout(self)
@@ -183,6 +190,7 @@ class BackupPage(QWidget):
         self.keep.setValue(settings.backup_keep)
         self.directory.setText(settings.backup_directory)
         self.bound.setValue(self.reports.district_bound(self.actor))
+        self.min_password.setValue(self.auth.password_min_length())
         head = self._letterhead()
         self.organisation.setText(head.name)
         self.organisation_short.setText(head.short)
@@ -301,3 +309,5 @@ class BackupPage(QWidget):
         if (self.organisation.text().strip(), self.organisation_short.text().strip()) != (head.name, head.short):
             InstallationService(self.service.db).change_letterhead(self.actor, self.organisation.text(),
                                                                    self.organisation_short.text())
+        if self.min_password.value() != self.auth.password_min_length():
+            self.auth.set_password_min_length(self.actor, self.min_password.value())

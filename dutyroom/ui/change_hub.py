@@ -13,11 +13,16 @@ once, a hidden one when it is next shown (one refresh however many changes came 
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
+
+from ..services.errors import PermissionDenied
+
+log = logging.getLogger("dutyroom")
 
 
 class ChangeHub(QObject):
@@ -109,10 +114,16 @@ class _Subscription(QObject):
             self.stale = self.catch_up
             return
         self.stale = False
-        self.refresh()
+        self._refresh()
+
+    def _refresh(self) -> None:
+        try:
+            self.refresh()
+        except PermissionDenied as exc:  # the user was deactivated meanwhile: the session controller signs them out
+            log.info("refresh refused: %s", exc.message)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Show and self.stale:
             self.stale = False
-            self.refresh()
+            self._refresh()
         return False

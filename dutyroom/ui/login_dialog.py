@@ -93,7 +93,7 @@ class FirstAdminDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("用户名"), self.username)
         form.addRow(self.tr("姓名"), self.name)
-        form.addRow(self.tr("密码（至少 8 位）"), self.password)
+        form.addRow(self.tr("密码（至少 10 位）"), self.password)
         form.addRow(self.tr("再次输入密码"), self.again)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.create)

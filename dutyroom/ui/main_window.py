@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QSizePolicy, QStackedWidget, QToolBar, QWidget
 
 from ..domain.profile_schema import Profile
 from ..domain.vocabulary import ROLE_LABELS, Role, label
@@ -61,6 +61,21 @@ class MainWindow(QMainWindow):
         for action in (self.lock_action, self.switch_action, self.sign_out_action):
             menu.addAction(action)
             self.addAction(action)
+
+    def show_demo_banner(self) -> None:
+        """演示数据: the database is a demo one (init --demo), so nobody takes it for a duty room's record."""
+        if getattr(self, "demo_banner", None) is not None:
+            return
+        self.demo_banner = QLabel(self.tr("演示数据：人员、电话均为虚构，请勿用于实际值班。"))
+        self.demo_banner.setObjectName("demoBanner")
+        self.demo_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.demo_banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.demo_banner.setStyleSheet("#demoBanner { background: #fff3cd; color: #7a4b00; font-weight: bold; "
+                                       "padding: 4px; }")
+        bar = QToolBar(self.tr("演示数据"), self)
+        bar.setMovable(False)
+        bar.addWidget(self.demo_banner)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
 
     def lock(self) -> None:
         """锁定 / Ctrl+L: the lock screen at once; the same user's password unlocks."""

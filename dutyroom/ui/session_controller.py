@@ -10,6 +10,10 @@ database and the backup scheduler stay.
   ends and the sign-in dialog opens pre-filled with the incoming officer; cancelling quits as after 注销.
 - Each user's page is remembered while the program runs: a supervisor approves at the officer's seat,
   switches back, and the officer is on the page they left.
+- Rights change while a session lasts (issue 17): when the users change (this seat or another), the signed-in
+  user is read again. Deactivated: signed out at once, with a note on the sign-in dialog. Roles changed: the
+  window is rebuilt for the new role set, on the same page. (The services refuse what the old window still
+  offers in between: services/actor.current.)
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from ..services.actor import Actor
 from ..services.auth import AuthService
+from ..services.errors import PermissionDenied
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
 from .session_lock import SessionLock
@@ -100,6 +105,39 @@ class SessionController(QObject):
                 return
             self._open(actor)
 
+    def recheck(self) -> None:
+        """Read the signed-in user again (the users changed): sign out a deactivated user, refresh changed roles."""
+        window = self.window
+        if window is None:
+            return
+        try:
+            fresh = self.auth.current(window.actor)
+        except PermissionDenied as exc:
+            why = exc.message
+            QTimer.singleShot(0, lambda: self._deactivated(window, why))
+            return
+        if fresh.roles != window.actor.roles:
+            QTimer.singleShot(0, lambda: self._roles_changed(window, fresh))
+
+    def _deactivated(self, window: MainWindow, why: str) -> None:
+        if window is not self.window:
+            return
+        with self._keep_running():
+            self._close("deactivated")
+            actor = self._ask(note=why)
+            if actor is None:
+                self.on_end()
+                return
+            self._open(actor)
+
+    def _roles_changed(self, window: MainWindow, fresh: Actor) -> None:
+        if window is not self.window:
+            return
+        with self._keep_running():
+            self._close(None)
+            self._open(fresh)
+        self.show_message(self.tr("您的角色已由管理员更改，界面已更新。"), 15_000)
+
     def finish(self) -> None:
         """The program exits (window closed): the signed-in user's session ends, audited."""
         if self.window is not None:
@@ -130,6 +168,9 @@ class SessionController(QObject):
         page = self._last_page.get(actor.id)
         if page:
             window.show_page(page)
+        changes = getattr(window, "changes", None)  # the window's change hub (app.build_main_window)
+        if changes is not None:
+            changes.subscribe(window, {"users"}, self.recheck, while_hidden=True, catch_up_on_show=False)
         self.window = window
         window.show()
         self.window_changed.emit(window)
@@ -138,13 +179,15 @@ class SessionController(QObject):
         if window is self.window:
             self.hand_over(username)
 
-    def _close(self, reason: str, next_user: str | None = None) -> None:
+    def _close(self, reason: str | None, next_user: str | None = None) -> None:
+        """Close the window; `reason` None: the same user goes on in a new window (no sign-out)."""
         window, self.window = self.window, None
         page = window.current_page_title()
         if page:
             self._last_page[window.actor.id] = page
         try:
-            self.auth.sign_out(window.actor, reason, next_user)
+            if reason is not None:
+                self.auth.sign_out(window.actor, reason, next_user)
         except Exception as exc:  # an audit failure (e.g. disk full) must not keep the previous user's window
             log.error("sign-out audit failed: %s", exc)
         if window.session_lock is not None:

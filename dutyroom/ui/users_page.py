@@ -60,7 +60,7 @@ class UserDialog(QDialog):
         if existing is None:
             form.addRow(self.tr("用户名"), self.username)
             form.addRow(self.tr("姓名"), self.name)
-            form.addRow(self.tr("初始密码（至少 8 位）"), self.password)
+            form.addRow(self.tr("初始密码（至少 10 位）"), self.password)
             form.addRow(self.tr("再次输入密码"), self.again)
         else:
             form.addRow(self.tr("用户"), QLabel(f"{existing.display_name}（{existing.username}）"))
@@ -107,7 +107,7 @@ class PasswordDialog(QDialog):
         self.error = QLabel(styleSheet="color: #b00020")
         form = QFormLayout()
         form.addRow(self.tr("用户"), QLabel(who))
-        form.addRow(self.tr("新密码（至少 8 位）"), self.password)
+        form.addRow(self.tr("新密码（至少 10 位）"), self.password)
         form.addRow(self.tr("再次输入"), self.again)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._check)

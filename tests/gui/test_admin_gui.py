@@ -35,7 +35,7 @@ def test_idle_window_locks_and_unlocks_with_the_same_users_password(qtbot, peopl
     dialog.password.setText("wrong-one")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert lock.is_locked and "密码错误" in dialog.error.text()
-    dialog.password.setText("password1")
+    dialog.password.setText("duty-pass-2026")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert not lock.is_locked and window.centralWidget().isVisible()
     assert audit_actions(auth.db)[-3:] == ["session.lock", "session.unlock_failed", "session.unlock"]
@@ -75,7 +75,7 @@ def test_wrong_passwords_at_the_lock_lock_the_account(qtbot, people):
     for _ in range(MAX_FAILED_LOGINS):
         lock.dialog.password.setText("wrong-one")
         lock.dialog.try_unlock()
-    lock.dialog.password.setText("password1")
+    lock.dialog.password.setText("duty-pass-2026")
     lock.dialog.try_unlock()
     assert lock.is_locked and "锁定" in lock.dialog.error.text()
     lock.dialog.buttons.button(QDialogButtonBox.StandardButton.Close).click()
@@ -166,7 +166,7 @@ def test_users_page_creates_changes_roles_deactivates_and_resets(qtbot, people, 
     qtbot.addWidget(page)
     assert page.model.rowCount() == 2
     monkeypatch.setattr(UserDialog, "ask", classmethod(lambda cls, parent=None, existing=None: UserForm(
-        "luomin", "罗敏", "password1", ["shift_leader", "office_director"]) if existing is None else UserForm(
+        "luomin", "罗敏", "duty-pass-2026", ["shift_leader", "office_director"]) if existing is None else UserForm(
         "", "", "", ["duty_officer", "shift_leader"])))
     page.create_button.click()
     assert "已创建用户 luomin" in page.message.text()
@@ -184,7 +184,7 @@ def test_users_page_creates_changes_roles_deactivates_and_resets(qtbot, people, 
     page.active_button.click()
     assert "不能停用自己" in page.message.text()
     monkeypatch.setattr(UserDialog, "ask", classmethod(lambda cls, parent=None, existing=None: UserForm(
-        "bad name", "某人", "password1", ["duty_officer"])))
+        "bad name", "某人", "duty-pass-2026", ["duty_officer"])))
     page.create_button.click()
     assert "空格" in page.message.text() and page.model.rowCount() == 3
 
@@ -193,11 +193,11 @@ def test_user_dialog_requires_matching_passwords_and_a_role(qtbot):
     dialog = UserDialog()
     qtbot.addWidget(dialog)
     dialog.username.setText("abc")
-    dialog.password.setText("password1")
+    dialog.password.setText("duty-pass-2026")
     dialog.again.setText("password2")
     dialog._check()
     assert "不一致" in dialog.error.text()
-    dialog.again.setText("password1")
+    dialog.again.setText("duty-pass-2026")
     dialog._check()
     assert "至少选择一个角色" in dialog.error.text()
 
@@ -214,7 +214,7 @@ def test_backup_page_backs_up_off_the_gui_thread_and_restores_after_checks(qtbot
     page.backup_button.click()
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10000)
     assert "已备份到" in page.status.text() and page.model.index(0, 1).data() == "手动"
-    auth.create_user(admin, "later", "后加用户", "password1", ["duty_officer"])
+    auth.create_user(admin, "later", "后加用户", "duty-pass-2026", ["duty_officer"])
     page.table.selectRow(0)
     page.check_button.click()
     assert "审计链完整" in page.status.text()
@@ -240,7 +240,7 @@ def test_backup_page_refuses_a_corrupt_file_and_hides_restore_from_shift_leaders
     monkeypatch.setattr(BackupPage, "confirm_restore", staticmethod(lambda parent, text: pytest.fail("not asked")))
     page.restore_file_button.click()
     assert "未通过检查" in page.status.text()
-    leader = auth.create_user(admin, "luomin", "罗敏", "password1", ["shift_leader"])
+    leader = auth.create_user(admin, "luomin", "罗敏", "duty-pass-2026", ["shift_leader"])
     page2 = BackupPage(MaintenanceService(auth.db), leader)
     qtbot.addWidget(page2)
     assert page2.restore_button.isHidden() and page2.settings_box.isHidden() and not page2.backup_button.isHidden()
@@ -326,7 +326,7 @@ def test_a_dialog_left_open_gets_no_input_while_locked(qtbot, people):
     qtbot.waitUntil(lambda: lock.is_locked, timeout=3000)
     qtbot.keyClicks(edit, "abc")
     assert edit.text() == ""
-    lock.dialog.password.setText("password1")
+    lock.dialog.password.setText("duty-pass-2026")
     lock.dialog.try_unlock()
     qtbot.keyClicks(edit, "abc")
     assert edit.text() == "abc" and not lock.is_locked

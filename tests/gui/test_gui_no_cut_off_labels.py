@@ -68,7 +68,7 @@ def test_dashboard_warning_panel_shows_long_titles_whole_at_1366(qtbot, desk):
 
 
 def test_empty_contacts_table_says_so_and_its_columns_are_readable(qtbot, db):
-    admin = AuthService(db).create_user(SYSTEM, "admin", "管理员", "password1", ["admin", "duty_officer"])
+    admin = AuthService(db).create_user(SYSTEM, "admin", "管理员", "duty-pass-2026", ["admin", "duty_officer"])
     page = ContactsPage(ContactsService(db, load_profile("dongcheng")), ContactsExcel(db), admin)
     qtbot.addWidget(page)
     page.resize(1366 - 170, 768 - 60)  # the page beside the navigation list and under the status bar

@@ -270,9 +270,12 @@ def test_a_handover_without_a_sign_in_keeps_the_session(qtbot, seat, room):
 
 
 def test_a_real_database_never_advertises_the_demo_accounts(qtbot, people):
-    """init without --demo: no hint, even when someone chose the demo password as their own."""
+    """init without --demo: no hint; nobody can choose the demo password as their own (issue 17: the policy)."""
+    from dutyroom.services.errors import UserError
+
     auth, admin, officer = people
-    auth.reset_password(admin, officer.id, DEMO_PASSWORD)
+    with pytest.raises(UserError, match="至少 10 位"):
+        auth.reset_password(admin, officer.id, DEMO_PASSWORD)
     assert demo_hint(auth) == ""
     dialog = LoginDialog(auth, "东城区应急值班系统", demo_hint(auth))
     qtbot.addWidget(dialog)
@@ -356,7 +359,7 @@ def test_sign_out_is_audited_with_its_reason_and_the_password_check_counts_nothi
         auth.sign_out(admin, "went home")
     assert logouts(auth.db) == [("zhouning", {"reason": "handover", "next_user": "sunhao"}),
                                 ("admin", {"reason": "sign_out"})]
-    assert auth.unchanged_password(["zhouning", "admin", "nobody"], "password1") == ["zhouning", "admin"]
+    assert auth.unchanged_password(["zhouning", "admin", "nobody"], "duty-pass-2026") == ["zhouning", "admin"]
     for _ in range(6):  # more than the lockout allows at sign-in: this is no sign-in
         assert auth.unchanged_password(["zhouning"], "wrong-one") == []
-    assert auth.login("zhouning", "password1").username == "zhouning"
+    assert auth.login("zhouning", "duty-pass-2026").username == "zhouning"

@@ -41,7 +41,7 @@ USERS: dict[str, list[str]] = {
 
 def make_users(db) -> dict[str, Actor]:
     auth = AuthService(db)
-    return {name: auth.create_user(SYSTEM, name, f"用户{name}", "password1", roles) for name, roles in USERS.items()}
+    return {name: auth.create_user(SYSTEM, name, f"用户{name}", "duty-pass-2026", roles) for name, roles in USERS.items()}
 
 
 def make_world(db, key: str, users: dict[str, Actor] | None = None, profile_dir: Path | None = None) -> SimpleNamespace:

@@ -25,9 +25,9 @@ def verify(url: str, lang: str = "zh_CN") -> subprocess.CompletedProcess:
 def chained(db):
     """Six entries: the user's creation and five sign-ins, all committed through the service."""
     auth = AuthService(db)
-    auth.create_user(SYSTEM, "zhouning", "周宁", "password1", ["duty_officer"])
+    auth.create_user(SYSTEM, "zhouning", "周宁", "duty-pass-2026", ["duty_officer"])
     for _ in range(5):
-        auth.login("zhouning", "password1")
+        auth.login("zhouning", "duty-pass-2026")
     path = db.url.removeprefix("sqlite:///")
     db.dispose()
     return db.url, path

@@ -22,7 +22,7 @@ KILLS = 50
 
 
 def test_kill_minus_9_writer_repeatedly(db):
-    author = AuthService(db).create_user(SYSTEM, "writer", "写入进程", "password1", ["duty_officer"])
+    author = AuthService(db).create_user(SYSTEM, "writer", "写入进程", "duty-pass-2026", ["duty_officer"])
     rng = random.Random(9)
     committed: set[int] = set()
     for _ in range(KILLS):
@@ -51,7 +51,7 @@ def test_kill_minus_9_writer_repeatedly(db):
 
 def test_two_seats_write_the_same_file_without_database_is_locked(db):
     """Two app instances on one SQLite file: writers queue (BEGIN IMMEDIATE + busy timeout), none fails."""
-    author = AuthService(db).create_user(SYSTEM, "writer", "写入进程", "password1", ["duty_officer"])
+    author = AuthService(db).create_user(SYSTEM, "writer", "写入进程", "duty-pass-2026", ["duty_officer"])
     procs = [subprocess.Popen([sys.executable, str(CHILDREN / "crash_writer.py"), db.url, str(author.id), "300"],
                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               env={**os.environ, "PYTHONPATH": str(ROOT)}) for _ in range(2)]

@@ -24,7 +24,7 @@ def test_migrate_demo_login_and_audit_chain_on_postgresql(pg_server):
             assert len(s.scalars(select(EventType)).all()) == 52  # Tongzhou 2.3.6
         auth = AuthService(db)
         assert auth.login("zhouning", "dutyroom").display_name == "周宁"
-        auth.create_user(SYSTEM, "second", "第二席位", "password1", ["duty_officer"])
+        auth.create_user(SYSTEM, "second", "第二席位", "duty-pass-2026", ["duty_officer"])
         with db.read() as s:
             report = verify_chain(s)
         assert report.ok and report.entries > 10

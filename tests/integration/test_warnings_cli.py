@@ -12,6 +12,7 @@ from lxml import etree
 
 from dutyroom.services.reference_data import set_setting
 from dutyroom.store.database import Database
+from tests.helpers.cli import as_user
 from tests.helpers.warnings import content, issued, make_world
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,6 +21,7 @@ NS = {"cap": "urn:oasis:names:tc:emergency:cap:1.2"}
 
 def run(db_path: Path, *args: str):
     env = {**os.environ, "DUTYROOM_DB": f"sqlite:///{db_path}"}
+    args = (*args, *as_user("desk", "duty-pass-2026"))  # a duty officer may export (report.print)
     return subprocess.run([sys.executable, "-m", "dutyroom", *args], cwd=ROOT, capture_output=True, text=True,
                           env=env, timeout=120)
 
@@ -28,7 +30,7 @@ def in_process(capsys, db_path: Path, *args: str):
     """The same command through dutyroom.cli.main (no interpreter start-up): (exit code, stdout, stderr)."""
     from dutyroom.cli import main
 
-    code = main([*args, "--db", f"sqlite:///{db_path}"])
+    code = main([*args, "--db", f"sqlite:///{db_path}", *as_user("desk", "duty-pass-2026")])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 

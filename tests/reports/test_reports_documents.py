@@ -125,17 +125,19 @@ def test_cli_writes_incident_warning_and_statistics(desk, tmp_path):
     from openpyxl import load_workbook
 
     from dutyroom.cli import main
+    from tests.helpers.cli import as_user
     from tests.helpers.samples import incident_with_reports
 
     x = incident_with_reports(desk.db, desk.users)
     url = str(desk.db.url)
-    assert main(["report", "incident", str(x.incident.id), "-o", str(tmp_path / "i.pdf"), "--db", url]) == 0
+    me = as_user("zhouning", folder=tmp_path)
+    assert main(["report", "incident", str(x.incident.id), "-o", str(tmp_path / "i.pdf"), "--db", url, *me]) == 0
     assert "东城区突发事件信息续报" in pdf_text(tmp_path / "i.pdf")  # the last sent report by default
     assert main(["report", "stats", "--from", "2026-07-01", "--to", "2026-07-31", "-o", str(tmp_path / "s.xlsx"),
-                 "--db", url]) == 0
+                 "--db", url, *me]) == 0
     wb = load_workbook(tmp_path / "s.xlsx")
     assert "按类别" in wb.sheetnames and "迟报明细" in wb.sheetnames
-    assert main(["report", "incident", "9999", "-o", str(tmp_path / "x.pdf"), "--db", url]) == 2
+    assert main(["report", "incident", "9999", "-o", str(tmp_path / "x.pdf"), "--db", url, *me]) == 2
     assert not (tmp_path / "x.pdf").exists()
 
 

@@ -20,7 +20,7 @@ def test_admin_assigns_several_roles_and_the_user_gets_them_at_sign_in(people):
     auth, admin, officer = people
     view = auth.set_roles(admin, officer.id, ["shift_leader", "duty_officer", "office_director"])
     assert view.roles == ("duty_officer", "office_director", "shift_leader")
-    assert auth.login("zhouning", "password1").roles == {"duty_officer", "office_director", "shift_leader"}
+    assert auth.login("zhouning", "duty-pass-2026").roles == {"duty_officer", "office_director", "shift_leader"}
     with auth.db.read() as s:
         entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "user.roles"))
     assert entry.before == {"roles": ["duty_officer"]} and entry.username == "admin"
@@ -29,7 +29,7 @@ def test_admin_assigns_several_roles_and_the_user_gets_them_at_sign_in(people):
 def test_only_an_admin_manages_users(people):
     auth, _, officer = people
     with pytest.raises(PermissionDenied, match="无权管理用户"):
-        auth.create_user(officer, "x", "某人", "password1", ["duty_officer"])
+        auth.create_user(officer, "x", "某人", "duty-pass-2026", ["duty_officer"])
     with pytest.raises(PermissionDenied):
         auth.set_roles(officer, officer.id, ["admin"])
     with pytest.raises(PermissionDenied):
@@ -42,11 +42,11 @@ def test_deactivated_user_cannot_sign_in_and_is_kept(people):
     auth, admin, officer = people
     auth.set_active(admin, officer.id, False)
     with pytest.raises(UserError, match="用户名或密码错误"):
-        auth.login("zhouning", "password1")
+        auth.login("zhouning", "duty-pass-2026")
     listed = {u.username: u for u in auth.list_users(admin)}
     assert listed["zhouning"].active is False  # kept: reports still name who acted
     auth.set_active(admin, officer.id, True)
-    assert auth.login("zhouning", "password1").username == "zhouning"
+    assert auth.login("zhouning", "duty-pass-2026").username == "zhouning"
     assert "user.deactivate" in audit_actions(auth.db) and "user.activate" in audit_actions(auth.db)
 
 
@@ -56,7 +56,7 @@ def test_the_last_admin_cannot_be_removed_or_deactivated(people):
         auth.set_roles(admin, admin.id, ["duty_officer"])
     with pytest.raises(UserError, match="不能停用自己"):
         auth.set_active(admin, admin.id, False)
-    second = auth.create_user(admin, "admin2", "第二管理员", "password1", ["admin"])
+    second = auth.create_user(admin, "admin2", "第二管理员", "duty-pass-2026", ["admin"])
     auth.set_roles(second, admin.id, ["duty_officer", "admin"])  # still an admin: fine
     auth.set_active(second, admin.id, False)
     with pytest.raises(UserError, match="最后一个"):
@@ -74,7 +74,7 @@ def test_reset_password_clears_the_lockout_and_is_audited_without_the_password(p
     auth.reset_password(admin, user.id, "a-new-password")
     assert auth.login("zhouning", "a-new-password").username == "zhouning"
     with pytest.raises(UserError):
-        auth.login("zhouning", "password1")
+        auth.login("zhouning", "duty-pass-2026")
     with auth.db.read() as s:
         entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "user.reset_password"))
     assert "a-new-password" not in str(entry.before) + str(entry.after) and entry.after == {"unlocked": True}
@@ -87,13 +87,13 @@ def test_unlock_and_bad_user_input(people):
         with pytest.raises(UserError):
             auth.login("zhouning", "wrong", now=now)
     auth.unlock(admin, officer.id)
-    assert auth.login("zhouning", "password1").username == "zhouning"
-    for bad, match in [(("", "名", "password1", ["duty_officer"]), "不能为空"),
-                       (("a b", "名", "password1", ["duty_officer"]), "空格"),
-                       (("x" * 65, "名", "password1", ["duty_officer"]), "64"),
-                       (("abc", "名", "short", ["duty_officer"]), "至少 8 位"),
-                       (("abc", "名", "password1", ["mayor"]), "未知"),
-                       (("zhouning", "名", "password1", ["duty_officer"]), "已存在")]:
+    assert auth.login("zhouning", "duty-pass-2026").username == "zhouning"
+    for bad, match in [(("", "名", "duty-pass-2026", ["duty_officer"]), "不能为空"),
+                       (("a b", "名", "duty-pass-2026", ["duty_officer"]), "空格"),
+                       (("x" * 65, "名", "duty-pass-2026", ["duty_officer"]), "64"),
+                       (("abc", "名", "short", ["duty_officer"]), "至少 10 位"),
+                       (("abc", "名", "duty-pass-2026", ["mayor"]), "未知"),
+                       (("zhouning", "名", "duty-pass-2026", ["duty_officer"]), "已存在")]:
         with pytest.raises(UserError, match=match):
             auth.create_user(admin, *bad)
     with pytest.raises(UserError, match="至少分配一个角色"):
@@ -111,8 +111,8 @@ def test_session_unlock_counts_failures_towards_the_lockout(people):
     with pytest.raises(UserError, match="已锁定"):
         auth.reauthenticate(officer, "wrong", now=now)
     with pytest.raises(UserError, match="锁定"):
-        auth.reauthenticate(officer, "password1", now=now + dt.timedelta(minutes=1))
-    assert auth.reauthenticate(officer, "password1", now=now + dt.timedelta(minutes=16)).username == "zhouning"
+        auth.reauthenticate(officer, "duty-pass-2026", now=now + dt.timedelta(minutes=1))
+    assert auth.reauthenticate(officer, "duty-pass-2026", now=now + dt.timedelta(minutes=16)).username == "zhouning"
     acts = audit_actions(auth.db)
     assert acts.count("session.unlock_failed") == MAX_FAILED_LOGINS and acts[-1] == "session.unlock"
 
@@ -123,7 +123,7 @@ def test_session_unlock_counts_failures_towards_the_lockout(people):
 def test_audit_query_filters_pages_and_refuses_non_admins(people):
     auth, admin, officer = people
     for _ in range(12):
-        auth.login("zhouning", "password1")
+        auth.login("zhouning", "duty-pass-2026")
     with pytest.raises(UserError):
         auth.login("zhouning", "wrong")
     q = AuditQueryService(auth.db)
@@ -150,7 +150,7 @@ def test_audit_query_filters_pages_and_refuses_non_admins(people):
 
 def test_audit_verify_through_the_service_names_the_first_bad_entry(people):
     auth, admin, _ = people
-    auth.login("zhouning", "password1")
+    auth.login("zhouning", "duty-pass-2026")
     q = AuditQueryService(auth.db)
     assert q.verify(admin).ok and q.verify(admin).entries == 3
     con = sqlite3.connect(auth.db.url.removeprefix("sqlite:///"))
@@ -211,7 +211,7 @@ def test_restore_checks_first_keeps_the_replaced_file_and_a_safety_backup(people
     auth, admin, _ = people
     m = MaintenanceService(auth.db)
     good = m.backup_now(admin).path
-    auth.create_user(admin, "later", "后加用户", "password1", ["duty_officer"])
+    auth.create_user(admin, "later", "后加用户", "duty-pass-2026", ["duty_officer"])
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"SQLite format 3\x00" + b"\x00garbage" * 500)
     assert not m.check(admin, bad).ok

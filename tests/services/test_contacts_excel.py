@@ -197,16 +197,18 @@ def test_a_duty_officer_may_export_but_not_import(directory, tmp_path):
 
 def test_command_line_import_lists_bad_rows_and_export_writes_the_layout(directory, tmp_path, capsys):
     from dutyroom.cli import main
+    from tests.helpers.cli import as_user
 
     url = directory.db.url
+    me = as_user("tangjun", folder=tmp_path)  # the office director imports (contacts.import)
     bad = tmp_path / "in.xlsx"
     bad.write_bytes(workbook_bytes(HEADER, ROWS[:6]))
-    assert main(["contacts", "import", str(bad), "--db", url]) == 1  # some rows were bad
+    assert main(["contacts", "import", str(bad), "--db", url, *me]) == 1  # some rows were bad
     out = capsys.readouterr()
     assert "第 5 行：缺少单位" in out.err and "第 6 行：办公电话" in out.err
     assert "有效 4 行" not in out.out and "有效 3 行" in out.out
-    assert main(["contacts", "search", "wmy", "--db", url]) == 0
+    assert main(["contacts", "search", "wmy", "--db", url, *me]) == 0
     assert "区水务局\t局长\t王明远" in capsys.readouterr().out
     target = tmp_path / "out.xlsx"
-    assert main(["contacts", "export", "-o", str(target), "--db", url]) == 0
+    assert main(["contacts", "export", "-o", str(target), "--db", url, *me]) == 0
     assert [c.value for c in load_workbook(target).active[2]] == list(COLUMNS)

@@ -50,7 +50,7 @@ def _world(db):
 
     profile = load_profile("dongcheng")
     auth = AuthService(db)
-    users = {r: auth.create_user(SYSTEM, f"m_{r}", f"矩阵{r}", "password1", [r]) for r in ROLES}
+    users = {r: auth.create_user(SYSTEM, f"m_{r}", f"矩阵{r}", "duty-pass-2026", [r]) for r in ROLES}
     desk = users["duty_officer"]
     w = SimpleNamespace(db=db, profile=profile, users=users, auth=auth,
                         incidents=IncidentService(db, profile), log=IncidentLogService(db), reports=ReportService(db),
@@ -130,7 +130,7 @@ def _adjust(w, a):
 def _handover_sign_in(w, a):
     desk = w.users["duty_officer"]
     sheet = w.handover.awaiting_sign_in(desk) or w.handover.sign_out(w.auth.login("zhouning", "dutyroom"), "")
-    return w.handover.sign_in(sheet.id, a.username, "password1")
+    return w.handover.sign_in(sheet.id, a.username, "duty-pass-2026")
 
 
 def _level(w):

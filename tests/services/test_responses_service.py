@@ -26,8 +26,8 @@ def env(tmp_path_factory):
     db = Database(f"sqlite:///{tmp_path_factory.mktemp('responses') / 'r.db'}")
     db.migrate()
     auth = AuthService(db)
-    officer = auth.create_user(SYSTEM, "officer", "值班员甲", "password1", ["duty_officer"])
-    dept = auth.create_user(SYSTEM, "dept", "部门乙", "password1", ["department"])
+    officer = auth.create_user(SYSTEM, "officer", "值班员甲", "duty-pass-2026", ["duty_officer"])
+    dept = auth.create_user(SYSTEM, "dept", "部门乙", "duty-pass-2026", ["department"])
     with db.write() as s:
         people = [Person(name=n) for n in ("指挥甲", "执行乙", "指挥丙")]
         people.append(Person(name="已停用", active=False))

@@ -240,13 +240,15 @@ def test_month_export_writes_the_rows_the_grid_shows(room, tmp_path):
 
 def test_cli_exports_the_month_and_refuses_a_bad_month(room, tmp_path, capsys):
     from dutyroom.cli import main
+    from tests.helpers.cli import as_user
 
+    me = as_user("tangjun", folder=tmp_path)
     u = actors_by_username(room)
     view = save_generated(room, u["tangjun"], 2026, 9)
     target = tmp_path / "sep.xlsx"
-    assert main(["roster", "export", "--month", "2026-09", "-o", str(target), "--db", room.url]) == 0
+    assert main(["roster", "export", "--month", "2026-09", "-o", str(target), "--db", room.url, *me]) == 0
     ws = load_workbook(target).active
     assert ws["A1"].value == "北京市东城区应急管理局2026年9月值班表"
     assert [c.value for c in ws[3]][3:5] == month_table(view)[1][0][3:5]
-    assert main(["roster", "export", "--month", "2026-13", "-o", str(target), "--db", room.url]) == 2
+    assert main(["roster", "export", "--month", "2026-13", "-o", str(target), "--db", room.url, *me]) == 2
     assert "月份必须在 1 到 12 之间" in capsys.readouterr().err

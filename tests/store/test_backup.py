@@ -12,6 +12,7 @@ from dutyroom.services.auth import AuthService
 from dutyroom.store.backup import backup_generation, backup_to, check_candidate
 from dutyroom.store.database import Database
 from dutyroom.store.models import User
+from tests.helpers.cli import as_user
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,10 +33,10 @@ def _users(url):
 def test_backup_while_running_and_restore_via_cli(demo_db, tmp_path):
     backup = backup_to(demo_db, tmp_path / "b.db", progress=lambda done, total: None)
     assert check_candidate(backup).ok
-    AuthService(demo_db).create_user(SYSTEM, "later", "后加用户", "password1", ["duty_officer"])
+    AuthService(demo_db).create_user(SYSTEM, "later", "后加用户", "duty-pass-2026", ["duty_officer"])
     url = demo_db.url
     demo_db.dispose()
-    result = cli("restore", str(backup), "--db", url)
+    result = cli("restore", str(backup), "--db", url, *as_user("admin", folder=tmp_path))
     assert result.returncode == 0, result.stderr
     assert "later" not in _users(url)  # back to the backup's state
     kept = next((tmp_path / "dutyroom-backups").glob("dutyroom-*-prerestore.db"))  # the safety copy (issue 17)
@@ -48,7 +49,7 @@ def test_corrupt_backup_is_refused_and_nothing_changes(demo_db, tmp_path):
     url = demo_db.url
     before = _users(url)
     demo_db.dispose()
-    result = cli("restore", str(bad), "--db", url)
+    result = cli("restore", str(bad), "--db", url, *as_user("admin", folder=tmp_path))
     assert result.returncode != 0 and "未做任何改动" in result.stderr
     assert _users(url) == before
     assert not list(tmp_path.rglob("*prerestore*"))
@@ -71,5 +72,5 @@ def test_generations_are_kept_to_n(demo_db, tmp_path):
 
 
 def test_cli_backup(demo_db, tmp_path):
-    result = cli("backup", str(tmp_path / "x.db"), "--db", demo_db.url)
+    result = cli("backup", str(tmp_path / "x.db"), "--db", demo_db.url, *as_user("admin", folder=tmp_path))
     assert result.returncode == 0 and (tmp_path / "x.db").exists()

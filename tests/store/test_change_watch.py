@@ -35,7 +35,7 @@ def test_watch_is_quiet_until_another_connection_commits_and_fires_once(desk):
     assert watch.poll() == frozenset() and watch.poll() == frozenset()  # its own polling changes nothing
     other = Database(desk.db.url)  # a second seat: another process's engine on the same file
     try:
-        AuthService(other).create_user(SYSTEM, "second", "第二席位", "password1", ["duty_officer"])
+        AuthService(other).create_user(SYSTEM, "second", "第二席位", "duty-pass-2026", ["duty_officer"])
     finally:
         other.dispose()
     assert watch.poll() == ALL_TOPICS  # SQLite cannot say which tables: every page refreshes

@@ -35,7 +35,7 @@ def test_database_from_a_newer_version_is_refused(db, tmp_path):
 
 def test_failed_write_leaves_nothing(db):
     auth = AuthService(db)
-    admin = auth.create_user(SYSTEM, "admin", "管理员", "password1", ["admin"])
+    admin = auth.create_user(SYSTEM, "admin", "管理员", "duty-pass-2026", ["admin"])
     with pytest.raises(RuntimeError), db.write() as s:
         s.add(Incident(profile_key="dongcheng", profile_version="2022", title="测试", created_by_id=admin.id,
                        received_at=dt.datetime.now(dt.UTC)))
@@ -54,9 +54,9 @@ def test_naive_datetimes_are_refused(db):
 
 def test_audit_chain_detects_an_edited_row(db, tmp_path):
     auth = AuthService(db)
-    auth.create_user(SYSTEM, "admin", "管理员", "password1", ["admin"])
+    auth.create_user(SYSTEM, "admin", "管理员", "duty-pass-2026", ["admin"])
     for _ in range(3):
-        auth.login("admin", "password1")
+        auth.login("admin", "duty-pass-2026")
     with db.read() as s:
         assert verify_chain(s).ok and verify_chain(s).entries == 4
     path = db.url.removeprefix("sqlite:///")
@@ -71,9 +71,9 @@ def test_audit_chain_detects_an_edited_row(db, tmp_path):
 
 def test_audit_chain_detects_a_deleted_row(db):
     auth = AuthService(db)
-    auth.create_user(SYSTEM, "admin", "管理员", "password1", ["admin"])
-    auth.login("admin", "password1")
-    auth.login("admin", "password1")
+    auth.create_user(SYSTEM, "admin", "管理员", "duty-pass-2026", ["admin"])
+    auth.login("admin", "duty-pass-2026")
+    auth.login("admin", "duty-pass-2026")
     with db.write() as s:
         s.delete(s.scalar(select(AuditEntry).where(AuditEntry.seq == 2)))
     with db.read() as s:
@@ -83,8 +83,8 @@ def test_audit_chain_detects_a_deleted_row(db):
 
 def test_login_success_and_failure_are_audited(db):
     auth = AuthService(db)
-    auth.create_user(SYSTEM, "zhou", "周宁", "password1", ["duty_officer"])
-    actor = auth.login("zhou", "password1")
+    auth.create_user(SYSTEM, "zhou", "周宁", "duty-pass-2026", ["duty_officer"])
+    actor = auth.login("zhou", "duty-pass-2026")
     assert actor.has("duty_officer") and not actor.has("admin")
     with pytest.raises(UserError, match="用户名或密码错误"):
         auth.login("zhou", "wrong")
@@ -95,21 +95,21 @@ def test_login_success_and_failure_are_audited(db):
 
 def test_repeated_failures_lock_the_account(db):
     auth = AuthService(db)
-    auth.create_user(SYSTEM, "zhou", "周宁", "password1", ["duty_officer"])
+    auth.create_user(SYSTEM, "zhou", "周宁", "duty-pass-2026", ["duty_officer"])
     now = dt.datetime(2026, 7, 1, 3, 0, tzinfo=dt.UTC)
     for _ in range(MAX_FAILED_LOGINS):
         with pytest.raises(UserError):
             auth.login("zhou", "wrong", now=now)
     with pytest.raises(UserError, match="锁定"):
-        auth.login("zhou", "password1", now=now + dt.timedelta(minutes=1))
-    assert auth.login("zhou", "password1", now=now + dt.timedelta(minutes=16)).username == "zhou"
+        auth.login("zhou", "duty-pass-2026", now=now + dt.timedelta(minutes=1))
+    assert auth.login("zhou", "duty-pass-2026", now=now + dt.timedelta(minutes=16)).username == "zhou"
 
 
 def test_password_is_stored_as_scrypt_hash(db):
-    AuthService(db).create_user(SYSTEM, "zhou", "周宁", "password1", ["duty_officer"])
+    AuthService(db).create_user(SYSTEM, "zhou", "周宁", "duty-pass-2026", ["duty_officer"])
     with db.read() as s:
         stored = s.scalar(select(User.password_hash))
-    assert stored.startswith("scrypt$") and "password1" not in stored
+    assert stored.startswith("scrypt$") and "duty-pass-2026" not in stored
 
 
 def test_english_messages(db, monkeypatch):
@@ -120,7 +120,7 @@ def test_english_messages(db, monkeypatch):
 
 def test_external_roles_cannot_be_given_to_users(db):
     with pytest.raises(UserError, match="不可分配的角色"):
-        AuthService(db).create_user(SYSTEM, "city", "市应急办", "password1", ["city_emergency_office"])
+        AuthService(db).create_user(SYSTEM, "city", "市应急办", "duty-pass-2026", ["city_emergency_office"])
 
 
 def test_demo_people_are_made_up(demo_db):
