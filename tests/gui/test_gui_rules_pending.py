@@ -25,8 +25,8 @@ def test_administrator_records_a_district_rule_on_the_pending_tab(qtbot, tmp_pat
     db = Database(f"sqlite:///{tmp_path / 'r.db'}")
     db.migrate()
     auth = AuthService(db)
-    admin = auth.create_user(SYSTEM, "admin1", "管理员甲", "password1", ["admin"])
-    officer = auth.create_user(SYSTEM, "officer", "值班员甲", "password1", ["duty_officer"])
+    admin = auth.create_user(SYSTEM, "admin1", "管理员甲", "duty-pass-2026", ["admin"])
+    officer = auth.create_user(SYSTEM, "officer", "值班员甲", "duty-pass-2026", ["duty_officer"])
     page = page_for(qtbot, db, admin)
     tabs = [page.tabText(i) for i in range(page.count())]
     assert "待本区预案确认" in tabs

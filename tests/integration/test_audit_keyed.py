@@ -38,7 +38,7 @@ def chained(people):
     """Admin, officer, five sign-ins and a duty-log entry; returns (db, path)."""
     auth, admin, _officer = people
     for _ in range(5):
-        auth.login("zhouning", "password1")
+        auth.login("zhouning", "duty-pass-2026")
     with auth.db.write() as s:
         entry = DutyLogEntry(happened_at=dt.datetime.now(dt.UTC), author_id=admin.id, kind="note", text="接市应急局电话")
         s.add(entry)
@@ -186,7 +186,7 @@ def test_the_key_lives_beside_the_database_readable_by_its_owner_only(tmp_path, 
     key = tmp_path / "office" / KEY_FILE
     assert key.exists() and stat.S_IMODE(key.stat().st_mode) == 0o600
     db = Database(url)
-    AuthService(db).create_user(SYSTEM, "admin", "管理员", "password1", ["admin"])
+    AuthService(db).create_user(SYSTEM, "admin", "管理员", "duty-pass-2026", ["admin"])
     db.dispose()
     # the key backup, written only when asked, to its own file
     assert cli_main(["backup", str(tmp_path / "b.db"), "--db", url]) == 0
@@ -198,7 +198,7 @@ def test_the_key_lives_beside_the_database_readable_by_its_owner_only(tmp_path, 
     forget_cached_keys()
     db = Database(url)
     with pytest.raises(Exception, match=r"审计密钥文件缺失或损坏.*backup --with-key"):
-        AuthService(db).create_user(SYSTEM, "later", "后加", "password1", ["duty_officer"])
+        AuthService(db).create_user(SYSTEM, "later", "后加", "duty-pass-2026", ["duty_officer"])
     db.dispose()
     capsys.readouterr()
     code, _out, err = verify(capsys, url)

@@ -78,7 +78,7 @@ def test_a_restore_killed_at_any_instant_leaves_the_old_or_the_new_database(demo
     new = tmp_path / "backups" / "new.db"
     MaintenanceService(demo_db).backup_to_file(SYSTEM, new)
     assert check_candidate(new, live_url=demo_db.url).ok
-    AuthService(demo_db).create_user(SYSTEM, "later", "后加用户", "password1", ["duty_officer"])
+    AuthService(demo_db).create_user(SYSTEM, "later", "后加用户", "duty-pass-2026", ["duty_officer"])
     demo_db.dispose()
     old_users, new_users = _users(template), _users(new)
     assert old_users != new_users

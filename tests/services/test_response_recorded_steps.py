@@ -25,7 +25,7 @@ def env(tmp_path_factory):
 
     db = Database(f"sqlite:///{tmp_path_factory.mktemp('steps') / 's.db'}")
     db.migrate()
-    officer = AuthService(db).create_user(SYSTEM, "officer", "值班员甲", "password1", ["duty_officer"])
+    officer = AuthService(db).create_user(SYSTEM, "officer", "值班员甲", "duty-pass-2026", ["duty_officer"])
     with db.write() as s:
         person = Person(name="指挥甲")
         s.add(person)

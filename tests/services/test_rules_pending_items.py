@@ -20,8 +20,8 @@ def env(tmp_path):
     db = Database(f"sqlite:///{tmp_path / 'p.db'}")
     db.migrate()
     auth = AuthService(db)
-    admin = auth.create_user(SYSTEM, "admin1", "管理员甲", "password1", ["admin"])
-    officer = auth.create_user(SYSTEM, "officer", "值班员甲", "password1", ["duty_officer"])
+    admin = auth.create_user(SYSTEM, "admin1", "管理员甲", "duty-pass-2026", ["admin"])
+    officer = auth.create_user(SYSTEM, "officer", "值班员甲", "duty-pass-2026", ["duty_officer"])
     yield db, admin, officer
     db.dispose()
 

@@ -65,8 +65,8 @@ def test_backup_with_a_planted_trigger_is_refused_and_the_officer_stays_an_offic
     assert not result.ok and "触发器 grant_admin" in result.problem
     with pytest.raises(UserError, match=r"未做任何改动.*触发器 grant_admin"):
         m.restore(admin, backup)
-    auth.login("zhouning", "password1")
-    auth.login("zhouning", "password1")  # the second sign-in that used to make them admin
+    auth.login("zhouning", "duty-pass-2026")
+    auth.login("zhouning", "duty-pass-2026")  # the second sign-in that used to make them admin
     assert _roles(auth.db, "zhouning") == {"duty_officer"}
     with auth.db.read() as s:
         assert s.scalar(text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")) == 0
@@ -142,7 +142,7 @@ def test_a_backup_on_read_only_media_restores(desk, tmp_path):
     (Root ignores file modes, so read-only media is played by a file whose lock SQLite cannot take: another
     connection holds an exclusive lock on it for the whole restore.)"""
     auth, admin, _officer, m, backup = desk
-    AuthService(auth.db).create_user(admin, "later", "后加用户", "password1", ["duty_officer"])
+    AuthService(auth.db).create_user(admin, "later", "后加用户", "duty-pass-2026", ["duty_officer"])
     blocker = sqlite3.connect(backup, isolation_level=None)
     blocker.execute("PRAGMA locking_mode=EXCLUSIVE")
     blocker.execute("BEGIN EXCLUSIVE")
@@ -218,7 +218,7 @@ def test_no_safety_copy_no_restore(people, tmp_path):
     """The replaced content is kept first: when the safety copy cannot be written, nothing is replaced."""
     auth, admin, _ = people
     backup = Path(MaintenanceService(auth.db).backup_now(admin).path)
-    AuthService(auth.db).create_user(admin, "later", "后加用户", "password1", ["duty_officer"])
+    AuthService(auth.db).create_user(admin, "later", "后加用户", "duty-pass-2026", ["duty_officer"])
     blocked = tmp_path / "safety.db"
     blocked.mkdir()  # a folder where the safety copy should go: writing it fails
     (blocked / "x").write_text("x")
