@@ -62,28 +62,33 @@ class AuditTableModel(QAbstractTableModel):
         self.service, self.actor = service, actor
         self.filter = AuditFilter()
         self.rows: list[AuditRow] = []
-        self.total = 0
+        self.more = False  # another page follows (the whole filtered log is not counted: issue 21)
         self.headers = [self.tr("序号"), self.tr("时间"), self.tr("用户"), self.tr("操作"), self.tr("对象"),
                         self.tr("编号"), self.tr("变更（前 → 后）"), self.tr("工作站")]
 
     def reload(self, f: AuditFilter) -> None:
         first = self.service.page(self.actor, f, 0, PAGE)  # raises UserError before anything changes
         self.beginResetModel()
-        self.filter, self.rows, self.total = f, list(first.rows), first.total
+        self.filter, self.rows, self.more = f, list(first.rows), first.more
         self.endResetModel()
 
+    @property
+    def total(self) -> int | None:
+        """How many entries match: known once the last page is loaded (None before)."""
+        return None if self.more else len(self.rows)
+
     def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008 - Qt signature
-        return not parent.isValid() and len(self.rows) < self.total
+        return not parent.isValid() and self.more
 
     def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: B008
         if parent.isValid():
             return
-        more = self.service.page(self.actor, self.filter, len(self.rows), PAGE).rows
-        if not more:
-            self.total = len(self.rows)
+        page = self.service.page(self.actor, self.filter, len(self.rows), PAGE)
+        self.more = page.more
+        if not page.rows:
             return
-        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
-        self.rows.extend(more)
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(page.rows) - 1)
+        self.rows.extend(page.rows)
         self.endInsertRows()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
@@ -208,8 +213,13 @@ class AuditPage(QWidget):
     def run_query(self) -> None:
         if run(lambda: self.model.reload(self.current_filter()), line=self.message, done="") is None:
             return
-        self.count_label.setText(self.tr("共 {n} 条").format(n=self.model.total))
+        self._show_count()
         self.detail.clear()
+
+    def _show_count(self) -> None:
+        n = len(self.model.rows)
+        self.count_label.setText(self.tr("已显示 {n} 条，向下滚动查看更多").format(n=n) if self.model.more
+                                 else self.tr("共 {n} 条").format(n=n))
 
     def clear_filters(self) -> None:
         for combo in (self.user, self.action, self.entity):
