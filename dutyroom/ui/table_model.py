@@ -43,6 +43,16 @@ class RowsTableModel(QAbstractTableModel):
         self.rows = list(rows)
         self.endResetModel()
 
+    def replace_row(self, index: int, row: Any) -> None:
+        """One row changed: repaint that row only (the rest of the list is not rebuilt)."""
+        self.rows[index] = row
+        self.dataChanged.emit(self.index(index, 0), self.index(index, len(self.columns) - 1))
+
+    def remove_row(self, index: int) -> None:
+        self.beginRemoveRows(QModelIndex(), index, index)
+        del self.rows[index]
+        self.endRemoveRows()
+
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt signature
         return 0 if parent.isValid() else len(self.rows)
 
