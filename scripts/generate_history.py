@@ -35,19 +35,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from demo_incidents import add_demo_incidents, open_demo  # noqa: E402 - scripts/ is on the path when run
+from demo_incidents import add_demo_incidents, open_demo
 
-from dutyroom.domain.clock import BEIJING  # noqa: E402
-from dutyroom.services.actor import Actor  # noqa: E402
-from dutyroom.services.auth import AuthService  # noqa: E402
-from dutyroom.services.demo import DEMO_PASSWORD  # noqa: E402
-from dutyroom.services.duty_log import DutyLogService  # noqa: E402
-from dutyroom.services.errors import UserError  # noqa: E402
-from dutyroom.services.incident_log import IncidentLogService  # noqa: E402
-from dutyroom.services.incident_reports import ReportService  # noqa: E402
-from dutyroom.services.incidents import IncidentService  # noqa: E402
-from dutyroom.services.warnings import WarningContent, WarningService  # noqa: E402
-from dutyroom.store.audit import GENESIS, entry_hash  # noqa: E402
+from dutyroom.domain.clock import BEIJING
+from dutyroom.services.actor import Actor
+from dutyroom.services.auth import AuthService
+from dutyroom.services.demo import DEMO_PASSWORD
+from dutyroom.services.duty_log import DutyLogService
+from dutyroom.services.errors import UserError
+from dutyroom.services.incident_log import IncidentLogService
+from dutyroom.services.incident_reports import ReportService
+from dutyroom.services.incidents import IncidentService
+from dutyroom.services.warnings import WarningContent, WarningService
+from dutyroom.store.audit import GENESIS, entry_hash
 
 # Tables an episode writes, with the columns that point at another cloned row (table they point into).
 CLONED: dict[str, dict[str, str]] = {
@@ -70,14 +70,15 @@ STAMP = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DateTime in SQLite
 MIN = dt.timedelta(minutes=1)
 HOUR = dt.timedelta(hours=1)
 
+WEATHER = "气象灾害（暴雨、大风、沙尘、高温、雷电、大雾、霾、暴雪、冰雹、道路结冰、电线结冰等）"
 CALLS = [  # (category, event type, description, measures, counts)
     ("accident", "燃气事故", "居民楼燃气泄漏，已疏散住户", "燃气集团抢修，119到场", {"injured": 1}),
     ("accident", "道路交通事故", "两车相撞，道路部分阻断", "交警、120已到场", {"injured": 2}),
     ("accident", "火灾事故", "商铺起火，无人员被困", "119已出警扑救", {}),
     ("accident", "建设工程施工突发事故", "工地围挡倒塌", "区住房城乡建设委到场", {"injured": 1}),
     ("accident", "燃气事故", "餐馆燃气管道破裂", "关阀断气，排查余险", {}),
-    ("natural", "气象灾害（暴雨、大风、沙尘、高温、雷电、大雾、霾、暴雪、冰雹、道路结冰、电线结冰等）", "强降雨致下凹式立交桥积水", "排水集团抽排，交警封路", {"trapped": 2}),
-    ("natural", "气象灾害（暴雨、大风、沙尘、高温、雷电、大雾、霾、暴雪、冰雹、道路结冰、电线结冰等）", "大风吹落广告牌砸中车辆", "城管清理现场", {"injured": 1}),
+    ("natural", WEATHER, "强降雨致下凹式立交桥积水", "排水集团抽排，交警封路", {"trapped": 2}),
+    ("natural", WEATHER, "大风吹落广告牌砸中车辆", "城管清理现场", {"injured": 1}),
     ("public_health", "食品安全事件", "单位食堂多人呕吐腹泻", "卫生健康委流调，患者送医", {"injured": 6}),
     ("social", "群体访、聚集等事件", "小区业主聚集反映供暖问题", "街道、公安到场疏导", {}),
 ]
@@ -98,7 +99,7 @@ class Episode:
 
 
 def _max_ids(conn: sqlite3.Connection) -> dict[str, int]:
-    out = {t: conn.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0] for t in CLONED}  # noqa: S608
+    out = {t: conn.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0] for t in CLONED}
     out["audit_log"] = conn.execute("SELECT coalesce(max(seq), 0) FROM audit_log").fetchone()[0]
     return out
 
@@ -178,7 +179,8 @@ class Sampler:
             self.duty.add(self.officer(), kind, text, happened_at=at, now=at)
 
     def warning(self, t0: dt.datetime) -> None:
-        colour = self.rng.choice(("blue", "blue", "yellow", "orange"))
+        self.warned = getattr(self, "warned", -1) + 1
+        colour = ("blue", "yellow", "orange", "blue", "red")[self.warned % 5]  # every chain, approvals included
         author = self.u["zhouning"]
         w = self.warnings.draft(author, WarningContent(
             title=f"暴雨{colour}预警", category="natural", colour=colour, event_type="暴雨", start_at=t0 + HOUR,
@@ -221,10 +223,10 @@ class Cloner:
         self.cols: dict[str, list[str]] = {}
         self.times: dict[str, set[str]] = {}
         for t in [*CLONED, "audit_log"]:
-            info = target.execute(f"PRAGMA table_info({t})").fetchall()  # noqa: S608
+            info = target.execute(f"PRAGMA table_info({t})").fetchall()
             self.cols[t] = [r[1] for r in info]
             self.times[t] = {r[1] for r in info if r[2].upper() == "DATETIME"}
-        self.next_id = {t: target.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {t}").fetchone()[0]  # noqa: S608
+        self.next_id = {t: target.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {t}").fetchone()[0]
                         for t in [*CLONED, "audit_log"]}
         head = target.execute("SELECT last_seq, last_hash FROM audit_head WHERE id = 1").fetchone()
         self.seq, self.prev = head if head else (0, GENESIS)
@@ -234,9 +236,9 @@ class Cloner:
     def load(self, episodes: list[Episode]) -> None:
         """Read every sample row once (they are few)."""
         for t in CLONED:
-            for row in self.src.execute(f"SELECT {', '.join(self.cols[t])} FROM {t}"):  # noqa: S608
+            for row in self.src.execute(f"SELECT {', '.join(self.cols[t])} FROM {t}"):
                 self.rows[t][row[0]] = row
-        for row in self.src.execute(f"SELECT {', '.join(self.cols['audit_log'])} FROM audit_log"):  # noqa: S608
+        for row in self.src.execute(f"SELECT {', '.join(self.cols['audit_log'])} FROM audit_log"):
             self.rows["audit_log"][row[self.cols["audit_log"].index("seq")]] = row
 
     def clone(self, ep: Episode, shift: dt.timedelta) -> None:
@@ -293,7 +295,7 @@ class Cloner:
         for t, rows in self.pending.items():
             if rows:
                 marks = ", ".join("?" * len(self.cols[t]))
-                self.dst.executemany(f"INSERT INTO {t} ({', '.join(self.cols[t])}) VALUES ({marks})", rows)  # noqa: S608
+                self.dst.executemany(f"INSERT INTO {t} ({', '.join(self.cols[t])}) VALUES ({marks})", rows)
                 rows.clear()
         self.dst.execute("UPDATE audit_head SET last_seq = ?, last_hash = ? WHERE id = 1", (self.seq, self.prev))
 

@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, os.environ.get("BENCH_CODE") or str(Path(__file__).resolve().parents[2]))
 sys.path.insert(1, str(Path(__file__).resolve().parents[2]))
 
-from tests.bench.timing import median_ms  # noqa: E402
+from tests.bench.timing import median_ms
 
 RESULTS: list[tuple[str, float, float | None]] = []
 
