@@ -150,8 +150,8 @@ def test_admin_pages_are_shown_only_to_those_allowed(qtbot, demo_db):
     titles = {}
     for user in ("admin", "tangjun", "zhouning"):
         pages = administration_pages(demo_db, profile, auth.login(user, DEMO_PASSWORD))  # app.py's administration block
-        for _, page in pages:
-            qtbot.addWidget(page)
+        for _, build in pages:  # each page is built by its function (the app builds it when first shown)
+            qtbot.addWidget(build())
         titles[user] = {title for title, _ in pages}
     assert {"系统维护", "用户管理", "审计日志"} <= titles["admin"]
     assert "系统维护" in titles["tangjun"] and not {"用户管理", "审计日志"} & titles["tangjun"]  # may back up only
