@@ -160,7 +160,9 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
     QShortcut(QKeySequence("Ctrl+N"), window).activated.connect(lambda: incidents().new_intake())  # 新接报 anywhere
     dashboard.set_new_intake(lambda: incidents().new_intake())  # and the same as a button on 值班总览
     panel(window.tr("报告时限"), deadlines_panel, incident_topics, 0, 0)
-    if incident_svc.my_drafts(actor):
+    from .ui.operations import run
+
+    if run(lambda: incident_svc.my_drafts(actor)):  # refused (not an incident role): no drafts to offer
         # once shown: a message set before the window is shown does not hide the labels it should cover
         QTimer.singleShot(0, lambda: window.statusBar().showMessage(window.tr("有未完成的接报，按 Ctrl+N 继续填写"), 60_000))
     # -- warnings and responses

@@ -191,7 +191,7 @@ def main() -> None:
         week = (dt.date.today() - dt.timedelta(days=7))
 
         def filtered():
-            audit_page.action.setCurrentIndex(max(audit_page.action.findData("incident.register"), 0))
+            audit_page.action.setCurrentIndex(max(audit_page.action.findData("incident.open"), 0))
             audit_page.use_from.setChecked(True)
             audit_page.date_from.setDate(week)
             audit_page.run_query()
@@ -200,7 +200,7 @@ def main() -> None:
         since = dt.datetime.combine(week, dt.time(0)).strftime("%Y-%m-%d %H:%M:%S")
         report("audit filter: action + week", median_ms(filtered, runs),
                sql_ms(conn, ("SELECT * FROM audit_log WHERE action = ? AND at >= ? ORDER BY seq DESC LIMIT 200",
-                             ("incident.register", since))))
+                             ("incident.open", since))))
     if want("statistics"):
         from dutyroom.services.statistics import StatisticsService
 
