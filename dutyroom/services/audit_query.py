@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, cast, func, or_, select, text
 
 from ..domain.clock import BEIJING
 from ..domain.profile_schema import Profile
@@ -86,6 +86,16 @@ class ChainCheck:
 
 def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), BEIJING).astimezone(dt.UTC)
+
+
+def _distinct(s, column: str) -> set[str]:
+    """The distinct values of an indexed column of the log, one index seek per value (a loose index scan),
+    instead of a DISTINCT that reads all the million entries."""
+    assert column in ("username", "action", "entity")
+    sql = text(f"WITH RECURSIVE v(x) AS (SELECT min({column}) FROM audit_log UNION ALL "
+               f"SELECT (SELECT min({column}) FROM audit_log WHERE {column} > v.x) FROM v WHERE v.x IS NOT NULL) "
+               "SELECT x FROM v WHERE x IS NOT NULL")
+    return set(s.scalars(sql))
 
 
 class AuditQueryService:
@@ -162,10 +172,10 @@ class AuditQueryService:
             since, users, actions, entities = cached[0], set(cached[1]), set(cached[2]), set(cached[3])
             if last > since:
                 new = select(AuditEntry.username, AuditEntry.action, AuditEntry.entity).where(AuditEntry.seq > since)
-                if since == 0:  # the whole log: three DISTINCTs, each over its own index
-                    users |= set(s.scalars(select(AuditEntry.username).distinct()))
-                    actions |= set(s.scalars(select(AuditEntry.action).distinct()))
-                    entities |= set(s.scalars(select(AuditEntry.entity).distinct()))
+                if since == 0:  # the whole log: each list by hopping along its column's index
+                    users |= _distinct(s, "username")
+                    actions |= _distinct(s, "action")
+                    entities |= _distinct(s, "entity")
                 else:
                     for u, a, e in s.execute(new):
                         users.add(u)
