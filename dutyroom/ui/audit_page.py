@@ -63,6 +63,7 @@ class AuditTableModel(QAbstractTableModel):
         self.filter = AuditFilter()
         self.rows: list[AuditRow] = []
         self.more = False  # another page follows (the whole filtered log is not counted: issue 21)
+        self._cells: dict[int, tuple[str, ...]] = {}  # each row's texts, made once (the view asks many times)
         self.headers = [self.tr("序号"), self.tr("时间"), self.tr("用户"), self.tr("操作"), self.tr("对象"),
                         self.tr("编号"), self.tr("变更（前 → 后）"), self.tr("工作站")]
 
@@ -70,6 +71,7 @@ class AuditTableModel(QAbstractTableModel):
         first = self.service.page(self.actor, f, 0, PAGE)  # raises UserError before anything changes
         self.beginResetModel()
         self.filter, self.rows, self.more = f, list(first.rows), first.more
+        self._cells = {}
         self.endResetModel()
 
     @property
@@ -100,11 +102,13 @@ class AuditTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        r = self.rows[index.row()]
-        values = (r.seq, r.at_beijing, r.username, r.action, r.entity, r.entity_id or "", r.changes(), r.workstation or "")
-        text = str(values[index.column()])
-        if index.column() == 6:
-            text = beijing_times(text)
+        cells = self._cells.get(index.row())
+        if cells is None:
+            r = self.rows[index.row()]
+            cells = self._cells[index.row()] = (
+                str(r.seq), r.at_beijing, r.username, r.action, r.entity, r.entity_id or "",
+                beijing_times(r.changes()), r.workstation or "")
+        text = cells[index.column()]
         return text if role == Qt.ItemDataRole.ToolTipRole or len(text) < 200 else text[:200] + "…"
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):

@@ -47,7 +47,7 @@ def sql_ms(conn: sqlite3.Connection, *statements: tuple[str, tuple], runs: int =
 LIST_SQL = ("SELECT id, status, title, category, event_type_text, place, received_at, occurred_at, grade_confirmed,"
             " grade_suggested, deaths, injured, seriously_injured, missing, trapped, economic_loss_cny, sensitive,"
             " key_area, special_period, foreign_related, ongoing, handling_ended_at, closed_at, profile_key,"
-            " profile_version FROM incident WHERE status IN ('open', 'closed') {where}"
+            " profile_version FROM incident WHERE status || '' IN ('open', 'closed') {where}"
             " ORDER BY received_at DESC, id DESC LIMIT 500")
 OPEN_REPORTS_SQL = ("SELECT r.incident_id, r.id, r.kind, r.sequence, r.clock_id, r.sent_at, r.due_at FROM incident_report r"
                     " JOIN incident i ON i.id = r.incident_id WHERE i.status = 'open' AND r.sent_at IS NOT NULL")
