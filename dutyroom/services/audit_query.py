@@ -160,6 +160,12 @@ class AuditQueryService:
             return AuditPage(tuple(AuditRow(e.seq, e.at, e.username, e.workstation, e.action, e.entity, e.entity_id,
                                             e.before, e.after) for e in rows), total, offset, more)
 
+    def last_seq(self, actor: Actor) -> int:
+        """The newest entry's number (0: none): the page reloads on show only when it moved."""
+        require(actor, "audit.view")
+        with self.db.read() as s:
+            return s.scalar(select(func.max(AuditEntry.seq))) or 0
+
     def choices(self, actor: Actor) -> AuditChoices:
         """The users, actions and entities that occur in the log: read whole once per service, then only from
         the entries added since (a restored, shorter log is read whole again)."""

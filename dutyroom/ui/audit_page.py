@@ -187,6 +187,8 @@ class AuditPage(QWidget):
         self.reset.clicked.connect(self.clear_filters)
         self.verify_button.clicked.connect(self.verify)
         self.table.selectionModel().currentRowChanged.connect(self._show_detail)
+        # the log's last entry when the page was last loaded: showing it again reloads only if that moved
+        self._shown_seq: int | None = run(lambda: self.service.last_seq(self.actor))
         self.load_choices()
         self.run_query()
 
@@ -254,6 +256,9 @@ class AuditPage(QWidget):
             + self.tr("变更前：") + "\n" + dump(r.before) + "\n" + self.tr("变更后：") + "\n" + dump(r.after)))
 
     def showEvent(self, event) -> None:  # new entries since the page was last shown
-        self.load_choices()
-        self.run_query()
+        last = run(lambda: self.service.last_seq(self.actor), line=self.message)
+        if last is None or last != self._shown_seq:  # nothing new: the page stays as it was (issue 21)
+            self._shown_seq = last
+            self.load_choices()
+            self.run_query()
         super().showEvent(event)

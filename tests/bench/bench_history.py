@@ -180,14 +180,27 @@ def main() -> None:
         from dutyroom.ui.audit_page import AuditPage
 
         svc = AuditQueryService(db, profile)
+        t = time.perf_counter()
         audit_page = AuditPage(svc, admin)
+        audit_page.resize(1280, 800)
+        audit_page.show()
+        settle()
+        report("audit page first open", (time.perf_counter() - t) * 1000, sql_ms(conn, (
+            "SELECT * FROM audit_log ORDER BY seq DESC LIMIT 201", ()), ("SELECT DISTINCT action FROM audit_log", ()),
+            ("SELECT DISTINCT username FROM audit_log", ()), ("SELECT DISTINCT entity FROM audit_log", ()), runs=3))
+
+        def add_entry():  # the page reloads on show when the log moved (another seat, a sign-in…)
+            with db.write() as s:
+                from dutyroom.store import audit
+                audit.record(s, user_id=None, username="bench", action="bench.tick", entity="bench")
 
         def show_again():
             audit_page.hide()
+            add_entry()
             audit_page.show()
             settle()
-        page_sql = ("SELECT * FROM audit_log ORDER BY seq DESC LIMIT 200", ())
-        report("audit page open", median_ms(show_again, runs), sql_ms(conn, page_sql))
+        page_sql = ("SELECT * FROM audit_log ORDER BY seq DESC LIMIT 201", ())
+        report("audit page open again (1 new entry)", median_ms(show_again, runs), sql_ms(conn, page_sql))
         week = (dt.date.today() - dt.timedelta(days=7))
 
         def filtered():
