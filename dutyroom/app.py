@@ -99,18 +99,22 @@ def administration_pages(db: Database, profile, actor) -> list[tuple[str, object
     from .ui.i18n import tr
     from .ui.users_page import UsersPage
 
-    pages: list[tuple[str, object]] = []
+    pages: list[tuple[str, object]] = []  # (title, the function that builds the page)
     if allowed(actor.roles, "backup.run"):
-        pages.append((tr("系统维护"), BackupPage(MaintenanceService(db, profile), actor)))
+        pages.append((tr("系统维护"), lambda: BackupPage(MaintenanceService(db, profile), actor)))
     if allowed(actor.roles, "user.manage"):
-        pages.append((tr("用户管理"), UsersPage(AuthService(db), actor)))
+        pages.append((tr("用户管理"), lambda: UsersPage(AuthService(db), actor)))
     if allowed(actor.roles, "audit.view"):
-        pages.append((tr("审计日志"), AuditPage(AuditQueryService(db, profile), actor)))
+        pages.append((tr("审计日志"), lambda: AuditPage(AuditQueryService(db, profile), actor)))
     return pages
 
 
-def build_main_window(db: Database, profile, actor) -> MainWindow:
-    """Each area adds its page (and its dashboard panel) in its own block below."""
+def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> MainWindow:
+    """Each area adds its page (and its dashboard panel) in its own block below.
+
+    Every page is made by a function (`page(title, build)`); with lazy=True (the app) a page is built when it is
+    first shown or asked for (window.page(title)), so the signed-in window paints before the pages behind it
+    exist (issue 21). The dashboard's panels are built at once: the dashboard is the first page."""
     window = MainWindow(profile, actor, lambda: shift_on_duty(db))
     if get_setting(db, SettingKey.demo) == "1":  # init --demo: made-up people, never a real record
         window.show_demo_banner()
@@ -126,6 +130,10 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
         dashboard.add_panel(title, widget, row, column)
         changes.subscribe(widget, topics, widget.refresh, catch_up_on_show=False)  # the dashboard refreshes all when shown
     pages: list[tuple[str, object]] = []
+
+    def page(title: str, build):
+        pages.append((title, build))
+        return lambda: window.page(title)  # the page, built when first asked for
     from .services.exports import ReportExporter
 
     exporter = ReportExporter(db, profile)  # every page's 打印预览 / 打印 / 另存为PDF / 另存为Excel (issue 7)
@@ -134,32 +142,42 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
     from .services.incident_reports import ReportService
     from .services.incidents import IncidentService
     from .ui.deadlines_panel import DeadlinesPanel
-    from .ui.incidents_page import IncidentsPage
 
     incident_svc = IncidentService(db, profile)  # one for the incidents and responses pages
     incident_reports = ReportService(db)
-    incidents_page = IncidentsPage(incident_svc, incident_reports, IncidentLogService(db), actor,
-                                   exporter=exporter)
     deadlines_panel = DeadlinesPanel(incident_reports, actor)
 
-    def open_incident(incident_id: int) -> None:
-        window.nav.setCurrentRow(window.pages.indexOf(incidents_page))
-        incidents_page.open_incident(incident_id)
+    def build_incidents():
+        from .ui.incidents_page import IncidentsPage
 
-    def follow_detail(incident_id: int) -> None:
-        detail = incidents_page.details[incident_id]
-        if changes.subscribe(detail, incident_topics, lambda: incidents_page.refresh_detail(detail), key="detail"):
-            detail.changed.connect(changes.flush)  # a command on the incident: the dashboard too, now
+        incidents_page = IncidentsPage(incident_svc, incident_reports, IncidentLogService(db), actor,
+                                       exporter=exporter)
+
+        def follow_detail(incident_id: int) -> None:
+            detail = incidents_page.details[incident_id]
+            if changes.subscribe(detail, incident_topics, lambda: incidents_page.refresh_detail(detail), key="detail"):
+                detail.changed.connect(changes.flush)  # a command on the incident: the dashboard too, now
+
+        incidents_page.incident_opened.connect(follow_detail)
+        changes.subscribe(incidents_page, incident_topics, incidents_page.refresh)
+        return incidents_page
+    incidents = page(window.tr("事件"), build_incidents)
+
+    def open_incident(incident_id: int) -> None:
+        page = incidents()
+        window.nav.setCurrentRow(window.pages.indexOf(page))
+        page.open_incident(incident_id)
 
     deadlines_panel.open_incident.connect(open_incident)
     window.deadline_alarm = deadlines_panel.alarm  # shown on the lock screen
-    incidents_page.incident_opened.connect(follow_detail)
-    incidents_page.install_shortcut(window)  # Ctrl+N anywhere in the main window: 新接报
-    dashboard.set_new_intake(incidents_page.new_intake)  # and the same as a button on 值班总览
-    changes.subscribe(incidents_page, incident_topics, incidents_page.refresh)
+    from PySide6.QtGui import QKeySequence, QShortcut
+
+    QShortcut(QKeySequence("Ctrl+N"), window).activated.connect(lambda: incidents().new_intake())  # 新接报 anywhere
+    dashboard.set_new_intake(lambda: incidents().new_intake())  # and the same as a button on 值班总览
     panel(window.tr("报告时限"), deadlines_panel, incident_topics, 0, 0)
-    pages.append((window.tr("事件"), incidents_page))
-    if incidents_page.drafts:
+    from .ui.operations import run
+
+    if run(lambda: incident_svc.my_drafts(actor)):  # refused (not an incident role): no drafts to offer
         # once shown: a message set before the window is shown does not hide the labels it should cover
         QTimer.singleShot(0, lambda: window.statusBar().showMessage(window.tr("有未完成的接报，按 Ctrl+N 继续填写"), 60_000))
     # -- warnings and responses
@@ -167,72 +185,85 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
     from .services.warnings import WarningService
     from .ui.active_warnings_panel import ActiveWarningsPanel
     from .ui.approval_queue import ApprovalQueuePage
-    from .ui.responses_page import ResponsesPage
-    from .ui.warnings_page import WarningsPage
 
     warning_svc = WarningService(db, profile)
-    warnings_page = WarningsPage(warning_svc, actor, exporter=exporter)
     approval_queue = ApprovalQueuePage(warning_svc, actor)
     active_panel = ActiveWarningsPanel(warning_svc)
 
+    def build_warnings():
+        from .ui.warnings_page import WarningsPage
+
+        warnings_page = WarningsPage(warning_svc, actor, exporter=exporter)
+        warnings_page.changed.connect(changes.flush)  # a command succeeded: every page showing warnings, now
+        changes.subscribe(warnings_page, {"warnings"}, warnings_page.refresh)
+        return warnings_page
+    warnings = page(window.tr("预警发布"), build_warnings)
+
     def open_warning(warning_id: int) -> None:
-        window.nav.setCurrentRow(window.pages.indexOf(warnings_page))
-        warnings_page.show_warning(warning_id)
+        page = warnings()
+        window.nav.setCurrentRow(window.pages.indexOf(page))
+        page.show_warning(warning_id)
 
     approval_queue.open_requested.connect(open_warning)
     active_panel.open_requested.connect(open_warning)
-    warnings_page.changed.connect(changes.flush)  # a command succeeded: every page showing warnings, now
-    changes.subscribe(warnings_page, {"warnings"}, warnings_page.refresh)
     changes.subscribe(approval_queue, {"warnings", "users"}, approval_queue.refresh, catch_up_on_show=False,
                       while_hidden=True)  # what waits for me is read while the page is hidden (it is cheap)
     panel(window.tr("生效预警"), active_panel, {"warnings"}, 0, 1)
-    pages.append((window.tr("预警发布"), warnings_page))
-    pages.append((window.tr("待我审批"), approval_queue))
-    responses_page = ResponsesPage(ResponseService(db, profile), incident_svc, actor, exporter=exporter)
-    responses_page.changed.connect(changes.flush)
-    changes.subscribe(responses_page, {"responses", "incidents"}, responses_page.refresh, catch_up_on_show=False)
-    pages.append((window.tr("应急响应"), responses_page))
+    page(window.tr("待我审批"), lambda: approval_queue)
+
+    def build_responses():
+        from .ui.responses_page import ResponsesPage
+
+        responses_page = ResponsesPage(ResponseService(db, profile), incident_svc, actor, exporter=exporter)
+        responses_page.changed.connect(changes.flush)
+        changes.subscribe(responses_page, {"responses", "incidents"}, responses_page.refresh, catch_up_on_show=False)
+        return responses_page
+    page(window.tr("应急响应"), build_responses)
     # -- plans and lead-department table
     from .services.actor import SYSTEM
-    from .services.lead_table import LeadTableService
-    from .services.plan_documents import PlanDocumentService
     from .services.plans import PlanService
     from .ui.plan_due_panel import PlanDuePanel
-    from .ui.plans_page import PlansPage
 
     plan_svc = PlanService(db, profile)
     plan_svc.seed_library(SYSTEM)  # general and street plans, plan ↔ event-type links (idempotent)
-    plans_page = PlansPage(plan_svc, PlanDocumentService(db, profile), LeadTableService(db, profile), actor,
-                           can_edit_leads=allowed(actor.roles, "lead_table.edit"), exporter=exporter)
     plan_due = PlanDuePanel(plan_svc, actor)
 
+    def build_plans():
+        from .services.lead_table import LeadTableService
+        from .services.plan_documents import PlanDocumentService
+        from .ui.plans_page import PlansPage
+
+        plans_page = PlansPage(plan_svc, PlanDocumentService(db, profile), LeadTableService(db, profile), actor,
+                               can_edit_leads=allowed(actor.roles, "lead_table.edit"), exporter=exporter)
+        changes.subscribe(plans_page.library, {"plans"}, plans_page.library.refresh)
+        changes.subscribe(plans_page.lead_table, {"lead_table", "contacts"}, plans_page.lead_table.refresh)
+        return plans_page
+    plans = page(window.tr("预案库"), build_plans)
+
     def open_plan(plan_id: int) -> None:
+        plans_page = plans()
         window.nav.setCurrentRow(window.pages.indexOf(plans_page))
         plans_page.tabs.setCurrentWidget(plans_page.library)
         plans_page.library.select_plan(plan_id)
 
     plan_due.open_plan.connect(open_plan)
     panel(window.tr("预案到期与逾期"), plan_due, {"plans"}, 1, 0)
-    changes.subscribe(plans_page.library, {"plans"}, plans_page.library.refresh)
-    changes.subscribe(plans_page.lead_table, {"lead_table", "contacts"}, plans_page.lead_table.refresh)
-    pages.append((window.tr("预案库"), plans_page))
     # -- contacts
-    from .services.contacts import ContactsService
-    from .services.contacts_excel import ContactsExcel
-    from .ui.contacts_page import ContactsPage
 
-    contacts_page = ContactsPage(ContactsService(db, profile), ContactsExcel(db), actor, exporter=exporter)
-    contacts_page.changed.connect(changes.flush)
-    changes.subscribe(contacts_page, {"contacts"}, contacts_page.refresh)
-    pages.append((window.tr("通讯录"), contacts_page))
+    def build_contacts():
+        from .services.contacts import ContactsService
+        from .services.contacts_excel import ContactsExcel
+        from .ui.contacts_page import ContactsPage
+
+        contacts_page = ContactsPage(ContactsService(db, profile), ContactsExcel(db), actor, exporter=exporter)
+        contacts_page.changed.connect(changes.flush)
+        changes.subscribe(contacts_page, {"contacts"}, contacts_page.refresh)
+        return contacts_page
+    page(window.tr("通讯录"), build_contacts)
     # -- roster, duty log and handover
-    from .services.duty_log import DutyLogService
     from .services.handover import HandoverService
     from .services.roster import RosterService
-    from .ui.duty_log_page import DutyLogPage
-    from .ui.handover_dialog import HandoverDialog
     from .ui.on_duty_panel import OnDutyPanel
-    from .ui.roster_page import RosterPage
 
     roster_svc = RosterService(db, profile)
     handover_svc = HandoverService(db, profile)
@@ -241,40 +272,59 @@ def build_main_window(db: Database, profile, actor) -> MainWindow:
     panel(window.tr("值班人员"), OnDutyPanel(roster_svc, seat=(actor, last_handover)),
           {"roster", "contacts", "users", "duty_log"}, 1, 1)
     if allowed(actor.roles, "duty_log.view"):
-        duty_log_page = DutyLogPage(DutyLogService(db), actor, lambda parent: HandoverDialog(
-            handover_svc, actor, parent=parent, exporter=exporter), exporter=exporter)
-        changes.subscribe(duty_log_page, {"duty_log", "roster"}, duty_log_page.reload)
-        pages.append((window.tr("值班日志"), duty_log_page))
+        def build_duty_log():
+            from .services.duty_log import DutyLogService
+            from .ui.duty_log_page import DutyLogPage
+            from .ui.handover_dialog import HandoverDialog
+
+            duty_log_page = DutyLogPage(DutyLogService(db), actor, lambda parent: HandoverDialog(
+                handover_svc, actor, parent=parent, exporter=exporter), exporter=exporter)
+            changes.subscribe(duty_log_page, {"duty_log", "roster"}, duty_log_page.reload)
+            return duty_log_page
+        page(window.tr("值班日志"), build_duty_log)
     if allowed(actor.roles, "roster.view"):
-        roster_page = RosterPage(roster_svc, actor, profile.name, exporter=exporter)
-        # a generated month not yet saved is the officer's work: it stays until saved or dropped
-        changes.subscribe(roster_page, {"roster", "contacts", "users"},
-                          lambda: roster_page.reload() if roster_page.planned is None else None)
-        pages.append((window.tr("排班表"), roster_page))
+        def build_roster():
+            from .ui.roster_page import RosterPage
+
+            roster_page = RosterPage(roster_svc, actor, profile.name, exporter=exporter)
+            # a generated month not yet saved is the officer's work: it stays until saved or dropped
+            changes.subscribe(roster_page, {"roster", "contacts", "users"},
+                              lambda: roster_page.reload() if roster_page.planned is None else None)
+            return roster_page
+        page(window.tr("排班表"), build_roster)
     # -- reports and statistics
-    from .ui.statistics_page import StatisticsPage
-
     if allowed(actor.roles, "statistics.view"):
-        statistics_page = StatisticsPage(exporter, actor)
-        changes.subscribe(statistics_page, {*incident_topics, "warnings", "responses"}, statistics_page.refresh)
-        pages.append((window.tr("统计报表"), statistics_page))
-    # -- administration (audit trail, users, backup)
-    from .ui.users_page import UsersPage
+        def build_statistics():
+            from .ui.statistics_page import StatisticsPage
 
+            statistics_page = StatisticsPage(exporter, actor)
+            changes.subscribe(statistics_page, {*incident_topics, "warnings", "responses"}, statistics_page.refresh)
+            return statistics_page
+        page(window.tr("统计报表"), build_statistics)
+    # -- administration (audit trail, users, backup)
     # the backup page's settings form and the audit trail being read are not refreshed under the user:
     # the audit page reloads when shown, the backup page after its own commands
-    for title, page in administration_pages(db, profile, actor):
-        if isinstance(page, UsersPage):
-            changes.subscribe(page, {"users"}, page.refresh)
-        pages.append((title, page))
-    rules = RulesService(db, profile)
-    rules_page = RulesPage(rules, actor=actor)
-    changes.subscribe(rules_page, {"lead_table", "contacts"}, lambda: rules_page.lead.model.set_rows(rules.lead_table()))
-    pages.append((window.tr("规则查询"), rules_page))
+    for title, build in administration_pages(db, profile, actor):
+        def build_admin(build=build):
+            from .ui.users_page import UsersPage
+
+            admin_page = build()
+            if isinstance(admin_page, UsersPage):
+                changes.subscribe(admin_page, {"users"}, admin_page.refresh)
+            return admin_page
+        page(title, build_admin)
+
+    def build_rules():
+        rules = RulesService(db, profile)
+        rules_page = RulesPage(rules, actor=actor)
+        changes.subscribe(rules_page, {"lead_table", "contacts"},
+                          lambda: rules_page.lead.model.set_rows(rules.lead_table()))
+        return rules_page
+    page(window.tr("规则查询"), build_rules)
     if dashboard.panels:  # no placeholder pages: the dashboard appears when an area gives it a panel
         window.add_page(window.tr("值班总览"), dashboard)
-    for title, page in pages:
-        window.add_page(title, page)
+    for title, build in pages:
+        window.add_page(title, build if lazy else build())
     return window
 
 
@@ -335,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     def window_for(actor):
         from .ui.open_items import OpenItemsTracker
 
-        window = build_main_window(db, profile, actor)
+        window = build_main_window(db, profile, actor, lazy=True)  # pages built when first shown
         guard.note_open(user=f"{actor.display_name}（{actor.username}）")  # what the crash notice will name
         window.open_items = OpenItemsTracker(window, lambda items: guard.note_open(open_items=items))
         return window

@@ -17,8 +17,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from pypinyin import Style, lazy_pinyin, pinyin
-
 SEP = "|"  # between the parts of a key, so a term never matches across two texts
 MAX_VARIANTS = 4
 PHONE_SEPARATORS = re.compile(r"[\s\-－—–()（）.．/+]")
@@ -75,6 +73,8 @@ def _pinyin_forms(text: str) -> list[str]:
     """Full pinyin and initials of a text; for a person's name also the other readings of the surname."""
     if not _HAN.search(text):
         return []
+    from pypinyin import Style, lazy_pinyin, pinyin  # its dictionaries take a second to load: when first needed
+
     syllables = [p.lower() for p in lazy_pinyin(text)]
     forms = ["".join(syllables), "".join(s[:1] for s in syllables)]
     if _PERSON_NAME.fullmatch(text):  # 单 shan/dan, 曾 zeng/ceng, 解 xie/jie, 区 ou/qu ...

@@ -42,7 +42,8 @@ def _field_path(loc: tuple) -> str:
 
 def _read_yaml(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's parser when installed (5-10x faster: every start reads a profile), else the pure-Python one
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except FileNotFoundError:
         raise ProfileError(path, "(file)", "文件不存在") from None
     except yaml.YAMLError as exc:

@@ -38,9 +38,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
-
 from ..config import font_path_from_env, lang, resource_root, windows_font_dirs
 from ..domain.errors import UserError
 
@@ -175,6 +172,9 @@ def _find_file(name: str, dirs: list[Path]) -> Path | None:
 
 def _register(role: str, path: str, subfont: int) -> str:
     """Register with reportlab (idempotent); returns the font name. Raises TTFError / OSError."""
+    from reportlab.pdfbase import pdfmetrics  # reportlab when a font is first needed, not at start
+    from reportlab.pdfbase.ttfonts import TTFont
+
     stem = Path(path).stem.replace(" ", "_")
     name = f"DR-{stem}-{subfont}"
     try:
@@ -222,6 +222,8 @@ def resolve(role: str) -> Resolved:
     """The font for a role, registered with reportlab. FontError (a UserError) if none is usable."""
     if role not in ROLES:
         raise ValueError(f"unknown font role {role!r}")
+    from reportlab.pdfbase.ttfonts import TTFError
+
     with _lock:
         if role in _cache:
             return _cache[role]
@@ -266,6 +268,31 @@ def _reason_zh(exc: Exception) -> str:
 
 def resolve_all() -> dict[str, Resolved]:
     return {role: resolve(role) for role in ROLES}
+
+
+def fingerprint() -> str:
+    """What the resolution depends on, cheaply: the configured paths and the font directories (their trees'
+    modification times: a font installed or removed changes them). Equal fingerprints, equal answers."""
+    import hashlib
+    import os
+
+    parts = [f"{role}={_configured_path(role) or ''}" for role in ROLES]
+    roots = {*map(str, _font_dirs()), *(d for d in _OPEN_DIRS if Path(d).is_dir()),
+             str(resource_root() / "resources" / "fonts")}
+    for root in sorted(roots):
+        for path, _dirs, _files in os.walk(root):
+            try:
+                parts.append(f"{path}:{os.stat(path).st_mtime_ns}")
+            except OSError:
+                continue
+    for role in ROLES:
+        configured = _configured_path(role)
+        if configured:
+            try:
+                parts.append(f"{configured}:{os.stat(configured).st_mtime_ns}")
+            except OSError:
+                parts.append(f"{configured}:missing")
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
 def substitution_notice() -> str | None:

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, cast, func, or_, select, text
 
 from ..domain.clock import BEIJING
 from ..domain.profile_schema import Profile
@@ -65,8 +65,9 @@ class AuditRow:
 @dataclass(frozen=True)
 class AuditPage:
     rows: tuple[AuditRow, ...]
-    total: int  # rows matching the filter, over all pages
-    offset: int
+    total: int | None  # rows matching the filter over all pages: counted only when asked (count=True), or when
+    offset: int        # this page is the last one (offset + its rows); None otherwise
+    more: bool = False  # another page follows (known without counting: one row more is fetched)
 
 
 @dataclass(frozen=True)
@@ -88,10 +89,22 @@ def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), BEIJING).astimezone(dt.UTC)
 
 
+def _distinct(s, column: str) -> set[str]:
+    """The distinct values of an indexed column of the log, one index seek per value (a loose index scan),
+    instead of a DISTINCT that reads all the million entries."""
+    assert column in ("username", "action", "entity")
+    sql = text(f"WITH RECURSIVE v(x) AS (SELECT min({column}) FROM audit_log UNION ALL "
+               f"SELECT (SELECT min({column}) FROM audit_log WHERE {column} > v.x) FROM v WHERE v.x IS NOT NULL) "
+               "SELECT x FROM v WHERE x IS NOT NULL")
+    return set(s.scalars(sql))
+
+
 @rechecked
 class AuditQueryService:
     def __init__(self, db: Database, profile: Profile | None = None):
         self.db, self.profile = db, profile
+        # the filter lists: read once, then only the entries added since (the log is append-only)
+        self._choices: tuple[int, set[str], set[str], set[str]] | None = None
 
     def _conditions(self, f: AuditFilter) -> list:
         cond = []
@@ -133,24 +146,51 @@ class AuditQueryService:
             return self._count(s, self._conditions(f))
 
     def page(self, actor: Actor, f: AuditFilter = AuditFilter(), offset: int = 0, limit: int = 200,
-             newest_first: bool = True) -> AuditPage:
+             newest_first: bool = True, *, count: bool = False) -> AuditPage:
+        """One page, newest first. Whether more follow is known from one extra row; the matching entries are
+        counted only with count=True (over a million entries a count scans them all)."""
         require(actor, "audit.view")
         limit = max(1, min(limit, MAX_PAGE))
         offset = max(0, offset)
         cond = self._conditions(f)
         with self.db.read() as s:
-            total = self._count(s, cond)
             order = AuditEntry.seq.desc() if newest_first else AuditEntry.seq.asc()
-            rows = s.scalars(select(AuditEntry).where(*cond).order_by(order).offset(offset).limit(limit)).all()
+            rows = s.scalars(select(AuditEntry).where(*cond).order_by(order).offset(offset).limit(limit + 1)).all()
+            more = len(rows) > limit
+            rows = rows[:limit]
+            total = self._count(s, cond) if count else (None if more else offset + len(rows))
             return AuditPage(tuple(AuditRow(e.seq, e.at, e.username, e.workstation, e.action, e.entity, e.entity_id,
-                                            e.before, e.after) for e in rows), total, offset)
+                                            e.before, e.after) for e in rows), total, offset, more)
 
-    def choices(self, actor: Actor) -> AuditChoices:
+    def last_seq(self, actor: Actor) -> int:
+        """The newest entry's number (0: none): the page reloads on show only when it moved."""
         require(actor, "audit.view")
         with self.db.read() as s:
-            def distinct(col) -> tuple[str, ...]:
-                return tuple(v for v in s.scalars(select(col).distinct().order_by(col)) if v)
-            return AuditChoices(distinct(AuditEntry.username), distinct(AuditEntry.action), distinct(AuditEntry.entity))
+            return s.scalar(select(func.max(AuditEntry.seq))) or 0
+
+    def choices(self, actor: Actor) -> AuditChoices:
+        """The users, actions and entities that occur in the log: read whole once per service, then only from
+        the entries added since (a restored, shorter log is read whole again)."""
+        require(actor, "audit.view")
+        with self.db.read() as s:
+            last = s.scalar(select(func.max(AuditEntry.seq))) or 0
+            cached = self._choices
+            if cached is None or last < cached[0]:
+                cached = (0, set(), set(), set())
+            since, users, actions, entities = cached[0], set(cached[1]), set(cached[2]), set(cached[3])
+            if last > since:
+                new = select(AuditEntry.username, AuditEntry.action, AuditEntry.entity).where(AuditEntry.seq > since)
+                if since == 0:  # the whole log: each list by hopping along its column's index
+                    users |= _distinct(s, "username")
+                    actions |= _distinct(s, "action")
+                    entities |= _distinct(s, "entity")
+                else:
+                    for u, a, e in s.execute(new):
+                        users.add(u)
+                        actions.add(a)
+                        entities.add(e)
+            self._choices = (last, users, actions, entities)
+        return AuditChoices(*(tuple(sorted(v for v in values if v)) for values in (users, actions, entities)))
 
     def verify(self, actor: Actor) -> ChainCheck:
         """Walk the whole keyed chain, then the seals of rows with legal weight (read-only); names the first entry

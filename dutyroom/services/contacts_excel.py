@@ -48,13 +48,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.clock import today_or
 from ..domain.contact_search import phone_problem
-from ..reports.xlsx import XlsxColumn, XlsxSheet, write_workbook
 from ..store import audit
 from ..store.database import Database
 from ..store.models import Appointment, Organisation, OrganisationAlias, Person, Post
@@ -214,6 +212,8 @@ def read_rows(data: bytes) -> tuple[str, list[_Row], list[RowProblem]]:
     """(sheet name, data rows, header problems). Reads the first sheet that has a 单位 header."""
     check_container(data)
     try:
+        from openpyxl import load_workbook  # openpyxl when a file is read, not at start (issue 21)
+
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise _refuse(f"文件无法读取（{type(exc).__name__}）", f"the workbook cannot be read ({type(exc).__name__})") from None
@@ -718,6 +718,8 @@ class ContactsExcel:
         """Write the directory with the shared workbook writer (reports/xlsx.py); returns the row count."""
         rows = self.export_rows(actor, today)
         widths = {"单位": 26.0, "职务": 16.0, "别名": 18.0}
+        from ..reports.xlsx import XlsxColumn, XlsxSheet, write_workbook  # openpyxl when a file is written
+
         columns = [XlsxColumn(c, "text", widths.get(c)) for c in COLUMNS]
         write_workbook(target, [XlsxSheet(SHEET_TITLE, heading, columns, rows)])
         return len(rows)

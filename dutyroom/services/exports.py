@@ -117,14 +117,45 @@ def configure_fonts(db: Database) -> dict[str, str]:
     return found
 
 
-def font_notice() -> str | None:
-    """The app's 替代字体 notice when a document face falls back to an open font (None otherwise)."""
-    from ..reports.fonts import substitution_notice
+_notice_memo: dict[str, str | None] = {}
 
+
+def font_notice() -> str | None:
+    """The app's 替代字体 notice when a document face falls back to an open font (None otherwise).
+
+    Resolving the faces reads every font file (reportlab) and runs fc-list: about a second. So the answer is
+    computed when first asked, and kept, in this process and across runs in the data directory
+    (font_notice.json), under the fingerprint of what it depends on (reports.fonts.fingerprint: the configured
+    paths and the font directories); a font installed, removed or configured computes it again."""
+    import json
+
+    import platformdirs
+
+    from ..config import lang
+    from ..reports.fonts import fingerprint, substitution_notice
+
+    key = f"{fingerprint()}|{lang()}"
+    if key in _notice_memo:
+        return _notice_memo[key]
+    path = Path(platformdirs.user_data_dir("dutyroom", appauthor=False)) / "font_notice.json"
     try:
-        return substitution_notice()
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if stored.get("key") == key:
+            _notice_memo[key] = stored.get("notice")
+            return _notice_memo[key]
+    except (OSError, ValueError, AttributeError):
+        pass
+    try:
+        notice = substitution_notice()
     except UserError as exc:
-        return exc.message
+        notice = exc.message
+    _notice_memo[key] = notice
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"key": key, "notice": notice}, ensure_ascii=False), encoding="utf-8")
+    except OSError:
+        pass  # a read-only data directory: computed again at the next start
+    return notice
 
 
 @rechecked

@@ -667,7 +667,7 @@ def _snapshot(s: Session, report_id: int) -> dict[str, Any] | None:
     """The incident as it stood when a report was sent (kept in that send's audit entry)."""
     after = s.scalar(select(AuditEntry.after).where(AuditEntry.action == "incident.report.send",
                                                     AuditEntry.entity == "incident_report",
-                                                    AuditEntry.entity_id == str(report_id)).order_by(AuditEntry.seq.desc()))
+                                                    AuditEntry.entity_id == str(report_id)).order_by(AuditEntry.seq.desc()).limit(1))
     return (after or {}).get("snapshot")
 
 

@@ -897,11 +897,14 @@ class IncidentService:
         now = now_or(now)
         if query.sort not in SORT_KEYS:
             raise UserError(f"未知的排序字段：{query.sort}", f"unknown sort key: {query.sort}")
-        stmt = select(*LIST_COLUMNS).where(Incident.status.in_(query.statuses))
+        # open only: the status index finds the few. Open and closed (nearly every row): `status || ''` keeps the
+        # planner off the status index, so it walks received_at newest first and stops at the page (issue 21)
+        status = Incident.status if set(query.statuses) <= {"open"} else Incident.status + ""
+        stmt = select(*LIST_COLUMNS).where(status.in_(query.statuses))
         t = clean_text(query.text.replace("\t", " ") if isinstance(query.text, str) else query.text,
                        field=("检索词", "the search text"), max_len=MAX_QUERY)  # the one input policy (issue 17)
         if t:
-            stmt = stmt.where(_any_contains(t))
+            stmt = stmt.where(_any_contains(t, self.db.is_sqlite))
         start, end = _to_utc_bound(query.received_from, False), _to_utc_bound(query.received_to, True)
         if start:
             stmt = stmt.where(Incident.received_at >= start)
@@ -912,20 +915,51 @@ class IncidentService:
         if query.grade:
             stmt = stmt.where(Incident.grade_confirmed == query.grade)
         with self.db.read() as s:
-            rows = s.execute(stmt).all()
-            open_ids = [r.id for r in rows if r.status == "open"]
-            reports: dict[int, list[SentReport]] = {i: [] for i in open_ids}
-            if open_ids:
-                for r in s.execute(select(*SENT_COLUMNS).where(IncidentReport.incident_id.in_(open_ids),
-                                                               IncidentReport.sent_at.is_not(None))):
-                    reports[r.incident_id].append(sent_report(r))
             bound = district_bound_minutes(s)
-        out = [self._row(r, reports.get(r.id), now, bound) for r in rows]
-        if query.overdue is not None:
-            out = [r for r in out if (r.overdue_count > 0) == query.overdue]
+            if query.overdue is None and query.sort != "next_due":
+                # the page in SQL: only the rows shown are fetched, and only open ones get their deadlines
+                stmt = stmt.order_by(*_sql_order(query.sort, query.descending)).offset(query.offset or None)
+                if query.limit is not None:
+                    stmt = stmt.limit(query.limit)
+                rows = s.execute(stmt).all()
+                reports = self._sent_of(s, [r.id for r in rows if r.status == "open"])
+                return [self._row(r, reports.get(r.id), now, bound) for r in rows]
+            # by deadline: only open incidents have one (a closed one has nothing pending and is never overdue),
+            # so the open matches (few) are computed and the others fetched a page at a time, by id
+            open_rows = s.execute(stmt.where(Incident.status == "open")).all()
+            reports = self._sent_of(s, [r.id for r in open_rows])
+            out = [self._row(r, reports.get(r.id), now, bound) for r in open_rows]
+            if query.overdue is not None:
+                out = [r for r in out if (r.overdue_count > 0) == query.overdue]
+            if query.overdue is not True and set(query.statuses) - {"open"}:
+                rest = stmt.where(Incident.status != "open").order_by(
+                    *_sql_order("next_due" if query.sort == "next_due" else query.sort, query.descending))
+                if query.limit is not None:
+                    rest = rest.limit(query.offset + query.limit)
+                out += [self._row(r, None, now, bound) for r in s.execute(rest)]
         out.sort(key=_sort_key(query.sort), reverse=query.descending)
         end_at = None if query.limit is None else query.offset + query.limit
         return out[query.offset:end_at]
+
+    def row(self, actor: Actor, incident_id: int, *, now: dt.datetime | None = None) -> IncidentRow:
+        """One incident's line of the list (after a command on it: the list updates that line only)."""
+        require_view(actor)
+        with self.db.read() as s:
+            r = s.execute(select(*LIST_COLUMNS).where(Incident.id == incident_id)).one_or_none()
+            if r is None:
+                raise NotFound(f"事件 {incident_id} 不存在", f"incident {incident_id} not found")
+            reports = self._sent_of(s, [r.id] if r.status == "open" else [])
+            return self._row(r, reports.get(r.id), now_or(now), district_bound_minutes(s))
+
+    @staticmethod
+    def _sent_of(s: Session, open_ids: list[int]) -> dict[int, list[SentReport]]:
+        """The sent reports of these (open) incidents, by incident; the deadline clocks need nothing else."""
+        reports: dict[int, list[SentReport]] = {i: [] for i in open_ids}
+        for k in range(0, len(open_ids), 500):
+            for r in s.execute(select(*SENT_COLUMNS).where(IncidentReport.incident_id.in_(open_ids[k:k + 500]),
+                                                           IncidentReport.sent_at.is_not(None))):
+                reports[r.incident_id].append(sent_report(r))
+        return reports
 
     def _row(self, r: Row, reports: list[SentReport] | None, now: dt.datetime, bound: int) -> IncidentRow:
         flags = tuple(f for f in FLAGS if getattr(r, f))
@@ -982,13 +1016,35 @@ def _as_utc(t: dt.datetime) -> dt.datetime:
     return t if t.tzinfo else t.replace(tzinfo=dt.UTC)  # the audit keeps naive UTC
 
 
-def _any_contains(text: str):
+def _any_contains(text: str, sqlite: bool = False):
+    """In any searched column, ignoring case. SQLite's LIKE already ignores (ASCII) case, as its lower() does:
+    plain LIKE there, without lower() on nine columns of every row walked (issue 21)."""
     from sqlalchemy import or_
 
+    if sqlite:
+        return or_(*(col.contains(text, autoescape=True) for col in _SEARCHED))
     return or_(*(col.icontains(text, autoescape=True) for col in _SEARCHED))
 
 
 _FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def _sql_order(key: str, descending: bool) -> list:
+    """ORDER BY for a sort key, the same order as _sort_key (ties by id); next_due: by id (no deadline)."""
+    from sqlalchemy import case, func
+
+    if key == "grade":
+        first = case({g.value: grade_rank(g) for g in Grade}, value=Incident.grade_confirmed, else_=-1)
+    elif key == "occurred_at":
+        first = func.coalesce(Incident.occurred_at, Incident.received_at)
+    elif key in ("title", "category", "status"):
+        first = func.coalesce(getattr(Incident, key), "")
+    elif key == "received_at":
+        first = Incident.received_at
+    else:  # id, next_due
+        first = None
+    cols = [c for c in (first, Incident.id) if c is not None]
+    return [c.desc() if descending else c.asc() for c in cols]
 
 
 def _sort_key(key: str):

@@ -300,7 +300,7 @@ def backup_before_migration(db: Database) -> Path | None:
     (a generation named `…-premigrate.db`, never pruned by this call). None when nothing is to migrate."""
     from ..store.database import head_revision
 
-    if not db.is_sqlite:
+    if not db.is_sqlite or db.at_head():  # at the newest schema: nothing to keep (known without alembic)
         return None
     db.check_version()  # a database from a newer program is refused before anything else
     current = db.current_revision()

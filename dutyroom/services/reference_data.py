@@ -36,11 +36,13 @@ def _org_kind(name: str) -> str:
 def load_reference_data(db: Database, profile: Profile, by: Actor = SYSTEM) -> dict[str, int]:
     added = {"event_types": 0, "lead_assignments": 0, "plans": 0}
     with db.write() as s:
+        # what is there already, in two statements (every start calls this: issue 21)
+        have_types = set(s.scalars(select(EventType.name).where(EventType.profile_key == profile.key)))
+        have_plans = set(s.scalars(select(Plan.name).where(Plan.profile_key == profile.key)))
         for row in profile.lead_departments:
-            et = s.scalar(select(EventType).where(EventType.profile_key == profile.key,
-                                                  EventType.name == row.event_type))
-            if et is not None:
+            if row.event_type in have_types:
                 continue
+            have_types.add(row.event_type)
             et = EventType(profile_key=profile.key, category=row.category.value, name=row.event_type,
                            table_no=row.no, basis=row.basis)
             s.add(et)
@@ -55,8 +57,9 @@ def load_reference_data(db: Database, profile: Profile, by: Actor = SYSTEM) -> d
                 s.add(LeadAssignment(event_type_id=et.id, organisation_id=org.id, position=100 + pos,
                                      role="participant"))
         for item in profile.plan_catalogue:
-            if s.scalar(select(Plan).where(Plan.profile_key == profile.key, Plan.name == item.name)):
+            if item.name in have_plans:
                 continue
+            have_plans.add(item.name)
             plan = Plan(profile_key=profile.key, name=item.name, plan_type=item.plan_type,
                         category=item.category.value if item.category else None,
                         drafting_unit="、".join(item.drafting_units), catalogue_no=item.no, status="in_force")

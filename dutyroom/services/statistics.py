@@ -149,7 +149,7 @@ class StatisticsService:
         start, end = _bounds(first, last)
         stmt = (select(Incident.id, Incident.title, Incident.place, Incident.profile_key, Incident.profile_version,
                        *(getattr(Incident, name) for name in _CHAIN_INPUTS))
-                .where(Incident.status != "draft", Incident.received_at >= start, Incident.received_at < end)
+                .where(Incident.status.in_(("open", "closed")), Incident.received_at >= start, Incident.received_at < end)
                 .order_by(Incident.received_at))
         if self.profile is not None:  # the jurisdiction's own incidents (every version of its profile)
             stmt = stmt.where(Incident.profile_key == self.profile.key)

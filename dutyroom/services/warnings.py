@@ -793,12 +793,21 @@ class WarningService:
         v = self.get(warning_id)
         return WarningContent(**{f.name: getattr(v, f.name) for f in fields(WarningContent)})
 
-    def list_warnings(self, statuses: Iterable[str] | None = None) -> list[WarningView]:
+    def list_warnings(self, statuses: Iterable[str] | None = None, *, limit: int | None = None,
+                      offset: int = 0) -> list[WarningView]:
+        """Newest first, a page at a time (limit/offset in SQL); approvals, measure checks, names and successors
+        are fetched for the whole page in a few statements, not per warning."""
         with self.db.read() as s:
             q = select(Warning).where(Warning.profile_key == self.profile.key).order_by(Warning.id.desc())
             if statuses is not None:
                 q = q.where(Warning.status.in_(list(statuses)))
-            return [self._view(s, w) for w in s.scalars(q)]
+            if offset:
+                q = q.offset(offset)
+            if limit is not None:
+                q = q.limit(limit)
+            warnings = list(s.scalars(q))
+            pre = _Prefetched.load(s, warnings)
+            return [self._view(s, w, pre) for w in warnings]
 
     def history(self, warning_id: int) -> list[ApprovalRecord]:
         """Every decision on the warning, oldest first, voided ones included (with why)."""
@@ -970,19 +979,25 @@ class WarningService:
 
     # ------------------------------------------------------------ views
 
-    def _view(self, s: Session, w: Warning) -> WarningView:
+    def _view(self, s: Session, w: Warning, pre: _Prefetched | None = None) -> WarningView:
         policy = self._policy(w)
         phase, chain, chain_hash = self._phase(w)
-        rows = self._rows(s, w.id)
+        rows = pre.approvals.get(w.id, []) if pre else self._rows(s, w.id)
         active = self._active(rows, chain_hash)
-        checks = _checks_by_warning(s, [w.id]).get(w.id, [])
-        names = user_names(s, [w.created_by_id, w.issued_by_id, w.lifted_by_id,
-                           *(r.user_id for r in active), *(c.done_by_id for c in checks)])
+        checks = pre.checks.get(w.id, []) if pre else _checks_by_warning(s, [w.id]).get(w.id, [])
+        names = pre.names if pre else user_names(s, [w.created_by_id, w.issued_by_id, w.lifted_by_id,
+                                                     *(r.user_id for r in active), *(c.done_by_id for c in checks)])
         by_step = {r.step_no: r for r in active}
         steps = tuple(_step_view(i, st, by_step.get(i), names) for i, st in enumerate(chain, 1))
         running = w.status in AWAITING_DECISION
         duration, ends_at = split_duration(w.expected_duration)
-        successor = self._successor(s, w.id) if w.status == Status.superseded else None
+        if w.status != Status.superseded:
+            successor = None
+        elif pre:
+            found = pre.successors.get(w.id, [])
+            successor = next((x for x in found if x.issued_at is not None), None)
+        else:
+            successor = self._successor(s, w.id)
         measures = (tuple(self._measure_view(c, names) for c in checks) if checks
                     else tuple(MeasureView(None, m.id, m.text) for m in policy.measures))
         return WarningView(
@@ -1013,6 +1028,34 @@ class WarningService:
 def label_role(profile: Profile, role: Role | str) -> str:
     """What the role is called in this jurisdiction's plan (区长, 分管市领导 …), else the generic label."""
     return profile.role_titles.get(Role(role)) or ROLE_LABELS[Role(role)][0]
+
+
+@dataclass
+class _Prefetched:
+    """What the views of a page of warnings need, read in a few statements for the whole page."""
+
+    approvals: dict[int, list[WarningApproval]]
+    checks: dict[int, list[WarningMeasureCheck]]
+    names: dict[int, str]
+    successors: dict[int, list[Warning]]
+
+    @classmethod
+    def load(cls, s: Session, warnings: list[Warning]) -> _Prefetched:
+        ids = [w.id for w in warnings]
+        approvals: dict[int, list[WarningApproval]] = {}
+        successors: dict[int, list[Warning]] = {}
+        checks: dict[int, list[WarningMeasureCheck]] = {}
+        for k in range(0, len(ids), 500):
+            chunk = ids[k:k + 500]
+            for r in s.scalars(select(WarningApproval).where(WarningApproval.warning_id.in_(chunk))
+                               .order_by(WarningApproval.id)):
+                approvals.setdefault(r.warning_id, []).append(r)
+            superseded = [w.id for w in warnings[k:k + 500] if w.status == Status.superseded]
+            if superseded:
+                for x in s.scalars(select(Warning).where(Warning.previous_id.in_(superseded)).order_by(Warning.id)):
+                    successors.setdefault(x.previous_id, []).append(x)
+            checks.update(_checks_by_warning(s, chunk))
+        return cls(approvals, checks, user_names(s), successors)
 
 
 def _checks_by_warning(s: Session, warning_ids: list[int]) -> dict[int, list[WarningMeasureCheck]]:

@@ -295,7 +295,8 @@ class Incident(Base):
     handling_ended_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
     reports: Mapped[list[IncidentReport]] = relationship(back_populates="incident", order_by="IncidentReport.id")
-    __table_args__ = (Index("ix_incident_status_received", "status", "received_at"),)
+    __table_args__ = (Index("ix_incident_status_received", "status", "received_at"),
+                      Index("ix_incident_received_at", "received_at"))  # the list by time, any status (0006)
 
 
 class IncidentReport(Base):
@@ -304,7 +305,7 @@ class IncidentReport(Base):
     __tablename__ = "incident_report"
     row_mac: Mapped[str | None] = mapped_column(String(64))  # seal under the audit key (store/row_seal.py)
     id: Mapped[int] = mapped_column(primary_key=True)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"))
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)  # 0006
     kind: Mapped[str] = mapped_column(String(16))  # verbal | written | followup | final
     sequence: Mapped[int] = mapped_column(Integer, default=0)  # follow-up number
     clock_id: Mapped[str | None] = mapped_column(String(40))
@@ -327,7 +328,7 @@ class IncidentLogEntry(Base):
 
     __tablename__ = "incident_log"
     id: Mapped[int] = mapped_column(primary_key=True)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"))
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)  # 0006
     happened_at: Mapped[dt.datetime]
     entered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
@@ -385,7 +386,7 @@ class WarningApproval(Base):
     __tablename__ = "warning_approval"
     row_mac: Mapped[str | None] = mapped_column(String(64))  # seal under the audit key (store/row_seal.py)
     id: Mapped[int] = mapped_column(primary_key=True)
-    warning_id: Mapped[int] = mapped_column(ForeignKey("warning.id"))
+    warning_id: Mapped[int] = mapped_column(ForeignKey("warning.id"), index=True)  # 0006
     step_no: Mapped[int] = mapped_column(Integer)
     role: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(20))  # sign_off | external_decision
@@ -404,7 +405,7 @@ class WarningApproval(Base):
 class WarningMeasureCheck(Base):
     __tablename__ = "warning_measure_check"
     id: Mapped[int] = mapped_column(primary_key=True)
-    warning_id: Mapped[int] = mapped_column(ForeignKey("warning.id"))
+    warning_id: Mapped[int] = mapped_column(ForeignKey("warning.id"), index=True)  # 0006
     measure_id: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
     done_at: Mapped[dt.datetime | None]
@@ -626,3 +627,6 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),  # the audit page's filters (0006)
+                      Index("ix_audit_log_action_at", "action", "at"), Index("ix_audit_log_username_at", "username", "at"),
+                      Index("ix_audit_log_at", "at"))

@@ -62,28 +62,35 @@ class AuditTableModel(QAbstractTableModel):
         self.service, self.actor = service, actor
         self.filter = AuditFilter()
         self.rows: list[AuditRow] = []
-        self.total = 0
+        self.more = False  # another page follows (the whole filtered log is not counted: issue 21)
+        self._cells: dict[int, tuple[str, ...]] = {}  # each row's texts, made once (the view asks many times)
         self.headers = [self.tr("序号"), self.tr("时间"), self.tr("用户"), self.tr("操作"), self.tr("对象"),
                         self.tr("编号"), self.tr("变更（前 → 后）"), self.tr("工作站")]
 
     def reload(self, f: AuditFilter) -> None:
         first = self.service.page(self.actor, f, 0, PAGE)  # raises UserError before anything changes
         self.beginResetModel()
-        self.filter, self.rows, self.total = f, list(first.rows), first.total
+        self.filter, self.rows, self.more = f, list(first.rows), first.more
+        self._cells = {}
         self.endResetModel()
 
+    @property
+    def total(self) -> int | None:
+        """How many entries match: known once the last page is loaded (None before)."""
+        return None if self.more else len(self.rows)
+
     def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008 - Qt signature
-        return not parent.isValid() and len(self.rows) < self.total
+        return not parent.isValid() and self.more
 
     def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: B008
         if parent.isValid():
             return
-        more = self.service.page(self.actor, self.filter, len(self.rows), PAGE).rows
-        if not more:
-            self.total = len(self.rows)
+        page = self.service.page(self.actor, self.filter, len(self.rows), PAGE)
+        self.more = page.more
+        if not page.rows:
             return
-        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
-        self.rows.extend(more)
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(page.rows) - 1)
+        self.rows.extend(page.rows)
         self.endInsertRows()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
@@ -95,11 +102,13 @@ class AuditTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        r = self.rows[index.row()]
-        values = (r.seq, r.at_beijing, r.username, r.action, r.entity, r.entity_id or "", r.changes(), r.workstation or "")
-        text = str(values[index.column()])
-        if index.column() == 6:
-            text = beijing_times(text)
+        cells = self._cells.get(index.row())
+        if cells is None:
+            r = self.rows[index.row()]
+            cells = self._cells[index.row()] = (
+                str(r.seq), r.at_beijing, r.username, r.action, r.entity, r.entity_id or "",
+                beijing_times(r.changes()), r.workstation or "")
+        text = cells[index.column()]
         return text if role == Qt.ItemDataRole.ToolTipRole or len(text) < 200 else text[:200] + "…"
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
@@ -178,6 +187,8 @@ class AuditPage(QWidget):
         self.reset.clicked.connect(self.clear_filters)
         self.verify_button.clicked.connect(self.verify)
         self.table.selectionModel().currentRowChanged.connect(self._show_detail)
+        # the log's last entry when the page was last loaded: showing it again reloads only if that moved
+        self._shown_seq: int | None = run(lambda: self.service.last_seq(self.actor))
         self.load_choices()
         self.run_query()
 
@@ -208,8 +219,13 @@ class AuditPage(QWidget):
     def run_query(self) -> None:
         if run(lambda: self.model.reload(self.current_filter()), line=self.message, done="") is None:
             return
-        self.count_label.setText(self.tr("共 {n} 条").format(n=self.model.total))
+        self._show_count()
         self.detail.clear()
+
+    def _show_count(self) -> None:
+        n = len(self.model.rows)
+        self.count_label.setText(self.tr("已显示 {n} 条，向下滚动查看更多").format(n=n) if self.model.more
+                                 else self.tr("共 {n} 条").format(n=n))
 
     def clear_filters(self) -> None:
         for combo in (self.user, self.action, self.entity):
@@ -240,6 +256,9 @@ class AuditPage(QWidget):
             + self.tr("变更前：") + "\n" + dump(r.before) + "\n" + self.tr("变更后：") + "\n" + dump(r.after)))
 
     def showEvent(self, event) -> None:  # new entries since the page was last shown
-        self.load_choices()
-        self.run_query()
+        last = run(lambda: self.service.last_seq(self.actor), line=self.message)
+        if last is None or last != self._shown_seq:  # nothing new: the page stays as it was (issue 21)
+            self._shown_seq = last
+            self.load_choices()
+            self.run_query()
         super().showEvent(event)

@@ -107,6 +107,7 @@ class IncidentsPage(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.tabs)
         self._search_timer = QTimer(self, singleShot=True, interval=250, timeout=self.refresh)
+        self._own_change = False  # this page's command just updated its line: the change signal's reload is skipped
         self.refresh()
         self.offer_drafts()
 
@@ -209,6 +210,11 @@ class IncidentsPage(QWidget):
             statuses=tuple(self.status.currentData()), overdue=True if self.overdue.isChecked() else None)
 
     def refresh(self, *args) -> None:
+        if self._own_change:  # the line of the incident this page just changed is already up to date
+            self._own_change = False
+            for detail in self.details.values():
+                detail.tick()
+            return
         rows = run(lambda: self.incidents.search(self.actor, self.query(), now=self.clock()), line=self.count)
         if rows is None:
             return
@@ -216,6 +222,25 @@ class IncidentsPage(QWidget):
         self.count.setText(self.tr("共 {n} 起事件").format(n=len(rows)))
         for detail in self.details.values():
             detail.tick()
+
+    def incident_changed(self, incident_id: int) -> None:
+        """A command on an open incident (its tab): update its line of the list, not the whole list (issue 21).
+        The app-wide change signal that follows in this turn of the event loop does not reload the list."""
+        row = run(lambda: self.incidents.row(self.actor, incident_id, now=self.clock()), line=self.count)
+        if row is None:
+            return
+        at = next((k for k, r in enumerate(self.model.rows) if r.id == incident_id), None)
+        if at is not None:
+            if row.status in self.query().statuses:
+                self.model.replace_row(at, row)
+            else:  # e.g. closed while the list shows 处置中 only
+                self.model.remove_row(at)
+                self.count.setText(self.tr("共 {n} 起事件").format(n=len(self.model.rows)))
+        self._own_change = True
+        QTimer.singleShot(0, self._end_own_change)
+
+    def _end_own_change(self) -> None:
+        self._own_change = False
 
     def row_at(self, proxy_row: int) -> IncidentRow:
         return self.model.rows[self.proxy.mapToSource(self.proxy.index(proxy_row, 0)).row()]
@@ -230,7 +255,7 @@ class IncidentsPage(QWidget):
         if detail is None:
             detail = IncidentDetail(self.incidents, self.reports, self.log, self.actor, incident_id, clock=self.clock,
                                     exporter=self.exporter)
-            detail.changed.connect(self.refresh)
+            detail.changed.connect(lambda incident_id=incident_id: self.incident_changed(incident_id))
             self.details[incident_id] = detail
             title = detail.incident.title
             self.tabs.addTab(detail, title if len(title) <= 14 else title[:13] + "…")

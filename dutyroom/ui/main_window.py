@@ -4,6 +4,8 @@ the user (切换用户) or signs out (注销). One window per signed-in user: se
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QSizePolicy, QStackedWidget, QToolBar, QWidget
@@ -28,7 +30,8 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setFixedWidth(150)
         self.pages = QStackedWidget()
-        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self._factories: dict[QWidget, Callable[[], QWidget]] = {}  # placeholder → builds the page on first show
+        self.nav.currentRowChanged.connect(self._show_row)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.addWidget(self.nav)
@@ -93,11 +96,41 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentItem(found[0])
         return bool(found)
 
-    def add_page(self, title: str, widget: QWidget) -> None:
+    def add_page(self, title: str, widget: QWidget | Callable[[], QWidget]) -> None:
+        """A page, or a function that builds it when it is first shown (a fast start: issue 21)."""
         self.nav.addItem(title)
-        self.pages.addWidget(widget)
+        if isinstance(widget, QWidget):
+            self.pages.addWidget(widget)
+        else:
+            holder = QWidget()
+            self._factories[holder] = widget
+            self.pages.addWidget(holder)
         if self.nav.currentRow() < 0:
             self.nav.setCurrentRow(0)
+
+    def page(self, title: str) -> QWidget | None:
+        """The page with this navigation title, built now if it was not yet (None: this user has no such page)."""
+        found = self.nav.findItems(title, Qt.MatchFlag.MatchExactly)
+        return self._built(self.nav.row(found[0])) if found else None
+
+    def _built(self, index: int) -> QWidget:
+        holder = self.pages.widget(index)
+        factory = self._factories.pop(holder, None)
+        if factory is None:
+            return holder
+        widget = factory()
+        current = self.pages.currentIndex() == index
+        self.pages.insertWidget(index, widget)
+        self.pages.removeWidget(holder)
+        holder.deleteLater()
+        if current:
+            self.pages.setCurrentIndex(index)
+        return widget
+
+    def _show_row(self, row: int) -> None:
+        if row >= 0:
+            self._built(row)
+        self.pages.setCurrentIndex(row)
 
     def refresh_shift(self) -> None:
         shift: ShiftOnDuty | None = self.shift_lookup()

@@ -37,11 +37,49 @@ class RowsTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.columns = list(columns)
         self.rows = list(rows)
+        self._sort: tuple[int, Qt.SortOrder] | None = None  # the view's sort, kept across set_rows
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
-        self.rows = list(rows)
+        self.rows = self._sorted(list(rows))
         self.endResetModel()
+
+    def _sorted(self, rows: list[Any]) -> list[Any]:
+        """The rows in the view's order: one Python sort by each row's key (the proxy's per-pair lessThan, a call
+        back into Python for every comparison, took most of a 500-row list's reload: issue 21)."""
+        if self._sort is None or not 0 <= self._sort[0] < len(self.columns):
+            return rows
+        column, order = self._sort
+        col = self.columns[column]
+        keyf = col.sort_key or col.value
+        reverse = order == Qt.SortOrder.DescendingOrder
+        try:
+            return sorted(rows, key=keyf, reverse=reverse)
+        except TypeError:  # mixed kinds (None among dates…): compare as text, as lessThan does
+            return sorted(rows, key=lambda r: str(keyf(r)), reverse=reverse)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        tagged = [(id(r), r) for r in self.rows]
+        rows = self._sorted([r for _, r in tagged])
+        where = {id(r): k for k, r in enumerate(rows)}
+        self.rows = rows
+        self.changePersistentIndexList(before, [self.index(where[id(tagged[i.row()][1])], i.column())
+                                                if i.isValid() and i.row() < len(tagged) else QModelIndex()
+                                                for i in before])
+        self.layoutChanged.emit()
+
+    def replace_row(self, index: int, row: Any) -> None:
+        """One row changed: repaint that row only (the rest of the list is not rebuilt)."""
+        self.rows[index] = row
+        self.dataChanged.emit(self.index(index, 0), self.index(index, len(self.columns) - 1))
+
+    def remove_row(self, index: int) -> None:
+        self.beginRemoveRows(QModelIndex(), index, index)
+        del self.rows[index]
+        self.endRemoveRows()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt signature
         return 0 if parent.isValid() else len(self.rows)
@@ -87,6 +125,14 @@ class TextFilterProxy(QSortFilterProxyModel):
         text = " ".join(str(model.data(model.index(source_row, c, source_parent)) or "")
                         for c in range(model.columnCount())).lower()
         return all(t in text for t in self.terms)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """A RowsTableModel sorts its own rows (one key sort); the proxy then only filters."""
+        source = self.sourceModel()
+        if isinstance(source, RowsTableModel):
+            source.sort(column, order)
+            return
+        super().sort(column, order)
 
     def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:
         a, b = left.data(Qt.ItemDataRole.UserRole), right.data(Qt.ItemDataRole.UserRole)

@@ -129,7 +129,7 @@ def test_audit_query_filters_pages_and_refuses_non_admins(people):
     q = AuditQueryService(auth.db)
     with pytest.raises(PermissionDenied, match="无权查看审计日志"):
         q.page(officer)
-    everything = q.page(admin, limit=5)  # 2 users created, 12 sign-ins, 1 failure
+    everything = q.page(admin, limit=5, count=True)  # 2 users created, 12 sign-ins, 1 failure
     assert everything.total == 15 and len(everything.rows) == 5 and everything.rows[0].seq == 15  # newest first
     second = q.page(admin, offset=5, limit=5)
     assert [r.seq for r in second.rows] == [10, 9, 8, 7, 6]

@@ -1,0 +1,236 @@
+"""Benchmark: every interactive action of issue 21 over a generated history database.
+
+Build the database once (outside the repository), then run:
+
+    .venv/bin/python scripts/generate_history.py --db /work/bench/history10.db --years 10 --per-year 10000
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/bench_history.py --db /work/bench/history10.db [--only list,note]
+
+Each line prints the app's time (the widget or service call a user waits for), the time of the plain SQL that
+fetches what the screen shows, measured in the same run on the same file, and their ratio. Medians of
+repeated runs (tests/bench/timing.py). Writes (add a note) go to the database: run it on a copy if that
+matters. The database is not migrated here (`python -m dutyroom init` does that), so the same script measures
+an older checkout (PYTHONPATH=that checkout) on a database without the newer indexes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, os.environ.get("BENCH_CODE") or str(Path(__file__).resolve().parents[2]))
+sys.path.insert(1, str(Path(__file__).resolve().parents[2]))
+
+from tests.bench.timing import median_ms
+
+RESULTS: list[tuple[str, float, float | None]] = []
+
+
+def report(name: str, app_ms: float, sql_ms: float | None) -> None:
+    ratio = f"{app_ms / sql_ms:6.1f}x" if sql_ms else "      -"
+    sql = f"{sql_ms:9.2f}" if sql_ms is not None else "        -"
+    print(f"{name:<34} app {app_ms:9.2f} ms   sql {sql} ms   ratio {ratio}", flush=True)
+    RESULTS.append((name, app_ms, sql_ms))
+
+
+def sql_ms(conn: sqlite3.Connection, *statements: tuple[str, tuple], runs: int = 20) -> float:
+    def go():
+        for stmt, args in statements:
+            conn.execute(stmt, args).fetchall()
+    return median_ms(go, runs)
+
+
+LIST_SQL = ("SELECT id, status, title, category, event_type_text, place, received_at, occurred_at, grade_confirmed,"
+            " grade_suggested, deaths, injured, seriously_injured, missing, trapped, economic_loss_cny, sensitive,"
+            " key_area, special_period, foreign_related, ongoing, handling_ended_at, closed_at, profile_key,"
+            " profile_version FROM incident WHERE status || '' IN ('open', 'closed') {where}"
+            " ORDER BY received_at DESC, id DESC LIMIT 500")
+OPEN_REPORTS_SQL = ("SELECT r.incident_id, r.id, r.kind, r.sequence, r.clock_id, r.sent_at, r.due_at FROM incident_report r"
+                    " JOIN incident i ON i.id = r.incident_id WHERE i.status = 'open' AND r.sent_at IS NOT NULL")
+
+
+def main() -> None:
+    args = argparse.ArgumentParser()
+    args.add_argument("--db", required=True)
+    args.add_argument("--only", default="")
+    args.add_argument("--runs", type=int, default=10)
+    opts = args.parse_args()
+    only = set(filter(None, opts.only.split(",")))
+
+    def want(name: str) -> bool:
+        return not only or name in only
+
+    os.environ["DUTYROOM_DB"] = opts.db
+    from PySide6.QtWidgets import QApplication
+
+    from dutyroom.domain.profile_loader import load_profile
+    from dutyroom.services.auth import AuthService
+    from dutyroom.services.demo import DEMO_PASSWORD
+    from dutyroom.services.incident_log import IncidentLogService
+    from dutyroom.services.incident_reports import ReportService
+    from dutyroom.services.incidents import IncidentService
+    from dutyroom.store.database import Database
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    db = Database(opts.db)
+    profile = load_profile("dongcheng")
+    auth = AuthService(db)
+    officer = auth.login("zhouning", DEMO_PASSWORD)
+    admin = auth.login("admin", DEMO_PASSWORD)
+    leader = auth.login("luomin", DEMO_PASSWORD)
+    conn = sqlite3.connect(opts.db)
+    runs = opts.runs
+    incidents, reports, log = IncidentService(db, profile), ReportService(db), IncidentLogService(db)
+    open_id = conn.execute("SELECT max(id) FROM incident WHERE status = 'open'").fetchone()[0]
+
+    def settle():
+        for _ in range(3):
+            app.processEvents()
+
+    from dutyroom.ui.incidents_page import IncidentsPage
+
+    page = None
+    if only & {"list", "filter", "open", "note", "tick", "compose"} or not only:
+        t = time.perf_counter()
+        page = IncidentsPage(incidents, reports, log, officer)
+        page.resize(1280, 800)
+        page.show()
+        settle()
+        report("incident page first build+show", (time.perf_counter() - t) * 1000, None)
+    if want("list"):
+        report("incident list load", median_ms(page.refresh, runs), sql_ms(conn, (LIST_SQL.format(where=""), ()),
+                                                                           (OPEN_REPORTS_SQL, ())))
+    if want("filter"):
+        def by(setter, reset):
+            def go():
+                setter()
+                page.refresh()
+                reset()
+            return go
+        idx = page.category.findData("accident")
+        report("filter: category", median_ms(by(lambda: page.category.blockSignals(True) or page.category.setCurrentIndex(idx),
+                                                 lambda: page.category.setCurrentIndex(0) or page.category.blockSignals(False)), runs),
+               sql_ms(conn, (LIST_SQL.format(where="AND category = ?"), ("accident",)), (OPEN_REPORTS_SQL, ())))
+        like = "%燃气%"
+        text_where = ("AND (title LIKE ? OR description LIKE ? OR address LIKE ? OR place LIKE ? OR caller_name LIKE ?"
+                      " OR callback_phone LIKE ? OR event_type_text LIKE ? OR measures_taken LIKE ? OR trend LIKE ?)")
+        report("filter: text 燃气", median_ms(by(lambda: page.text.blockSignals(True) or page.text.setText("燃气"),
+                                                 lambda: page.text.setText("") or page.text.blockSignals(False)), runs),
+               sql_ms(conn, (LIST_SQL.format(where=text_where), (like,) * 9), (OPEN_REPORTS_SQL, ())))
+        since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=31)).strftime("%Y-%m-%d %H:%M:%S")
+        report("filter: last 30 days", median_ms(by(lambda: page.use_dates.blockSignals(True) or page.use_dates.setChecked(True),
+                                                     lambda: page.use_dates.setChecked(False) or page.use_dates.blockSignals(False)), runs),
+               sql_ms(conn, (LIST_SQL.format(where="AND received_at >= ?"), (since,)), (OPEN_REPORTS_SQL, ())))
+    detail_sql = (("SELECT * FROM incident WHERE id = ?", (open_id,)),
+                  ("SELECT * FROM incident_report WHERE incident_id = ?", (open_id,)),
+                  ("SELECT * FROM incident_log WHERE incident_id = ?", (open_id,)))
+    if want("open"):
+        from dutyroom.ui.incident_detail import IncidentDetail
+
+        def open_once():
+            d = IncidentDetail(incidents, reports, log, officer, open_id)
+            d.deleteLater()
+        report("open an incident", median_ms(open_once, runs), sql_ms(conn, *detail_sql))
+    if want("compose"):
+        report("compose a 续报", median_ms(lambda: reports.compose(officer, open_id, "followup"), runs),
+               sql_ms(conn, *detail_sql))
+    if want("tick") or want("note"):
+        from dutyroom.ui.change_hub import ChangeHub
+
+        hub = ChangeHub(db, page)
+        hub.subscribe(page, {"incidents", "reports"}, page.refresh)
+        detail = page.open_incident(open_id)
+        detail.changed.connect(hub.flush)
+        settle()
+        if want("tick"):
+            report("countdown tick", median_ms(detail.tick, runs * 3),
+                   sql_ms(conn, ("SELECT * FROM incident WHERE id = ?", (open_id,)),
+                          ("SELECT * FROM incident_report WHERE incident_id = ?", (open_id,))))
+        if want("note"):
+            def note():
+                detail._run(lambda: log.add(officer, open_id, "基准测试：现场情况稳定"), "")
+                settle()
+            note_sql = (("BEGIN IMMEDIATE", ()), ("INSERT INTO incident_log (incident_id, happened_at, entered_at, author_id,"
+                        " automatic, kind, text, stricken) VALUES (?, datetime('now'), datetime('now'), 2, 0, 'note', 'x', 0)",
+                        (open_id,)), ("ROLLBACK", ()), *detail_sql, (LIST_SQL.format(where=""), ()))
+            wconn = sqlite3.connect(opts.db, isolation_level=None)
+            report("add a note (write, reload, list)", median_ms(note, max(3, runs // 2)), sql_ms(wconn, *note_sql))
+            wconn.close()
+        page.tabs.setCurrentIndex(0)
+    if want("dashboard"):
+        from dutyroom.services.warnings import WarningService
+        from dutyroom.ui.active_warnings_panel import ActiveWarningsPanel
+        from dutyroom.ui.deadlines_panel import DeadlinesPanel
+
+        deadlines = DeadlinesPanel(reports, officer)
+        warnings_panel = ActiveWarningsPanel(WarningService(db, profile))
+
+        def dash():
+            deadlines.refresh()
+            warnings_panel.refresh()
+        report("dashboard refresh", median_ms(dash, runs),
+               sql_ms(conn, ("SELECT * FROM incident WHERE status = 'open'", ()), (OPEN_REPORTS_SQL, ()),
+                      ("SELECT * FROM warning WHERE status = 'issued'", ())))
+    if want("audit"):
+        from dutyroom.services.audit_query import AuditQueryService
+        from dutyroom.ui.audit_page import AuditPage
+
+        svc = AuditQueryService(db, profile)
+        t = time.perf_counter()
+        audit_page = AuditPage(svc, admin)
+        audit_page.resize(1280, 800)
+        audit_page.show()
+        settle()
+        report("audit page first open", (time.perf_counter() - t) * 1000, sql_ms(conn, (
+            "SELECT * FROM audit_log ORDER BY seq DESC LIMIT 201", ()), ("SELECT DISTINCT action FROM audit_log", ()),
+            ("SELECT DISTINCT username FROM audit_log", ()), ("SELECT DISTINCT entity FROM audit_log", ()), runs=3))
+
+        def add_entry():  # the page reloads on show when the log moved (another seat, a sign-in…)
+            with db.write() as s:
+                from dutyroom.store import audit
+                audit.record(s, user_id=None, username="bench", action="bench.tick", entity="bench")
+
+        def show_again():
+            audit_page.hide()
+            add_entry()
+            audit_page.show()
+            settle()
+        page_sql = ("SELECT * FROM audit_log ORDER BY seq DESC LIMIT 201", ())
+        report("audit page open again (1 new entry)", median_ms(show_again, runs), sql_ms(conn, page_sql))
+        week = (dt.date.today() - dt.timedelta(days=7))
+
+        def filtered():
+            audit_page.action.setCurrentIndex(max(audit_page.action.findData("incident.open"), 0))
+            audit_page.use_from.setChecked(True)
+            audit_page.date_from.setDate(week)
+            audit_page.run_query()
+            audit_page.action.setCurrentIndex(0)
+            audit_page.use_from.setChecked(False)
+        since = dt.datetime.combine(week, dt.time(0)).strftime("%Y-%m-%d %H:%M:%S")
+        report("audit filter: action + week", median_ms(filtered, runs),
+               sql_ms(conn, ("SELECT * FROM audit_log WHERE action = ? AND at >= ? ORDER BY seq DESC LIMIT 200",
+                             ("incident.open", since))))
+    if want("statistics"):
+        from dutyroom.services.statistics import StatisticsService
+
+        stats = StatisticsService(db, profile)
+        year = dt.date.today().year - 1
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        report(f"statistics for {year} (service)", median_ms(lambda: stats.period(leader, first, last), 3),
+               sql_ms(conn, ("SELECT i.id, i.category, i.grade_confirmed, r.kind, r.sent_at, r.late_minutes FROM incident i"
+                             " LEFT JOIN incident_report r ON r.incident_id = i.id WHERE i.received_at >= ? AND"
+                             " i.received_at < ? AND i.status IN ('open', 'closed')", (f"{year - 1}-12-31 16:00:00",
+                                                                                       f"{year}-12-31 16:00:00")), runs=3))
+    if want("rss"):
+        with open("/proc/self/status") as f:
+            rss = next(int(line.split()[1]) for line in f if line.startswith("VmRSS"))
+        print(f"{'RSS after the benches above':<34} {rss / 1024:9.0f} MB", flush=True)
+    db.dispose()
+
+
+if __name__ == "__main__":
+    main()
