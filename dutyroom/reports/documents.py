@@ -639,16 +639,19 @@ def _duty_row(e) -> list[str]:
 
 
 def duty_log_pdf(target, entries: Sequence[Any], *, district: str, period: str, issuer: str | None = None,
-                 progress=None) -> None:
-    """值班日志 for a shift or a month (DutyLogView rows, oldest first)."""
+                 progress=None, anchor: str | None = None) -> None:
+    """值班日志 for a shift or a month (DutyLogView rows, oldest first); ``anchor``: the audit chain's short anchor
+    when printed (store/audit.audit_anchor_short), so the paper can check the file later (verify --against)."""
     organ = issuer or issuer_for(district)
     rows = [_duty_row(e) for e in sorted(entries, key=lambda e: (e.happened_at, e.id))]
     write_table_pdf(target, title=f"{organ}值班日志", subtitle=period, columns=DUTY_LOG_COLUMNS, rows=rows,
-                    footer_note=f"共{len(rows)}条。时间栏第二行为录入时间（与发生时间同一分钟的不另列）。{generated_note()}",
+                    footer_note=f"共{len(rows)}条。时间栏第二行为录入时间（与发生时间同一分钟的不另列）。{generated_note()}"
+                    + (f"　审计锚点：{anchor}" if anchor else ""),
                     progress=progress)
 
 
-def handover_pdf(target, sheet_text: str, *, district: str, issuer: str | None = None) -> list[tuple[int, str]]:
+def handover_pdf(target, sheet_text: str, *, district: str, issuer: str | None = None,
+                 anchor: str | None = None) -> list[tuple[int, str]]:
     """交接班单 from the handover service's printable text (services.handover.sheet_text): the first line is the
     title; "一、…" lines become 黑体 headings; the signature lines are kept as they are."""
     lines = [x for x in cn_times(sheet_text).splitlines()]
@@ -662,6 +665,8 @@ def handover_pdf(target, sheet_text: str, *, district: str, issuer: str | None =
             paras.append(Para((Run(line, "heiti"),)))
         else:
             paras.append(body(line))
+    if anchor:  # the audit chain when printed: `verify --against` checks the file against this paper
+        paras.append(body(f"审计锚点：{anchor}"))
     organ = issuer or issuer_for(district)
     return render(Gongwen(title=title, paragraphs=paras, signature=f"{organ}值班室", sealed=False), target)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from ..domain.profile_schema import Profile
+from ..store.audit import audit_anchor_short
 from .actor import Actor, rechecked
 from .errors import NotFound, UserError
 from .guard import require
@@ -234,7 +235,8 @@ class ReportExporter:
 
         self.may_print(actor)
         entries = DutyLogService(self.db).timeline(actor, starts, ends)
-        duty_log_pdf(target, entries, **self.head, period=period or _period(starts, ends), progress=progress)
+        duty_log_pdf(target, entries, **self.head, period=period or _period(starts, ends), progress=progress,
+                     anchor=audit_anchor_short(self.db))
 
     def duty_log_xlsx(self, actor: Actor, starts: dt.datetime, ends: dt.datetime, target, *,
                       period: str | None = None) -> None:
@@ -271,7 +273,7 @@ class ReportExporter:
 
         self.may_print(actor)
         view = HandoverService(self.db, self.profile).get(actor, handover_id)
-        handover_pdf(target, sheet_text(view), **self.head)
+        handover_pdf(target, sheet_text(view), **self.head, anchor=audit_anchor_short(self.db))
 
     def roster_month_pdf(self, actor: Actor, year: int, month: int, target) -> None:
         from ..reports.documents import roster_month_pdf
