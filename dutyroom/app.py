@@ -396,6 +396,10 @@ def main(argv: list[str] | None = None) -> int:
                                 hint=lambda: demo_hint(auth), idle_minutes=lambda: maintenance.settings().idle_minutes)
     if not session.start():
         return 0
+    from .services.release_notes import ReleaseNotesService
+    from .ui.release_notes_dialog import show_release_notes_once
+
+    show_release_notes_once(session.window, ReleaseNotesService(db), session.window.actor)  # once after an upgrade
     scheduler = BackupScheduler(maintenance, session)  # outlives the windows of the users who come and go
     scheduler.failed.connect(  # a failed automatic backup must not go unnoticed
         lambda text: session.show_message(pick("自动备份失败：", "Automatic backup failed: ") + text))

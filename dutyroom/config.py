@@ -84,6 +84,7 @@ class SettingKey(StrEnum):
 
     profile = "profile"  # the jurisdiction this database serves
     organisation = "organisation.name"  # 发文机关 printed in the red header (chosen at first start)
+    release_seen = "release.seen"  # the newest release whose 版本说明 this database has shown
     organisation_short = "organisation.short"  # 发文机关代字 of document numbers: 东应急 → 东应急报〔2026〕12号
     demo = "demo"  # "1" once the demo data is installed
     backup_directory = "backup.directory"

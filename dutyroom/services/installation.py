@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import __version__
 from ..config import SettingKey
 from ..domain.profile_loader import available_profiles, load_profile
 from ..domain.profile_schema import Profile
@@ -145,6 +146,7 @@ class InstallationService:
             _put(s, admin, SettingKey.profile, key)
             _put(s, admin, SettingKey.organisation, head.name)
             _put(s, admin, SettingKey.organisation_short, head.short)
+            _put(s, admin, SettingKey.release_seen, __version__)  # a new installation has no 版本说明 to show
             audit.record_by(s, admin, action="installation.setup", entity="setting", entity_id=key,
                             after={"profile": key, "profile_version": profile.version, "organisation": head.name,
                                    "short": head.short})
