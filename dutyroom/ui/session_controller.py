@@ -131,7 +131,7 @@ class SessionController(QObject):
         if page:
             window.show_page(page)
         self.window = window
-        window.show()
+        window.show_fitted()  # within the screen's available area, or as this user left it
         self.window_changed.emit(window)
 
     def _handed_over(self, window: MainWindow, username: str) -> None:
@@ -149,6 +149,7 @@ class SessionController(QObject):
             log.error("sign-out audit failed: %s", exc)
         if window.session_lock is not None:
             window.session_lock.release()
+        window.save_layout()  # size and splitters, for this user's next sign-in at this PC
         window.hide()
         window.deleteLater()  # deferred: we may be inside one of its pages' handlers
 
