@@ -4,7 +4,7 @@ positions are kept in QSettings under users/<username>/ (per PC, per user), like
 
 A screen smaller than a comfortable window (1280 × 800 plus the frame — the 1366 × 768 laptops of the duty
 room) gets the window maximised within its available area, so the status bar never lies below the taskbar;
-a larger one gets the comfortable size, centred. A remembered geometry that no longer fits (another screen)
+a larger one gets the comfortable size, centred. A remembered geometry whose corner is on no screen any more
 is dropped for the same rule."""
 
 from __future__ import annotations
@@ -72,11 +72,10 @@ def restore(window) -> bool:
     geometry = s.value(f"{_prefix(window)}/geometry")
     if not geometry or not window.restoreGeometry(geometry):
         return False
-    area = available(window)
-    if window.isMaximized() or area.contains(window.frameGeometry()) or area.contains(window.geometry()):
+    if window.isMaximized() or available(window).contains(window.geometry().topLeft()):
         window.setProperty("maximise", window.isMaximized())
         return True
-    return False
+    return False  # left on a screen that is not there any more
 
 
 def save(window) -> None:
