@@ -65,7 +65,9 @@ def run_all(opts) -> int:
                    "XDG_CONFIG_HOME": str(Path(tmp) / "config")}  # no remembered window size from a real user
             part = Path(tmp) / f"report_{size}.json"
             cmd = [sys.executable, __file__, "--all", str(out), "--size", size, "--user", opts.user,
-                   "--profile", opts.profile, "--db", opts.db or str(Path(tmp) / "shot.db"), "--check", str(part)]
+                   "--profile", opts.profile, "--check", str(part),
+                   "--db", str(Path(opts.db).with_name(f"{Path(opts.db).stem}_{size}.db") if opts.db
+                               else Path(tmp) / f"shot_{size}.db")]  # each size its own demo incidents
             subprocess.run(cmd, env=env, check=True)
             report[size] = json.loads(part.read_text(encoding="utf-8"))
     if opts.check:
@@ -80,6 +82,9 @@ def problems(window) -> list[str]:
 
     out: list[str] = []
     screen = window.screen().availableGeometry()
+    if not screen.contains(window.frameGeometry()) and not screen.contains(window.geometry()):
+        out.append(f"{window.windowTitle()!r} at {window.geometry().getRect()} is not inside the screen "
+                   f"{screen.getRect()}")
     hint = window.minimumSizeHint()
     if hint.width() > screen.width() or hint.height() > screen.height():
         out.append(f"window needs at least {hint.width()}×{hint.height()}, the screen has "
@@ -116,6 +121,37 @@ def problems(window) -> list[str]:
         elif w.text() and w.sizeHint().width() > w.width() + 1:
             out.append(f"button {w.text()!r} needs {w.sizeHint().width()} wide, has {w.width()}")
     return out
+
+
+def dialogs(window, db, profile, officer):
+    """The main dialogs, as an officer opens them: (file name, dialog), one at a time."""
+    from dutyroom.services.handover import HandoverService
+    from dutyroom.services.incidents import IncidentService
+    from dutyroom.services.warnings import WarningService
+    from dutyroom.ui.facts_dialog import FactsDialog
+    from dutyroom.ui.handover_dialog import HandoverDialog
+    from dutyroom.ui.help_dialog import HelpDialog, ShortcutsDialog
+    from dutyroom.ui.incident_common import system_clock
+    from dutyroom.ui.incidents_page import IncidentsPage
+    from dutyroom.ui.main_window import GROUP_ROLE
+    from dutyroom.ui.users_page import UserDialog
+    from dutyroom.ui.warning_dialogs import WarningFormDialog
+
+    incidents = window.findChild(IncidentsPage)
+    wizard = incidents.new_intake()
+    wizard.hide()
+    yield "intake_wizard", wizard
+    svc = IncidentService(db, profile)
+    first = svc.get(officer, incidents.model.rows[0].id) if incidents.model.rows else None
+    if first is not None:
+        yield "facts", FactsDialog(svc, officer, first, system_clock, window)
+    yield "handover", HandoverDialog(HandoverService(db, profile), officer, parent=window)
+    yield "warning_form", WarningFormDialog(WarningService(db, profile), None, "新建预警", parent=window)
+    yield "new_user", UserDialog(parent=window)
+    yield "shortcuts", ShortcutsDialog(window.shortcut_list(), window)
+    pages = [(window.nav.item(i).text(), type(window.pages.widget(i)).__name__, window.nav.item(i).data(GROUP_ROLE))
+             for i in range(window.nav.count())]
+    yield "help", HelpDialog(pages, window.shortcut_list(), window)
 
 
 def run_size(opts) -> int:
@@ -158,6 +194,14 @@ def run_size(opts) -> int:
             image = window.grab().toImage().convertToFormat(QImage.Format.Format_Indexed8)
             image.save(str(out / f"{order:02d}_{slug}_{opts.size}.png"), "PNG", 9)
             report[window.nav.item(row).text()] = problems(window)
+        if username == opts.user:
+            for name, dialog in dialogs(window, db, profile, officer):
+                dialog.show()
+                settle(400)
+                image = dialog.grab().toImage().convertToFormat(QImage.Format.Format_Indexed8)
+                image.save(str(out / f"dialog_{name}_{opts.size}.png"), "PNG", 9)
+                report[f"dialog {name}"] = problems(dialog)
+                dialog.close()
         window.close()
     if opts.check:
         Path(opts.check).write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")

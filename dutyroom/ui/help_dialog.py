@@ -43,6 +43,7 @@ def _table(headers: list[str], rows: list[tuple[str, ...]], icons: list[str] | N
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setWordWrap(True)
+    table.setTabKeyNavigation(False)  # Tab leaves the table for the next control: nothing to edit in it
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             item = QTableWidgetItem(text)

@@ -10,7 +10,7 @@ each user; alerts.py reaches the officer when the window is behind another progr
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence, QPainter
+from PySide6.QtGui import QAction, QFont, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -179,6 +179,10 @@ class MainWindow(QMainWindow):
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             if keys:
                 rows.append((keys, action.text().replace("…", "").replace("&", "")))
+        for shortcut in self.findChildren(QShortcut):  # the areas' own (新接报 Ctrl+N, from the incidents page)
+            keys = shortcut.key().toString(QKeySequence.SequenceFormat.NativeText)
+            if keys and shortcut.isEnabled():
+                rows.insert(0, (keys, shortcut.whatsThis() or self.tr("新接报") if keys == "Ctrl+N" else keys))
         rows.append(("Tab / Shift+Tab", self.tr("在输入框和按钮间移动")))
         rows.append(("Enter", self.tr("确定 / 打开所选行")))
         rows.append(("Esc", self.tr("关闭对话框")))

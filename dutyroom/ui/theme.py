@@ -207,6 +207,10 @@ def apply_theme(app: QApplication) -> None:
         palette.setColor(role, QColor(colour))
     app.setPalette(palette)
     app.setStyleSheet(STYLESHEET)
+    from .window_state import DialogFitter
+
+    app._dialog_fitter = DialogFitter(app)  # every dialog within the screen's available area
+    app.installEventFilter(app._dialog_fitter)
     app.setProperty("dutyroom_theme", True)
 
 

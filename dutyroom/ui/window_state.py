@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from PySide6.QtCore import QRect, QSettings, QSize
+from PySide6.QtCore import QEvent, QObject, QRect, QSettings, QSize
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QSplitter, QWidget
+from PySide6.QtWidgets import QDialog, QPlainTextEdit, QSplitter, QTextEdit, QWidget
 
 COMFORTABLE = QSize(1280, 800)
 FRAME = QSize(16, 40)  # a title bar and borders, before the window manager has told us its real frame
@@ -48,6 +48,33 @@ def fit(window: QWidget) -> None:
     rect, maximise = fitted(available(window))
     window.setGeometry(rect)
     window.setProperty("maximise", maximise)
+
+
+def fit_dialog(dialog: QWidget) -> None:
+    """A dialog taller or wider than the screen's available area (a 760 × 720 form on a 1366 × 768 laptop with
+    its taskbar) is made to fit and moved inside it; its layout (or scroll area) takes up the difference."""
+    area = available(dialog)
+    limit = QSize(area.width() - FRAME.width(), area.height() - FRAME.height())
+    size = dialog.size().boundedTo(limit).expandedTo(dialog.minimumSizeHint().boundedTo(limit))
+    if size != dialog.size():
+        dialog.resize(size)
+    frame = dialog.frameGeometry()
+    dx = min(0, area.right() - frame.right()) or max(0, area.left() - frame.left())
+    dy = min(0, area.bottom() - frame.bottom()) or max(0, area.top() - frame.top())
+    if dx or dy:
+        dialog.move(dialog.x() + dx, dialog.y() + dy)
+
+
+class DialogFitter(QObject):
+    """Installed on the application (theme.apply_theme): every dialog is fitted to its screen when shown."""
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(obj, QDialog):
+            fit_dialog(obj)
+            for kind in (QTextEdit, QPlainTextEdit):  # Tab moves on to the next field, never types a tab
+                for text in obj.findChildren(kind):
+                    text.setTabChangesFocus(True)
+        return False
 
 
 def _prefix(window) -> str:
