@@ -70,7 +70,7 @@ DEADLINE_STATES: dict[str, Look] = {
     "overdue": Look("overdue", "#c62828", "#ffffff", "超时未报", "fa6s.circle-exclamation"),
     "done": Look("done", "#e8f5e9", OK, "已报", "fa6s.circle-check"),
 }
-_DOMAIN_STATE = {"ok": "pending", "soon": "amber", "overdue": "overdue", "done": "done", "reported": "done"}
+_DOMAIN_STATE = {"ok": "pending", "soon": "amber", "overdue": "overdue", "done": "done", "met": "done", "reported": "done"}
 
 # the two colours the incident widgets have used since the first release, now named here
 AMBER = DEADLINE_STATES["amber"].background
@@ -78,8 +78,8 @@ RED = DEADLINE_STATES["overdue"].background
 
 
 def deadline_look(state: str) -> Look:
-    """The look of a domain deadline state ("ok", "soon", "overdue", "done")."""
-    return DEADLINE_STATES[_DOMAIN_STATE.get(state, state)]
+    """The look of a domain deadline state ("ok", "soon", "overdue", "met"/"done"); any other is pending."""
+    return DEADLINE_STATES.get(_DOMAIN_STATE.get(state, state), DEADLINE_STATES["pending"])
 
 
 def warning_look(colour: str) -> Look:

