@@ -11,7 +11,8 @@ Every page at 1366 × 768 and at 200 % (a 2732 × 1536 screen with QT_SCALE_FACT
 
 --all runs itself once per size in a child process (the scale is fixed when Qt starts), with the offscreen
 platform given a screen of that size. The window opens as for a user (window_state.fit: maximised on
-these screens). Each page is saved as NN_<page>_<1366|200pct>.png, in 256 colours to keep the files small.
+these screens). Each page is saved as NN_<page>_<1366|200pct>.png (dialogs as dialog_<name>_<size>.png), in 256 colours
+(adaptive palette, no dithering) to keep the files small.
 With --check the children also write what is cut off on each page (widgets outside the window or their
 parent, labels and buttons narrower than their text, a window that cannot shrink to the screen) into a
 JSON report; tests/gui/test_gui_screen_sizes.py asserts the report is empty.
@@ -123,6 +124,25 @@ def problems(window) -> list[str]:
     return out
 
 
+def save_png(pixmap, path: Path) -> None:
+    """An adaptive palette of 256 colours without dithering (Pillow, which reportlab brings): the UI's flat colours
+    stay exact — a yellow warning stays yellow — and the file is about a fifth of the full-colour one."""
+    from PySide6.QtCore import QBuffer, QIODevice
+
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    pixmap.toImage().save(buffer, "PNG")
+    try:
+        import io
+
+        from PIL import Image
+    except ImportError:
+        path.write_bytes(bytes(buffer.data()))
+        return
+    image = Image.open(io.BytesIO(bytes(buffer.data()))).convert("RGB")
+    image.quantize(colors=256, dither=Image.Dither.NONE).save(path, optimize=True)
+
+
 def dialogs(window, db, profile, officer):
     """The main dialogs, as an officer opens them: (file name, dialog), one at a time."""
     from dutyroom.services.handover import HandoverService
@@ -157,7 +177,6 @@ def dialogs(window, db, profile, officer):
 def run_size(opts) -> int:
     """In the child: the demo at this size, every page grabbed (and checked)."""
     from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtGui import QImage
     from PySide6.QtWidgets import QApplication
 
     from dutyroom.app import build_main_window, choose_cjk_font
@@ -191,15 +210,13 @@ def run_size(opts) -> int:
             window.nav.setCurrentRow(row)
             settle(400)
             order = list(SLUGS.values()).index(slug) if slug in SLUGS.values() else 99
-            image = window.grab().toImage().convertToFormat(QImage.Format.Format_Indexed8)
-            image.save(str(out / f"{order:02d}_{slug}_{opts.size}.png"), "PNG", 9)
+            save_png(window.grab(), out / f"{order:02d}_{slug}_{opts.size}.png")
             report[window.nav.item(row).text()] = problems(window)
         if username == opts.user:
             for name, dialog in dialogs(window, db, profile, officer):
                 dialog.show()
                 settle(400)
-                image = dialog.grab().toImage().convertToFormat(QImage.Format.Format_Indexed8)
-                image.save(str(out / f"dialog_{name}_{opts.size}.png"), "PNG", 9)
+                save_png(dialog.grab(), out / f"dialog_{name}_{opts.size}.png")
                 report[f"dialog {name}"] = problems(dialog)
                 dialog.close()
         window.close()
