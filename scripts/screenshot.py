@@ -31,7 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SIZES = {"1366": (1366, 768, 1), "200pct": (2732, 1536, 2)}
+SIZES = {"1366": (1366, 768, 1), "200pct": (2732, 1536, 2),
+         "125pct": (1366, 768, 1.25)}  # a 1366 × 768 laptop at 125 %: 1093 × 614 to lay out in (check only)
+DOC_SIZES = "1366,200pct"
 SLUGS = {"DashboardPage": "dashboard", "IncidentsPage": "incidents", "DutyLogPage": "duty_log",
          "RosterPage": "roster", "WarningsPage": "warnings", "ApprovalQueuePage": "approval_queue",
          "ResponsesPage": "responses", "PlansPage": "plans", "ContactsPage": "contacts", "RulesPage": "rules",
@@ -44,6 +46,7 @@ def _options():
     args.add_argument("--all", metavar="DIR", help="every page at 1366×768 and at 200 % into DIR")
     args.add_argument("--size", choices=sorted(SIZES), help=argparse.SUPPRESS)  # the child of --all
     args.add_argument("--check", metavar="JSON", help="with --all: write what is cut off on each page")
+    args.add_argument("--sizes", default=DOC_SIZES, help=f"with --all: of {','.join(SIZES)} (default {DOC_SIZES})")
     args.add_argument("--user", default="zhouning")
     args.add_argument("--page", default=None)
     args.add_argument("--db", default=None)
@@ -58,7 +61,8 @@ def run_all(opts) -> int:
     out.mkdir(parents=True, exist_ok=True)
     report: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for size, (w, h, scale) in SIZES.items():
+        for size in opts.sizes.split(","):
+            w, h, scale = SIZES[size]
             config = Path(tmp) / f"screen_{size}.json"
             config.write_text(json.dumps({"screens": [{"name": size, "x": 0, "y": 0, "width": w, "height": h,
                                                        "logicalDpi": 96, "dpr": 1}]}))

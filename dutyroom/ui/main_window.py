@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
         self.nav.setItemDelegate(NavDelegate(self.nav))
         self.nav.setIconSize(QSize(18, 18))
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.nav.setFixedWidth(self.nav.fontMetrics().horizontalAdvance("预警与响应审批") + 60)
+        self.nav.setFixedWidth(self.nav.fontMetrics().horizontalAdvance("预警与响应") + 64)  # icon, 4-character titles
         self.pages = QStackedWidget()
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         central = QWidget()

@@ -61,7 +61,7 @@ WARNING_LEVELS: dict[str, Look] = {
     "red": Look("red", "#c62828", "#ffffff", "红色", "fa6s.circle-exclamation"),
     "orange": Look("orange", "#e65100", "#ffffff", "橙色", "fa6s.triangle-exclamation"),
     "yellow": Look("yellow", "#f9a825", "#000000", "黄色", "fa6s.circle-info"),
-    "blue": Look("blue", "#1565c0", "#ffffff", "蓝色", "fa6s.circle-info"),
+    "blue": Look("blue", "#1976d2", "#ffffff", "蓝色", "fa6s.circle-info"),
 }
 
 DEADLINE_STATES: dict[str, Look] = {

@@ -1,7 +1,8 @@
-"""Issue 22: every page and the main dialogs at 1366 × 768 and at 200 % (a 2732 × 1536 screen with
-QT_SCALE_FACTOR=2), rendered offscreen by scripts/screenshot.py --all as the officer (and the administrator
-for the pages only they have): nothing lies outside the window or is clipped by its parent, no label or button
-is narrower than its text, the window fits the screen. The check itself is shown to catch a cut-off label."""
+"""Issue 22: every page and the main dialogs at 1366 × 768, at 200 % (a 2732 × 1536 screen with
+QT_SCALE_FACTOR=2) and on a 1366 × 768 laptop at 125 % (1093 × 614 to lay out in), rendered offscreen by
+scripts/screenshot.py --all as the officer (and the administrator for the pages only they have): nothing lies
+outside the window or is clipped by its parent, no label or button is narrower than its text, the window fits
+the screen. The check itself is shown to catch a cut-off label."""
 
 from __future__ import annotations
 
@@ -50,9 +51,10 @@ def test_every_page_and_dialog_is_whole_at_1366_by_768_and_at_200_percent(tmp_pa
     out, report = tmp_path / "shots", tmp_path / "report.json"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     subprocess.run([sys.executable, str(SCRIPT), "--all", str(out), "--check", str(report),
+                    "--sizes", "1366,125pct,200pct",
                     "--db", str(tmp_path / "shot.db")], env=env, check=True, timeout=540, cwd=ROOT)
     result = json.loads(report.read_text(encoding="utf-8"))
-    assert set(result) == {"1366", "200pct"}
+    assert set(result) == {"1366", "125pct", "200pct"}
     for size, pages in result.items():
         assert {"值班总览", "事件", "预警发布", "通讯录", "审计日志", "dialog intake_wizard",
                 "dialog warning_form", "dialog handover"} <= set(pages)
