@@ -28,7 +28,7 @@ from .store.errors import explain
 from .ui.dashboard_page import DashboardPage
 from .ui.i18n import install_translator
 from .ui.login_dialog import demo_hint
-from .ui.main_window import MainWindow
+from .ui.main_window import MainWindow, lazy_page
 from .ui.rules_page import RulesPage
 
 log = logging.getLogger("dutyroom")
@@ -101,11 +101,11 @@ def administration_pages(db: Database, profile, actor) -> list[tuple[str, object
 
     pages: list[tuple[str, object]] = []  # (title, the function that builds the page)
     if allowed(actor.roles, "backup.run"):
-        pages.append((tr("系统维护"), lambda: BackupPage(MaintenanceService(db, profile), actor)))
+        pages.append((tr("系统维护"), lazy_page("BackupPage", lambda: BackupPage(MaintenanceService(db, profile), actor))))
     if allowed(actor.roles, "user.manage"):
-        pages.append((tr("用户管理"), lambda: UsersPage(AuthService(db), actor)))
+        pages.append((tr("用户管理"), lazy_page("UsersPage", lambda: UsersPage(AuthService(db), actor))))
     if allowed(actor.roles, "audit.view"):
-        pages.append((tr("审计日志"), lambda: AuditPage(AuditQueryService(db, profile), actor)))
+        pages.append((tr("审计日志"), lazy_page("AuditPage", lambda: AuditPage(AuditQueryService(db, profile), actor))))
     return pages
 
 
@@ -131,8 +131,8 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
         changes.subscribe(widget, topics, widget.refresh, catch_up_on_show=False)  # the dashboard refreshes all when shown
     pages: list[tuple[str, object]] = []
 
-    def page(title: str, build):
-        pages.append((title, build))
+    def page(title: str, build, page_class: str):
+        pages.append((title, lazy_page(page_class, build)))  # the class: its navigation group and icon
         return lambda: window.page(title)  # the page, built when first asked for
     from .services.exports import ReportExporter
 
@@ -161,7 +161,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
         incidents_page.incident_opened.connect(follow_detail)
         changes.subscribe(incidents_page, incident_topics, incidents_page.refresh)
         return incidents_page
-    incidents = page(window.tr("事件"), build_incidents)
+    incidents = page(window.tr("事件"), build_incidents, "IncidentsPage")
 
     def open_incident(incident_id: int) -> None:
         page = incidents()
@@ -197,7 +197,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
         warnings_page.changed.connect(changes.flush)  # a command succeeded: every page showing warnings, now
         changes.subscribe(warnings_page, {"warnings"}, warnings_page.refresh)
         return warnings_page
-    warnings = page(window.tr("预警发布"), build_warnings)
+    warnings = page(window.tr("预警发布"), build_warnings, "WarningsPage")
 
     def open_warning(warning_id: int) -> None:
         page = warnings()
@@ -209,7 +209,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
     changes.subscribe(approval_queue, {"warnings", "users"}, approval_queue.refresh, catch_up_on_show=False,
                       while_hidden=True)  # what waits for me is read while the page is hidden (it is cheap)
     panel(window.tr("生效预警"), active_panel, {"warnings"}, 0, 1)
-    page(window.tr("待我审批"), lambda: approval_queue)
+    page(window.tr("待我审批"), lambda: approval_queue, "ApprovalQueuePage")
 
     def build_responses():
         from .ui.responses_page import ResponsesPage
@@ -218,7 +218,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
         responses_page.changed.connect(changes.flush)
         changes.subscribe(responses_page, {"responses", "incidents"}, responses_page.refresh, catch_up_on_show=False)
         return responses_page
-    page(window.tr("应急响应"), build_responses)
+    page(window.tr("应急响应"), build_responses, "ResponsesPage")
     # -- plans and lead-department table
     from .services.actor import SYSTEM
     from .services.plans import PlanService
@@ -238,7 +238,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
         changes.subscribe(plans_page.library, {"plans"}, plans_page.library.refresh)
         changes.subscribe(plans_page.lead_table, {"lead_table", "contacts"}, plans_page.lead_table.refresh)
         return plans_page
-    plans = page(window.tr("预案库"), build_plans)
+    plans = page(window.tr("预案库"), build_plans, "PlansPage")
 
     def open_plan(plan_id: int) -> None:
         plans_page = plans()
@@ -259,7 +259,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
         contacts_page.changed.connect(changes.flush)
         changes.subscribe(contacts_page, {"contacts"}, contacts_page.refresh)
         return contacts_page
-    page(window.tr("通讯录"), build_contacts)
+    page(window.tr("通讯录"), build_contacts, "ContactsPage")
     # -- roster, duty log and handover
     from .services.handover import HandoverService
     from .services.roster import RosterService
@@ -281,7 +281,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
                 handover_svc, actor, parent=parent, exporter=exporter), exporter=exporter)
             changes.subscribe(duty_log_page, {"duty_log", "roster"}, duty_log_page.reload)
             return duty_log_page
-        page(window.tr("值班日志"), build_duty_log)
+        page(window.tr("值班日志"), build_duty_log, "DutyLogPage")
     if allowed(actor.roles, "roster.view"):
         def build_roster():
             from .ui.roster_page import RosterPage
@@ -291,7 +291,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
             changes.subscribe(roster_page, {"roster", "contacts", "users"},
                               lambda: roster_page.reload() if roster_page.planned is None else None)
             return roster_page
-        page(window.tr("排班表"), build_roster)
+        page(window.tr("排班表"), build_roster, "RosterPage")
     # -- reports and statistics
     if allowed(actor.roles, "statistics.view"):
         def build_statistics():
@@ -300,7 +300,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
             statistics_page = StatisticsPage(exporter, actor)
             changes.subscribe(statistics_page, {*incident_topics, "warnings", "responses"}, statistics_page.refresh)
             return statistics_page
-        page(window.tr("统计报表"), build_statistics)
+        page(window.tr("统计报表"), build_statistics, "StatisticsPage")
     # -- administration (audit trail, users, backup)
     # the backup page's settings form and the audit trail being read are not refreshed under the user:
     # the audit page reloads when shown, the backup page after its own commands
@@ -312,7 +312,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
             if isinstance(admin_page, UsersPage):
                 changes.subscribe(admin_page, {"users"}, admin_page.refresh)
             return admin_page
-        page(title, build_admin)
+        page(title, build_admin, build.page_class)
 
     def build_rules():
         rules = RulesService(db, profile)
@@ -320,7 +320,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
         changes.subscribe(rules_page, {"lead_table", "contacts"},
                           lambda: rules_page.lead.model.set_rows(rules.lead_table()))
         return rules_page
-    page(window.tr("规则查询"), build_rules)
+    page(window.tr("规则查询"), build_rules, "RulesPage")
     if dashboard.panels:  # no placeholder pages: the dashboard appears when an area gives it a panel
         window.add_page(window.tr("值班总览"), dashboard)
     for title, build in pages:

@@ -30,7 +30,7 @@ class ApprovalQueuePage(QWidget):
         super().__init__(parent)
         self.svc, self.actor = svc, actor
         self.summary = QLabel()
-        self.mine = self._table(self.tr("暂无待我签批或发布的预警"))
+        self.mine = self._table(self.tr("暂无待我签批或发布的预警。有新的待签批预警时，窗口在后台也会闪烁任务栏并弹出通知。"))
         self.external = self._table(self.tr("暂无待登记的上级决定"))
         self.open_button = QPushButton(self.tr("打开签批"))
         self.open_button.clicked.connect(lambda: self._open_selected(self.mine))
@@ -107,9 +107,28 @@ class ApprovalQueuePage(QWidget):
             view.clearSelection()
             button.setEnabled(False)
         self.external_box.setVisible(bool(external))
+        self._alert_new(mine)
         ready = sum(1 for i in mine if i.ready)
         self.summary.setText(self.tr("待我签批 {n} 件；待我发布/解除 {k} 件；待登记上级决定 {m} 件").format(
             n=len(mine) - ready, k=ready, m=len(external)))
+
+    def _alert_new(self, mine: list[QueueItem]) -> None:
+        """A warning newly waiting for this user's signature while the window is behind: taskbar and tray."""
+        keys = {(i.warning_id, i.phase, i.step_no, i.ready) for i in mine}
+        seen, self._seen = getattr(self, "_seen", None), keys
+        fresh = [] if seen is None else [i for i in mine if (i.warning_id, i.phase, i.step_no, i.ready) not in seen]
+        attention = getattr(self.window(), "attention", None)
+        if not fresh or attention is None:
+            return
+        first = fresh[0]
+        text = self.tr("{colour}预警“{title}”：{step}（起草/申请人 {author}）").format(
+            colour=colour_name(first.colour), title=first.title, step=self._step_text(first), author=first.author_name)
+        if len(fresh) > 1:
+            text += self.tr("（另有 {n} 件）").format(n=len(fresh) - 1)
+        warning_id = first.warning_id
+        attention.notify(self.tr("待我审批"), text, first.colour in ("red", "orange"),
+                         lambda: self.open_requested.emit(warning_id),
+                         locked_text=self.tr("有 {n} 件预警待您签批，请解锁查看").format(n=len(mine)))
 
     def items(self, view: QTableView) -> list[QueueItem]:
         return list(view.model().rows)

@@ -399,9 +399,13 @@ class ContactsPage(QWidget):
             self.buttons[key] = button
             bar.addWidget(button)
         bar.addStretch(1)
-        # one set of print buttons: PDF (listing) and Excel (the import layout) of the whole directory
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count)
+        # one set of print buttons: PDF (listing) and Excel (the import layout) of the whole directory; on the
+        # search row, so the page fits a 1366-wide screen at 125 % (the edit buttons fill the first row)
         make_pdf = (lambda path: exporter.contacts_directory_pdf(actor, path)) if exporter is not None else None
-        self.print_actions = add_print_actions(bar, self, title=self.tr("通讯录"), make_pdf=make_pdf,
+        self.print_actions = add_print_actions(top, self, title=self.tr("通讯录"), make_pdf=make_pdf,
                                                make_xlsx=lambda path: excel.export_file(actor, path),
                                                default_name=f"通讯录_{dt.date.today().strftime('%Y%m%d')}")
         self.print_actions.set_visible(allowed(actor.roles, "contacts.export"))
@@ -409,9 +413,6 @@ class ContactsPage(QWidget):
         self.buttons["export"] = self.print_actions.buttons["xlsx"]
         self.buttons["print_pdf"] = self.print_actions.buttons["pdf"]
 
-        top = QHBoxLayout()
-        top.addWidget(self.search, 1)
-        top.addWidget(self.count)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)

@@ -40,11 +40,13 @@ from ..domain.reporting_clock import EscalationBound
 from ..services.actor import Actor
 from ..services.errors import PermissionDenied
 from ..services.incident_reports import DashboardDeadline, ReportService
+from . import theme
+from .empty_hint import add_empty_hint
 from .i18n import tr
 from .incident_common import AMBER, RED, Clock, bj, countdown, report_text, system_clock, wording_text
 from .operations import run
 
-MUTE_KEY = "deadlines/mute"
+MUTE_KEY = "deadlines/mute"  # the same key as window_state.MUTE_KEY (the status bar's indicator)
 
 
 def elapsed_cell(wording: str, bound: EscalationBound | None, escalation_due: dt.datetime | None,
@@ -126,6 +128,8 @@ class DeadlinesPanel(QWidget):
         for col in (0, 4):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         self.table.cellClicked.connect(self._clicked)
+        theme.compact_table(self.table)
+        add_empty_hint(self.table, self.tr("没有待报的报告。接到突发事件时按 Ctrl+N 新接报，报告时限从这里开始倒计时。"))
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.mute)
@@ -207,12 +211,13 @@ class DeadlinesPanel(QWidget):
                 item.setText(text)
                 item.setToolTip(f"{text}\n{detail}" if detail else text)
                 item.setData(Qt.ItemDataRole.UserRole, d.incident_id)
-                if state == "overdue":
-                    item.setBackground(QBrush(QColor(RED)))
-                    item.setForeground(QBrush(QColor("white")))
-                elif state == "soon":
-                    item.setBackground(QBrush(QColor(AMBER)))
-                    item.setForeground(QBrush(QColor("black")))
+                look = theme.deadline_look(state)  # the colour never alone: the countdown cell has the icon
+                if c == 2:
+                    item.setIcon(theme.icon(look.icon, look.foreground))
+                    item.setToolTip(f"{look.text}：{item.toolTip()}")
+                if state in ("overdue", "soon"):
+                    item.setBackground(QBrush(QColor(look.background)))
+                    item.setForeground(QBrush(QColor(look.foreground)))
                 else:
                     item.setData(Qt.ItemDataRole.BackgroundRole, None)
                     item.setData(Qt.ItemDataRole.ForegroundRole, None)
@@ -240,16 +245,16 @@ class DeadlinesPanel(QWidget):
             text = self.tr("超时未报：{title} {label}（{wording}，已过上报警戒 {due}，报 {to}）").format(
                 title=d.title, label=report_text(d.label), wording=wording_text(d.wording), due=bj(d.escalation_due),
                 to="、".join(d.to))
-            colour, fg = RED, "white"
+            colour, fg = RED, theme.deadline_look("overdue").foreground
         elif state == "overdue":
             text = self.tr("超时未报：{title} {label}（应于 {due} 前报 {to}）").format(
                 title=d.title, label=report_text(d.label), due=bj(d.due), to="、".join(d.to))
-            colour, fg = RED, "white"
+            colour, fg = RED, theme.deadline_look("overdue").foreground
         else:
             text = self.tr("即将到期：{title} {label}，{left}（报 {to}）").format(
                 title=d.title, label=report_text(d.label), left=countdown(self._seconds(d, now)),
                 to="、".join(d.to))
-            colour, fg = AMBER, "black"
+            colour, fg = AMBER, theme.deadline_look("amber").foreground
         if len(fresh) > 1:
             text += self.tr("（另有 {n} 项）").format(n=len(fresh) - 1)
         self.banner.setText(text)
@@ -258,6 +263,12 @@ class DeadlinesPanel(QWidget):
         window = self.window()
         if window is not self and hasattr(window, "statusBar"):
             window.statusBar().showMessage(text, 60_000)
+        attention = getattr(window, "attention", None)
+        if attention is not None:  # the window is behind another program: taskbar flash and a tray message
+            incident_id = d.incident_id
+            attention.notify(self.tr("报告时限：超时未报") if state == "overdue" else self.tr("报告时限：即将到期"),
+                             text, state == "overdue", lambda: self.open_incident.emit(incident_id),
+                             locked_text=self.alarm()[0])
         if not self.mute.isChecked():
             self.sounds += 1
             self.sound()
@@ -265,6 +276,9 @@ class DeadlinesPanel(QWidget):
     def _mute_changed(self, muted: bool) -> None:
         self.settings.setValue(MUTE_KEY, muted)
         self.settings.sync()
+        refresh_mute = getattr(self.window(), "refresh_mute", None)
+        if refresh_mute is not None:  # the status bar says so on every page
+            refresh_mute()
 
     def _clicked(self, row: int, _col: int) -> None:
         if 0 <= row < len(self.rows):

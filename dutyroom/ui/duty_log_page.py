@@ -141,17 +141,21 @@ class DutyLogPage(QWidget):
                   self.handover_button):
             bar.addWidget(w)
         bar.addStretch(1)
+        # the shift line and the print buttons share the second row: one row of every button is wider than a
+        # 1366 × 768 laptop at 125 % leaves the page (tests/gui/test_gui_screen_sizes.py)
+        self.shift_label = QLabel(wordWrap=True)
+        info = QHBoxLayout()
+        info.addWidget(self.shift_label, 1)
         if exporter is not None:
             self.print_scope = QComboBox()
             self.print_scope.addItem(self.tr("本班值班日志"), "shift")
             self.print_scope.addItem(self.tr("本月值班日志"), "month")
             self.print_scope.currentIndexChanged.connect(self._scope_changed)
-            bar.addWidget(QLabel(self.tr("打印")))
-            bar.addWidget(self.print_scope)
-            self.print_actions = add_print_actions(bar, self, title=self.tr("值班日志"), make_pdf=self._make_pdf,
+            info.addWidget(QLabel(self.tr("打印")))
+            info.addWidget(self.print_scope)
+            self.print_actions = add_print_actions(info, self, title=self.tr("值班日志"), make_pdf=self._make_pdf,
                                                    make_xlsx=self._make_xlsx)
             self.print_actions.set_enabled(False)
-        self.shift_label = QLabel()
         self.model = DutyLogModel([
             Column(self.tr("发生时间"), lambda r: bj(r.happened_at), lambda r: r.happened_at),
             Column(self.tr("录入时间"), lambda r: bj(r.entered_at), lambda r: r.entered_at),
@@ -174,7 +178,7 @@ class DutyLogPage(QWidget):
         self.table.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.shift_label)
+        layout.addLayout(info)
         layout.addWidget(self.table, 1)
         self.reload()
 

@@ -1,4 +1,4 @@
-"""A grey "暂无…" line in the middle of an empty table (the headers stay visible)."""
+"""A grey "暂无…" line in the middle of an empty table (the headers stay visible); it says what to do next."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ class EmptyHint(QObject):
         self.label = QLabel(text, view.viewport())
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label.setWordWrap(True)
-        self.label.setStyleSheet("color: #777")
+        self.label.setObjectName("emptyHint")  # theme.py: muted text, the same on every page
         self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         view.viewport().installEventFilter(self)
         model = view.model()
@@ -29,8 +29,11 @@ class EmptyHint(QObject):
         return False
 
     def update(self, *_args) -> None:
-        self.label.setGeometry(self.view.viewport().rect())
-        self.label.setVisible(self.view.model().rowCount() == 0)
+        try:
+            self.label.setGeometry(self.view.viewport().rect())
+            self.label.setVisible(self.view.model().rowCount() == 0)
+        except RuntimeError:  # a QTableWidget's own model empties itself while the view is being destroyed
+            pass
 
 
 def add_empty_hint(view: QAbstractItemView, text: str) -> EmptyHint:

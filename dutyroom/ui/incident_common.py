@@ -15,14 +15,15 @@ from ..domain.intake import SOURCES
 from ..domain.report_chain import translate_label
 from ..domain.vocabulary import CATEGORY_LABELS, FLAG_LABELS, GRADE_LABELS, Category, Flag, Grade, label
 from ..services.errors import lang
+from . import theme
 from .beijing_time import BEIJING_TZ
 from .i18n import tr
 
 Clock = Callable[[], dt.datetime]
 STATUS_LABELS = {"draft": ("草稿", "Draft"), "open": ("处置中", "Open"), "closed": ("已结案", "Closed")}
 CHANNEL_LABELS = {"phone": ("电话", "Phone"), "fax": ("传真", "Fax"), "system": ("系统报送", "System")}
-AMBER = "#ffc107"
-RED = "#d32f2f"
+AMBER = theme.AMBER  # the deadline colours, named in theme.py
+RED = theme.RED
 
 
 def system_clock() -> dt.datetime:

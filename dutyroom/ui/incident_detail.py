@@ -44,11 +44,11 @@ from ..services.exports import ReportExporter
 from ..services.incident_log import IncidentLogService, LogEntryView
 from ..services.incident_reports import IncidentClock, ReportDraft, ReportService, ReportView
 from ..services.incidents import IncidentService, IncidentView, needs_grade_decision
+from . import theme
 from .beijing_time import select_section_on_click
 from .deadlines_panel import bound_clause, bound_detail, elapsed_cell
 from .facts_dialog import KEEP, FactsDialog, GradeDecisionDialog
 from .incident_common import (
-    AMBER,
     BEIJING_TZ,
     CHANNEL_LABELS,
     RED,
@@ -487,11 +487,12 @@ class IncidentDetail(QWidget):
                 item = _item(text, d.key)
                 if detail:
                     item.setToolTip(f"{text}\n{detail}")
-                if d.state == "overdue":
-                    item.setBackground(QBrush(QColor(RED)))
-                    item.setForeground(QBrush(QColor("white")))
-                elif d.state == "soon":
-                    item.setBackground(QBrush(QColor(AMBER)))
+                look = theme.deadline_look(d.state)  # colour, icon and words together (theme.py)
+                if c == 2:
+                    item.setIcon(theme.icon(look.icon, look.foreground))
+                if d.state in ("overdue", "soon"):
+                    item.setBackground(QBrush(QColor(look.background)))
+                    item.setForeground(QBrush(QColor(look.foreground)))
                 t.setItem(r, c, item)
         t.resizeRowsToContents()  # wrapped wording (处置结束后报送…) is shown whole
 

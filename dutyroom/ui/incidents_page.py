@@ -35,6 +35,7 @@ from ..services.errors import lang
 from ..services.incident_log import IncidentLogService
 from ..services.incident_reports import ReportService
 from ..services.incidents import DraftSummary, IncidentQuery, IncidentRow, IncidentService
+from .empty_hint import add_empty_hint
 from .incident_common import AMBER, Clock, bj, category_text, grade_text, report_text, status_text, system_clock
 from .incident_detail import IncidentDetail
 from .intake_wizard import IntakeWizard
@@ -179,6 +180,7 @@ class IncidentsPage(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().setVisible(False)
+        add_empty_hint(self.view, self.tr("没有符合条件的事件。按 Ctrl+N 新接报，或清空上方的搜索条件。"))
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
         for col, width in enumerate((140, 300, 100, 120, 70, 170, 80)):

@@ -183,7 +183,7 @@ class ResponsesPage(QWidget):
         self.incident_table.setWordWrap(False)
         self.incident_table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.incident_table.setMinimumWidth(360)
-        add_empty_hint(self.incident_table, self.tr("暂无处置中的事件"))
+        add_empty_hint(self.incident_table, self.tr("暂无处置中的事件。在“事件”页登记接报 (Ctrl+N) 后，可在此启动应急响应。"))
         self.incident_table.selectionModel().selectionChanged.connect(self._incident_selected)
         refresh = QPushButton(self.tr("刷新"))
         refresh.clicked.connect(self.refresh)

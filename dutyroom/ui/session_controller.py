@@ -172,7 +172,7 @@ class SessionController(QObject):
         if changes is not None:
             changes.subscribe(window, {"users"}, self.recheck, while_hidden=True, catch_up_on_show=False)
         self.window = window
-        window.show()
+        window.show_fitted()  # within the screen's available area, or as this user left it
         self.window_changed.emit(window)
 
     def _handed_over(self, window: MainWindow, username: str) -> None:
@@ -192,6 +192,7 @@ class SessionController(QObject):
             log.error("sign-out audit failed: %s", exc)
         if window.session_lock is not None:
             window.session_lock.release()
+        window.save_layout()  # size and splitters, for this user's next sign-in at this PC
         window.hide()
         window.deleteLater()  # deferred: we may be inside one of its pages' handlers
 

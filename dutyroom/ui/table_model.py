@@ -13,6 +13,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
+from .theme import compact_table
+
 
 def row_table(model) -> QTableView:
     """A read-only table view of `model` where a click selects one whole row (no row numbers)."""
@@ -22,6 +24,7 @@ def row_table(model) -> QTableView:
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.verticalHeader().setVisible(False)
+    compact_table(view)
     return view
 
 

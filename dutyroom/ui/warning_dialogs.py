@@ -39,9 +39,10 @@ from .beijing_time import select_section_on_click
 from .file_dialogs import save_file
 from .incident_common import BEIJING_TZ, to_qdt
 from .operations import run
+from .theme import WARNING_LEVELS
 
-COLOUR_CSS = {"red": "#d32f2f", "orange": "#f57c00", "yellow": "#fbc02d", "blue": "#1976d2"}
-COLOUR_TEXT = {"red": "white", "orange": "white", "yellow": "black", "blue": "white"}
+COLOUR_CSS = {k: look.background for k, look in WARNING_LEVELS.items()}  # named in theme.py
+COLOUR_TEXT = {k: look.foreground for k, look in WARNING_LEVELS.items()}
 
 
 # ---------------------------------------------------------------- small shared helpers

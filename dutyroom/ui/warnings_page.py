@@ -116,7 +116,7 @@ class WarningsPage(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the title takes what is left
         header.setStretchLastSection(False)
         self.table.setMinimumWidth(480)
-        add_empty_hint(self.table, self.tr("暂无预警"))
+        add_empty_hint(self.table, self.tr("暂无预警。点击“新建预警”起草本区预警，或登记上级发布的预警。"))
         self.table.selectionModel().selectionChanged.connect(self._selected)
         top = QHBoxLayout()
         top.addWidget(self.status_filter)

@@ -21,3 +21,15 @@ def _handover_at_any_hour(monkeypatch):
     from dutyroom.ui.handover_dialog import HandoverDialog
 
     monkeypatch.setattr(HandoverDialog, "confirm_early", classmethod(lambda cls, parent, early: True))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_qsettings(tmp_path):
+    """QSettings (the alert mute, each user's window size and splitters) go to the test's own folder, never
+    the real user's ~/.config: every QSettings("dutyroom", "dutyroom") of the program lands there."""
+    from PySide6.QtCore import QSettings
+
+    folder = str(tmp_path / "qsettings")
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
+    yield folder
