@@ -77,7 +77,7 @@ class HelpDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("使用帮助"))
         intro = QLabel(self.tr("左侧导航按“值班、预警与响应、资料、系统”分组。每页的表格可按列排序，双击或按 Enter 打开所选行；"
-                               "报告时限到期前 5 分钟变为黄色并提醒，超时变为红色。详细说明见随程序提供的 README 用户说明一节。"))
+                               "报告时限到期前 5 分钟变为黄色并提醒，超时变为红色。详细说明见“帮助 → 用户指南”。"))
         intro.setWordWrap(True)
         rows, icons = [], []
         for title, page_class, _group in pages:

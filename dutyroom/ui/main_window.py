@@ -185,6 +185,23 @@ class MainWindow(QMainWindow):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             menu.addAction(action)
             self.addAction(action)
+        self.guide_action = QAction(theme.icon("fa6s.book-open"), self.tr("用户指南"), self)
+        self.guide_action.triggered.connect(self.show_guide)
+        self.about_action = QAction(theme.icon("fa6s.circle-info"), self.tr("关于"), self)
+        self.about_action.triggered.connect(self.show_about)
+        menu.addSeparator()
+        menu.addAction(self.guide_action)
+        menu.addAction(self.about_action)
+
+    def show_guide(self) -> None:
+        from .guide_dialog import GuideDialog
+
+        GuideDialog(self).exec()
+
+    def show_about(self) -> None:
+        from .guide_dialog import AboutDialog
+
+        AboutDialog(self.profile, self).exec()
 
     def lock(self) -> None:
         """锁定 / Ctrl+L: the lock screen at once; the same user's password unlocks."""
