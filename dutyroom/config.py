@@ -33,6 +33,21 @@ def pick(zh: T, en: T) -> T:
     return en if lang() == "en" else zh
 
 
+def selftest_trace() -> bool:
+    """DUTYROOM_SELFTEST_TRACE: `selftest` prints each failure's traceback too."""
+    return bool(os.environ.get("DUTYROOM_SELFTEST_TRACE"))
+
+
+def qt_api_for_qtpy() -> None:
+    """qtawesome goes through qtpy: QT_API names the binding this program uses (unless already set)."""
+    os.environ.setdefault("QT_API", "pyside6")
+
+
+def offscreen_unless_set() -> None:
+    """Qt draws offscreen unless QT_QPA_PLATFORM says otherwise (the selftest's window on a machine without a screen)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
 def db_url_from_env() -> str | None:
     """DUTYROOM_DB: a SQLAlchemy URL or a bare SQLite path (the database layer resolves the default)."""
     return os.environ.get("DUTYROOM_DB") or None

@@ -12,7 +12,6 @@ Nothing here touches the real database: the scratch databases live in a temporar
 from __future__ import annotations
 
 import datetime as dt
-import os
 import secrets
 import tempfile
 import traceback
@@ -20,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import pick
+from .config import offscreen_unless_set, pick, selftest_trace
 
 # A report's Chinese must survive into the PDF's text layer (fonts embedded with a Unicode map).
 REPORT_PHRASE = "燃气"
@@ -43,7 +42,7 @@ def _check(outcome: Outcome, name: str, step: Callable[[], str | None], say: Cal
         reason = f"{type(exc).__name__}: {exc}"
         outcome.failed.append((name, reason))
         say(f"FAIL  {name}: {reason}")
-        if os.environ.get("DUTYROOM_SELFTEST_TRACE"):
+        if selftest_trace():
             say(traceback.format_exc())
         return False
     outcome.passed.append(name)
@@ -205,7 +204,7 @@ class _Scratch:
         return f"audit chain intact ({report.entries} entries)"
 
     def main_window(self) -> str:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        offscreen_unless_set()
         from PySide6.QtWidgets import QApplication
 
         from .app import build_main_window, choose_cjk_font

@@ -108,13 +108,17 @@ class AuditQueryService:
 
     def _conditions(self, f: AuditFilter) -> list:
         cond = []
-        if f.username:
-            cond.append(AuditEntry.username == f.username)
-        if f.action:
-            cond.append(AuditEntry.action.startswith(f.action, autoescape=True) if f.action.endswith(".")
-                        else AuditEntry.action == f.action)
-        if f.entity:
-            cond.append(AuditEntry.entity == f.entity)
+        # the exact filters pass the one input policy too (a lone surrogate or a control character is refused)
+        username = clean_text(f.username, field=("用户", "the user"), max_len=100)
+        action = clean_text(f.action, field=("动作", "the action"), max_len=100)
+        entity = clean_text(f.entity, field=("对象", "the entity"), max_len=100)
+        if username:
+            cond.append(AuditEntry.username == username)
+        if action:
+            cond.append(AuditEntry.action.startswith(action, autoescape=True) if action.endswith(".")
+                        else AuditEntry.action == action)
+        if entity:
+            cond.append(AuditEntry.entity == entity)
         if f.date_from and f.date_to and f.date_from > f.date_to:
             raise UserError("起始日期晚于截止日期", "the start date is after the end date")
         if f.date_from:

@@ -555,6 +555,8 @@ class _Work:
     """The rows of one import, applied in one or more write transactions (each a batch of rows that ends at its
     deadline). The snapshot lives across the batches; a row the database refuses reloads it."""
 
+    _ACTOR_AS_IS = ("apply",)  # given the actor ContactsExcel.import_file has just re-checked
+
     def __init__(self, rows: Sequence[_Row], bad: dict[int, tuple[str, str]], snap: _Snapshot, counter: _Counter,
                  notes: list[RowProblem], progress: Callable[[int, int], bool | None] | None):
         self.rows, self.bad, self.snap, self.counter, self.notes = rows, bad, snap, counter, notes

@@ -19,7 +19,7 @@ from ..domain.text import clean_text
 from ..store import audit
 from ..store.database import Database
 from ..store.models import Setting
-from .actor import SYSTEM, Actor
+from .actor import SYSTEM, Actor, rechecked
 from .auth import AuthService
 from .errors import UserError
 from .guard import require
@@ -114,6 +114,7 @@ def _put(s, by: Actor, key: str, value: str) -> None:
                     after={"value": value})
 
 
+@rechecked
 class InstallationService:
     def __init__(self, db: Database):
         self.db = db

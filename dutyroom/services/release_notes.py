@@ -11,7 +11,7 @@ import yaml
 from .. import __version__
 from ..config import SettingKey, resource_root
 from ..store.database import Database
-from .actor import Actor
+from .actor import Actor, rechecked
 from .reference_data import get_setting, set_setting
 
 FIRST_RELEASE = "0.1.0"  # it recorded nothing: a database without the setting last ran under it
@@ -34,6 +34,7 @@ def releases() -> list[Release]:
     return sorted(out, key=lambda r: _key(r.version), reverse=True)
 
 
+@rechecked
 class ReleaseNotesService:
     def __init__(self, db: Database):
         self.db = db

@@ -14,16 +14,16 @@ qtawesome is missing (a bare checkout), `icon()` returns an empty icon and the t
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cache
 
 from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
+from ..config import qt_api_for_qtpy
 from .i18n import tr
 
-os.environ.setdefault("QT_API", "pyside6")  # qtawesome goes through qtpy: the binding this program uses
+qt_api_for_qtpy()  # before qtawesome (qtpy) is first imported
 
 # ---------------------------------------------------------------- named colours
 

@@ -22,6 +22,7 @@ from dutyroom.store.audit import GENESIS, audit_anchor_short, entry_mac, legacy_
 from dutyroom.store.audit_key import KEY_FILE, forget_cached_keys
 from dutyroom.store.database import Database
 from dutyroom.store.models import DutyLogEntry
+from tests.helpers.cli import as_user
 
 ROOT = Path(__file__).resolve().parents[2]
 RELEASE_0001 = ROOT / "tests" / "data" / "release_0001.db"
@@ -83,7 +84,7 @@ def test_cutting_the_newest_entries_shows_against_the_printed_anchor(chained, ca
 def test_cutting_shows_against_a_backup_anchor(chained, capsys, tmp_path):
     db, path = chained
     backup = tmp_path / "b.db"
-    assert cli_main(["backup", str(backup), "--db", db.url]) == 0
+    assert cli_main(["backup", str(backup), "--db", db.url, *as_user("admin", "duty-pass-2026", tmp_path)]) == 0
     capsys.readouterr()
     anchor = json.loads((tmp_path / "b.db.anchor.json").read_text(encoding="utf-8"))
     _sql(path, f"DELETE FROM audit_log WHERE seq >= {anchor['seq']}")
@@ -189,9 +190,10 @@ def test_the_key_lives_beside_the_database_readable_by_its_owner_only(tmp_path, 
     AuthService(db).create_user(SYSTEM, "admin", "管理员", "duty-pass-2026", ["admin"])
     db.dispose()
     # the key backup, written only when asked, to its own file
-    assert cli_main(["backup", str(tmp_path / "b.db"), "--db", url]) == 0
+    assert cli_main(["backup", str(tmp_path / "b.db"), "--db", url, *as_user("admin", "duty-pass-2026", tmp_path)]) == 0
     assert not list(tmp_path.glob("*.key"))
-    assert cli_main(["backup", str(tmp_path / "b2.db"), "--with-key", str(tmp_path / "office.key"), "--db", url]) == 0
+    assert cli_main(["backup", str(tmp_path / "b2.db"), "--with-key", str(tmp_path / "office.key"), "--db", url,
+                     *as_user("admin", "duty-pass-2026", tmp_path)]) == 0
     assert stat.S_IMODE((tmp_path / "office.key").stat().st_mode) == 0o600
     # the key is lost: nothing signs with a new key; the message says how to recover
     key.unlink()

@@ -67,15 +67,15 @@ def test_restore_needs_an_administrator_and_is_audited_with_a_safety_copy(demo_d
     demo_db.dispose()
     assert main(["restore", str(backup), "--db", url, *as_user("tangjun", folder=tmp_path)]) == 2
     assert "无权恢复备份" in capsys.readouterr().err
-    assert not list(tmp_path.glob("test.db.replaced-*"))
+    assert not list((tmp_path / "dutyroom-backups").glob("*prerestore*.db"))  # refused before anything was kept
     assert main(["restore", str(backup), "--db", url, *as_user("admin", folder=tmp_path)]) == 0
-    kept = next(p for p in tmp_path.glob("test.db.replaced-*") if not p.name.endswith(("-wal", "-shm")))
+    # replaced in place (issue 17): the replaced content is the safety copy taken inside the live file's lock
+    kept = next(p for p in (tmp_path / "dutyroom-backups").glob("*prerestore*.db"))
     before = Database(f"sqlite:///{kept}")
     after = Database(url)
     try:
         assert ("admin", "backup.restore") in _actions(before)  # recorded in the database it replaced
         assert ("admin", "backup.restored") in _actions(after)  # and in the restored one
-        assert list((tmp_path / "dutyroom-backups").glob("dutyroom-*prerestore*.db"))  # the safety copy
     finally:
         before.dispose()
         after.dispose()

@@ -16,6 +16,7 @@ from lxml import etree
 from dutyroom.domain.clock import BEIJING
 from dutyroom.reports.cap import cap_time, message_id
 from dutyroom.services.cap_export import export_warning
+from tests.helpers.cli import as_user
 from tests.helpers.warnings import PROFILES, T0, issued
 from tests.reports.test_cap_export import NS, parse, text
 
@@ -55,10 +56,11 @@ def test_cli_exercise_export_differs_from_the_actual_one(world, schema, tmp_path
     w = world("dongcheng")   # the database's profile (none stored: dongcheng)
     v = issued(w, "orange")
     real, drill = tmp_path / "real.xml", tmp_path / "drill.xml"
-    assert main(["cap", str(v.id), "-o", str(real), "--db", w.db.url]) == 0
+    signed = as_user("author", "duty-pass-2026", tmp_path)  # the CLI reads as a signed-in user (issue 17)
+    assert main(["cap", str(v.id), "-o", str(real), "--db", w.db.url, *signed]) == 0
     time.sleep(1.05)   # the drill is exported at least a second after the issue, as it would be
     before = dt.datetime.now(BEIJING).replace(microsecond=0)
-    assert main(["cap", str(v.id), "--status", "Exercise", "-o", str(drill), "--db", w.db.url]) == 0
+    assert main(["cap", str(v.id), "--status", "Exercise", "-o", str(drill), "--db", w.db.url, *signed]) == 0
     after = dt.datetime.now(BEIJING)
     a, b = (parse(p.read_text(encoding="utf-8"), schema) for p in (real, drill))
     assert text(b, "cap:status") == "Exercise"

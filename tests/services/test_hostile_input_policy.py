@@ -25,6 +25,7 @@ from dutyroom.services.errors import UserError
 from dutyroom.services.plan_documents import extract_text
 from dutyroom.store.models import Incident
 from tests.gui.test_gui_hostile_imports import xlsx_with_a_control_character_reference
+from tests.helpers.cli import as_user
 from tests.helpers.databases import build_demo
 from tests.helpers.incidents import RECEIVED, intake
 
@@ -240,7 +241,8 @@ def demo_file(template_db, tmp_path) -> Path:
 def test_backup_under_a_file_size_limit_answers_with_a_message(demo_file, tmp_path):
     target = tmp_path / "backups" / "b.db"
     target.parent.mkdir()
-    done = _cli("backup", str(target), "--db", str(demo_file), preexec=_file_size_limit(64 * 1024))
+    done = _cli("backup", str(target), "--db", str(demo_file), *as_user("admin", folder=tmp_path),
+                preexec=_file_size_limit(64 * 1024))
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode != 0 and "磁盘" in done.stderr
     assert list(target.parent.iterdir()) == []

@@ -20,6 +20,7 @@ from dutyroom.services.reference_data import set_setting
 from dutyroom.store.backup import ANCHOR_SUFFIX, check_candidate, replace_in_place
 from dutyroom.store.database import head_revision
 from dutyroom.store.models import User, UserRole
+from tests.helpers.cli import as_user
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -169,16 +170,18 @@ def test_a_bad_stored_profile_bricks_neither_init_nor_any_command(demo_db, tmp_p
     url = demo_db.url
     _store_profile(demo_db, value)
     demo_db.dispose()
+    signed = as_user("admin", folder=tmp_path)  # commands that read personal data sign in (issue 17, finding 5)
     for args in (["init"], ["report", "stats", "--from", "2026-01-01", "--to", "2026-01-31", "-o",
-                            str(tmp_path / "s.xlsx")], ["roster", "export", "--month", "2026-01", "-o",
-                                                        str(tmp_path / "r.xlsx")]):
+                            str(tmp_path / "s.xlsx"), *signed], ["roster", "export", "--month", "2026-01", "-o",
+                                                                  str(tmp_path / "r.xlsx"), *signed]):
         result = cli(*args, "--db", url)
         assert result.returncode == 2 and "Traceback" not in result.stderr, (args, result.stderr)
         assert "不是本程序自带的配置" in result.stderr and "init --profile" in result.stderr
     assert cli("verify", "--db", url).returncode in (0, 1)  # commands that need no profile still run
     repaired = cli("init", "--profile", "dongcheng", "--db", url)
     assert repaired.returncode == 0, repaired.stderr
-    assert cli("roster", "export", "--month", "2026-01", "-o", str(tmp_path / "r.xlsx"), "--db", url).returncode == 0
+    assert cli("roster", "export", "--month", "2026-01", "-o", str(tmp_path / "r.xlsx"), "--db", url,
+               *signed).returncode == 0
 
 
 def test_a_missing_database_beside_an_interrupted_restore_is_not_recreated_empty(tmp_path):
