@@ -102,7 +102,12 @@ def cmd_init(args) -> int:
     from .store.database import Database
 
     db = Database(args.db)
+    new_database = db.current_revision() is None
     db.migrate()
+    if new_database:  # made by this release: it has no 版本说明 to show
+        from . import __version__
+
+        set_setting(db, SettingKey.release_seen, __version__)
     demo_db = get_setting(db, SettingKey.demo) == "1"
     users = _usernames(db)
     if args.demo and users and not demo_db:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -163,12 +165,18 @@ class BackupPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(box, 1)
-        layout.addWidget(self.settings_box)
+        # the settings form is long (8 rows): on a 1366×768 laptop at 125 % it scrolls rather than push the window
+        # past the screen
+        self.settings_scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        self.settings_scroll.setWidget(self.settings_box)
+        self.settings_scroll.setMaximumHeight(self.settings_box.sizeHint().height() + 4)
+        layout.addWidget(self.settings_scroll)
 
         can_restore = allowed(actor.roles, "backup.restore")
         for b in (self.check_button, self.restore_button, self.restore_file_button):
             b.setVisible(can_restore)
         self.settings_box.setVisible(allowed(actor.roles, "maintenance.settings"))
+        self.settings_scroll.setVisible(allowed(actor.roles, "maintenance.settings"))
         self.backup_button.clicked.connect(self.backup_now)
         self.check_button.clicked.connect(self.check_selected)
         self.restore_button.clicked.connect(self.restore_selected)

@@ -5,10 +5,16 @@ wizard: the officer lands here after signing in, so the first thing a call needs
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from ..store.errors import explain
+from .operations import MessageLine
+
+log = logging.getLogger(__name__)
 
 
 class DashboardPage(QWidget):
@@ -20,6 +26,8 @@ class DashboardPage(QWidget):
         self.new_intake_button = QPushButton(self.tr("新接报 (Ctrl+N)"))
         self.new_intake_button.setVisible(False)  # until the incidents area says what it opens
         bar.addWidget(self.new_intake_button)
+        self.problem = MessageLine()  # a refresh the database refused (a lost server, a locked file): said, not raised
+        bar.addWidget(self.problem, 1)
         bar.addStretch(1)
         outer.addLayout(bar)
         self._grid = QGridLayout()
@@ -41,10 +49,22 @@ class DashboardPage(QWidget):
         self.panels.append(panel)
 
     def refresh(self) -> None:
+        """Every panel; a panel the database cannot serve now keeps what it showed, and the page says why (the
+        next refresh, 30 s later, tries again) instead of an error box every half minute."""
+        problems = []
         for panel in self.panels:
             refresh = getattr(panel, "refresh", None)
-            if refresh is not None:
+            if refresh is None:
+                continue
+            try:
                 refresh()
+            except Exception as exc:
+                text = explain(exc)
+                if text is None:
+                    raise
+                log.warning("dashboard refresh: %s", text)
+                problems.append(text)
+        self.problem.setText(self.tr("刷新失败，显示的是上次的内容：{text}").format(text=problems[0]) if problems else "")
 
     def showEvent(self, event) -> None:
         self.refresh()

@@ -17,14 +17,15 @@ def release_text(releases: list[Release]) -> str:
     return "\n".join(parts)
 
 
-def show_release_notes_once(parent: QWidget | None, service: ReleaseNotesService, actor: Actor) -> bool:
-    """Show what changed since this database last ran (nothing on a new or up-to-date one); True if shown."""
+def show_release_notes_once(parent: QWidget | None, service: ReleaseNotesService, actor: Actor) -> QMessageBox | None:
+    """Show what changed since this database last ran (nothing on a new or up-to-date one). The box does not block:
+    the program runs (and a shutdown is heard) while it is open; closing it records the notes as seen."""
     new = service.unseen()
     if not new:
-        return False
+        return None
     box = QMessageBox(QMessageBox.Icon.Information, tr("版本说明"),
                       tr("程序已升级，数据库已保留并升级（升级前的副本在备份目录中）。本次更新："), parent=parent)
     box.setInformativeText(release_text(new))
-    box.exec()
-    service.mark_seen(actor)
-    return True
+    box.finished.connect(lambda _code: service.mark_seen(actor))
+    box.open()
+    return box

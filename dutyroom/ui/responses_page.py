@@ -206,7 +206,9 @@ class ResponsesPage(QWidget):
             row.addWidget(button)
         row.addStretch(1)
         # the steps the plan names (issue 20): who was named lead unit, 紧急状态 request, expert assessment …
-        self.step_choice = QComboBox()
+        self.step_choice = QComboBox()  # long labels: the box stays narrow, the list and tooltip show them whole
+        self.step_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.step_choice.setMinimumContentsLength(16)
         self.step_by = QLineEdit()
         self.step_by.setPlaceholderText(self.tr("决定机关或指定的单位（默认按预案）"))
         self.step_button = QPushButton(self.tr("登记步骤"))

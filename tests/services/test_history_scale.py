@@ -106,7 +106,8 @@ def test_the_audit_page_does_not_count_or_rescan_the_whole_log(desk):
     assert "incident.open" in choices.actions
     with statements(desk.db) as again:
         assert svc.choices(admin) == choices
-    selects = [sql for sql, _ in again if sql.startswith("SELECT")]
+    # besides the one indexed re-read of the acting user's rights (issue 17: every command re-checks them)
+    selects = [sql for sql, _ in again if sql.startswith("SELECT") and "user_account.active" not in sql]
     assert len(selects) == 1 and "max(audit_log.seq)" in selects[0]  # nothing new: the lists are not read again
     _register_more = desk.incidents().register(desk["sunhao"], intake(), now=RECEIVED + 60 * MIN)
     assert _register_more.id

@@ -51,18 +51,25 @@ def test_a_new_installation_has_nothing_to_be_told(db):
     assert ReleaseNotesService(db).unseen() == []
 
 
-def test_the_dialog_shows_once(qapp, monkeypatch, tmp_path):
-    from PySide6.QtWidgets import QMessageBox
-
+def test_the_dialog_shows_once_without_blocking(qapp, tmp_path):
     from dutyroom.ui.release_notes_dialog import show_release_notes_once
 
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.informativeText()) or 0)
     old = tmp_path / "dutyroom.db"
     shutil.copy(ROOT / "tests" / "data" / "release_0001.db", old)
     db = Database(f"sqlite:///{old}")
     db.migrate()
-    assert show_release_notes_once(None, ReleaseNotesService(db), SYSTEM)
-    assert not show_release_notes_once(None, ReleaseNotesService(db), SYSTEM)
-    assert len(shown) == 1 and f"{__version__} 版" in shown[0]
+    box = show_release_notes_once(None, ReleaseNotesService(db), SYSTEM)
+    assert box is not None and box.isVisible() and f"{__version__} 版" in box.informativeText()
+    box.accept()  # the officer closes it
+    assert show_release_notes_once(None, ReleaseNotesService(db), SYSTEM) is None
+    db.dispose()
+
+
+def test_a_database_made_by_init_has_nothing_to_be_told(tmp_path):
+    from dutyroom.cli import main
+
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    assert main(["init", "--db", url]) == 0
+    db = Database(url)
+    assert ReleaseNotesService(db).unseen() == []
     db.dispose()
