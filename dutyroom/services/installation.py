@@ -18,12 +18,11 @@ from ..domain.profile_schema import Profile
 from ..domain.text import clean_text
 from ..store import audit
 from ..store.database import Database
-from ..store.models import Setting
 from .actor import SYSTEM, Actor, rechecked
 from .auth import AuthService
 from .errors import UserError
 from .guard import require
-from .reference_data import get_setting, load_reference_data
+from .reference_data import get_setting, load_reference_data, put_setting
 
 ORG_NAME_MAX, ORG_SHORT_MAX = 40, 8
 
@@ -101,19 +100,6 @@ def _profile_key(key: str) -> str:
     return key
 
 
-def _put(s, by: Actor, key: str, value: str) -> None:
-    row = s.get(Setting, key)
-    before = row.value if row else None
-    if before == value:
-        return
-    if row is None:
-        s.add(Setting(key=key, value=value))
-    else:
-        row.value = value
-    audit.record_by(s, by, action="setting.set", entity="setting", entity_id=key, before={"value": before},
-                    after={"value": value})
-
-
 @rechecked
 class InstallationService:
     def __init__(self, db: Database):
@@ -144,10 +130,10 @@ class InstallationService:
         admin = AuthService(self.db).create_user(SYSTEM, choice.admin_username, choice.admin_name,
                                                  choice.admin_password, ["admin"])
         with self.db.write() as s:
-            _put(s, admin, SettingKey.profile, key)
-            _put(s, admin, SettingKey.organisation, head.name)
-            _put(s, admin, SettingKey.organisation_short, head.short)
-            _put(s, admin, SettingKey.release_seen, __version__)  # a new installation has no 版本说明 to show
+            put_setting(s, admin, SettingKey.profile, key)
+            put_setting(s, admin, SettingKey.organisation, head.name)
+            put_setting(s, admin, SettingKey.organisation_short, head.short)
+            put_setting(s, admin, SettingKey.release_seen, __version__)  # a new installation has no 版本说明 to show
             audit.record_by(s, admin, action="installation.setup", entity="setting", entity_id=key,
                             after={"profile": key, "profile_version": profile.version, "organisation": head.name,
                                    "short": head.short})
@@ -163,8 +149,8 @@ class InstallationService:
         require(actor, "maintenance.settings")
         head = _clean_letterhead(name, short)
         with self.db.write() as s:
-            _put(s, actor, SettingKey.organisation, head.name)
-            _put(s, actor, SettingKey.organisation_short, head.short)
+            put_setting(s, actor, SettingKey.organisation, head.name)
+            put_setting(s, actor, SettingKey.organisation_short, head.short)
         return head
 
     def current_profile(self) -> Profile:

@@ -81,13 +81,18 @@ def get_setting(db: Database, key: str) -> str | None:
 
 def set_setting(db: Database, key: str, value: str, by: Actor = SYSTEM) -> None:
     with db.write() as s:
-        row = s.get(Setting, key)
-        before = row.value if row else None
-        if before == value:
-            return
-        if row is None:
-            s.add(Setting(key=key, value=value))
-        else:
-            row.value = value
-        audit.record_by(s, by, action="setting.set", entity="setting",
-                        entity_id=key, before={"value": before}, after={"value": value})
+        put_setting(s, by, key, value)
+
+
+def put_setting(s, by: Actor, key: str, value: str) -> None:
+    """Set one setting inside the caller's transaction, audited (nothing when the value is unchanged)."""
+    row = s.get(Setting, key)
+    before = row.value if row else None
+    if before == value:
+        return
+    if row is None:
+        s.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+    audit.record_by(s, by, action="setting.set", entity="setting",
+                    entity_id=key, before={"value": before}, after={"value": value})
