@@ -11,7 +11,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from ..store.errors import explain
+from ..services.errors import explain
 from .operations import MessageLine
 
 log = logging.getLogger(__name__)

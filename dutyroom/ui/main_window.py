@@ -35,7 +35,7 @@ from ..domain.profile_schema import Profile
 from ..domain.vocabulary import ROLE_LABELS, Role, label
 from ..services.actor import Actor
 from ..services.duty import ShiftOnDuty
-from ..services.errors import lang
+from ..services.errors import explain, lang
 from . import theme, window_state
 from .alerts import Attention
 
@@ -322,7 +322,17 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ status bar
 
     def refresh_shift(self) -> None:
-        shift: ShiftOnDuty | None = self.shift_lookup()
+        """Every minute: the shift on duty. A database that cannot answer now (a lost server, a locked file) leaves
+        the line as it was, with the reason in its tooltip; the next minute tries again."""
+        try:
+            shift: ShiftOnDuty | None = self.shift_lookup()
+        except Exception as exc:
+            text = explain(exc)
+            if text is None:
+                raise
+            self.shift_label.setToolTip(self.tr("未能刷新：{text}").format(text=text))
+            return
+        self.shift_label.setToolTip("")
         if shift is None:
             self.shift_label.setText(self.tr("当前班次：排班表中无记录"))
             return
