@@ -39,6 +39,7 @@ from ..domain.plan_lifecycle import (
 )
 from ..domain.profile_schema import Profile
 from ..domain.text import clean_text
+from ..domain.vocabulary import Category
 from ..domain.workdays import Calendar
 from ..store import audit
 from ..store.database import Database
@@ -227,6 +228,8 @@ class PlanService:
             raise UserError(f"预案类型无效：{plan_type}", f"unknown plan type: {plan_type}")
         if not drafting_unit:
             raise UserError("编制单位不能为空", "drafting unit is required")
+        if category is not None and category not in {c.value for c in Category}:  # a vocabulary key, nothing else
+            raise UserError(f"事件类别无效：{category!r}", f"unknown category: {category!r}")
         with self.db.write() as s:
             if s.scalar(select(Plan.id).where(Plan.profile_key == self.profile.key, Plan.name == name)):
                 raise UserError(f"预案“{name}”已在预案库中", f"plan {name} already exists")
