@@ -208,26 +208,20 @@ class ResponseService:
         """Record a step the plan names (who was named lead unit, the request sent, the assessment held, the
         approval given), audited and logged with its clause. `by` is who decided or was named (default: the plan's)."""
         require(actor, "response.record")
-        now = now_or(now)
-        at = at or now
-        if at.tzinfo is None:
-            raise UserError("时间必须带时区", "the time must carry a time zone")
-        if at > now + CLOCK_SKEW:
-            raise UserError("记录时间不能晚于现在", "the time cannot be in the future")
+        now, at = _moment(now, at, ("记录时间不能晚于现在", "the time cannot be in the future"))
+        by = clean_text(by, field=("决定机关或指定的单位", "who decided"), max_len=200)
+        note = clean_text(note, field=("备注", "the note"), max_len=2000, multiline=True)
         with self.db.write() as s:
-            incident = s.get(Incident, incident_id, with_for_update=True)
-            if incident is None:
-                raise NotFound(f"事件 {incident_id} 不存在", f"incident {incident_id} not found")
-            if incident.status == "closed":
-                raise UserError("事件已结束，不能再记录", "the incident is closed")
-            rule = next((st for st in self._step_rules(incident) if st.id == step_id), None)
+            incident = _open_incident(s, incident_id, ("事件已结束，不能再记录", "the incident is closed"))
+            rules = self._step_rules(incident)
+            rule = next((st for st in rules if st.id == step_id), None)
             if rule is None:
-                known = "、".join(st.id for st in self._step_rules(incident)) or "无"
+                known = "、".join(st.id for st in rules) or "无"
                 raise UserError(f"本事件没有此步骤：{step_id}（可记录：{known}）",
                                 f"no such step for this incident: {step_id}")
-            who = (by or "").strip() or rule.by
+            who = by or rule.by
             row = ResponseActivation(incident_id=incident.id, action=STEP, level_key=rule.id, activated_by=who,
-                                     at=at, recorded_by_id=actor.id, note=(note or "").strip() or None)
+                                     at=at, recorded_by_id=actor.id, note=note)
             s.add(row)
             s.flush()
             audit.record_by(s, actor, action="response.step", entity="incident", entity_id=incident.id,
@@ -312,20 +306,12 @@ class ResponseService:
                 note: str | None, now: dt.datetime | None) -> CurrentResponse | None:
         """One step, audited; returns the response in force after it (None after an end)."""
         require(actor, "response.record")
-        now = now_or(now)
-        at = at or now
-        if at.tzinfo is None:
-            raise UserError("时间必须带时区", "the time must carry a time zone")
-        if at > now + CLOCK_SKEW:
-            raise UserError("响应时间不能晚于现在", "the response time cannot be in the future")
+        now, at = _moment(now, at, ("响应时间不能晚于现在", "the response time cannot be in the future"))
         body = clean_text(body, field=("决定依据", "the decision"), max_len=500, multiline=True)
         note = clean_text(note, field=("备注", "the note"), max_len=2000, multiline=True)
         with self.db.write() as s:
-            incident = s.get(Incident, incident_id, with_for_update=True)
-            if incident is None:
-                raise NotFound(f"事件 {incident_id} 不存在", f"incident {incident_id} not found")
-            if incident.status == "closed":
-                raise UserError("事件已结束，不能再调整应急响应", "the incident is closed: its response cannot change")
+            incident = _open_incident(s, incident_id, ("事件已结束，不能再调整应急响应",
+                                                       "the incident is closed: its response cannot change"))
             current = self._current(s, incident)
             level = self._check_move(incident, action, level_key, current)
             if action == "end":
@@ -453,3 +439,24 @@ def _as_dict(c: CurrentResponse | None) -> dict | None:
         return None
     return {"level": c.level_key, "rank": c.rank, "since": c.since, "body": c.body,
             "commander_person_id": c.commander_person_id, "executive_commander_person_id": c.executive_commander_person_id}
+
+
+def _moment(now: dt.datetime | None, at: dt.datetime | None, future: tuple[str, str]) -> tuple[dt.datetime, dt.datetime]:
+    """(now, the moment recorded: `at`, else now); an aware time, not in the future (`future`: the refusal)."""
+    now = now_or(now)
+    at = at or now
+    if at.tzinfo is None:
+        raise UserError("时间必须带时区", "the time must carry a time zone")
+    if at > now + CLOCK_SKEW:
+        raise UserError(*future)
+    return now, at
+
+
+def _open_incident(s: Session, incident_id: int, closed: tuple[str, str]) -> Incident:
+    """The incident, locked for this write; refused when missing or closed (`closed`: the refusal)."""
+    incident = s.get(Incident, incident_id, with_for_update=True)
+    if incident is None:
+        raise NotFound(f"事件 {incident_id} 不存在", f"incident {incident_id} not found")
+    if incident.status == "closed":
+        raise UserError(*closed)
+    return incident
