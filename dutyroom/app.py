@@ -134,6 +134,12 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
     def page(title: str, build, page_class: str):
         pages.append((title, lazy_page(page_class, build)))  # the class: its navigation group and icon
         return lambda: window.page(title)  # the page, built when first asked for
+
+    def brought_forward(get):
+        """The page `get` returns (built if need be), made the current page of the window."""
+        shown = get()
+        window.nav.setCurrentRow(window.pages.indexOf(shown))
+        return shown
     from .services.exports import ReportExporter
 
     exporter = ReportExporter(db, profile)  # every page's 打印预览 / 打印 / 另存为PDF / 另存为Excel (issue 7)
@@ -164,9 +170,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
     incidents = page(window.tr("事件"), build_incidents, "IncidentsPage")
 
     def open_incident(incident_id: int) -> None:
-        page = incidents()
-        window.nav.setCurrentRow(window.pages.indexOf(page))
-        page.open_incident(incident_id)
+        brought_forward(incidents).open_incident(incident_id)
 
     deadlines_panel.open_incident.connect(open_incident)
     window.deadline_alarm = deadlines_panel.alarm  # shown on the lock screen
@@ -200,9 +204,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
     warnings = page(window.tr("预警发布"), build_warnings, "WarningsPage")
 
     def open_warning(warning_id: int) -> None:
-        page = warnings()
-        window.nav.setCurrentRow(window.pages.indexOf(page))
-        page.show_warning(warning_id)
+        brought_forward(warnings).show_warning(warning_id)
 
     approval_queue.open_requested.connect(open_warning)
     active_panel.open_requested.connect(open_warning)
@@ -241,8 +243,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
     plans = page(window.tr("预案库"), build_plans, "PlansPage")
 
     def open_plan(plan_id: int) -> None:
-        plans_page = plans()
-        window.nav.setCurrentRow(window.pages.indexOf(plans_page))
+        plans_page = brought_forward(plans)
         plans_page.tabs.setCurrentWidget(plans_page.library)
         plans_page.library.select_plan(plan_id)
 
