@@ -671,11 +671,15 @@ def handover_pdf(target, sheet_text: str, *, district: str, issuer: str | None =
     return render(Gongwen(title=title, paragraphs=paras, signature=f"{organ}值班室", sealed=False), target)
 
 
+def roster_title(district: str | None, year: int, month: int, issuer: str | None = None) -> str:
+    """北京市东城区应急管理局2026年7月值班表: the title of the roster PDF and of its workbook (reports/roster_xlsx)."""
+    return f"{issuer or issuer_for(district or '')}{year}年{month}月值班表"
+
+
 def roster_month_pdf(target, headers: Sequence[str], rows: Sequence[Sequence[Any]], *, district: str, year: int,
                      month: int, issuer: str | None = None) -> None:
     """排班表 of a month (services.roster.month_table(view) gives headers and rows)."""
-    organ = issuer or issuer_for(district)
-    write_table_pdf(target, title=f"{organ}{year}年{month}月值班表", subtitle=None, columns=headers,
+    write_table_pdf(target, title=roster_title(district, year, month, issuer), subtitle=None, columns=headers,
                     rows=[[cell_text_short(v) for v in r] for r in rows], landscape=len(headers) > 6,
                     footer_note=generated_note())
 

@@ -10,13 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .documents import issuer_for
+from .documents import roster_title
 from .xlsx import XlsxColumn, XlsxSheet, write_workbook
-
-
-def roster_title(district: str | None, year: int, month: int, issuer: str | None = None) -> str:
-    """北京市东城区应急管理局2026年7月值班表: the title of the roster PDF (documents.roster_month_pdf) and workbook."""
-    return f"{issuer or issuer_for(district or '')}{year}年{month}月值班表"
 
 
 def roster_sheet(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, year: int, month: int,
