@@ -82,9 +82,9 @@ def _open_db(args) -> Iterator:
 def _db_profile(db):
     """The rule profile the database was set up with (DUTYROOM_PROFILE / dongcheng if none is stored); a stored
     value that is not a shipped profile's name is refused with what to do, never loaded."""
-    from .services.maintenance import stored_profile_key
+    from .services.installation import InstallationService
 
-    return load_profile(stored_profile_key(db))
+    return InstallationService(db).current_profile()
 
 
 @contextmanager

@@ -109,8 +109,8 @@ class InstallationService:
         """An empty database (no user yet): the first start opens the setup."""
         return not AuthService(self.db).has_users()
 
-    def stored_profile_key(self) -> str | None:
-        """A profile already set (`init --profile`) is what the setup proposes first."""
+    def proposed_profile_key(self) -> str | None:
+        """A profile already set (`init --profile`) is what the setup proposes first (None: none usable is set)."""
         key = get_setting(self.db, SettingKey.profile)
         return key if key in available_profiles() else None
 

@@ -97,7 +97,7 @@ class FirstRunWizard(QWizard):
 
         self.profile.currentIndexChanged.connect(self._profile_changed)
         self.short.textChanged.connect(self._preview_number)
-        proposed = self.profile.findData(installation.stored_profile_key() or "dongcheng")
+        proposed = self.profile.findData(installation.proposed_profile_key() or "dongcheng")
         self.profile.setCurrentIndex(max(proposed, 0))
         self._profile_changed()
 
