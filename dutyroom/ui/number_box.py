@@ -20,8 +20,17 @@ class NumberBox(QSpinBox):
     dropped); anything else that is not a number (① and ² too) is refused as QSpinBox refuses it (the key is not
     taken)."""
 
+    def _cleaned(self, text: str) -> str:
+        """The typed part cleaned; the box's own prefix and suffix are kept as they are (a suffix such as
+        ' 位' is itself a unit: stripping it made Qt read past the text and crash)."""
+        prefix, suffix = self.prefix(), self.suffix()
+        head = prefix if prefix and text.startswith(prefix) else ""
+        tail = suffix if suffix and text.endswith(suffix) and len(text) >= len(head) + len(suffix) else ""
+        core = text[len(head):len(text) - len(tail)]
+        return head + _plain(core) + tail
+
     def validate(self, text: str, pos: int) -> object:
-        plain = _plain(text)
+        plain = self._cleaned(text)
         if plain == text:
             return super().validate(text, pos)
         result = super().validate(plain, pos)
@@ -29,4 +38,4 @@ class NumberBox(QSpinBox):
         return state, plain, min(pos + len(plain) - len(text), len(plain))
 
     def valueFromText(self, text: str) -> int:
-        return super().valueFromText(_plain(text))
+        return super().valueFromText(self._cleaned(text))
