@@ -38,3 +38,21 @@ def font_datas() -> list[tuple[str, str]]:
             if doc.is_file():
                 out.append((str(doc), f"resources/fonts/licenses/{package}"))
     return out
+
+
+ICON_FONT_FILES = ("fontawesome6-solid-webfont-",)  # the one qtawesome font the program loads (ui/theme.ICON_FONT)
+
+
+def icon_font_datas() -> list[tuple[str, str]]:
+    """qtawesome's data files without the eleven icon fonts the program never loads (5.5 MB): only Font Awesome 6
+    solid and its charmap (the licences are in resources/licenses/, carried with resources/)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("qtawesome")
+    if spec is None or not spec.origin:
+        raise SystemExit("bundle: qtawesome is not installed (requirements.txt)")
+    fonts = Path(spec.origin).parent / "fonts"
+    out = [(str(p), "qtawesome/fonts") for p in sorted(fonts.iterdir()) if p.name.startswith(ICON_FONT_FILES)]
+    if len(out) != 2:
+        raise SystemExit(f"bundle: expected the Font Awesome 6 solid font and its charmap in {fonts}, found {out}")
+    return out
