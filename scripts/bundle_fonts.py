@@ -5,6 +5,7 @@ carried unless the files are given in DUTYROOM_BUNDLE_FONTS_DIR (same names)."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 # file → (Debian package, licence file(s) in /usr/share/doc/<package>)
@@ -28,6 +29,8 @@ def _find(name: str) -> Path | None:
 def font_datas() -> list[tuple[str, str]]:
     """(source, folder in the bundle) pairs: resources/fonts/<file> and resources/fonts/licenses/<package>.*"""
     out = []
+    if sys.platform == "win32" and not os.environ.get("DUTYROOM_BUNDLE_FONTS_DIR"):
+        return out  # every Windows PC has 宋体/黑体/楷体/仿宋 in %WINDIR%\Fonts: nothing to carry unless asked
     for name, (package, licences) in FONTS.items():
         path = _find(name)
         if path is None:
