@@ -7,9 +7,13 @@ fcitx5-frontend-qt6, built for Qt 6.4, fails in Qt 6.11 on an undefined private 
 Asked for a plugin it does not have, Qt falls back to no input method: no Chinese.
 
 fcitx5 speaks the ibus protocol as well: its IBus frontend (libibusfrontend, in fcitx5-modules, which fcitx5
-depends on) takes the org.freedesktop.IBus name and writes the ibus address file (~/.config/ibus/bus/…), which is
-what Qt's ibus plugin reads. So when the desktop asks for fcitx and no fcitx plugin is at hand, the program asks
-for ibus instead. fcitx 4 has no such frontend: there, typing Chinese needs fcitx5 or ibus (README).
+depends on) takes the org.freedesktop.IBus and org.freedesktop.portal.IBus names and writes the ibus address file
+(~/.config/ibus/bus/…). So when the desktop asks for fcitx and no fcitx plugin is at hand, the program asks for
+ibus instead. Qt's ibus plugin disables itself when no `ibus-daemon` program is on the PATH (a machine with fcitx5
+only) unless IBUS_USE_PORTAL is set; then it talks to the portal name on the session bus, which fcitx5 holds. So
+IBUS_USE_PORTAL=1 is set too where there is no ibus-daemon. Measured with Debian 12's fcitx5 5.0.21 under Xvfb and
+this Qt 6.11: without IBUS_USE_PORTAL no input context; with it fcitx5 lists one (frontend ibus, focus on the line
+edit). fcitx 4 has no such frontend: there, typing Chinese needs fcitx5 or ibus (README).
 
 `DUTYROOM_IM_MODULE` overrides the choice (e.g. `fcitx` after putting a plugin built for this Qt in the folder)."""
 
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
 from collections.abc import Iterable, MutableMapping
 from pathlib import Path
@@ -73,6 +78,8 @@ def use_available_input_method(env: MutableMapping[str, str] | None = None) -> s
         log.info("input method: QT_IM_MODULE=%s (the desktop asked for %s)", choice,
                  env.get("QT_IM_MODULE") or env.get("QT_IM_MODULES") or env.get("XMODIFIERS") or "nothing")
         env["QT_IM_MODULE"] = choice
+        if choice == "ibus" and "IBUS_USE_PORTAL" not in env and shutil.which("ibus-daemon", path=env.get("PATH")) is None:
+            env["IBUS_USE_PORTAL"] = "1"  # fcitx5 only: Qt's plugin needs the portal to talk to it (module note)
         if env.get("QT_IM_MODULES"):  # Qt 6.7+ reads the list first: fcitx there becomes the choice, the rest stays
             listed = [choice if m.strip().lower() in FCITX else m.strip() for m in env["QT_IM_MODULES"].split(";")]
             env["QT_IM_MODULES"] = ";".join(dict.fromkeys(m for m in listed if m))

@@ -52,12 +52,25 @@ def test_the_administrator_can_override(bundled_qt):
     assert input_module_for({"QT_IM_MODULE": "fcitx", "DUTYROOM_IM_MODULE": "fcitx"}, bundled_qt, "linux") == "fcitx"
 
 
-def test_the_environment_is_changed_before_qt_starts(bundled_qt, monkeypatch):
+def test_the_environment_is_changed_before_qt_starts(bundled_qt, monkeypatch, tmp_path):
+    """A machine with fcitx5 only (no ibus-daemon on the PATH): Qt's ibus plugin must use the IBus portal name,
+    which fcitx5 holds; otherwise the plugin disables itself (qibusplatforminputcontext.cpp)."""
     monkeypatch.setattr(input_method, "qt_plugin_dirs", lambda env: bundled_qt)
     monkeypatch.setattr(input_method.sys, "platform", "linux")
-    env = {"QT_IM_MODULE": "fcitx", "QT_IM_MODULES": "wayland;fcitx", "XMODIFIERS": "@im=fcitx"}
+    env = {"QT_IM_MODULE": "fcitx", "QT_IM_MODULES": "wayland;fcitx", "XMODIFIERS": "@im=fcitx", "PATH": str(tmp_path)}
     assert use_available_input_method(env) == "ibus"
-    assert env == {"QT_IM_MODULE": "ibus", "QT_IM_MODULES": "wayland;ibus", "XMODIFIERS": "@im=fcitx"}
+    assert env == {"QT_IM_MODULE": "ibus", "QT_IM_MODULES": "wayland;ibus", "XMODIFIERS": "@im=fcitx",
+                   "PATH": str(tmp_path), "IBUS_USE_PORTAL": "1"}
+
+
+def test_with_an_ibus_daemon_installed_the_address_file_is_used(bundled_qt, monkeypatch, tmp_path):
+    daemon = tmp_path / "ibus-daemon"
+    daemon.write_text("#!/bin/sh\n")
+    daemon.chmod(0o755)
+    monkeypatch.setattr(input_method, "qt_plugin_dirs", lambda env: bundled_qt)
+    monkeypatch.setattr(input_method.sys, "platform", "linux")
+    env = {"QT_IM_MODULE": "fcitx", "PATH": str(tmp_path)}
+    assert use_available_input_method(env) == "ibus" and "IBUS_USE_PORTAL" not in env
 
 
 def test_the_real_pyside6_has_no_fcitx_plugin():
