@@ -102,6 +102,7 @@ class SettingKey(StrEnum):
     release_seen = "release.seen"  # the newest release whose 版本说明 this database has shown
     organisation_short = "organisation.short"  # 发文机关代字 of document numbers: 东应急 → 东应急报〔2026〕12号
     demo = "demo"  # "1" once the demo data is installed
+    roster_pattern = "roster.pattern"  # 排班方式 (domain/rotation.PATTERNS key) the roster page starts with (first start)
     backup_directory = "backup.directory"
     backup_every_hours = "backup.every_hours"
     backup_keep = "backup.keep"

@@ -43,7 +43,27 @@ class AbnormalExit:
                 f"当时打开的内容：{opened}\n已保存的数据不受影响；未完成的接报草稿可继续填写。")
 
 
+PROCESS_QUERY_LIMITED_INFORMATION, STILL_ACTIVE = 0x1000, 259
+
+
+def _windows_alive(pid: int, kernel32=None) -> bool:
+    """Windows: whether process `pid` still runs, asked of the system (OpenProcess + GetExitCodeProcess)."""
+    import ctypes
+
+    kernel32 = kernel32 or ctypes.WinDLL("kernel32", use_last_error=True)
+    handle = kernel32.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
+    if not handle:  # no such process (or one we may not look at: then it is not our program)
+        return False
+    try:
+        code = ctypes.c_ulong()
+        return bool(kernel32.GetExitCodeProcess(handle, ctypes.byref(code))) and code.value == STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
+
+
 def _alive(pid: int) -> bool:
+    if sys.platform == "win32":  # os.kill(pid, 0) on Windows is TerminateProcess: it would end the other program
+        return _windows_alive(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

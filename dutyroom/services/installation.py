@@ -1,7 +1,8 @@
 """The installation's own facts, chosen once at first start (首次使用向导, issue 18) and kept in the database:
 the jurisdiction (which rule profile), the issuing organisation printed in the red header (发文机关标志) and its
-代字 for document numbers (东应急 → 东应急报〔2026〕12号). No environment variable is needed for any of it;
-DUTYROOM_PROFILE stays a developer's default for databases that never chose.
+代字 for document numbers (东应急 → 东应急报〔2026〕12号), and optionally the roster's 排班方式 (24-hour shifts or
+day and night shifts: the default the roster page generates with, since no officer exists yet). No environment
+variable is needed for any of it; DUTYROOM_PROFILE stays a developer's default for databases that never chose.
 
 Databases made before this existed fall back to what the profile's name gives (北京市东城区应急管理局, 东应急)."""
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..config import SettingKey
+from ..domain import rotation as rot
 from ..domain.profile_loader import available_profiles, load_profile
 from ..domain.profile_schema import Profile
 from ..domain.text import clean_text
@@ -60,6 +62,7 @@ class FirstRun:
     admin_name: str
     admin_password: str
     contacts_workbook: Path | None = None
+    roster_pattern: str | None = None  # domain/rotation.PATTERNS key; None: chosen on the roster page when first used
 
 
 def profile_choices() -> list[ProfileChoice]:
@@ -115,7 +118,8 @@ class InstallationService:
         return key if key in available_profiles() else None
 
     def setup(self, choice: FirstRun) -> Actor:
-        """Jurisdiction, letterhead and the first administrator; the contacts workbook when one is given.
+        """Jurisdiction, letterhead and the first administrator; the contacts workbook and the roster's 排班方式
+        (the pattern the roster page starts with: the officers do not exist yet) when given.
 
         Everything is checked before anything is written; the settings go in one transaction after the
         administrator exists (a refused password leaves the database as empty as it was)."""
@@ -124,6 +128,8 @@ class InstallationService:
                             "this database is already set up; an administrator changes it on the maintenance page.")
         key = _profile_key(choice.profile)
         head = _clean_letterhead(choice.organisation, choice.short)
+        if choice.roster_pattern is not None and choice.roster_pattern not in rot.PATTERNS:
+            raise UserError(f"未知的排班方式：{choice.roster_pattern}", f"unknown shift pattern: {choice.roster_pattern}")
         if choice.contacts_workbook is not None and not Path(choice.contacts_workbook).is_file():
             raise UserError(f"找不到通讯录文件：{choice.contacts_workbook}", f"contacts workbook not found: {choice.contacts_workbook}")
         profile = load_profile(key)
@@ -134,9 +140,11 @@ class InstallationService:
             put_setting(s, admin, SettingKey.organisation, head.name)
             put_setting(s, admin, SettingKey.organisation_short, head.short)
             put_setting(s, admin, SettingKey.release_seen, __version__)  # a new installation has no 版本说明 to show
+            if choice.roster_pattern is not None:
+                put_setting(s, admin, SettingKey.roster_pattern, choice.roster_pattern)
             audit.record_by(s, admin, action="installation.setup", entity="setting", entity_id=key,
                             after={"profile": key, "profile_version": profile.version, "organisation": head.name,
-                                   "short": head.short})
+                                   "short": head.short, "roster_pattern": choice.roster_pattern})
         load_reference_data(self.db, profile)
         if choice.contacts_workbook is not None:
             from .contacts_excel import ContactsExcel

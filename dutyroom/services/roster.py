@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..config import pick
+from ..config import SettingKey, pick
 from ..domain import rotation as rot
 from ..domain.clock import now_or
+from ..domain.permissions import allowed
 from ..domain.profile_schema import Profile
 from ..domain.text import clean_text
 from ..domain.workdays import Calendar
@@ -43,6 +44,7 @@ from .duty_lines import write_duty_line
 from .errors import NotFound, UserError
 from .guard import require
 from .incident_log import aware
+from .reference_data import get_setting, put_setting
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
@@ -318,7 +320,27 @@ class RosterService:
                   if (d.id, d.name) in used or (not used and d.active)]
         pattern = next((k for k, specs in rot.PATTERNS.items() if {x.name for x in shifts} == {x.name for x in specs}),
                        None)
-        return self._view(year, month, tuple(shifts), entries, saved=True, pattern=pattern)
+        default = self.default_pattern()
+        if not shifts and default is not None:  # no shift defined yet (a new installation): the chosen pattern's
+            shifts = [ShiftView(None, x.name, x.start, x.minutes) for x in rot.PATTERNS[default]]
+        return self._view(year, month, tuple(shifts), entries, saved=True, pattern=pattern or default)
+
+    # ------------------------------------------------------------ the default pattern
+
+    def default_pattern(self) -> str | None:
+        """The 排班方式 chosen at first start (or since): what the roster page proposes when a month has none."""
+        key = get_setting(self.db, SettingKey.roster_pattern)
+        return key if key in rot.PATTERNS else None
+
+    def set_default_pattern(self, actor: Actor, pattern: str) -> str:
+        """Whoever makes the roster (or the administrator) changes the default pattern; audited. Saved months
+        keep their own shifts."""
+        if not allowed(actor.roles, "maintenance.settings"):
+            require(actor, "roster.edit")
+        self._pattern(pattern)
+        with self.db.write() as s:
+            put_setting(s, actor, SettingKey.roster_pattern, pattern)
+        return pattern
 
     def propose(self, actor: Actor, year: int, month: int, *, pattern: str, officers: Sequence[int],
                 leaders: Sequence[int], officer_start: int | None = None, leader_start: int | None = None,

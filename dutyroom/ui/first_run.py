@@ -1,5 +1,6 @@
 """首次使用向导 (issue 18): on an empty database, choose the jurisdiction, the issuing organisation of the red
-header and its 代字, the first administrator, and optionally the contacts workbook. Nothing here decides: the
+header and its 代字, the first administrator, and optionally the contacts workbook and the roster's 排班方式 (24-hour
+or day/night shifts: the pattern the roster page starts with, since no officer exists yet). Nothing here decides: the
 choice goes to services.installation, which checks it all and writes it in one go."""
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.profile_loader import load_profile
+from ..domain.rotation import PATTERN_LABELS, PATTERNS
 from ..services.installation import FirstRun, InstallationService, default_letterhead, profile_choices
 from .file_dialogs import open_file
 from .i18n import tr
@@ -76,8 +78,9 @@ class FirstRunWizard(QWizard):
         layout.addStretch(1)
         self.addPage(page)
 
-        page, layout = _page(tr("通讯录（可选）"), tr("可导入通讯录 Excel（导入格式见“通讯录”页的导出）；也可以以后在通讯录页导入。"
-                                                    "排班在“排班表”页按本单位的轮班方式生成。"))
+        page, layout = _page(tr("通讯录与排班方式（可选）"),
+                             tr("可导入通讯录 Excel（导入格式见“通讯录”页的导出）；也可以以后在通讯录页导入。"
+                                "排班方式是“排班表”页生成排班时默认的轮班方式，以后可在该页更改。"))
         self.contacts = QLineEdit(placeholderText=tr("不导入"))
         self.contacts.setReadOnly(True)
         choose, clear = QPushButton(tr("选择文件…")), QPushButton(tr("不导入"))
@@ -89,7 +92,14 @@ class FirstRunWizard(QWizard):
         box.addWidget(self.contacts, 1)
         box.addWidget(choose)
         box.addWidget(clear)
+        layout.addWidget(QLabel(tr("通讯录 Excel")))
         layout.addWidget(row)
+        self.roster_pattern = QComboBox()
+        self.roster_pattern.addItem(tr("以后在排班表页选择"), None)
+        for key in PATTERNS:
+            self.roster_pattern.addItem(tr(PATTERN_LABELS[key][0]), key)
+        layout.addWidget(QLabel(tr("排班方式")))
+        layout.addWidget(self.roster_pattern)
         self.error = MessageLine()
         layout.addWidget(self.error)
         layout.addStretch(1)
@@ -123,7 +133,8 @@ class FirstRunWizard(QWizard):
         return FirstRun(profile=self.profile.currentData(), organisation=self.organisation.text(),
                         short=self.short.text(), admin_username=self.username.text(), admin_name=self.name.text(),
                         admin_password=self.password.text(),
-                        contacts_workbook=Path(self.contacts.text()) if self.contacts.text() else None)
+                        contacts_workbook=Path(self.contacts.text()) if self.contacts.text() else None,
+                        roster_pattern=self.roster_pattern.currentData())
 
     def accept(self) -> None:  # 完成: everything is checked and written by the service, or nothing is
         if self.password.text() != self.again.text():

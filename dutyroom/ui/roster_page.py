@@ -17,6 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QDate, QMimeData, QModelIndex, Q
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
@@ -169,6 +170,7 @@ class GenerateRequest:
     officer_start: int | None  # None: continue from the month before
     leader_start: int | None
     officers_per_shift: int
+    make_default: bool = False  # this pattern is the one the page proposes from now on (the setting of first start)
 
 
 def _ordered_list(options, parent) -> QListWidget:
@@ -199,6 +201,7 @@ class GenerateDialog(QDialog):
             self.pattern.addItem(self.tr(PATTERN_LABELS[key][0]), key)
         if pattern in PATTERNS:
             self.pattern.setCurrentIndex(self.pattern.findData(pattern))
+        self.make_default = QCheckBox(self.tr("以后默认用这种排班方式"))
         self.officers = _ordered_list(candidates.officers, self)
         self.leaders = _ordered_list(candidates.leaders, self)
         self.officer_start = QComboBox()
@@ -211,6 +214,7 @@ class GenerateDialog(QDialog):
         self.per_shift.setRange(1, max(1, len(candidates.officers)))
         form = QFormLayout(self)
         form.addRow(self.tr("排班方式"), self.pattern)
+        form.addRow("", self.make_default)
         form.addRow(self.tr("值班员（拖动调整顺序）"), self.officers)
         form.addRow(self.tr("带班领导（拖动调整顺序）"), self.leaders)
         form.addRow(self.tr("月初第一班值班员"), self.officer_start)
@@ -229,7 +233,7 @@ class GenerateDialog(QDialog):
             return people.index(pid) if pid in people else None
 
         return GenerateRequest(self.pattern.currentData(), officers, leaders, start(self.officer_start, officers),
-                               start(self.leader_start, leaders), self.per_shift.value())
+                               start(self.leader_start, leaders), self.per_shift.value(), self.make_default.isChecked())
 
     @classmethod
     def ask(cls, parent, candidates: Candidates, pattern: str | None) -> GenerateRequest | None:
@@ -469,6 +473,8 @@ class RosterPage(QWidget):
         if view is None:
             return
         self.pattern = request.pattern
+        if request.make_default:
+            run(lambda: self.svc.set_default_pattern(self.actor, request.pattern), parent=self, title=self.tr("排班"))
         self.planned = [PlannedEntry(e.shift_date, e.shift_name, e.person_id, e.role) for e in view.entries]
         self._show(view)
 

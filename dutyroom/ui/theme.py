@@ -131,12 +131,25 @@ def icons_available() -> bool:
     return True
 
 
+ICON_FONT = "fa6s"  # the one qtawesome font the program uses (Font Awesome 6 Free solid); the bundle carries only it
+
+
+def only_our_icon_font(qtawesome) -> None:
+    """qtawesome loads all twelve of its icon fonts (6 MB) on the first icon; the program uses one, and the bundle
+    carries only that one (build.spec), so qtawesome is told to load only it (faster, and the same here and there)."""
+    fonts = getattr(qtawesome, "_BUNDLED_FONTS", None)
+    if fonts and any(f[0] == ICON_FONT for f in fonts):
+        qtawesome._BUNDLED_FONTS = tuple(f for f in fonts if f[0] == ICON_FONT)
+
+
 @cache
 def icon(name: str, colour: str | None = None) -> QIcon:
     """A Font Awesome icon by qtawesome name (e.g. "fa6s.bell"), drawn from the bundled font at any DPI."""
     if not name or not icons_available():
         return QIcon()
     import qtawesome
+
+    only_our_icon_font(qtawesome)
 
     try:
         return qtawesome.icon(name, color=colour or INK, color_active=colour or INK)

@@ -64,9 +64,19 @@ def test_the_bundle_build_takes_the_font_files_from_a_folder_on_windows(monkeypa
         import bundle_fonts
     finally:
         sys.path.pop(0)
-    for name in bundle_fonts.FONTS:
+    for name, (package, licences) in bundle_fonts.FONTS.items():
         (tmp_path / name).write_bytes(b"font")
+        (tmp_path / "licenses" / package).mkdir(parents=True)
+        (tmp_path / "licenses" / package / licences[0]).write_text("licence text", encoding="utf-8")
     monkeypatch.setenv("DUTYROOM_BUNDLE_FONTS_DIR", str(tmp_path))
     monkeypatch.setattr(bundle_fonts, "SYSTEM_DIRS", [])
+    monkeypatch.setattr(bundle_fonts, "DOC_DIR", tmp_path / "no-debian-docs")  # a Windows build machine
     datas = bundle_fonts.font_datas()
     assert {Path(src).name for src, dest in datas if dest == "resources/fonts"} == set(bundle_fonts.FONTS)
+    # each font goes with its licence text, taken from the folder
+    assert {dest for src, dest in datas if dest.startswith("resources/fonts/licenses/")} == {
+        f"resources/fonts/licenses/{package}" for package, _ in bundle_fonts.FONTS.values()}
+    assert all(src.startswith(str(tmp_path)) for src, _ in datas)
+    (tmp_path / "licenses" / "fonts-wqy-microhei" / "copyright").unlink()  # a font without its licence is refused
+    with pytest.raises(SystemExit, match=r"licence of wqy-microhei\.ttc"):
+        bundle_fonts.font_datas()
