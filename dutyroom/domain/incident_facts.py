@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .clock import BEIJING
@@ -100,9 +101,10 @@ class IncidentFacts:
     ongoing: bool = True
     health: Mapping[str, Any] = field(default_factory=dict)
 
-    @property
-    def flags(self) -> set[Flag]:
-        return {f for f in Flag if getattr(self, f.value)}
+    @cached_property
+    def flags(self) -> frozenset[Flag]:
+        """Computed once per facts (they are frozen): the clocks ask it for every trigger."""
+        return frozenset(f for f in Flag if getattr(self, f.value))
 
     def grading_facts(self) -> dict[str, Any]:
         return {

@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from ..config import pick
 from ..domain.clock import BEIJING, now_or
 from ..domain.profile_loader import rules_version_of
 from ..domain.profile_schema import Profile
-from ..domain.report_chain import KIND_LABELS, ChainDeadline, late_minutes, pending
+from ..domain.report_chain import KIND_LABELS, ChainDeadline, late_minutes, nothing_owed, pending
 from ..domain.vocabulary import CATEGORY_LABELS, GRADE_LABELS, GRADE_ORDER, Category, Grade
 from ..store.database import Database
 from ..store.models import Incident, IncidentReport
@@ -31,12 +33,15 @@ from .actor import Actor, rechecked
 from .errors import UserError
 from .guard import require
 from .incidents import _CLOCK_INPUTS as _CHAIN_INPUTS  # the incident columns chain_of reads by name
-from .incidents import SENT_COLUMNS, chain_of, district_bound_minutes, sent_report
+from .incidents import SENT_COLUMNS, chain_of, district_bound_minutes, facts_of, sent_report
 
 GRADE_KEYS = [g.value for g in GRADE_ORDER] + ["unknown"]
 CATEGORY_KEYS = [c.value for c in Category]
 KIND_KEYS = ("verbal", "written", "followup", "final")
 MAX_DAYS = 3660
+CHUNK = 500  # incidents per read of their reports, and between two progress calls
+
+Progress = Callable[..., object]  # progress(done, total, text="") — a plain callback, no Qt (issue 21)
 
 
 @dataclass(frozen=True)
@@ -144,9 +149,15 @@ class StatisticsService:
         self.db = db
         self.profile = profile
 
-    def period(self, actor: Actor, first: dt.date, last: dt.date, *, now: dt.datetime | None = None) -> PeriodStatistics:
+    def period(self, actor: Actor, first: dt.date, last: dt.date, *, now: dt.datetime | None = None,
+               progress: Progress | None = None) -> PeriodStatistics:
+        """The period's figures. ``progress(done, total, text)`` (a plain callback; optional) is told how far the
+        reading and the deadline check have come, every few hundred incidents; an exception it raises (the user
+        cancelled) stops the count there, with nothing written."""
         require(actor, "statistics.view")
         start, end = _bounds(first, last)
+        step = progress or _silent
+        step(0, 0, pick("正在读取事件…", "Reading incidents…"))
         stmt = (select(Incident.id, Incident.title, Incident.place, Incident.profile_key, Incident.profile_version,
                        *(getattr(Incident, name) for name in _CHAIN_INPUTS))
                 .where(Incident.status.in_(("open", "closed")), Incident.received_at >= start, Incident.received_at < end)
@@ -156,15 +167,22 @@ class StatisticsService:
         with self.db.read() as s:
             rows = s.execute(stmt).all()
             ids = [r.id for r in rows]
+            total = 2 * len(ids) + 1  # the reports read, the deadlines checked, the figures summed
             reports = []
-            for chunk in range(0, len(ids), 500):
-                part = ids[chunk:chunk + 500]
+            for chunk in range(0, len(ids), CHUNK):
+                step(chunk, total, pick("正在读取报告…", "Reading reports…"))
+                part = ids[chunk:chunk + CHUNK]
                 reports += s.execute(select(*SENT_COLUMNS)
                                      .where(IncidentReport.incident_id.in_(part),
                                             IncidentReport.sent_at.is_not(None))).all()
             bound = district_bound_minutes(s)
         now = now_or(now)
-        return self._compute(first, last, rows, reports, now, missed=_missed(rows, reports, now, bound))
+        missed = _missed(rows, reports, now, bound, lambda done: step(len(ids) + done, total,
+                                                                      pick("正在核对报送时限…", "Checking deadlines…")))
+        step(total - 1, total, pick("正在汇总…", "Summing up…"))
+        result = self._compute(first, last, rows, reports, now, missed=missed)
+        step(total, total, "")
+        return result
 
     @staticmethod
     def _compute(first, last, rows, reports, now, missed=()) -> PeriodStatistics:
@@ -236,19 +254,31 @@ class StatisticsService:
                                 tuple(late_list), now, tuple(missed_list))
 
 
-def _missed(rows, reports, now: dt.datetime, bound: int) -> list[tuple[int, ChainDeadline]]:
+def _missed(rows, reports, now: dt.datetime, bound: int,
+            step: Callable[[int], None] | None = None) -> list[tuple[int, ChainDeadline]]:
     """Every deadline of the period's incidents whose due time passed before `now` with no report sent (超时未报).
 
-    The final report is owed only once handling has ended (as on the dashboard).
+    The final report is owed only once handling has ended (as on the dashboard). An incident whose handling has
+    ended with every applying report sent owes nothing (report_chain.nothing_owed): its chain is not built.
+    `step(done)` every CHUNK incidents.
     """
     sent: dict[int, list] = defaultdict(list)
     for r in reports:
         sent[r.incident_id].append(sent_report(r))
     out = []
-    for r in rows:
+    for n, r in enumerate(rows):
+        if step is not None and n % CHUNK == 0:
+            step(n)
         profile = rules_version_of(r)
-        for d in pending(chain_of(profile, r, sent.get(r.id, []), bound)):
+        own = sent.get(r.id, [])
+        if r.handling_ended_at is not None and nothing_owed(profile, facts_of(r), own, r.handling_ended_at):
+            continue
+        for d in pending(chain_of(profile, r, own, bound)):
             if d.escalation_due is None or d.escalation_due >= now or (d.kind == "final" and r.handling_ended_at is None):
                 continue
             out.append((r.id, d))
     return out
+
+
+def _silent(_done: int, _total: int, _text: str = "") -> None:
+    return None
