@@ -153,7 +153,8 @@ class BackgroundOperation(QObject):
         return not self.done
 
     def cancel(self) -> None:
-        self.cancelled = True
+        if not self.done:  # closing the dialog at the end emits its canceled(): not the user's 取消
+            self.cancelled = True
 
     def report(self, done: int, total: int, text: str = "") -> bool:
         self.progressed.emit(int(done), int(total), text or "")

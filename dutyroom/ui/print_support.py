@@ -83,6 +83,11 @@ def render_with_progress(parent: QWidget | None, make: Callable, path: Path, lab
             else:
                 make(part)
             os.replace(part, path)
+        except OSError as exc:
+            part.unlink(missing_ok=True)
+            if exc.filename is not None and Path(exc.filename) == part:  # the message names the file chosen
+                raise OSError(exc.errno, exc.strerror, str(path)) from exc
+            raise
         except BaseException:
             part.unlink(missing_ok=True)
             raise
