@@ -215,7 +215,8 @@ def nothing_owed(profile: Profile, facts: IncidentFacts, reports: Sequence[SentR
     follow-up is owed) and every applying clock of the plan other than the follow-up series has its report (the
     app's own final report has no due time). A shortcut for counting a whole period (统计报表) that skips
     building the chain of the many incidents that owe nothing; build_chain stays the rule, and
-    tests/domain/test_nothing_owed.py checks the two agree."""
+    tests/domain/test_nothing_owed.py checks the two agree. `reports`: the sent reports, as SentReports or any rows
+    with their kind, clock_id and corrects_report_id."""
     if handling_ended_at is None:
         return False
     met = {r.clock_id for r in reports if r.corrects_report_id is None and r.clock_id and r.kind != "followup"}

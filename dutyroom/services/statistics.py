@@ -264,7 +264,7 @@ def _missed(rows, reports, now: dt.datetime, bound: int,
     """
     sent: dict[int, list] = defaultdict(list)
     for r in reports:
-        sent[r.incident_id].append(sent_report(r))
+        sent[r.incident_id].append(r)  # rows: nothing_owed reads their kind and clock; the chain gets SentReports
     out = []
     for n, r in enumerate(rows):
         if step is not None and n % CHUNK == 0:
@@ -273,7 +273,7 @@ def _missed(rows, reports, now: dt.datetime, bound: int,
         own = sent.get(r.id, [])
         if r.handling_ended_at is not None and nothing_owed(profile, facts_of(r), own, r.handling_ended_at):
             continue
-        for d in pending(chain_of(profile, r, own, bound)):
+        for d in pending(chain_of(profile, r, [sent_report(x) for x in own], bound)):
             if d.escalation_due is None or d.escalation_due >= now or (d.kind == "final" and r.handling_ended_at is None):
                 continue
             out.append((r.id, d))
