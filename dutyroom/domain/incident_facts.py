@@ -77,6 +77,9 @@ def facts_from_json(raw: str, source: str = "-") -> IncidentFacts:
         raise UserError(f"字段 {exc.field}：{exc.zh}", f"field {exc.field}: {exc.en}") from None
 
 
+_FLAG_FIELDS = tuple((f, f.value) for f in Flag)  # (flag, field name), read without the enum's lookups
+
+
 @dataclass(frozen=True)
 class IncidentFacts:
     category: Category | None = None
@@ -104,7 +107,7 @@ class IncidentFacts:
     @cached_property
     def flags(self) -> frozenset[Flag]:
         """Computed once per facts (they are frozen): the clocks ask it for every trigger."""
-        return frozenset(f for f in Flag if getattr(self, f.value))
+        return frozenset(f for f, name in _FLAG_FIELDS if getattr(self, name))
 
     def grading_facts(self) -> dict[str, Any]:
         return {
