@@ -137,14 +137,17 @@ class BackupPage(QWidget):
         restore_row = QHBoxLayout()
         for b in (self.check_button, self.restore_button, self.restore_file_button, self.verify_button):
             restore_row.addWidget(b)
-        restore_row.addWidget(self.check_progress, 2)
-        restore_row.addWidget(self.cancel_check_button)
         restore_row.addStretch(1)
+        check_row = QHBoxLayout()  # its own row, hidden when idle: the buttons' row is as narrow as before
+        check_row.addWidget(self.check_progress, 3)
+        check_row.addWidget(self.cancel_check_button)
+        check_row.addStretch(1)
         inner = QVBoxLayout(box)
         inner.addLayout(top)
         inner.addWidget(self.folder)
         inner.addWidget(self.table, 1)
         inner.addLayout(restore_row)
+        inner.addLayout(check_row)
         inner.addWidget(self.status)
 
         self.settings_box = QGroupBox(self.tr("设置（系统管理员）"))

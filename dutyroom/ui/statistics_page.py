@@ -104,7 +104,6 @@ class StatisticsPage(QWidget):
         self.run.clicked.connect(self.refresh)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
-        self.progress.setMaximumWidth(220)
         self.cancel_button = QPushButton(self.tr("取消统计"))
         self.cancel_button.setVisible(False)
         self.cancel_button.clicked.connect(self.cancel)
@@ -119,8 +118,6 @@ class StatisticsPage(QWidget):
         bar.addWidget(self.date_to)
         for b in (self.this_month, self.last_month, self.this_year, self.run):
             bar.addWidget(b)
-        bar.addWidget(self.progress)
-        bar.addWidget(self.cancel_button)
         bar.addStretch(1)
         self.actions = add_print_actions(bar, self, title=self.tr("统计报表"), make_pdf=self._make_pdf,
                                          make_xlsx=self._make_xlsx, default_name=self.tr("突发事件统计报表"))
@@ -151,6 +148,11 @@ class StatisticsPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        counting = QHBoxLayout()  # its own row (hidden when idle): the period bar stays as narrow as before
+        counting.addWidget(self.progress, 1)
+        counting.addWidget(self.cancel_button)
+        counting.addStretch(2)
+        layout.addLayout(counting)
         layout.addWidget(self.font_label)
         layout.addWidget(self.summary)
         layout.addWidget(self.tabs, 1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import os
 import sqlite3
 import sys
@@ -53,7 +54,7 @@ def main() -> None:
         steps.append(time.perf_counter())
 
     count = median_ms(lambda: exporter.statistics(leader, first, last, progress=progress), opts.runs)
-    gaps = [b - a for a, b in zip(steps, steps[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(steps)]
     folder = tempfile.mkdtemp()
     pdf = median_ms(lambda: exporter.statistics_pdf(leader, first, last, os.path.join(folder, "s.pdf")), 1)
     xlsx = median_ms(lambda: exporter.statistics_xlsx(leader, first, last, os.path.join(folder, "s.xlsx")), 1)
