@@ -243,21 +243,22 @@ class ReportExporter:
                      anchor=audit_anchor_short(self.db))
 
     def duty_log_xlsx(self, actor: Actor, starts: dt.datetime, ends: dt.datetime, target, *,
-                      period: str | None = None) -> None:
+                      period: str | None = None, progress=None) -> None:
         from ..reports.registers import duty_log_xlsx
         from .duty_log import DutyLogService
 
         self.may_print(actor)
         entries = DutyLogService(self.db).timeline(actor, starts, ends)
-        duty_log_xlsx(target, entries, district=self.district, period=period or _period(starts, ends))
+        duty_log_xlsx(target, entries, district=self.district, period=period or _period(starts, ends),
+                      progress=progress)
 
     def month_duty_log_pdf(self, actor: Actor, year: int, month: int, target, progress=None) -> None:
         starts, ends = month_window(year, month)
         self.duty_log_pdf(actor, starts, ends, target, period=f"{year}年{month}月", progress=progress)
 
-    def month_duty_log_xlsx(self, actor: Actor, year: int, month: int, target) -> None:
+    def month_duty_log_xlsx(self, actor: Actor, year: int, month: int, target, progress=None) -> None:
         starts, ends = month_window(year, month)
-        self.duty_log_xlsx(actor, starts, ends, target, period=f"{year}年{month}月")
+        self.duty_log_xlsx(actor, starts, ends, target, period=f"{year}年{month}月", progress=progress)
 
     def shift_duty_log_pdf(self, actor: Actor, at: dt.datetime | None, target, progress=None) -> None:
         """值班日志 of the shift covering ``at`` (now by default), the window the duty log page shows."""
@@ -265,10 +266,10 @@ class ReportExporter:
         starts, ends, period = _shift_window(self.db, actor, at)
         self.duty_log_pdf(actor, starts, ends, target, period=period, progress=progress)
 
-    def shift_duty_log_xlsx(self, actor: Actor, at: dt.datetime | None, target) -> None:
+    def shift_duty_log_xlsx(self, actor: Actor, at: dt.datetime | None, target, progress=None) -> None:
         self.may_print(actor)
         starts, ends, period = _shift_window(self.db, actor, at)
-        self.duty_log_xlsx(actor, starts, ends, target, period=period)
+        self.duty_log_xlsx(actor, starts, ends, target, period=period, progress=progress)
 
     def handover_pdf(self, actor: Actor, handover_id: int, target) -> None:
         """The stored sheet as signed (services.handover.sheet_text of the stored view): a reprint is identical."""
