@@ -286,6 +286,8 @@ class BackupPage(QWidget):
         if total > 0:
             self.check_progress.setRange(0, total)
             self.check_progress.setValue(min(done, total))
+        elif done == 0:  # a step of unknown length: a busy bar
+            self.check_progress.setRange(0, 0)
         if text and self.checking:
             self.status.show_info(text)
 

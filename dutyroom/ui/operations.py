@@ -187,6 +187,8 @@ class BackgroundOperation(QObject):
             if total > 0:
                 dialog.setMaximum(total)
                 dialog.setValue(min(done, total))
+            elif done == 0:  # a step of unknown length (e.g. rendering the document): a busy bar
+                dialog.setRange(0, 0)
             if text:
                 dialog.setLabelText(text)
         if self.on_progress is not None and self._owner_alive():

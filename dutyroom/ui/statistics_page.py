@@ -196,6 +196,8 @@ class StatisticsPage(QWidget):
         if total > 0:
             self.progress.setRange(0, total)
             self.progress.setValue(min(done, total))
+        elif done == 0:  # a step of unknown length: a busy bar
+            self.progress.setRange(0, 0)
 
     def _stopped(self) -> None:
         self.run.setEnabled(True)
