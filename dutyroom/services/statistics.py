@@ -186,14 +186,24 @@ class StatisticsService:
 
     @staticmethod
     def _compute(first, last, rows, reports, now, missed=()) -> PeriodStatistics:
-        def group(keyf, order: list[str] | None, labelf) -> tuple[CountRow, ...]:
-            agg: dict[str, list] = defaultdict(lambda: [0, 0, 0, 0.0])
-            for r in rows:
-                a = agg[keyf(r)]
+        # one pass over the incidents for the four tables: [count, deaths, injured, loss] per key
+        aggs: tuple[dict[str, list], ...] = ({}, {}, {}, {})
+        for r in rows:
+            deaths, injured, loss = r.deaths or 0, r.injured or 0, r.economic_loss_cny or 0.0
+            b = r.received_at.astimezone(BEIJING)
+            keys = (r.category or "none", r.grade_confirmed or "unknown",
+                    r.place or "未填",  # a street, 其他 as entered, or 未填 when blank
+                    f"{b.year}-{b.month:02d}")
+            for agg, key in zip(aggs, keys, strict=True):
+                a = agg.get(key)
+                if a is None:
+                    a = agg[key] = [0, 0, 0, 0.0]
                 a[0] += 1
-                a[1] += r.deaths or 0
-                a[2] += r.injured or 0
-                a[3] += r.economic_loss_cny or 0.0
+                a[1] += deaths
+                a[2] += injured
+                a[3] += loss
+
+        def group(agg: dict[str, list], order: list[str] | None, labelf) -> tuple[CountRow, ...]:
             keys = order if order is not None else sorted(agg, key=lambda k: (-agg[k][0], k))
             return tuple(CountRow(k, labelf(k), *agg[k]) if k in agg else CountRow(k, labelf(k), 0) for k in keys)
 
@@ -209,18 +219,10 @@ class StatisticsService:
             except ValueError:
                 return k
 
-        def place_key(r) -> str:
-            return r.place or "未填"  # a street, 其他 as entered, or 未填 when blank
-
-        def month_key(r) -> str:
-            b = r.received_at.astimezone(BEIJING)
-            return f"{b.year}-{b.month:02d}"
-
-        by_category = group(lambda r: r.category or "none", CATEGORY_KEYS
-                            + (["none"] if any(not r.category for r in rows) else []), cat_label)
-        by_grade = group(lambda r: r.grade_confirmed or "unknown", GRADE_KEYS, grade_label)
-        by_place = group(place_key, None, lambda k: k)
-        by_month = group(month_key, _months(first, last), lambda k: f"{int(k[:4])}年{int(k[5:])}月")
+        by_category = group(aggs[0], CATEGORY_KEYS + (["none"] if "none" in aggs[0] else []), cat_label)
+        by_grade = group(aggs[1], GRADE_KEYS, grade_label)
+        by_place = group(aggs[2], None, lambda k: k)
+        by_month = group(aggs[3], _months(first, last), lambda k: f"{int(k[:4])}年{int(k[5:])}月")
         titles = {r.id: r for r in rows}
         per_kind: dict[str, Counter] = {k: Counter() for k in KIND_KEYS}
         late_list = []
