@@ -15,7 +15,7 @@ received time (接报时间). Drafts are not incidents and are not counted. Figu
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -165,14 +165,15 @@ class StatisticsService:
         if self.profile is not None:  # the jurisdiction's own incidents (every version of its profile)
             stmt = stmt.where(Incident.profile_key == self.profile.key)
         with self.db.read() as s:
-            rows = s.execute(stmt).all()
+            conn = s.connection()  # Core rows: the ORM's row machinery is not needed for plain columns
+            rows = conn.execute(stmt).all()
             ids = [r.id for r in rows]
             total = 2 * len(ids) + 1  # the reports read, the deadlines checked, the figures summed
             reports = []
             for chunk in range(0, len(ids), CHUNK):
                 step(chunk, total, pick("正在读取报告…", "Reading reports…"))
                 part = ids[chunk:chunk + CHUNK]
-                reports += s.execute(select(*SENT_COLUMNS)
+                reports += conn.execute(select(*SENT_COLUMNS)
                                      .where(IncidentReport.incident_id.in_(part),
                                             IncidentReport.sent_at.is_not(None))).all()
             bound = district_bound_minutes(s)
@@ -224,18 +225,20 @@ class StatisticsService:
         by_place = group(aggs[2], None, lambda k: k)
         by_month = group(aggs[3], _months(first, last), lambda k: f"{int(k[:4])}年{int(k[5:])}月")
         titles = {r.id: r for r in rows}
-        per_kind: dict[str, Counter] = {k: Counter() for k in KIND_KEYS}
+        per_kind: dict[str, list[int]] = {k: [0, 0, 0, 0, 0] for k in KIND_KEYS}  # sent, late, total, max, missed
         late_list = []
         for rep in reports:
             if rep.corrects_report_id is not None:
                 continue  # a correction is not a report against a deadline
-            c = per_kind.setdefault(rep.kind, Counter())
-            c["sent"] += 1
+            c = per_kind.get(rep.kind)
+            if c is None:
+                c = per_kind[rep.kind] = [0, 0, 0, 0, 0]
+            c[0] += 1
             minutes = rep.late_minutes or 0
             if minutes > 0:
-                c["late"] += 1
-                c["total"] += minutes
-                c["max"] = max(c["max"], minutes)
+                c[1] += 1
+                c[2] += minutes
+                c[3] = max(c[3], minutes)
                 inc = titles[rep.incident_id]
                 label = KIND_LABELS.get(rep.kind, (rep.kind,))[0]
                 if rep.kind == "followup" and rep.sequence:
@@ -244,12 +247,11 @@ class StatisticsService:
                                               minutes))
         missed_list = []
         for inc_id, d in missed:
-            per_kind.setdefault(d.kind, Counter())["missed"] += 1
+            per_kind.setdefault(d.kind, [0, 0, 0, 0, 0])[4] += 1
             inc = titles[inc_id]
             missed_list.append(LateIncident(inc.id, inc.title, inc.received_at, d.label, d.escalation_due, None,
                                           late_minutes(d.escalation_due, now) or 0))
-        lateness = tuple(LatenessRow(k, KIND_LABELS.get(k, (k,))[0], c["sent"], c["late"], c["total"], c["max"],
-                                     c["missed"]) for k, c in per_kind.items())
+        lateness = tuple(LatenessRow(k, KIND_LABELS.get(k, (k,))[0], *c) for k, c in per_kind.items())
         late_list.sort(key=lambda x: (-x.late_minutes, x.incident_id))
         missed_list.sort(key=lambda x: (-x.late_minutes, x.incident_id))
         return PeriodStatistics(first, last, len(rows), by_category, by_grade, by_place, by_month, lateness,
