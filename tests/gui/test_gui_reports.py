@@ -18,11 +18,16 @@ from tests.helpers.pdf import pdf_info, pdf_text
 from tests.helpers.samples import many_incidents
 
 
-def counted(page) -> None:
-    """The count runs on a worker thread (issue 21): wait for its figures to land."""
-    from pytestqt.qtbot import QtBot
+def counted(page, timeout: float = 20.0) -> None:
+    """The count runs on a worker thread (issue 21): wait, with the event loop turning, for its figures to land."""
+    import time
 
-    QtBot(page).waitUntil(lambda: not page.busy, timeout=20_000)
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    deadline = time.monotonic() + timeout
+    while page.busy:
+        assert time.monotonic() < deadline, "the count did not finish"
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
 
 
 @pytest.fixture
