@@ -28,6 +28,7 @@ def counted(page, timeout: float = 20.0) -> None:
     while page.busy:
         assert time.monotonic() < deadline, "the count did not finish"
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.005)  # leave the worker the processor
 
 
 @pytest.fixture
