@@ -27,3 +27,11 @@ class PermissionDenied(UserError):
 
 class NotFound(UserError):
     pass
+
+
+class Cancelled(UserError):
+    """The user stopped a long read or export (取消): raised from inside its progress callback, so the work stops
+    at its next step and whatever it was writing is thrown away by the caller."""
+
+    def __init__(self, zh: str = "已取消", en: str = "Cancelled"):
+        super().__init__(zh, en)

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .clock import BEIJING
@@ -76,6 +77,9 @@ def facts_from_json(raw: str, source: str = "-") -> IncidentFacts:
         raise UserError(f"字段 {exc.field}：{exc.zh}", f"field {exc.field}: {exc.en}") from None
 
 
+_FLAG_FIELDS = tuple((f, f.value) for f in Flag)  # (flag, field name), read without the enum's lookups
+
+
 @dataclass(frozen=True)
 class IncidentFacts:
     category: Category | None = None
@@ -100,9 +104,10 @@ class IncidentFacts:
     ongoing: bool = True
     health: Mapping[str, Any] = field(default_factory=dict)
 
-    @property
-    def flags(self) -> set[Flag]:
-        return {f for f in Flag if getattr(self, f.value)}
+    @cached_property
+    def flags(self) -> frozenset[Flag]:
+        """Computed once per facts (they are frozen): the clocks ask it for every trigger."""
+        return frozenset(f for f, name in _FLAG_FIELDS if getattr(self, name))
 
     def grading_facts(self) -> dict[str, Any]:
         return {

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 
 from .incident_facts import IncidentFacts
 from .profile_schema import Clock, Profile
-from .reporting_clock import DEFAULT_DISTRICT_MINUTES, Deadline, EscalationBound, compute_deadlines
+from .reporting_clock import DEFAULT_DISTRICT_MINUTES, Deadline, EscalationBound, applying_clocks, compute_deadlines
 
 SOON = dt.timedelta(minutes=5)
 APP_FINAL_CLOCK = "app-final"
@@ -207,3 +207,18 @@ def _met_app_final(deadlines: Sequence[Deadline], profile: Profile, r: SentRepor
 
 def pending(chain: Sequence[ChainDeadline]) -> list[ChainDeadline]:
     return [d for d in chain if not d.met]
+
+
+def nothing_owed(profile: Profile, facts: IncidentFacts, reports: Sequence[SentReport],
+                 handling_ended_at: dt.datetime | None) -> bool:
+    """True when build_chain would hold no pending deadline that can fall due: handling has ended (so no next
+    follow-up is owed) and every applying clock of the plan other than the follow-up series has its report (the
+    app's own final report has no due time). A shortcut for counting a whole period (统计报表) that skips
+    building the chain of the many incidents that owe nothing; build_chain stays the rule, and
+    tests/domain/test_nothing_owed.py checks the two agree. `reports`: the sent reports, as SentReports or any rows
+    with their kind, clock_id and corrects_report_id."""
+    if handling_ended_at is None:
+        return False
+    met = {r.clock_id for r in reports if r.corrects_report_id is None and r.clock_id and r.kind != "followup"}
+    return all(c.id in met for c in applying_clocks(profile, facts)
+               if c.kind in ("verbal", "written", "final", "notice"))

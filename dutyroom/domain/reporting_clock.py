@@ -104,13 +104,37 @@ def _plus(t: dt.datetime | None, minutes: int | None) -> dt.datetime | None:
     return t + dt.timedelta(minutes=minutes) if t is not None and minutes is not None else None
 
 
+_APPLYING: dict[int, tuple[Profile, dict[tuple, tuple[Clock, ...]]]] = {}
+
+
+def applying_clocks(profile: Profile, facts: IncidentFacts) -> tuple[Clock, ...]:
+    """The profile's clocks whose trigger matches the facts and which were in force on the day of receipt.
+
+    Memoised on what decides it (category, grade, flags, ongoing, and the day of receipt where a clock has a
+    start date), per profile object (profiles are frozen): the statistics of a year ask it for 10,000 incidents
+    that fall into a few hundred such cases (issue 21)."""
+    clocks = profile.reporting.clocks
+    entry = _APPLYING.get(id(profile))
+    if entry is None or entry[0] is not profile:
+        if len(_APPLYING) > 64:
+            _APPLYING.clear()
+        entry = _APPLYING[id(profile)] = (profile, {})
+    dated = any(c.in_force_from is not None for c in clocks) and facts.received_at is not None
+    key = (facts.category, facts.grade, facts.flags, facts.ongoing,
+           facts.received_at.astimezone(BEIJING).date() if dated else None)
+    known = entry[1].get(key)
+    if known is None:
+        if len(entry[1]) > 50_000:
+            entry[1].clear()
+        known = entry[1][key] = tuple(c for c in clocks if trigger_matches(c.trigger, facts) and in_force(c, facts))
+    return known
+
+
 def compute_deadlines(profile: Profile, facts: IncidentFacts, *, last_report_at: dt.datetime | None = None,
                       handling_ended_at: dt.datetime | None = None,
                       district_minutes: int = DEFAULT_DISTRICT_MINUTES) -> list[Deadline]:
     deadlines = []
-    for clock in profile.reporting.clocks:
-        if not trigger_matches(clock.trigger, facts) or not in_force(clock, facts):
-            continue
+    for clock in applying_clocks(profile, facts):
         due = _plus(_anchor_time(clock.anchor, facts, last_report_at, handling_ended_at), clock.minutes)
         bound = escalation_bound(profile, clock, district_minutes)
         escalation_due = due if bound is None else _plus(

@@ -90,7 +90,7 @@ def plan_register_xlsx(target, plans: Sequence[Any], due: Sequence[Any], *, dist
                             XlsxSheet("到期事项", f"{organ}应急预案到期事项", due_cols, due_rows, note=note)])
 
 
-def duty_log_xlsx(target, entries: Sequence[Any], *, district: str, period: str) -> None:
+def duty_log_xlsx(target, entries: Sequence[Any], *, district: str, period: str, progress=None) -> None:
     """值班日志 workbook: the PDF's lines with 发生时间 and 录入时间 as real date-times (oldest first)."""
     cols = [XlsxColumn("发生时间", "datetime"), XlsxColumn("录入时间", "datetime"), XlsxColumn("类别"),
             XlsxColumn("内容", width=70), XlsxColumn("记录人"), XlsxColumn("跟踪"), XlsxColumn("已划除")]
@@ -100,4 +100,4 @@ def duty_log_xlsx(target, entries: Sequence[Any], *, district: str, period: str)
         rows.append([e.happened_at, e.entered_at, e.kind_label, shown[2], shown[3], shown[4],
                      "是" if e.stricken else ""])
     write_workbook(target, [XlsxSheet("值班日志", f"{issuer_for(district)}值班日志　{period}", cols, rows,
-                                      note=f"共{len(rows)}条。{generated_note()}")])
+                                      note=f"共{len(rows)}条。{generated_note()}")], progress=progress)

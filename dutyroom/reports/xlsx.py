@@ -316,7 +316,7 @@ def _add_chart(ws, sheet: XlsxSheet, chart: XlsxChart, n_rows: int) -> None:
     ws.add_chart(ch, chart.anchor or f"{get_column_letter(len(sheet.columns) + 2)}3")
 
 
-def _write_sheet(wb: Workbook, sheet: XlsxSheet, used: set[str]) -> None:
+def _write_sheet(wb: Workbook, sheet: XlsxSheet, used: set[str], tick=None) -> None:
     ws = wb.create_sheet(_safe_title(sheet.title, used))
     ncols = max(1, len(sheet.columns))
     last_col = get_column_letter(ncols)
@@ -346,8 +346,10 @@ def _write_sheet(wb: Workbook, sheet: XlsxSheet, used: set[str]) -> None:
     ws.append([_Styles.cell(ws, sheet.heading, styles.title)])
     ws.append([_Styles.cell(ws, _neutral_header(c.header), styles.header) for c in sheet.columns])
     convs = [_converter(c.kind, ws, styles) for c in sheet.columns]
-    for row in sheet.rows:
+    for n, row in enumerate(sheet.rows, 1):
         ws.append([conv(v) for conv, v in zip(convs, row, strict=True)])
+        if tick is not None and n % PROGRESS_EVERY == 0:
+            tick(PROGRESS_EVERY)
     if sheet.total is not None:
         ws.append([_total_cell(ws, styles, conv(v)) for conv, v in zip(convs, sheet.total, strict=True)])
     if sheet.note:
@@ -370,8 +372,29 @@ def _neutral_header(header: str) -> str:
     return header if not header.startswith(INJECTION_PREFIXES) else "'" + header
 
 
-def write_workbook(target: str | Path | BinaryIO, sheets: Sequence[XlsxSheet]) -> None:
-    """Write the sheets, in order, to a file path or a binary stream."""
+PROGRESS_EVERY = 500  # rows between two progress calls
+
+
+def _discard(wb: Workbook) -> None:
+    """A workbook stopped half-way (取消, a failure): close its write-only sheets and remove their temporary files
+    now rather than at the program's exit."""
+    for ws in getattr(wb, "_sheets", []):
+        writer = getattr(ws, "_writer", None)
+        try:
+            rows = getattr(ws, "_rows", None)
+            if rows is not None:
+                rows.close()
+            if writer is not None:
+                writer.close()
+                writer.cleanup()
+        except Exception:  # best effort: openpyxl removes what is left when the program exits
+            pass
+
+
+def write_workbook(target: str | Path | BinaryIO, sheets: Sequence[XlsxSheet], progress=None) -> None:
+    """Write the sheets, in order, to a file path or a binary stream. ``progress(done, total)``: rows written so
+    far, every PROGRESS_EVERY rows and once at the end (a plain callback; an exception it raises stops the
+    writing, and a path is then left as it was)."""
     if not sheets:
         raise ValueError("write_workbook needs at least one sheet")
     for sheet in sheets:  # refuse bad input before anything is written
@@ -382,12 +405,27 @@ def write_workbook(target: str | Path | BinaryIO, sheets: Sequence[XlsxSheet]) -
     try:
         wb = Workbook(write_only=True)
         used: set[str] = set()
-        for sheet in sheets:
-            _write_sheet(wb, sheet, used)  # write-only sheets go to temporary files as they are written
+        total = sum(len(sheet.rows) for sheet in sheets)
+        done = [0]
+
+        def tick(rows: int) -> None:
+            done[0] += rows
+            progress(done[0], total + 1)  # the last step is the save
+
+        try:
+            for sheet in sheets:
+                _write_sheet(wb, sheet, used, tick if progress is not None else None)  # to temporary files
+            if progress is not None:
+                progress(total, total + 1)
+        except BaseException:
+            _discard(wb)
+            raise
         if isinstance(target, (str, Path)):
             replace_atomically(Path(target), wb.save)
         else:
             wb.save(target)
+        if progress is not None:
+            progress(total + 1, total + 1)
     except Exception as exc:  # lxml reports a full disk or a file-size limit as SerialisationError('IO_ENOSPC')
         code = next((c for c in (errno.ENOSPC, errno.EFBIG) if f"IO_{errno.errorcode[c]}" in str(exc)), None)
         if type(exc).__name__ != "SerialisationError" or code is None:

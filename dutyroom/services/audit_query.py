@@ -196,16 +196,17 @@ class AuditQueryService:
             self._choices = (last, users, actions, entities)
         return AuditChoices(*(tuple(sorted(v for v in values if v)) for values in (users, actions, entities)))
 
-    def verify(self, actor: Actor) -> ChainCheck:
+    def verify(self, actor: Actor, progress=None) -> ChainCheck:
         """Walk the whole keyed chain, then the seals of rows with legal weight (read-only); names the first entry
-        that does not follow, or the first sealed row changed outside the program."""
+        that does not follow, or the first sealed row changed outside the program. ``progress(done, total)``: a
+        plain callback every few thousand entries (an exception it raises stops the walk; nothing is written)."""
         from ..store.row_seal import verify_seals
 
         require(actor, "audit.view")
         with self.db.read() as s:
-            report = verify_chain(s)
+            report = verify_chain(s, progress=progress)
             if report.ok:
-                seals = verify_seals(s.connection())
+                seals = verify_seals(s.connection(), progress=progress)
                 if not seals.ok:
                     return ChainCheck(False, report.entries, None, seals.problem_en if lang() == "en" else seals.problem)
         return ChainCheck(report.ok, report.entries, report.first_bad_seq, report.message(lang()))

@@ -716,12 +716,13 @@ class ContactsExcel:
         return out
 
     def export_file(self, actor: Actor, target: str | Path | BinaryIO, heading: str = "通讯录",
-                    today: dt.date | None = None) -> int:
-        """Write the directory with the shared workbook writer (reports/xlsx.py); returns the row count."""
+                    today: dt.date | None = None, progress=None) -> int:
+        """Write the directory with the shared workbook writer (reports/xlsx.py); returns the row count.
+        ``progress(done, total)``: rows written (a plain callback)."""
         rows = self.export_rows(actor, today)
         widths = {"单位": 26.0, "职务": 16.0, "别名": 18.0}
         from ..reports.xlsx import XlsxColumn, XlsxSheet, write_workbook  # openpyxl when a file is written
 
         columns = [XlsxColumn(c, "text", widths.get(c)) for c in COLUMNS]
-        write_workbook(target, [XlsxSheet(SHEET_TITLE, heading, columns, rows)])
+        write_workbook(target, [XlsxSheet(SHEET_TITLE, heading, columns, rows)], progress=progress)
         return len(rows)

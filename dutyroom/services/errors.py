@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ..config import lang
-from ..domain.errors import NotFound, PermissionDenied, UserError
+from ..domain.errors import Cancelled, NotFound, PermissionDenied, UserError
 
-__all__ = ["NotFound", "PermissionDenied", "UserError", "explain", "lang"]
+__all__ = ["Cancelled", "NotFound", "PermissionDenied", "UserError", "explain", "lang"]
 
 
 def explain(exc: BaseException) -> str | None:

@@ -91,18 +91,22 @@ def response_notice(db: Database, profile: Profile, incident_id: int, actor: Act
 
 
 def statistics(db: Database, profile: Profile, actor: Actor, first: dt.date, last: dt.date,
-               target: str | Path | BinaryIO, *, fmt: str | None = None) -> None:
-    """fmt pdf | xlsx (default: from the file name)."""
+               target: str | Path | BinaryIO, *, fmt: str | None = None, progress=None) -> None:
+    """fmt pdf | xlsx (default: from the file name). ``progress(done, total, text)``: the count's steps (as
+    StatisticsService.period), then one step while the document is rendered."""
+    from ..config import pick
     from ..reports.statistics_report import statistics_pdf, statistics_xlsx
 
-    st = StatisticsService(db, profile).period(actor, first, last)
     fmt = fmt or (Path(target).suffix.lower().lstrip(".") if isinstance(target, (str, Path)) else "pdf")
+    if fmt not in ("pdf", "xlsx"):
+        raise UserError("输出文件须为 .pdf 或 .xlsx", "the output must be .pdf or .xlsx")
+    st = StatisticsService(db, profile).period(actor, first, last, progress=progress)
+    if progress is not None:
+        progress(0, 0, pick("正在生成文件…", "Writing the file…"))
     if fmt == "xlsx":
         statistics_xlsx(target, st, district=_district(profile))
-    elif fmt == "pdf":
-        statistics_pdf(target, st, **_head(db, profile))
     else:
-        raise UserError("输出文件须为 .pdf 或 .xlsx", "the output must be .pdf or .xlsx")
+        statistics_pdf(target, st, **_head(db, profile))
 
 
 def configure_fonts(db: Database) -> dict[str, str]:
@@ -183,16 +187,16 @@ class ReportExporter:
     def may_print(actor: Actor) -> None:
         require(actor, "report.print")
 
-    def statistics(self, actor: Actor, first: dt.date, last: dt.date):
-        return StatisticsService(self.db, self.profile).period(actor, first, last)
+    def statistics(self, actor: Actor, first: dt.date, last: dt.date, progress=None):
+        return StatisticsService(self.db, self.profile).period(actor, first, last, progress=progress)
 
-    def statistics_pdf(self, actor: Actor, first: dt.date, last: dt.date, target) -> None:
+    def statistics_pdf(self, actor: Actor, first: dt.date, last: dt.date, target, progress=None) -> None:
         self.may_print(actor)
-        statistics(self.db, self.profile, actor, first, last, target, fmt="pdf")
+        statistics(self.db, self.profile, actor, first, last, target, fmt="pdf", progress=progress)
 
-    def statistics_xlsx(self, actor: Actor, first: dt.date, last: dt.date, target) -> None:
+    def statistics_xlsx(self, actor: Actor, first: dt.date, last: dt.date, target, progress=None) -> None:
         self.may_print(actor)
-        statistics(self.db, self.profile, actor, first, last, target, fmt="xlsx")
+        statistics(self.db, self.profile, actor, first, last, target, fmt="xlsx", progress=progress)
 
     def incident_report_pdf(self, actor: Actor, incident_id: int, target, report_id: int | None = None,
                             slip: bool = False) -> None:
@@ -239,21 +243,22 @@ class ReportExporter:
                      anchor=audit_anchor_short(self.db))
 
     def duty_log_xlsx(self, actor: Actor, starts: dt.datetime, ends: dt.datetime, target, *,
-                      period: str | None = None) -> None:
+                      period: str | None = None, progress=None) -> None:
         from ..reports.registers import duty_log_xlsx
         from .duty_log import DutyLogService
 
         self.may_print(actor)
         entries = DutyLogService(self.db).timeline(actor, starts, ends)
-        duty_log_xlsx(target, entries, district=self.district, period=period or _period(starts, ends))
+        duty_log_xlsx(target, entries, district=self.district, period=period or _period(starts, ends),
+                      progress=progress)
 
     def month_duty_log_pdf(self, actor: Actor, year: int, month: int, target, progress=None) -> None:
         starts, ends = month_window(year, month)
         self.duty_log_pdf(actor, starts, ends, target, period=f"{year}年{month}月", progress=progress)
 
-    def month_duty_log_xlsx(self, actor: Actor, year: int, month: int, target) -> None:
+    def month_duty_log_xlsx(self, actor: Actor, year: int, month: int, target, progress=None) -> None:
         starts, ends = month_window(year, month)
-        self.duty_log_xlsx(actor, starts, ends, target, period=f"{year}年{month}月")
+        self.duty_log_xlsx(actor, starts, ends, target, period=f"{year}年{month}月", progress=progress)
 
     def shift_duty_log_pdf(self, actor: Actor, at: dt.datetime | None, target, progress=None) -> None:
         """值班日志 of the shift covering ``at`` (now by default), the window the duty log page shows."""
@@ -261,10 +266,10 @@ class ReportExporter:
         starts, ends, period = _shift_window(self.db, actor, at)
         self.duty_log_pdf(actor, starts, ends, target, period=period, progress=progress)
 
-    def shift_duty_log_xlsx(self, actor: Actor, at: dt.datetime | None, target) -> None:
+    def shift_duty_log_xlsx(self, actor: Actor, at: dt.datetime | None, target, progress=None) -> None:
         self.may_print(actor)
         starts, ends, period = _shift_window(self.db, actor, at)
-        self.duty_log_xlsx(actor, starts, ends, target, period=period)
+        self.duty_log_xlsx(actor, starts, ends, target, period=period, progress=progress)
 
     def handover_pdf(self, actor: Actor, handover_id: int, target) -> None:
         """The stored sheet as signed (services.handover.sheet_text of the stored view): a reprint is identical."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -218,10 +219,11 @@ class MaintenanceService:
 
     # ------------------------------------------------------------ restore
 
-    def check(self, actor: Actor, path: str | Path) -> Candidate:
-        """Everything a backup must pass before it may replace the live database (the file is never written)."""
+    def check(self, actor: Actor, path: str | Path, progress: Callable[..., object] | None = None) -> Candidate:
+        """Everything a backup must pass before it may replace the live database (the file is never written).
+        ``progress(done, total, text)``: a plain callback at each step of the check (store.backup.check_candidate)."""
         require(actor, "backup.restore")
-        result = check_candidate(Path(path), live_url=self.db.url)
+        result = check_candidate(Path(path), live_url=self.db.url, progress=progress)
         return Candidate(str(path), result.ok, result.problem, result.audit_entries)
 
     def restore(self, actor: Actor, path: str | Path, progress: Progress | None = None,
@@ -236,7 +238,8 @@ class MaintenanceService:
         source = Path(path)
         if source.resolve() == target.resolve():
             raise UserError("不能用正在使用的数据库文件恢复自身", "cannot restore the database in use onto itself")
-        result = check_candidate(source, live_url=self.db.url, allow_unkeyed=allow_unkeyed)
+        result = check_candidate(source, live_url=self.db.url, allow_unkeyed=allow_unkeyed,
+                                 progress=(lambda done, total, _text="": progress(done, total)) if progress else None)
         if not result.ok:
             raise UserError(f"备份文件未通过检查，未做任何改动：{result.problem}",
                             f"The backup failed its checks; nothing was changed: {result.problem}")

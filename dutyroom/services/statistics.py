@@ -15,15 +15,17 @@ received time (接报时间). Drafts are not incidents and are not counted. Figu
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from ..config import pick
 from ..domain.clock import BEIJING, now_or
 from ..domain.profile_loader import rules_version_of
 from ..domain.profile_schema import Profile
-from ..domain.report_chain import KIND_LABELS, ChainDeadline, late_minutes, pending
+from ..domain.report_chain import KIND_LABELS, ChainDeadline, late_minutes, nothing_owed, pending
 from ..domain.vocabulary import CATEGORY_LABELS, GRADE_LABELS, GRADE_ORDER, Category, Grade
 from ..store.database import Database
 from ..store.models import Incident, IncidentReport
@@ -31,12 +33,15 @@ from .actor import Actor, rechecked
 from .errors import UserError
 from .guard import require
 from .incidents import _CLOCK_INPUTS as _CHAIN_INPUTS  # the incident columns chain_of reads by name
-from .incidents import SENT_COLUMNS, chain_of, district_bound_minutes, sent_report
+from .incidents import SENT_COLUMNS, chain_of, district_bound_minutes, facts_of, sent_report
 
 GRADE_KEYS = [g.value for g in GRADE_ORDER] + ["unknown"]
 CATEGORY_KEYS = [c.value for c in Category]
 KIND_KEYS = ("verbal", "written", "followup", "final")
 MAX_DAYS = 3660
+CHUNK = 500  # incidents per read of their reports, and between two progress calls
+
+Progress = Callable[..., object]  # progress(done, total, text="") — a plain callback, no Qt (issue 21)
 
 
 @dataclass(frozen=True)
@@ -144,9 +149,15 @@ class StatisticsService:
         self.db = db
         self.profile = profile
 
-    def period(self, actor: Actor, first: dt.date, last: dt.date, *, now: dt.datetime | None = None) -> PeriodStatistics:
+    def period(self, actor: Actor, first: dt.date, last: dt.date, *, now: dt.datetime | None = None,
+               progress: Progress | None = None) -> PeriodStatistics:
+        """The period's figures. ``progress(done, total, text)`` (a plain callback; optional) is told how far the
+        reading and the deadline check have come, every few hundred incidents; an exception it raises (the user
+        cancelled) stops the count there, with nothing written."""
         require(actor, "statistics.view")
         start, end = _bounds(first, last)
+        step = progress or _silent
+        step(0, 0, pick("正在读取事件…", "Reading incidents…"))
         stmt = (select(Incident.id, Incident.title, Incident.place, Incident.profile_key, Incident.profile_version,
                        *(getattr(Incident, name) for name in _CHAIN_INPUTS))
                 .where(Incident.status.in_(("open", "closed")), Incident.received_at >= start, Incident.received_at < end)
@@ -154,28 +165,46 @@ class StatisticsService:
         if self.profile is not None:  # the jurisdiction's own incidents (every version of its profile)
             stmt = stmt.where(Incident.profile_key == self.profile.key)
         with self.db.read() as s:
-            rows = s.execute(stmt).all()
+            conn = s.connection()  # Core rows: the ORM's row machinery is not needed for plain columns
+            rows = conn.execute(stmt).all()
             ids = [r.id for r in rows]
+            total = 2 * len(ids) + 1  # the reports read, the deadlines checked, the figures summed
             reports = []
-            for chunk in range(0, len(ids), 500):
-                part = ids[chunk:chunk + 500]
-                reports += s.execute(select(*SENT_COLUMNS)
+            for chunk in range(0, len(ids), CHUNK):
+                step(chunk, total, pick("正在读取报告…", "Reading reports…"))
+                part = ids[chunk:chunk + CHUNK]
+                reports += conn.execute(select(*SENT_COLUMNS)
                                      .where(IncidentReport.incident_id.in_(part),
                                             IncidentReport.sent_at.is_not(None))).all()
             bound = district_bound_minutes(s)
         now = now_or(now)
-        return self._compute(first, last, rows, reports, now, missed=_missed(rows, reports, now, bound))
+        missed = _missed(rows, reports, now, bound, lambda done: step(len(ids) + done, total,
+                                                                      pick("正在核对报送时限…", "Checking deadlines…")))
+        step(total - 1, total, pick("正在汇总…", "Summing up…"))
+        result = self._compute(first, last, rows, reports, now, missed=missed)
+        step(total, total, "")
+        return result
 
     @staticmethod
     def _compute(first, last, rows, reports, now, missed=()) -> PeriodStatistics:
-        def group(keyf, order: list[str] | None, labelf) -> tuple[CountRow, ...]:
-            agg: dict[str, list] = defaultdict(lambda: [0, 0, 0, 0.0])
-            for r in rows:
-                a = agg[keyf(r)]
+        # one pass over the incidents for the four tables: [count, deaths, injured, loss] per key
+        aggs: tuple[dict[str, list], ...] = ({}, {}, {}, {})
+        for r in rows:
+            deaths, injured, loss = r.deaths or 0, r.injured or 0, r.economic_loss_cny or 0.0
+            b = r.received_at.astimezone(BEIJING)
+            keys = (r.category or "none", r.grade_confirmed or "unknown",
+                    r.place or "未填",  # a street, 其他 as entered, or 未填 when blank
+                    f"{b.year}-{b.month:02d}")
+            for agg, key in zip(aggs, keys, strict=True):
+                a = agg.get(key)
+                if a is None:
+                    a = agg[key] = [0, 0, 0, 0.0]
                 a[0] += 1
-                a[1] += r.deaths or 0
-                a[2] += r.injured or 0
-                a[3] += r.economic_loss_cny or 0.0
+                a[1] += deaths
+                a[2] += injured
+                a[3] += loss
+
+        def group(agg: dict[str, list], order: list[str] | None, labelf) -> tuple[CountRow, ...]:
             keys = order if order is not None else sorted(agg, key=lambda k: (-agg[k][0], k))
             return tuple(CountRow(k, labelf(k), *agg[k]) if k in agg else CountRow(k, labelf(k), 0) for k in keys)
 
@@ -191,31 +220,25 @@ class StatisticsService:
             except ValueError:
                 return k
 
-        def place_key(r) -> str:
-            return r.place or "未填"  # a street, 其他 as entered, or 未填 when blank
-
-        def month_key(r) -> str:
-            b = r.received_at.astimezone(BEIJING)
-            return f"{b.year}-{b.month:02d}"
-
-        by_category = group(lambda r: r.category or "none", CATEGORY_KEYS
-                            + (["none"] if any(not r.category for r in rows) else []), cat_label)
-        by_grade = group(lambda r: r.grade_confirmed or "unknown", GRADE_KEYS, grade_label)
-        by_place = group(place_key, None, lambda k: k)
-        by_month = group(month_key, _months(first, last), lambda k: f"{int(k[:4])}年{int(k[5:])}月")
+        by_category = group(aggs[0], CATEGORY_KEYS + (["none"] if "none" in aggs[0] else []), cat_label)
+        by_grade = group(aggs[1], GRADE_KEYS, grade_label)
+        by_place = group(aggs[2], None, lambda k: k)
+        by_month = group(aggs[3], _months(first, last), lambda k: f"{int(k[:4])}年{int(k[5:])}月")
         titles = {r.id: r for r in rows}
-        per_kind: dict[str, Counter] = {k: Counter() for k in KIND_KEYS}
+        per_kind: dict[str, list[int]] = {k: [0, 0, 0, 0, 0] for k in KIND_KEYS}  # sent, late, total, max, missed
         late_list = []
         for rep in reports:
             if rep.corrects_report_id is not None:
                 continue  # a correction is not a report against a deadline
-            c = per_kind.setdefault(rep.kind, Counter())
-            c["sent"] += 1
+            c = per_kind.get(rep.kind)
+            if c is None:
+                c = per_kind[rep.kind] = [0, 0, 0, 0, 0]
+            c[0] += 1
             minutes = rep.late_minutes or 0
             if minutes > 0:
-                c["late"] += 1
-                c["total"] += minutes
-                c["max"] = max(c["max"], minutes)
+                c[1] += 1
+                c[2] += minutes
+                c[3] = max(c[3], minutes)
                 inc = titles[rep.incident_id]
                 label = KIND_LABELS.get(rep.kind, (rep.kind,))[0]
                 if rep.kind == "followup" and rep.sequence:
@@ -224,31 +247,42 @@ class StatisticsService:
                                               minutes))
         missed_list = []
         for inc_id, d in missed:
-            per_kind.setdefault(d.kind, Counter())["missed"] += 1
+            per_kind.setdefault(d.kind, [0, 0, 0, 0, 0])[4] += 1
             inc = titles[inc_id]
             missed_list.append(LateIncident(inc.id, inc.title, inc.received_at, d.label, d.escalation_due, None,
                                           late_minutes(d.escalation_due, now) or 0))
-        lateness = tuple(LatenessRow(k, KIND_LABELS.get(k, (k,))[0], c["sent"], c["late"], c["total"], c["max"],
-                                     c["missed"]) for k, c in per_kind.items())
+        lateness = tuple(LatenessRow(k, KIND_LABELS.get(k, (k,))[0], *c) for k, c in per_kind.items())
         late_list.sort(key=lambda x: (-x.late_minutes, x.incident_id))
         missed_list.sort(key=lambda x: (-x.late_minutes, x.incident_id))
         return PeriodStatistics(first, last, len(rows), by_category, by_grade, by_place, by_month, lateness,
                                 tuple(late_list), now, tuple(missed_list))
 
 
-def _missed(rows, reports, now: dt.datetime, bound: int) -> list[tuple[int, ChainDeadline]]:
+def _missed(rows, reports, now: dt.datetime, bound: int,
+            step: Callable[[int], None] | None = None) -> list[tuple[int, ChainDeadline]]:
     """Every deadline of the period's incidents whose due time passed before `now` with no report sent (超时未报).
 
-    The final report is owed only once handling has ended (as on the dashboard).
+    The final report is owed only once handling has ended (as on the dashboard). An incident whose handling has
+    ended with every applying report sent owes nothing (report_chain.nothing_owed): its chain is not built.
+    `step(done)` every CHUNK incidents.
     """
     sent: dict[int, list] = defaultdict(list)
     for r in reports:
-        sent[r.incident_id].append(sent_report(r))
+        sent[r.incident_id].append(r)  # rows: nothing_owed reads their kind and clock; the chain gets SentReports
     out = []
-    for r in rows:
+    for n, r in enumerate(rows):
+        if step is not None and n % CHUNK == 0:
+            step(n)
         profile = rules_version_of(r)
-        for d in pending(chain_of(profile, r, sent.get(r.id, []), bound)):
+        own = sent.get(r.id, [])
+        if r.handling_ended_at is not None and nothing_owed(profile, facts_of(r), own, r.handling_ended_at):
+            continue
+        for d in pending(chain_of(profile, r, [sent_report(x) for x in own], bound)):
             if d.escalation_due is None or d.escalation_due >= now or (d.kind == "final" and r.handling_ended_at is None):
                 continue
             out.append((r.id, d))
     return out
+
+
+def _silent(_done: int, _total: int, _text: str = "") -> None:
+    return None

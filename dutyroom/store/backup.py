@@ -367,14 +367,21 @@ def _anchor_problem(path: Path, data: dict, key: bytes | None, head: tuple[int, 
 
 
 def check_candidate(path: Path, key: bytes | None = None, live_url: str | None = None,
-                    allow_unkeyed: bool = False) -> CheckResult:
+                    allow_unkeyed: bool = False, progress: Callable[..., object] | None = None) -> CheckResult:
     """Everything a backup must pass before it may replace the live database; the file is never written.
 
     `key`: the installation's audit key (default: the key of `live_url`, or of a database in the file's folder).
     A backup from before the keyed chain (migration 0006) can only be checked with the old unkeyed hash, which
     anyone holding the file can recompute: it is refused unless `allow_unkeyed` (the command line's
-    `restore --allow-unkeyed`, an administrator's explicit decision)."""
+    `restore --allow-unkeyed`, an administrator's explicit decision).
+
+    `progress(done, total, text)`: a plain callback at each step (file integrity, the chain every few thousand
+    entries, the seals); an exception it raises stops the check there (the file is only read)."""
     path = Path(path)
+
+    def step(text_zh: str, text_en: str) -> Callable[[int, int], object]:
+        return (lambda done, total: progress(done, total, pick(text_zh, text_en))) if progress else (lambda d, t: None)
+
     if not path.is_file():
         return _refused("文件不存在", "file not found")
     for side in ("-wal", "-journal"):
@@ -384,6 +391,7 @@ def check_candidate(path: Path, key: bytes | None = None, live_url: str | None =
                             f"{extra.name} lies beside the backup: it is not a self-contained backup")
     try:
         with closing(sqlite3.connect(_ro_uri(path), uri=True)) as con:
+            step("正在检查文件完整性…", "Checking the file's integrity…")(0, 0)
             integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
             if integrity != "ok":
                 return _refused(f"完整性检查失败：{integrity}", f"integrity check failed: {integrity}")
@@ -440,11 +448,11 @@ def check_candidate(path: Path, key: bytes | None = None, live_url: str | None =
             with Session(engine) as s:
                 if key is None:
                     return _refused("缺少审计密钥，无法核对审计链", "the audit key is missing; the chain cannot be checked")
-                chain = verify_chain(s, key)
+                chain = verify_chain(s, key, progress=step("正在核对审计链…", "Checking the audit chain…"))
                 if chain.ok:
                     from .row_seal import verify_seals
 
-                    seals = verify_seals(s.connection(), key)
+                    seals = verify_seals(s.connection(), key, progress=step("正在核对封印…", "Checking the seals…"))
         finally:
             engine.dispose()
         if not chain.ok:

@@ -1,10 +1,15 @@
 """系统维护: back up now (with progress, off the GUI thread), the generations kept, check and restore
-(the check runs before anything is replaced; the program must be restarted afterwards), and the
-administrator's settings (idle lock, backup schedule, generations kept, folder, and the district's
+(the check runs before anything is replaced; the program must be restarted afterwards), 校验审计链 (the whole
+audit chain and the seals), and the administrator's settings (idle lock, backup schedule, generations kept, folder, and the district's
 escalation bound for reporting deadlines the plan words without a number, kept by ReportService).
 
 `BackupScheduler` runs the automatic backup on a worker thread when one is due (checked every few
 minutes against the newest generation's time), so the GUI never waits for it.
+
+The checks (a backup file's, the live audit chain's) read the whole file: at ten years a minute. They run on a
+worker thread with a bar and 取消 (a check only reads; cancelled, it concludes nothing); the restore itself runs
+on a worker thread behind a modal progress dialog without 取消 (a half-replaced database is not a state to stop
+in). While one runs, the buttons that would start another are disabled.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from PySide6.QtWidgets import (
 from ..domain.accounts import MIN_PASSWORD_LENGTH
 from ..domain.permissions import allowed
 from ..services.actor import Actor
+from ..services.audit_query import AuditQueryService
 from ..services.auth import AuthService
 from ..services.errors import lang
 from ..services.incident_reports import BOUND_LIMITS, ReportService
@@ -42,7 +48,7 @@ from ..services.installation import InstallationService, letterhead
 from ..services.maintenance import LIMITS, REASON_LABELS, Generation, MaintenanceService
 from .file_dialogs import open_file
 from .number_box import NumberBox
-from .operations import BackgroundOperation, MessageLine, run, run_in_background
+from .operations import BackgroundOperation, MessageLine, run, run_in_background, stopping
 from .table_model import Column, RowsTableModel
 
 
@@ -114,6 +120,14 @@ class BackupPage(QWidget):
         self.check_button = QPushButton(self.tr("校验所选备份"))
         self.restore_button = QPushButton(self.tr("从所选备份恢复…"))
         self.restore_file_button = QPushButton(self.tr("从其他文件恢复…"))
+        self.verify_button = QPushButton(self.tr("校验审计链"))
+        self.verify_button.setToolTip(self.tr("逐条核对当前数据库的审计链和关键记录的封印（只读，可继续工作）"))
+        self.check_progress = QProgressBar()
+        self.check_progress.setVisible(False)
+        self.cancel_check_button = QPushButton(self.tr("取消校验"))
+        self.cancel_check_button.setVisible(False)
+        self.cancel_check_button.clicked.connect(self.cancel_check)
+        self.checker: BackgroundOperation | None = None  # a backup's check, the chain's check, or a restore
 
         box = QGroupBox(self.tr("备份"))
         top = QHBoxLayout()
@@ -121,14 +135,19 @@ class BackupPage(QWidget):
         top.addWidget(self.progress, 3)
         top.addStretch(1)
         restore_row = QHBoxLayout()
-        for b in (self.check_button, self.restore_button, self.restore_file_button):
+        for b in (self.check_button, self.restore_button, self.restore_file_button, self.verify_button):
             restore_row.addWidget(b)
         restore_row.addStretch(1)
+        check_row = QHBoxLayout()  # its own row, hidden when idle: the buttons' row is as narrow as before
+        check_row.addWidget(self.check_progress, 3)
+        check_row.addWidget(self.cancel_check_button)
+        check_row.addStretch(1)
         inner = QVBoxLayout(box)
         inner.addLayout(top)
         inner.addWidget(self.folder)
         inner.addWidget(self.table, 1)
         inner.addLayout(restore_row)
+        inner.addLayout(check_row)
         inner.addWidget(self.status)
 
         self.settings_box = QGroupBox(self.tr("设置（系统管理员）"))
@@ -175,6 +194,8 @@ class BackupPage(QWidget):
         can_restore = allowed(actor.roles, "backup.restore")
         for b in (self.check_button, self.restore_button, self.restore_file_button):
             b.setVisible(can_restore)
+        self.verify_button.setVisible(allowed(actor.roles, "audit.view"))
+        self.verify_button.clicked.connect(self.verify_chain)
         self.settings_box.setVisible(allowed(actor.roles, "maintenance.settings"))
         self.settings_scroll.setVisible(allowed(actor.roles, "maintenance.settings"))
         self.backup_button.clicked.connect(self.backup_now)
@@ -242,20 +263,89 @@ class BackupPage(QWidget):
 
     # ------------------------------------------------------------ check and restore
 
+    @property
+    def checking(self) -> bool:
+        return self.checker is not None and self.checker.busy
+
+    def _start(self, work, text: str, on_success, *, dialog: str | None = None) -> None:
+        """``work(progress)`` on a worker thread: the bar (or, for a restore, a modal dialog without 取消) moves,
+        the buttons that would start another check or restore are disabled until it ends."""
+        for b in (self.check_button, self.restore_button, self.restore_file_button, self.verify_button):
+            b.setEnabled(False)
+        self.status.show_info(text)
+        if dialog is None:
+            self.check_progress.setRange(0, 0)
+            self.check_progress.setVisible(True)
+            self.cancel_check_button.setVisible(True)
+        self.checker = run_in_background(
+            self, lambda report: work(stopping(report)), label=dialog, title=self.tr("恢复数据库"), min_duration_ms=0,
+            on_progress=self._check_progress, on_success=lambda result: self._ended() or on_success(result),
+            on_failure=self._check_failed)
+
+    def _check_progress(self, done: int, total: int, text: str = "") -> None:
+        if total > 0:
+            self.check_progress.setRange(0, total)
+            self.check_progress.setValue(min(done, total))
+        elif done == 0:  # a step of unknown length: a busy bar
+            self.check_progress.setRange(0, 0)
+        if text and self.checking:
+            self.status.show_info(text)
+
+    def _ended(self) -> None:
+        for b in (self.check_button, self.restore_button, self.restore_file_button, self.verify_button):
+            b.setEnabled(True)
+        self.check_progress.setVisible(False)
+        self.cancel_check_button.setVisible(False)
+
+    def cancel_check(self) -> None:
+        if self.checking:
+            self.checker.cancel()
+
+    def _check_failed(self, message: str) -> None:
+        self._ended()
+        if self.checker is not None and self.checker.cancelled:
+            self.status.show_info(self.tr("已取消校验：未得出结论，未做任何改动"))
+        else:
+            self.status.show_error(message)
+
     def check_selected(self) -> None:
         gen = self.selected()
         if gen is None:
             self.status.show_info(self.tr("请先在列表中选择一份备份"))
             return
-        self._show_check(gen.path)
+        self._check(gen.path)
 
-    def _show_check(self, path: str):
-        result = self.service.check(self.actor, path)
-        if result.ok:
-            self.status.show_ok(self.tr("{f}：完整性正常，审计链完整（{n} 条）").format(f=Path(path).name, n=result.audit_entries))
-        else:
-            self.status.show_error(self.tr("{f} 未通过检查：{p}").format(f=Path(path).name, p=result.problem))
-        return result
+    def _check(self, path: str, then=None) -> None:
+        """Check the file off the GUI thread, say the outcome, then ``then(result)`` when it passed."""
+        if self.checking:
+            return
+
+        def checked(result) -> None:
+            if result.ok:
+                self.status.show_ok(self.tr("{f}：完整性正常，审计链完整（{n} 条）").format(f=Path(path).name,
+                                                                                      n=result.audit_entries))
+                if then is not None:
+                    then(result)
+            else:
+                self.status.show_error(self.tr("{f} 未通过检查：{p}").format(f=Path(path).name, p=result.problem))
+
+        self._start(lambda progress: self.service.check(self.actor, path, progress=progress),
+                    self.tr("正在检查 {f}…（只读，可继续工作）").format(f=Path(path).name), checked)
+
+    def verify_chain(self) -> None:
+        """校验审计链 of the live database, off the GUI thread (AuditQueryService.verify)."""
+        if self.checking:
+            return
+
+        def done(check) -> None:
+            if check.ok:
+                self.status.show_ok(self.tr("审计链完整：共 {n} 条，未发现改动、删除或重排。").format(n=check.entries))
+            else:
+                self.status.show_error(self.tr("审计链被破坏！第一处问题：{problem}").format(problem=check.problem))
+
+        audit = AuditQueryService(self.service.db)
+        self._start(lambda progress: audit.verify(self.actor, progress=progress),
+                    self.tr("正在校验审计链…（只读，可继续工作）"), done)
 
     def restore_selected(self) -> None:
         gen = self.selected()
@@ -285,22 +375,26 @@ class BackupPage(QWidget):
         QMessageBox.information(parent, title, text)
 
     def restore(self, path: str) -> None:
-        check = self._show_check(path)  # checked before anything is replaced
-        if not check.ok:
-            return
+        """Checked first (before anything is replaced, off the GUI thread), then asked, then replaced."""
+        self._check(path, then=lambda check: self._confirm_and_restore(path, check))
+
+    def _confirm_and_restore(self, path: str, check) -> None:
         text = self.tr("将用备份 {f}（审计记录 {n} 条）替换当前数据库。\n此后录入的数据将不在恢复后的数据库中；"
                        "当前数据库会先另存一份并保留原文件。\n恢复后程序将退出，请重新启动。其他席位也请先退出。\n确定恢复吗？").format(
             f=Path(path).name, n=check.audit_entries)
         if not self.confirm_restore(self, text):
             self.status.show_info(self.tr("已取消恢复，未做任何改动"))
             return
-        result = run(lambda: self.service.restore(self.actor, path), line=self.status)
-        if result is None:
-            return
-        self.inform(self, self.tr("恢复完成"), self.tr(
-            "已从 {src} 恢复。\n原数据库保留为 {kept}\n恢复前备份：{safety}\n\n程序现在退出，请重新启动。").format(
-            src=result.restored_from, kept=result.replaced_kept_as, safety=result.safety_backup))
-        self.quit_app()
+
+        def restored(result) -> None:
+            self.inform(self, self.tr("恢复完成"), self.tr(
+                "已从 {src} 恢复。\n原数据库保留为 {kept}\n恢复前备份：{safety}\n\n程序现在退出，请重新启动。").format(
+                src=result.restored_from, kept=result.replaced_kept_as, safety=result.safety_backup))
+            self.quit_app()
+
+        # the service checks the file again inside the restore (it may have changed since); no 取消 here
+        self._start(lambda progress: self.service.restore(self.actor, path, progress=lambda d, t: progress(d, t)),
+                    self.tr("正在恢复…"), restored, dialog=self.tr("正在检查并恢复数据库，请勿关闭程序…"))
 
     # ------------------------------------------------------------ settings
 

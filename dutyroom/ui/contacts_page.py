@@ -405,8 +405,12 @@ class ContactsPage(QWidget):
         # one set of print buttons: PDF (listing) and Excel (the import layout) of the whole directory; on the
         # search row, so the page fits a 1366-wide screen at 125 % (the edit buttons fill the first row)
         make_pdf = (lambda path: exporter.contacts_directory_pdf(actor, path)) if exporter is not None else None
+
+        def make_xlsx(path, progress=None) -> None:  # the bar moves with the rows written (issue 21)
+            excel.export_file(actor, path, progress=progress)
+
         self.print_actions = add_print_actions(top, self, title=self.tr("通讯录"), make_pdf=make_pdf,
-                                               make_xlsx=lambda path: excel.export_file(actor, path),
+                                               make_xlsx=make_xlsx,
                                                default_name=f"通讯录_{dt.date.today().strftime('%Y%m%d')}")
         self.print_actions.set_visible(allowed(actor.roles, "contacts.export"))
         self.print_actions.saved.connect(self._saved)

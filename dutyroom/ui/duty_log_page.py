@@ -239,13 +239,13 @@ class DutyLogPage(QWidget):
         else:
             self.exporter.shift_duty_log_pdf(self.actor, at, path, progress=progress)
 
-    def _make_xlsx(self, path) -> None:
+    def _make_xlsx(self, path, progress=None) -> None:
         at, scope = self._print_at, self._print_scope
         if scope == "month":
             local = at.astimezone(BEIJING)
-            self.exporter.month_duty_log_xlsx(self.actor, local.year, local.month, path)
+            self.exporter.month_duty_log_xlsx(self.actor, local.year, local.month, path, progress=progress)
         else:
-            self.exporter.shift_duty_log_xlsx(self.actor, at, path)
+            self.exporter.shift_duty_log_xlsx(self.actor, at, path, progress=progress)
 
     def selected(self) -> DutyLogView | None:
         index = self.table.currentIndex()

@@ -10,7 +10,8 @@ utils/message.py).
   thread behind a progress dialog (``report(done, total, text="")`` moves the bar and returns False once the
   user has cancelled). Every exception is caught there; the dialog is always closed; ``on_failure`` gets the
   explanation (or, for a bug, a sentence saying it was logged, and the exception is then re-raised on the GUI
-  thread so the excepthook logs it).
+  thread so the excepthook logs it). ``stopping(report)`` turns ``report`` into a service's plain progress callback
+  that raises ``Cancelled`` once the user has cancelled.
 - ``MessageLine``: the label under a page or dialog that says what the last command did, green for done, red
   for a refusal.
 """
@@ -25,7 +26,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QLabel, QMessageBox, QProgressDialog, QWidget
 
-from ..services.errors import explain
+from ..services.errors import Cancelled, explain
 from .i18n import tr
 
 T = TypeVar("T")
@@ -113,6 +114,16 @@ def run(command: Callable[[], T], *, line: QLabel | None = None, parent: QWidget
 
 Report = Callable[..., bool]  # report(done, total, text="") -> False once cancelled
 
+
+def stopping(report: Report) -> Callable[..., None]:
+    """A service's plain progress callback ``progress(done, total, text="")`` over ``report``: it moves the bar,
+    and once the user has pressed 取消 it raises ``Cancelled``, so the service stops at its next step (its
+    transaction, if any, rolls back; a file being written is the caller's to throw away)."""
+    def progress(done: int, total: int, text: str = "") -> None:
+        if not report(done, total, text):
+            raise Cancelled()
+    return progress
+
 _running: set[BackgroundOperation] = set()  # held until finished: a closed page must not free a running worker
 
 
@@ -142,7 +153,8 @@ class BackgroundOperation(QObject):
         return not self.done
 
     def cancel(self) -> None:
-        self.cancelled = True
+        if not self.done:  # closing the dialog at the end emits its canceled(): not the user's 取消
+            self.cancelled = True
 
     def report(self, done: int, total: int, text: str = "") -> bool:
         self.progressed.emit(int(done), int(total), text or "")
@@ -175,6 +187,8 @@ class BackgroundOperation(QObject):
             if total > 0:
                 dialog.setMaximum(total)
                 dialog.setValue(min(done, total))
+            elif done == 0:  # a step of unknown length (e.g. rendering the document): a busy bar
+                dialog.setRange(0, 0)
             if text:
                 dialog.setLabelText(text)
         if self.on_progress is not None and self._owner_alive():

@@ -6,7 +6,9 @@
 
 ``make_pdf(path)`` / ``make_xlsx(path)`` write the file (a service call); they run on a worker thread
 (ui/operations.run_in_background) while a progress dialog keeps the window alive. A callable that accepts a
-``progress`` keyword gets ``progress(done, total)`` and the bar shows real progress; otherwise it is a busy bar.
+``progress`` keyword gets ``progress(done, total, text="")``, the bar shows real progress and 取消 stops it;
+otherwise it is a busy bar. The file is written under a hidden name and renamed when complete (a failure or a
+cancel leaves nothing), and the four actions are disabled while one runs (a second click starts nothing).
 
 Preview and print: PySide6-Essentials has no QtPdf, so the PDF our service wrote is rasterised page by page
 with PDFium (pypdfium2, bundled in its wheel — works offline on Windows and Linux, no poppler) at the
@@ -21,11 +23,13 @@ Tests monkeypatch ``PrintActions.ask_save_path`` (file dialog) and ``PrintAction
 from __future__ import annotations
 
 import inspect
+import os
 import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QEventLoop, QObject, QRectF, QSizeF, Signal
 from PySide6.QtGui import QAction, QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
@@ -40,7 +44,7 @@ from ..services.errors import UserError
 from ..services.exports import font_notice
 from .file_dialogs import save_file
 from .i18n import tr
-from .operations import run, run_in_background, show_error_box
+from .operations import run, run_in_background, show_error_box, stopping
 
 MAX_DPI = 300
 
@@ -55,24 +59,53 @@ def _takes_progress(fn: Callable) -> bool:
         return False
 
 
+def partial_path(path: Path) -> Path:
+    """Where a file is written before it is complete: beside the target (same disk, so the final rename is atomic),
+    hidden, with the target's suffix (a writer may go by it)."""
+    return path.with_name(f".{path.stem}.partial{path.suffix}")
+
+
 def render_with_progress(parent: QWidget | None, make: Callable, path: Path, label: str) -> tuple[bool, str]:
     """Run ``make(path[, progress=...])`` off the GUI thread with a progress dialog and wait for it (the window
-    stays alive); (ok, path or the failure's explanation)."""
+    stays alive); (ok, path or the failure's explanation).
+
+    The file is written beside ``path`` under another name and renamed to ``path`` only once complete: a failure or
+    a cancel leaves no partial file, and a file already at ``path`` stays as it was. A ``make`` that takes
+    ``progress`` gets a plain ``progress(done, total, text="")``, the bar moves, and the dialog offers 取消 (the
+    work stops at its next step)."""
+    takes = _takes_progress(make)
+    part = partial_path(path)
+
     def work(report) -> str:
-        if _takes_progress(make):
-            make(path, progress=lambda done, total: report(done, total))
-        else:
-            make(path)
+        try:
+            if takes:
+                make(part, progress=stopping(report))
+            else:
+                make(part)
+            os.replace(part, path)
+        except OSError as exc:
+            part.unlink(missing_ok=True)
+            if exc.filename is not None and Path(exc.filename) == part:  # the message names the file chosen
+                raise OSError(exc.errno, exc.strerror, str(path)) from exc
+            raise
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
         return str(path)
 
     outcome: list[tuple[bool, str]] = []
     loop = QEventLoop()
-    op = run_in_background(parent, work, label=label, title=tr("正在生成"),
+    op = run_in_background(parent, work, label=label, title=tr("正在生成"), cancellable=takes,
                            on_success=lambda text: outcome.append((True, text)),
                            on_failure=lambda text: outcome.append((False, text)))
     op.ended.connect(loop.quit)
     loop.exec()  # the worker's signals are queued to this thread, so they cannot arrive before the loop runs
+    if op.cancelled and not (outcome and outcome[0][0]):
+        return False, CANCELLED
     return outcome[0] if outcome else (False, "")
+
+
+CANCELLED = "cancelled"  # render_with_progress's answer when the user pressed 取消 (nothing was written)
 
 
 # ------------------------------------------------------------------ PDF pages → painter
@@ -172,6 +205,8 @@ class PrintActions(QObject):
                 a.setToolTip(notice)
         self._tmp = tempfile.TemporaryDirectory(prefix="dutyroom-print-")
         self.last_pdf: Path | None = None
+        self.busy = False  # a file is being generated: every action waits (nothing is written twice)
+        self._enabled_before: dict[QAction, bool] = {}
         self.buttons: dict[str, QPushButton] = {}  # preview / print / pdf / xlsx, when added to a layout
 
     def set_enabled(self, pdf: bool, xlsx: bool | None = None, reason: str = "") -> None:
@@ -179,11 +214,14 @@ class PrintActions(QObject):
         is the tooltip of disabled actions (e.g. "请先选择一条预警")."""
         xlsx = pdf if xlsx is None else xlsx
         tip = self._notice
-        for a in (self.preview, self.print, self.save_pdf):
-            a.setEnabled(pdf and self.make_pdf is not None)
-            a.setToolTip(tip if a.isEnabled() else reason)
-        self.save_xlsx.setEnabled(xlsx and self.make_xlsx is not None)
-        self.save_xlsx.setToolTip("" if self.save_xlsx.isEnabled() else reason)
+        wanted = {a: pdf and self.make_pdf is not None for a in (self.preview, self.print, self.save_pdf)}
+        wanted[self.save_xlsx] = xlsx and self.make_xlsx is not None
+        for a, on in wanted.items():
+            if self.busy:  # applied when the running job ends
+                self._enabled_before[a] = on
+            else:
+                a.setEnabled(on)
+            a.setToolTip((tip if a is not self.save_xlsx else "") if on else reason)
 
     def set_visible(self, visible: bool) -> None:
         for a in self.actions:
@@ -229,14 +267,40 @@ class PrintActions(QObject):
         if callable(bar):
             bar().showMessage(text, 15_000)
 
+    def _render(self, make: Callable, path: Path, label: str) -> tuple[bool, str]:
+        """render_with_progress with every action disabled meanwhile; a click while one runs starts nothing."""
+        if self.busy:
+            return False, ""
+        self.busy = True
+        self._enabled_before = {a: a.isEnabled() for a in (self.preview, self.print, self.save_pdf, self.save_xlsx)}
+        for a in self._enabled_before:
+            a.setEnabled(False)
+        try:
+            return render_with_progress(self.owner, make, path, label)
+        finally:
+            self.busy = False
+            for a, was in self._enabled_before.items():
+                if shiboken6.isValid(a):
+                    a.setEnabled(was)
+
+    def _said(self, ok: bool, text: str, path: Path | None = None) -> bool:
+        """A failure's explanation in a box; a cancel in the status bar (nothing was written)."""
+        if ok:
+            return True
+        if text == CANCELLED:
+            self._status(self.tr("已取消：没有写入文件") if path is None or not path.exists()
+                         else self.tr("已取消：没有写入文件，原有的 {f} 保持原样").format(f=path.name))
+        elif text:
+            self._message(text)
+        return False
+
     def render_pdf(self) -> Path | None:
         """Render to a temporary file (for preview/print); None (and a message) on failure."""
-        if self.make_pdf is None:
+        if self.make_pdf is None or self.busy:
             return None
         path = Path(self._tmp.name) / f"{len(list(Path(self._tmp.name).iterdir()))}.pdf"
-        ok, text = render_with_progress(self.owner, self.make_pdf, path, self.tr("正在生成PDF…"))
-        if not ok:
-            self._message(text)
+        ok, text = self._render(self.make_pdf, path, self.tr("正在生成PDF…"))
+        if not self._said(ok, text):
             return None
         self.last_pdf = path
         return path
@@ -262,7 +326,7 @@ class PrintActions(QObject):
             self._status(self.tr("已发送到打印机：") + f"{self.title}（{n}页）")
 
     def _save(self, make: Callable | None, suffix: str, pattern: str, label: str) -> Path | None:
-        if make is None:
+        if make is None or self.busy:
             return None
         name = re.sub(r'[\\/:*?"<>|\s]+', "_", self.default_name).strip("_") or "report"  # a title is not a path
         chosen = self.ask_save_path(self.owner, label, f"{name}{suffix}", pattern)
@@ -271,9 +335,8 @@ class PrintActions(QObject):
         path = Path(chosen)
         if path.suffix.lower() != suffix:
             path = path.with_name(path.name + suffix)
-        ok, text = render_with_progress(self.owner, make, path, self.tr("正在生成…"))
-        if not ok:
-            self._message(text)
+        ok, text = self._render(make, path, self.tr("正在生成…"))
+        if not self._said(ok, text, path):
             return None
         self._status(self.tr("已保存：") + str(path))
         self.saved.emit(suffix.lstrip("."), str(path))

@@ -217,17 +217,20 @@ def test_backup_page_backs_up_off_the_gui_thread_and_restores_after_checks(qtbot
     assert "已备份到" in page.status.text() and page.model.index(0, 1).data() == "手动"
     auth.create_user(admin, "later", "后加用户", "duty-pass-2026", ["duty_officer"])
     page.table.selectRow(0)
-    page.check_button.click()
+    page.check_button.click()  # off the GUI thread (issue 21)
+    qtbot.waitUntil(lambda: not page.checking, timeout=10000)
     assert "审计链完整" in page.status.text()
     asked = []
     monkeypatch.setattr(BackupPage, "confirm_restore", staticmethod(lambda parent, text: asked.append(text) or False))
     page.restore_button.click()
-    assert "已取消恢复" in page.status.text() and "later" in {u.username for u in auth.list_users(admin)}
+    qtbot.waitUntil(lambda: "已取消恢复" in page.status.text(), timeout=10000)
+    assert "later" in {u.username for u in auth.list_users(admin)}
     monkeypatch.setattr(BackupPage, "confirm_restore", staticmethod(lambda parent, text: True))
     told = []
     monkeypatch.setattr(BackupPage, "inform", staticmethod(lambda parent, title, text: told.append(text)))
     page.restore_button.click()
-    assert quits == [1] and "请重新启动" in told[0] and "重新启动" in asked[0]
+    qtbot.waitUntil(lambda: quits == [1], timeout=20000)
+    assert "请重新启动" in told[0] and "重新启动" in asked[0]
     assert "later" not in {u.username for u in AuthService(auth.db).list_users(admin)}
 
 
@@ -240,6 +243,7 @@ def test_backup_page_refuses_a_corrupt_file_and_hides_restore_from_shift_leaders
     monkeypatch.setattr(BackupPage, "choose_file", staticmethod(lambda parent: str(bad)))
     monkeypatch.setattr(BackupPage, "confirm_restore", staticmethod(lambda parent, text: pytest.fail("not asked")))
     page.restore_file_button.click()
+    qtbot.waitUntil(lambda: not page.checking, timeout=10000)
     assert "未通过检查" in page.status.text()
     leader = auth.create_user(admin, "luomin", "罗敏", "duty-pass-2026", ["shift_leader"])
     page2 = BackupPage(MaintenanceService(auth.db), leader)

@@ -18,6 +18,19 @@ from tests.helpers.pdf import pdf_info, pdf_text
 from tests.helpers.samples import many_incidents
 
 
+def counted(page, timeout: float = 20.0) -> None:
+    """The count runs on a worker thread (issue 21): wait, with the event loop turning, for its figures to land."""
+    import time
+
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    deadline = time.monotonic() + timeout
+    while page.busy:
+        assert time.monotonic() < deadline, "the count did not finish"
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.005)  # leave the worker the processor
+
+
 @pytest.fixture
 def page(qtbot, desk):
     many_incidents(desk.db, desk.users, 6)  # Jan–Jun 2026, one a month
@@ -28,6 +41,7 @@ def page(qtbot, desk):
 
 def test_year_button_shows_the_figures(page):
     page.this_year.click()
+    counted(page)
     assert page.period() == (dt.date(2026, 1, 1), dt.date(2026, 6, 30))
     assert "接报突发事件 6 起" in page.summary.text() and "迟报 2 次" in page.summary.text()
     months = page.models["month"]
@@ -36,6 +50,7 @@ def test_year_button_shows_the_figures(page):
 
 def test_save_as_pdf_and_excel_run_off_the_gui_thread(page, tmp_path, monkeypatch):
     page.this_year.click()
+    counted(page)
     target = tmp_path / "年度统计"
     monkeypatch.setattr(PrintActions, "ask_save_path", staticmethod(lambda *a: str(target)))
     pdf = page.actions.do_save_pdf()
@@ -47,6 +62,7 @@ def test_save_as_pdf_and_excel_run_off_the_gui_thread(page, tmp_path, monkeypatc
 
 def test_preview_paints_every_pdf_page(page, tmp_path, monkeypatch):
     page.this_year.click()
+    counted(page)
     painted = []
 
     def fake_preview(parent, paint):
@@ -153,6 +169,7 @@ def _overdue_unsent_incident(desk) -> None:
 def test_an_overdue_unsent_report_shows_as_missed_and_lowers_the_on_time_rate(page, desk):
     _overdue_unsent_incident(desk)
     page.this_year.click()
+    counted(page)
     text = page.summary.text()
     # 6 首报 sent, 2 of them late, 1 never sent: 4 on time of 7 owed
     assert "报送信息 6 次，迟报 2 次，超时未报 1 次，按时率 57.1%" in text, text
@@ -174,6 +191,7 @@ def test_statistics_in_english_use_the_incident_lists_labels(qtbot, desk, monkey
                            today=dt.date(2026, 6, 30))
         qtbot.addWidget(p)
         p.this_year.click()
+        counted(p)
         text = p.summary.text()
         assert text.startswith("1 Jan 2026 to 30 Jun 2026: 7 incidents received") and "1 missed" in text, text
         cats = p.models["category"]

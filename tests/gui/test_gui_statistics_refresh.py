@@ -25,10 +25,12 @@ def test_statistics_page_recounts_when_shown_again(qtbot, desk):
     qtbot.addWidget(stack)
     stack.show()
     page.this_year.click()
+    qtbot.waitUntil(lambda: not page.busy, timeout=20_000)
     assert "接报突发事件 2 起" in page.summary.text()
     stack.setCurrentWidget(other)
     received = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     desk.incidents().register(desk["zhouning"], intake(received_at=received, occurred_at=received), now=received)
     assert "接报突发事件 2 起" in page.summary.text()  # hidden: not counted behind the officer's back
     stack.setCurrentWidget(page)
+    qtbot.waitUntil(lambda: not page.busy, timeout=20_000)
     assert "接报突发事件 3 起" in page.summary.text()
