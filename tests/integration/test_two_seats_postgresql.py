@@ -34,6 +34,8 @@ from dutyroom.store.db_error import SERVER_LOST_ZH
 from dutyroom.ui.deadlines_panel import DeadlinesPanel
 from dutyroom.ui.facts_dialog import FactsDialog
 from dutyroom.ui.incidents_page import IncidentsPage
+from tests.gui.test_gui_change_signal import fill_now
+from tests.gui.test_gui_intake import finish
 from tests.helpers.actors import actors_by_username
 from tests.helpers.children import CHILDREN
 from tests.helpers.databases import build_demo
@@ -136,6 +138,8 @@ def test_a_seat_that_loses_the_server_says_so_keeps_what_was_typed_and_saves_whe
         dialog.show()
         notice = window.statusBar().findChild(QLabel, "serverLostNotice")
         assert not notice.isVisible()
+        wizard = incidents.new_intake()  # a call being taken when the server goes
+        wizard.caller_name.setText("李女士")
 
         own_server.pause()  # the server is lost mid-session
         dialog.counts["injured"].setText("6")
@@ -149,14 +153,19 @@ def test_a_seat_that_loses_the_server_says_so_keeps_what_was_typed_and_saves_whe
         event.listen(db.engine, "do_connect", lambda *a: attempts.append(time.monotonic()))
         qtbot.wait(4000)  # the incident tab ticks 4 times, the hub polls 4 times
         assert len(attempts) <= 1, f"{len(attempts)} connection attempts in 4 s while the server was lost"
+        assert detail.isVisible()  # its 1 s countdown ran all along
         assert not dialog.save() and dialog.status.text() == SERVER_LOST_ZH  # still lost: still said, still kept
+        wizard.next()  # the intake cannot go on: it says why and keeps the page as typed
+        assert wizard.currentId() == 0 and wizard.caller_name.text() == "李女士"
+        assert SERVER_LOST_ZH in wizard.status.text()
 
         own_server.resume()
         qtbot.waitUntil(lambda: not notice.isVisible(), timeout=10_000)  # the watch reconnects within its retry
         assert dialog.save(), dialog.status.text()
         stored = svc.get(officer, v.id)
         assert (stored.injured, stored.measures_taken) == (6, "已疏散周边群众")
-        assert detail.isVisible()
+        fill_now(qtbot, wizard)  # and the call taken during the outage is submitted once the server is back
+        assert finish(qtbot, wizard).caller_name == "王先生"
     finally:
         window.changes.stop()
         db.dispose()
