@@ -5,6 +5,9 @@ and when (`modified_by_id`, `modified_at`, set here by the command that changed 
 incident takes the version its screen loaded; when the row has moved since, it is refused with
 "已被{姓名}于{HH:MM}修改，请刷新" and nothing is written: the second save never overwrites the first.
 
+A warning's decisions (approve, reject, return, an external decision) take the content_hash the decider's screen
+showed instead: the author may edit a pending warning, and nobody approves a text they have not seen.
+
 What is not a conflict: appending to the incident (a log note, an instruction, a report, a response step) does not
 change the incident row, so it neither moves the version nor needs one. A caller that passes no version (the CLI,
 scripts, imports) is not checked.
@@ -54,10 +57,17 @@ def _last_change(s: Session, row: Incident) -> tuple[str | None, dt.datetime | N
     if row.modified_by_id is not None:
         user = s.get(User, row.modified_by_id)
         return (user.display_name if user else None), row.modified_at
-    # moved by a path that names nobody: the incident's latest audit entry says who
-    last = s.execute(select(AuditEntry.user_id, AuditEntry.username, AuditEntry.at)
-                     .where(AuditEntry.entity == "incident", AuditEntry.entity_id == str(row.id))
-                     .order_by(AuditEntry.seq.desc()).limit(1)).first()
+    return audited_change(s, "incident", row.id)  # moved by a path that names nobody: the audit log says who
+
+
+def audited_change(s: Session, entity: str, entity_id: int, actions: tuple[str, ...] = ()) -> tuple[str | None,
+                                                                                                   dt.datetime | None]:
+    """Who made the entity's latest audited change (of `actions`, if given) and when (the entity index serves it)."""
+    stmt = select(AuditEntry.user_id, AuditEntry.username, AuditEntry.at).where(
+        AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id))
+    if actions:
+        stmt = stmt.where(AuditEntry.action.in_(actions))
+    last = s.execute(stmt.order_by(AuditEntry.seq.desc()).limit(1)).first()
     if last is None:
         return None, None
     user = s.get(User, last.user_id) if last.user_id is not None else None
