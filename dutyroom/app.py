@@ -122,6 +122,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
 
     # one change signal: this seat's writes at once, another seat's within a second (ui/change_hub.py)
     changes = window.changes = ChangeHub(db, window)
+    changes.attach_notice(window.statusBar())  # a lost database server (several seats) is said in words
     incident_topics = {"incidents", "reports"}
     changes.subscribe(window, {"roster", "contacts", "users"}, window.refresh_shift)
     dashboard = DashboardPage()

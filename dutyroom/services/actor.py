@@ -54,7 +54,7 @@ def current(db, actor: Actor, *, widen: bool = False) -> Actor:
     when the window refreshes (`AuthService.current`, widen=True). SYSTEM (id 0) is the program: not a row."""
     if actor.id == 0:
         return actor
-    with db.engine.connect() as conn:  # a bare connection: no ORM session for one small read
+    with db.connect() as conn:  # a bare connection: no ORM session for one small read
         rows = conn.execute(_RIGHTS, {"id": actor.id}).all()
     if not rows or not rows[0].active:
         raise PermissionDenied(f"账户 {actor.display_name}（{actor.username}）已停用，不能再操作；请退出登录",

@@ -75,6 +75,7 @@ from .actor import Actor, rechecked
 from .errors import NotFound, UserError
 from .guard import require
 from .incident_log import CLOCK_SKEW, locked_incident, require_view, utc, write_automatic
+from .row_version import check_version, touched, version_of
 
 # intake field → Incident column where they differ
 COLUMN = {"grade": "grade_confirmed", "event_type": "event_type_text"}
@@ -173,6 +174,7 @@ class IncidentView:
     handling_ended_at: dt.datetime | None
     closed_at: dt.datetime | None
     lead_units: tuple[LeadUnit, ...]
+    row_version: int = 0  # what a screen shows and sends back with an edit (services/row_version.py)
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -561,6 +563,7 @@ class IncidentService:
                     raise UserError("该接报已提交，请在事件中修改", "this intake was submitted: edit the incident instead")
                 before = _record(incident)
             changed = self._apply(s, incident, values)
+            touched(incident, actor, now)
             s.flush()
             if draft_id is None or changed:
                 audit.record_by(s, actor,
@@ -643,6 +646,7 @@ class IncidentService:
             s.add(incident)
         self._apply(s, incident, check.values)
         incident.status = "open"
+        touched(incident, actor, now)
         s.flush()
         chain = chain_of(p, incident, [])
         audit.record_by(s, actor, action="incident.open", entity="incident",
@@ -656,16 +660,20 @@ class IncidentService:
     # ------------------------------------------------------------ changes to an open incident
 
     def update(self, actor: Actor, incident_id: int, fields: Mapping[str, Any], *, known_at: dt.datetime | None = None,
-               now: dt.datetime | None = None) -> IncidentView:
+               now: dt.datetime | None = None, version: int | None = None) -> IncidentView:
         """Change intake fields of an open incident (casualties, description, …); the whole record is rechecked.
 
         `known_at` is when the new facts became known (default: now): the log line's 发生时间, entered `now`.
         A time in the future or before receipt is refused with the fields' problems (IntakeInvalid, field
-        "known_at"). A changed grade suggestion is logged, never applied: see needs_grade_decision."""
-        now = now_or(now)
-        return self._change(actor, incident_id, fields, now, "incident.edit", known_at=known_at or now)
+        "known_at"). A changed grade suggestion is logged, never applied: see needs_grade_decision.
 
-    def keep_grade(self, actor: Actor, incident_id: int, *, now: dt.datetime | None = None) -> IncidentView:
+        `version` (here and in every command below that edits the incident): the row_version the screen showed;
+        when another seat has changed the incident since, EditConflict and nothing is written."""
+        now = now_or(now)
+        return self._change(actor, incident_id, fields, now, "incident.edit", known_at=known_at or now, version=version)
+
+    def keep_grade(self, actor: Actor, incident_id: int, *, now: dt.datetime | None = None,
+                   version: int | None = None) -> IncidentView:
         """The officer has weighed a differing suggestion and keeps the confirmed grade: the decision is
         logged and audited (the clocks do not move)."""
         now = now_or(now)
@@ -673,6 +681,7 @@ class IncidentService:
             incident = locked_incident(s, incident_id)
             require(actor, "incident.confirm_grade", incident.status)
             self._require_open(incident)
+            check_version(s, incident, version, now)
             confirmed, suggested = incident.grade_confirmed, incident.grade_suggested
             if suggested is None or suggested == confirmed:
                 raise UserError("系统建议与确认等级一致，无需研判", "the suggestion agrees with the confirmed grade")
@@ -684,21 +693,22 @@ class IncidentService:
                             happened_at=now, now=now)
             return self._view(s, incident)
 
-    def confirm_grade(self, actor: Actor, incident_id: int, grade: str, *, now: dt.datetime | None = None) -> IncidentView:
+    def confirm_grade(self, actor: Actor, incident_id: int, grade: str, *, now: dt.datetime | None = None,
+                      version: int | None = None) -> IncidentView:
         """The officer confirms or changes the grade (or sets it back to unknown); the deadlines follow it."""
-        return self._change(actor, incident_id, {"grade": grade}, now, "incident.confirm_grade")
+        return self._change(actor, incident_id, {"grade": grade}, now, "incident.confirm_grade", version=version)
 
     def set_flags(self, actor: Actor, incident_id: int, flags: Mapping[str, bool], *,
-                  now: dt.datetime | None = None) -> IncidentView:
+                  now: dt.datetime | None = None, version: int | None = None) -> IncidentView:
         """Set or clear a condition flag (sensitive, key_area, …, prominent, may_escalate: vocabulary.Flag);
         the deadlines follow them."""
         unknown = sorted(set(flags) - set(FLAGS))
         if unknown:
             raise UserError(f"未知的标记：{'、'.join(unknown)}", f"unknown flag: {', '.join(unknown)}")
-        return self._change(actor, incident_id, dict(flags), now, "incident.edit")
+        return self._change(actor, incident_id, dict(flags), now, "incident.edit", version=version)
 
     def end_handling(self, actor: Actor, incident_id: int, *, at: dt.datetime | None = None,
-                     now: dt.datetime | None = None) -> IncidentView:
+                     now: dt.datetime | None = None, version: int | None = None) -> IncidentView:
         """Record that handling ended (处置结束): follow-ups stop, the final report is now owed."""
         now = now_or(now)
         at = at or now
@@ -710,6 +720,7 @@ class IncidentService:
             incident = locked_incident(s, incident_id)
             require(actor, "incident.edit", incident.status)
             self._require_open(incident)
+            check_version(s, incident, version, now)
             if incident.handling_ended_at is not None:
                 raise UserError("已登记处置结束", "the end of handling is already recorded")
             if at < incident.received_at:
@@ -717,6 +728,7 @@ class IncidentService:
             p = self._profile_of(incident)
             before_chain = chain_of(p, incident, sent_reports(s, incident.id))
             incident.handling_ended_at, incident.ongoing = at, False
+            touched(incident, actor, now)
             chain = chain_of(p, incident, sent_reports(s, incident.id))
             audit.record_by(s, actor, action="incident.handling_ended",
                             entity="incident", entity_id=incident.id,
@@ -725,18 +737,21 @@ class IncidentService:
             write_automatic(s, actor, incident, f"处置结束。报告时限：{deadline_text(chain)}", happened_at=at, now=now)
             return self._view(s, incident)
 
-    def close(self, actor: Actor, incident_id: int, *, now: dt.datetime | None = None) -> IncidentView:
+    def close(self, actor: Actor, incident_id: int, *, now: dt.datetime | None = None,
+              version: int | None = None) -> IncidentView:
         """Close (结案): only after the final report has been sent; a closed incident refuses edits."""
         now = now_or(now)
         with self.db.write() as s:
             incident = locked_incident(s, incident_id)
             require(actor, "incident.close", incident.status)
+            check_version(s, incident, version, now)
             final = s.scalar(select(IncidentReport.id).where(
                 IncidentReport.incident_id == incident.id, IncidentReport.kind == "final",
                 IncidentReport.sent_at.is_not(None), IncidentReport.corrects_report_id.is_(None)).limit(1))
             if final is None:
                 raise UserError("尚未报送终报，不能结束事件", "the final report has not been sent: the incident cannot be closed")
             incident.status, incident.closed_at = "closed", now
+            touched(incident, actor, now)
             audit.record_by(s, actor, action="incident.close", entity="incident",
                             entity_id=incident.id, before={"status": "open", "closed_at": None},
                             after={"status": "closed", "closed_at": now, "final_report_id": final}, at=now)
@@ -744,11 +759,12 @@ class IncidentService:
             return self._view(s, incident)
 
     def _change(self, actor: Actor, incident_id: int, fields: Mapping[str, Any], now: dt.datetime | None,
-                action: str, known_at: dt.datetime | None = None) -> IncidentView:
+                action: str, known_at: dt.datetime | None = None, version: int | None = None) -> IncidentView:
         now = now_or(now)
         with self.db.write() as s:
             incident = locked_incident(s, incident_id)
             require(actor, action, incident.status)
+            check_version(s, incident, version, now)
             if "grade" in fields and action != "incident.confirm_grade":
                 require(actor, "incident.confirm_grade", incident.status)
             before = _record(incident)
@@ -767,6 +783,7 @@ class IncidentService:
             changed = self._apply(s, incident, {k: check.values[k] for k in fields}, known_at or now)
             if not changed:
                 return self._view(s, incident)
+            touched(incident, actor, now)
             p = self._profile_on(incident.received_at)
             incident.profile_key, incident.profile_version = p.key, p.version
             chain = chain_of(p, incident, reports)
@@ -872,6 +889,7 @@ class IncidentService:
                      for i, n in enumerate(names))
 
     def _view(self, s: Session, i: Incident) -> IncidentView:
+        s.flush()  # a command's changes are written, so the view carries the version they moved the row to
         p = self._profile_of(i)
         author = s.get(User, i.created_by_id)
         return IncidentView(
@@ -886,7 +904,8 @@ class IncidentService:
             advice=advise(p, i.category, _record(i), _health_series(s, i)), description=i.description, measures_taken=i.measures_taken,
             trend=i.trend, created_by_id=i.created_by_id, created_by_name=author.display_name if author else "",
             created_at=utc(i.created_at), workstation=i.workstation, handling_ended_at=utc(i.handling_ended_at),
-            closed_at=utc(i.closed_at), lead_units=self._lead_units(s, p, i.category, i.event_type_text))
+            closed_at=utc(i.closed_at), lead_units=self._lead_units(s, p, i.category, i.event_type_text),
+            row_version=version_of(i))
 
     # ------------------------------------------------------------ the incident list
 

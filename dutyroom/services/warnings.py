@@ -59,6 +59,7 @@ from .actor import Actor, rechecked
 from .duty_lines import write_duty_line
 from .errors import NotFound, PermissionDenied, UserError
 from .guard import require
+from .row_version import EditConflict, audited_change
 from .users import user_names
 
 ORIGINS = {"district": ("本区发布", "district"), "forwarded": ("转发上级预警", "forwarded")}
@@ -503,20 +504,24 @@ class WarningService:
     # ------------------------------------------------------------ decisions on steps
 
     def approve(self, actor: Actor, warning_id: int, comment: str | None = None, step_no: int | None = None,
-                now: dt.datetime | None = None) -> WarningView:
-        return self._decide(actor, warning_id, "approved", comment, step_no, now)
+                now: dt.datetime | None = None, seen_hash: str | None = None) -> WarningView:
+        """`seen_hash` (here and in reject, return_for_changes, record_external): the content_hash of the warning
+        the decider's screen showed. When its content was edited since (the author may edit while it is pending),
+        EditConflict: nobody approves a text they have not seen (several seats, issue 21)."""
+        return self._decide(actor, warning_id, "approved", comment, step_no, now, seen_hash=seen_hash)
 
     def reject(self, actor: Actor, warning_id: int, reason: str, step_no: int | None = None,
-               now: dt.datetime | None = None) -> WarningView:
-        return self._decide(actor, warning_id, "rejected", reason, step_no, now)
+               now: dt.datetime | None = None, seen_hash: str | None = None) -> WarningView:
+        return self._decide(actor, warning_id, "rejected", reason, step_no, now, seen_hash=seen_hash)
 
     def return_for_changes(self, actor: Actor, warning_id: int, reason: str, step_no: int | None = None,
-                           now: dt.datetime | None = None) -> WarningView:
-        return self._decide(actor, warning_id, "returned", reason, step_no, now)
+                           now: dt.datetime | None = None, seen_hash: str | None = None) -> WarningView:
+        return self._decide(actor, warning_id, "returned", reason, step_no, now, seen_hash=seen_hash)
 
     def record_external(self, actor: Actor, warning_id: int, *, decider: str, reference: str,
                         decided_at: dt.datetime, decision: str = "approved", comment: str | None = None,
-                        step_no: int | None = None, now: dt.datetime | None = None) -> WarningView:
+                        step_no: int | None = None, now: dt.datetime | None = None,
+                        seen_hash: str | None = None) -> WarningView:
         """Record by hand a decision taken outside the app (e.g. 市应急办): who, reference number, when."""
         now = now_or(now)
         decider_text = clean_text(decider, field=("决定人（单位）", "the decider"), max_len=200)
@@ -528,10 +533,11 @@ class WarningService:
         if decided_at > now + CLOCK_SKEW:
             raise UserError("决定时间不能晚于现在", "the decision time cannot be in the future")
         external = {"external_decider": decider_text, "external_ref": ref, "external_decided_at": decided_at}
-        return self._decide(actor, warning_id, decision, comment, step_no, now, external)
+        return self._decide(actor, warning_id, decision, comment, step_no, now, external, seen_hash=seen_hash)
 
     def _decide(self, actor: Actor, warning_id: int, decision: str, comment: str | None, step_no: int | None,
-                now: dt.datetime | None, external: dict[str, Any] | None = None) -> WarningView:
+                now: dt.datetime | None, external: dict[str, Any] | None = None,
+                seen_hash: str | None = None) -> WarningView:
         if decision not in DECISIONS:
             raise UserError(f"未知的审批意见：{decision}", f"unknown decision: {decision}")
         comment = clean_text(comment, field=("意见", "the comment"), multiline=True)
@@ -540,6 +546,9 @@ class WarningService:
         now = now_or(now)
         with self.db.write() as s:
             w = self._lock(s, warning_id)
+            if seen_hash is not None and seen_hash != w.content_hash:
+                who, at = audited_change(s, "warning", w.id, ("warning.edit",))
+                raise EditConflict(who, at, 0, now)
             if w.status not in AWAITING_DECISION:
                 raise UserError("该预警当前没有待审批的步骤", "the warning is not awaiting a decision")
             phase, chain, chain_hash = self._phase(w)

@@ -10,7 +10,9 @@ from the tables it flushed; a write by another process is seen by a watcher that
   changed, so a change reports every topic.
 - PostgreSQL: every write transaction that changed something sends `pg_notify` with its topics and
   the writing seat (delivered only if it commits); the watcher LISTENs on its own autocommit
-  connection and drains the notifications without blocking, skipping its own seat's.
+  connection and drains the notifications without blocking, skipping its own seat's. When the server
+  goes away, `lost` turns true and the watcher tries to reconnect every RETRY_SECONDS (not at every
+  poll); once back, it reports every topic (what was sent meanwhile is lost) and `lost` is false again.
 
 No Qt here: the UI layer owns the timer (ui/change_hub.py).
 """
@@ -21,6 +23,7 @@ import json
 import logging
 import sqlite3
 import threading
+import time
 from itertools import chain
 
 from sqlalchemy import Engine, event, func, select
@@ -45,6 +48,8 @@ TOPIC_OF_TABLE = {
 }
 ALL_TOPICS = frozenset(TOPIC_OF_TABLE.values())
 CHANNEL = "dutyroom_changes"
+RETRY_SECONDS = 5.0
+CONNECT_TIMEOUT_SECONDS = 5
 _KEY = "dutyroom.topics"
 
 
@@ -95,6 +100,7 @@ class ChangeWatch:
 
     _lock: threading.Lock  # dispose() may close the watch from another thread
     _conn = None  # the watch's own connection (sqlite3 or psycopg), opened lazily
+    lost = False  # the database server cannot be reached (PostgreSQL)
 
     def poll(self) -> frozenset[str]:
         raise NotImplementedError
@@ -146,12 +152,15 @@ class PostgresChangeWatch(ChangeWatch):
         self.engine, self.seat = engine, seat
         self._lock = threading.Lock()
         self._conn = None
+        self._retry_at = 0.0
+        self.retry_seconds = RETRY_SECONDS
         self._open()
 
     def _open(self) -> None:
         import psycopg
 
         args, kwargs = self.engine.dialect.create_connect_args(self.engine.url)
+        kwargs.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
         self._conn = psycopg.connect(*args, **kwargs, autocommit=True)
         self._conn.execute(f"LISTEN {CHANNEL}")
 
@@ -161,14 +170,22 @@ class PostgresChangeWatch(ChangeWatch):
         with self._lock:
             try:
                 if self._conn is None or self._conn.closed:
+                    if time.monotonic() < self._retry_at:
+                        return frozenset()  # lost a moment ago: asked again every retry_seconds, not every poll
                     self._open()
+                    if self.lost:
+                        log.warning("change watch: database server reached again")
+                    self.lost = False
                     return ALL_TOPICS  # notifications sent while we were not listening are lost
                 topics: set[str] = set()
                 for note in self._conn.notifies(timeout=0):  # what has arrived; never waits
                     topics |= self._topics(note.payload)
                 return frozenset(topics)
             except psycopg.Error as exc:
-                log.warning("change watch: %s", exc)
+                if not self.lost:
+                    log.warning("change watch: %s", exc)
+                self.lost = True
+                self._retry_at = time.monotonic() + self.retry_seconds
                 self._close()
                 return frozenset()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 import uuid
 import weakref
 from collections.abc import Callable, Iterator
@@ -21,9 +22,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..config import db_url_from_env, resource_root
 from .change_watch import ChangeWatch, PostgresChangeWatch, SqliteChangeWatch, notify_other_seats, topics_written, track_topics
-from .db_error import APP_NAME, DatabaseError  # re-exported: callers import them from here
+from .db_error import (  # APP_NAME, DatabaseError re-exported: callers import them from here
+    APP_NAME,
+    SERVER_LOST_EN,
+    SERVER_LOST_ZH,
+    DatabaseError,
+    ServerLost,
+    is_server_lost,
+)
 
-__all__ = ["APP_NAME", "Database", "DatabaseError", "SchemaTooNew"]
+__all__ = ["APP_NAME", "Database", "DatabaseError", "SchemaTooNew", "ServerLost"]
+
+SERVER_RETRY_SECONDS = 5.0  # a lost server is asked again at most this often (timers would ask every second)
+CONNECT_TIMEOUT_SECONDS = 5  # an unreachable server host (no answer at all) blocks a command at most this long
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +118,8 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 15})
         _sqlite_setup(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # pre-ping: a connection the server dropped (restart, network) is replaced, not handed to a command
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
 
 
 def alembic_config(url: str):
@@ -161,26 +173,72 @@ class Database:
         self.seat = uuid.uuid4().hex  # tells this process's change notices from another seat's (PostgreSQL)
         self._on_commit: list[Callable[[frozenset[str]], None]] = []
         self._watches: weakref.WeakSet[ChangeWatch] = weakref.WeakSet()
+        self.retry_seconds = SERVER_RETRY_SECONDS
+        self._lost_at: float | None = None  # PostgreSQL: when a command last found the server gone
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._read() as session:
+        self._check_server()
+        with self._reaching_server(), self._read() as session:
             yield session
+
+    @contextmanager
+    def connect(self) -> Iterator:
+        """A bare connection for one small read (e.g. the rights check before every command), through the same
+        lost-server check as read() and write()."""
+        self._check_server()
+        with self._reaching_server(), self.engine.connect() as conn:
+            yield conn
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: commits on success, rolls back everything on any error.
 
         After the commit, the on_commit callbacks hear which topics it changed (none: not called)."""
-        with self._write() as session:
+        self._check_server()
+        with self._reaching_server(), self._write() as session:
             with session.begin():
                 yield session
                 session.flush()  # the topics are known before the commit
                 topics = topics_written(session)
                 if topics and not self.is_sqlite:
                     notify_other_seats(session, self.seat, topics)
-            if topics:
-                self._committed(topics)
+        if topics:
+            self._committed(topics)
+
+    # -------------------------------------------------------------- a lost server (PostgreSQL)
+
+    @property
+    def server_lost(self) -> bool:
+        """The last command found the database server gone (cleared by the next command that reaches it)."""
+        return self._lost_at is not None
+
+    def server_reached(self) -> None:
+        """Another connection (the change watch) reached the server: commands may ask it again at once."""
+        self._lost_at = None
+
+    def _check_server(self) -> None:
+        """While the server was lost a moment ago, refuse at once: the 1 s countdowns and the 30 s dashboard
+        would otherwise each wait on a connection attempt; one command per `retry_seconds` asks it again."""
+        if self._lost_at is not None and time.monotonic() - self._lost_at < self.retry_seconds:
+            from ..config import pick
+
+            raise ServerLost(pick(SERVER_LOST_ZH, SERVER_LOST_EN))
+
+    @contextmanager
+    def _reaching_server(self) -> Iterator[None]:
+        try:
+            yield
+        except Exception as exc:
+            if not self.is_sqlite and is_server_lost(exc):
+                if self._lost_at is None:
+                    log.warning("database server lost: %s", exc)
+                self._lost_at = time.monotonic()
+            raise
+        else:
+            if self._lost_at is not None:
+                log.warning("database server reached again")
+            self._lost_at = None
 
     # -------------------------------------------------------------- changes
 

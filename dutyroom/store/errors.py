@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from ..config import pick
 from .database import DatabaseError
+from .db_error import SERVER_LOST_EN, SERVER_LOST_ZH, is_server_lost
 
 _KNOWN = [
     (("database or disk is full", "disk full"), "磁盘已满，数据未写入。请清理磁盘空间后重试；已保存的数据不受影响。",
@@ -79,6 +80,8 @@ def explain(exc: BaseException) -> str | None:
     text = str(exc).lower()
     if isinstance(exc, OverflowError) and "sqlite integer" in text:  # a record number typed as 2**70
         return _pick("编号超出范围：没有这条记录。", "The number is out of range: there is no such record.")
+    if is_server_lost(exc):  # PostgreSQL (several seats): the server stopped or the network is cut
+        return _pick(SERVER_LOST_ZH, SERVER_LOST_EN)
     if isinstance(exc, DBAPIError | sqlite3.Error | OSError):
         if isinstance(exc, OSError) and not isinstance(exc, sqlite3.Error):
             known = _file_problem(exc)

@@ -294,6 +294,11 @@ class Incident(Base):
     workstation: Mapped[str | None] = mapped_column(String(100))
     handling_ended_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
+    # several seats (issue 21, 0009): moves with every change to the row (NULL: 0, never changed since 0009); who
+    # moved it last and when, for "已被某某于某时修改，请刷新" (services/row_version.py)
+    row_version: Mapped[int | None] = mapped_column(Integer)
+    modified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    modified_at: Mapped[dt.datetime | None]
     reports: Mapped[list[IncidentReport]] = relationship(back_populates="incident", order_by="IncidentReport.id")
     __table_args__ = (Index("ix_incident_status_received", "status", "received_at"),
                       Index("ix_incident_received_at", "received_at"))  # the list by time, any status (0006)
@@ -630,3 +635,23 @@ class AuditEntry(Base):
     __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),  # the audit page's filters (0006)
                       Index("ix_audit_log_action_at", "action", "at"), Index("ix_audit_log_username_at", "username", "at"),
                       Index("ix_audit_log_at", "at"))
+
+
+def _install_row_version_hook() -> None:
+    """Every UPDATE that changes an incident's columns moves its row_version, whichever code path wrote it (several
+    seats, issue 21): a command from a screen that showed the older version is then refused, never applied over it."""
+    from sqlalchemy import event, inspect
+
+    skip = {"row_mac", "row_version", "modified_by_id", "modified_at"}
+
+    @event.listens_for(Incident, "before_update")
+    def _bump(_mapper, _connection, target: Incident) -> None:
+        state = inspect(target)
+        if state.attrs.row_version.history.has_changes():
+            return
+        if any(attr.history.has_changes() for attr in state.attrs if attr.key not in skip
+               and attr.key in state.mapper.column_attrs):
+            target.row_version = (target.row_version or 0) + 1
+
+
+_install_row_version_hook()

@@ -7,6 +7,10 @@
 - Other seats: a timer polls the database's change watch (store/change_watch.py) every second and
   emits what another seat changed (on SQLite: every topic, it cannot tell which).
 
+- A lost database server (PostgreSQL, several seats): the watch and the database say so after each poll;
+  `server_lost(bool)` is emitted when that changes, and `attach_notice(status_bar)` shows it in the
+  window's status bar in words, until the server is back (then every page refreshes).
+
 `subscribe(widget, topics, refresh)` is how a page follows its topics: a shown page refreshes at
 once, a hidden one when it is next shown (one refresh however many changes came in between).
 """
@@ -18,19 +22,23 @@ import threading
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
-from ..services.errors import PermissionDenied
+from ..services.errors import PermissionDenied, explain
+from .i18n import tr
 
 log = logging.getLogger("dutyroom")
 
 
 class ChangeHub(QObject):
     changed = Signal(object)  # frozenset[str]: the topics that changed
+    server_lost = Signal(bool)  # the database server went away (True) or is back (False)
     _poke = Signal()
 
     def __init__(self, db, parent: QObject | None = None, *, poll_ms: int = 1000):
         super().__init__(parent)
+        self.db = db
+        self.lost = False
         self._pending: set[str] = set()
         self._lock = threading.Lock()  # commits may come from worker threads (backups, imports)
         self._poke.connect(self.flush, Qt.ConnectionType.QueuedConnection)
@@ -66,9 +74,31 @@ class ChangeHub(QObject):
 
     def poll(self) -> frozenset[str]:
         topics = self.watch.poll() if self.watch is not None else frozenset()
+        # the watch is the heartbeat: it asks the server every few seconds whatever the pages do
+        lost = bool(getattr(self.watch, "lost", False))
+        if lost != self.lost:
+            self.lost = lost
+            if not lost:
+                self.db.server_reached()  # the pages' refreshes below are not refused as "lost a moment ago"
+            self.server_lost.emit(lost)
         if topics:
             self.changed.emit(topics)
         return topics
+
+    def attach_notice(self, bar: QStatusBar) -> QLabel:
+        """The status bar says, while it lasts, that the server is lost; then that it is back."""
+        notice = QLabel(tr("与数据库服务器的连接已断开，正在自动重试；已输入的内容仍在窗口中，恢复后再保存"))
+        notice.setObjectName("serverLostNotice")
+        notice.setStyleSheet("color: #b00020; font-weight: bold")
+        notice.hide()
+        bar.addPermanentWidget(notice)
+
+        def show(lost: bool) -> None:
+            notice.setVisible(lost)
+            if not lost:
+                bar.showMessage(tr("已重新连接数据库服务器"), 15_000)
+        self.server_lost.connect(show)
+        return notice
 
     def stop(self) -> None:
         self.timer.stop()
@@ -121,6 +151,11 @@ class _Subscription(QObject):
             self.refresh()
         except PermissionDenied as exc:  # the user was deactivated meanwhile: the session controller signs them out
             log.info("refresh refused: %s", exc.message)
+        except Exception as exc:  # e.g. the database server lost: the page keeps what it showed (the hub says why)
+            message = explain(exc)
+            if message is None:
+                raise
+            log.warning("refresh failed: %s", message)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Show and self.stale:

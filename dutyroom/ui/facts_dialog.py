@@ -2,6 +2,11 @@
 what happened), with the time they became known (default now, Beijing time). The service rechecks the
 whole record; a bad field is named under that field and the dialog stays open with everything typed.
 
+Several seats (issue 21): the save carries the version the dialog loaded. When another seat changed the incident
+meanwhile, the refusal ("已被某某于某时修改，请刷新") is shown, nothing is overwritten, and 刷新 loads the latest
+facts into the fields the officer did not touch (what was typed stays). A lost database server is said in the
+same line, and the dialog stays open with what was typed until a save goes through.
+
 When the update moves the grade suggestion away from the confirmed grade, GradeDecisionDialog asks at
 once: adopt the suggestion, keep the confirmed grade, or choose another. It only asks; the incident
 detail carries the answer out through the service (confirm_grade / keep_grade).
@@ -32,8 +37,9 @@ from PySide6.QtWidgets import (
 from ..domain.clock import BEIJING
 from ..domain.intake import PLACE_OTHER
 from ..services.actor import Actor
-from ..services.errors import UserError, lang
+from ..services.errors import UserError, explain, lang
 from ..services.incidents import KNOWN_AT, IncidentService, IncidentView, IntakeInvalid
+from ..services.row_version import EditConflict
 from .beijing_time import beijing_qdt, from_beijing_qdt
 from .incident_common import RED, Clock, FieldError, field_row, grade_text
 from .intake_wizard import COUNT_FIELDS, TEXT_FIELDS
@@ -97,6 +103,10 @@ class FactsDialog(QDialog):
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton(self.tr("保存并记入日志(&S)"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setDefault(True)
+        self.refresh_button = buttons.addButton(self.tr("刷新(&R)"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.refresh_button.setToolTip(self.tr("载入其他席位保存的最新事态；您已输入的内容保留"))
+        self.refresh_button.hide()  # offered after another seat's change refused a save
+        self.refresh_button.clicked.connect(self.refresh)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.save_button.clicked.connect(self.save)
         buttons.rejected.connect(self.reject)
@@ -167,17 +177,77 @@ class FactsDialog(QDialog):
             return False
         try:
             view = self.service.update(self.actor, self.incident.id, fields, known_at=self.known_time(),
-                                       now=self.clock())
+                                       now=self.clock(), version=self.incident.row_version)
         except IntakeInvalid as exc:
             self.show_problems(exc.problems)
+            return False
+        except EditConflict as exc:
+            self.show_problems([])
+            self.status.setText(exc.message)
+            self.refresh_button.show()
+            self.refresh_button.setFocus()
             return False
         except UserError as exc:
             self.show_problems([])
             self.status.setText(exc.message)
             return False
+        except Exception as exc:  # the server lost, the disk full...: said here, and everything typed stays
+            message = explain(exc)
+            if message is None:
+                raise
+            self.show_problems([])
+            self.status.setText(message)
+            return False
         self.result_view = view
         self.accept()
         return True
+
+    def refresh(self) -> bool:
+        """Load the incident as another seat left it: the fields the officer has not changed show the new values,
+        what was typed stays; the next save is checked against this version."""
+        try:
+            latest = self.service.get(self.actor, self.incident.id)
+        except Exception as exc:
+            message = explain(exc)
+            if message is None:
+                raise
+            self.status.setText(message)
+            return False
+        typed = {name: self._raw(name) for name in self.changed_fields()}
+        self.incident = latest
+        for name in self.initial:  # the latest facts as this dialog shows them are the new starting point...
+            self._set(name, getattr(latest, name))
+        self.initial = self.values()
+        for name, raw in typed.items():  # ...and what the officer typed is put back
+            self._set_raw(name, raw)
+        self.refresh_button.hide()
+        self.show_problems([])
+        self.status.setText(self.tr("已载入最新事态；您输入的内容已保留，请核对后保存"))
+        return True
+
+    def _set(self, name: str, value: Any) -> None:
+        if name in self.counts:
+            value = str(value or "")
+        elif name == "economic_loss_cny":
+            value = _loss_text(value)
+        elif name == "place":
+            value = self.tr(PLACE_OTHER) if value == PLACE_OTHER else value or ""
+        self._set_raw(name, value or "")
+
+    def _raw(self, name: str) -> str:
+        widget = self.widgets[name]
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText()
+        return widget.currentText() if isinstance(widget, QComboBox) else widget.text()
+
+    def _set_raw(self, name: str, raw: str) -> None:
+        widget = self.widgets[name]
+        if isinstance(widget, QPlainTextEdit):
+            widget.setPlainText(raw)
+        elif isinstance(widget, QComboBox):
+            widget.setCurrentText(raw)
+        else:
+            widget.setText(raw)
 
     @classmethod
     def ask(cls, parent, service: IncidentService, actor: Actor, incident: IncidentView,

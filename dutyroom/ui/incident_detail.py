@@ -44,6 +44,7 @@ from ..services.exports import ReportExporter
 from ..services.incident_log import IncidentLogService, LogEntryView
 from ..services.incident_reports import IncidentClock, ReportDraft, ReportService, ReportView
 from ..services.incidents import IncidentService, IncidentView, needs_grade_decision
+from ..services.row_version import EditConflict
 from . import theme
 from .beijing_time import select_section_on_click
 from .deadlines_panel import bound_clause, bound_detail, elapsed_cell
@@ -252,9 +253,16 @@ class IncidentDetail(QWidget):
         self.tabs.addTab(self._build_facts(), self.tr("概况"))
         self.tabs.addTab(self._build_reports(), self.tr("报告时限与报送"))
         self.tabs.addTab(self._build_log(), self.tr("事件日志"))
+        self.refresh_button = QPushButton(self.tr("刷新(&R)"))
+        self.refresh_button.setToolTip(self.tr("载入其他席位保存的最新内容"))
+        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button.hide()  # offered when another seat's change refused a command here
+        message_row = QHBoxLayout()
+        message_row.addWidget(self.message, 1)
+        message_row.addWidget(self.refresh_button)
         lay = QVBoxLayout(self)
         lay.addWidget(self.header)
-        lay.addWidget(self.message)
+        lay.addLayout(message_row)
         lay.addWidget(self.tabs, 1)
         self._timer = QTimer(self, interval=1000, timeout=self._tick_if_shown)
         self._timer.start()
@@ -570,20 +578,39 @@ class IncidentDetail(QWidget):
     # ------------------------------------------------------------ commands
 
     def _run(self, fn, ok: str = "") -> bool:
-        return run(fn, line=self.message, done=ok, on_success=self._changed) is not None
+        """A command on the incident; refused because another seat changed it meanwhile: 刷新 is offered."""
+        conflict = []
+
+        def command():
+            try:
+                return fn()
+            except EditConflict:
+                conflict.append(True)
+                raise
+        done = run(command, line=self.message, done=ok, on_success=self._changed) is not None
+        self.refresh_button.setVisible(bool(conflict))
+        return done
+
+    def refresh(self) -> None:
+        """刷新 after a refusal: the incident as the other seat left it (an unsaved grade or flag choice is reset)."""
+        if run(self.reload, line=self.message) is not None:
+            self.refresh_button.hide()
+            self.message.show_info(self.tr("已载入最新内容，请核对后再操作"))
 
     def _changed(self, _result=None) -> None:
         self.reload()
         self.changed.emit()
 
     def confirm_grade(self) -> bool:
-        grade = self.grade.currentData()
-        return self._run(lambda: self.incidents.confirm_grade(self.actor, self.incident_id, grade, now=self.clock()),
+        grade, version = self.grade.currentData(), self.incident.row_version
+        return self._run(lambda: self.incidents.confirm_grade(self.actor, self.incident_id, grade, now=self.clock(),
+                                                    version=version),
                          self.tr("等级已确认为{g}，报告时限已重新计算").format(g=grade_text(grade)))
 
     def save_flags(self) -> bool:
-        flags = {f: b.isChecked() for f, b in self.flag_boxes.items()}
-        return self._run(lambda: self.incidents.set_flags(self.actor, self.incident_id, flags, now=self.clock()),
+        flags, version = {f: b.isChecked() for f, b in self.flag_boxes.items()}, self.incident.row_version
+        return self._run(lambda: self.incidents.set_flags(self.actor, self.incident_id, flags, now=self.clock(),
+                                                    version=version),
                          self.tr("情形标记已保存，报告时限已重新计算"))
 
     def update_facts(self) -> bool:
@@ -606,21 +633,27 @@ class IncidentDetail(QWidget):
                 s=grade_text(incident.grade_suggested), c=grade_text(incident.grade_confirmed)))
             return False
         if answer == KEEP:
-            return self._run(lambda: self.incidents.keep_grade(self.actor, self.incident_id, now=self.clock()),
+            return self._run(lambda: self.incidents.keep_grade(self.actor, self.incident_id, now=self.clock(),
+                                                    version=incident.row_version),
                              self.tr("已记录：经研判维持确认等级{g}").format(g=grade_text(incident.grade_confirmed)))
-        return self._run(lambda: self.incidents.confirm_grade(self.actor, self.incident_id, answer, now=self.clock()),
+        return self._run(lambda: self.incidents.confirm_grade(self.actor, self.incident_id, answer, now=self.clock(),
+                                                    version=incident.row_version),
                          self.tr("等级已确认为{g}，报告时限已重新计算").format(g=grade_text(answer)))
 
     def end_handling(self) -> bool:
         if not Ask.confirm(self, self.tr("处置结束"), self.tr("登记处置结束（现在）？此后停止续报，须报送终报。")):
             return False
-        return self._run(lambda: self.incidents.end_handling(self.actor, self.incident_id, now=self.clock()),
+        version = self.incident.row_version
+        return self._run(lambda: self.incidents.end_handling(self.actor, self.incident_id, now=self.clock(),
+                                                    version=version),
                          self.tr("已登记处置结束，请报送终报"))
 
     def close_incident(self) -> bool:
         if not Ask.confirm(self, self.tr("结案"), self.tr("结束此事件？结案后不能再修改。")):
             return False
-        return self._run(lambda: self.incidents.close(self.actor, self.incident_id, now=self.clock()),
+        version = self.incident.row_version
+        return self._run(lambda: self.incidents.close(self.actor, self.incident_id, now=self.clock(),
+                                                    version=version),
                          self.tr("事件已结案"))
 
     def _draft_and_choice(self, kind: str, **compose_options):

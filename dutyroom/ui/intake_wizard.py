@@ -45,7 +45,7 @@ from ..config import pick
 from ..domain.intake import FLAGS, MAX_COUNT, PLACE_OTHER
 from ..domain.numbers import NumberError, read_amount, read_count
 from ..services.actor import Actor
-from ..services.errors import UserError, lang
+from ..services.errors import UserError, explain, lang
 from ..services.incidents import IncidentService, IncidentView, IntakeInvalid
 from .beijing_time import select_section_on_click
 from .deadlines_panel import bound_clause
@@ -441,7 +441,10 @@ class IntakeWizard(QWizard):
         if index == len(PAGE_FIELDS) - 1:
             return self.submit()
         fields = PAGE_FIELDS[index]
-        problems = self.service.check(self.actor, self.values(), draft_id=self.draft_id, now=self.clock())
+        problems = run(lambda: self.service.check(self.actor, self.values(), draft_id=self.draft_id, now=self.clock()),
+                       on_failure=self.status.setText)  # e.g. the database server lost: said, the page kept
+        if problems is None:
+            return False
         shown = self.show_problems(problems, fields)
         if shown:
             self._focus(shown[0].field)
@@ -462,6 +465,12 @@ class IntakeWizard(QWizard):
         except UserError as exc:
             self.status.setText(exc.message)
             self.errors["grade"].show_text(exc.message)
+            return False
+        except Exception as exc:  # the database server lost, ...: said here; everything typed stays in the wizard
+            message = explain(exc)
+            if message is None:
+                raise
+            self.status.setText(message)
             return False
         self.status.setText(self.tr("已提交：{title}").format(title=self.incident.title))
         self.submitted.emit(self.incident)

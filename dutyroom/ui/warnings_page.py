@@ -474,7 +474,8 @@ class WarningsPage(QWidget):
         comment = DecisionDialog.ask(self, self.tr("批准"), self.tr("{step}：审批意见（可不填）").format(step=self._step_label()),
                                      False, self.tr("批准"))
         if comment is not None:
-            self._run(lambda: self.svc.approve(self.actor, w.id, comment, step_no=w.next_step), self.tr("已批准"))
+            self._run(lambda: self.svc.approve(self.actor, w.id, comment, step_no=w.next_step,
+                                                seen_hash=w.content_hash), self.tr("已批准"))
 
     def reject(self) -> None:
         w = self.current
@@ -483,7 +484,8 @@ class WarningsPage(QWidget):
         reason = DecisionDialog.ask(self, self.tr("不予批准"), self.tr("{step}：不予批准的理由").format(step=self._step_label()),
                                     True, self.tr("不予批准"))
         if reason is not None:
-            self._run(lambda: self.svc.reject(self.actor, w.id, reason, step_no=w.next_step), self.tr("已不予批准"))
+            self._run(lambda: self.svc.reject(self.actor, w.id, reason, step_no=w.next_step,
+                                               seen_hash=w.content_hash), self.tr("已不予批准"))
 
     def return_for_changes(self) -> None:
         w = self.current
@@ -492,7 +494,8 @@ class WarningsPage(QWidget):
         reason = DecisionDialog.ask(self, self.tr("退回修改"), self.tr("{step}：退回修改的理由").format(step=self._step_label()),
                                     True, self.tr("退回修改"))
         if reason is not None:
-            self._run(lambda: self.svc.return_for_changes(self.actor, w.id, reason, step_no=w.next_step),
+            self._run(lambda: self.svc.return_for_changes(self.actor, w.id, reason, step_no=w.next_step,
+                                                           seen_hash=w.content_hash),
                       self.tr("已退回修改"))
 
     def record_external(self) -> None:
@@ -503,7 +506,8 @@ class WarningsPage(QWidget):
         if d is not None:
             self._run(lambda: self.svc.record_external(
                 self.actor, w.id, decider=d.decider, reference=d.reference, decided_at=d.decided_at,
-                decision=d.decision, comment=d.comment, step_no=w.next_step), self.tr("已登记上级决定"))
+                decision=d.decision, comment=d.comment, step_no=w.next_step,
+                seen_hash=w.content_hash), self.tr("已登记上级决定"))
 
     def issue(self) -> None:
         w = self.current

@@ -10,6 +10,10 @@ fetches what the screen shows, measured in the same run on the same file, and th
 repeated runs (tests/bench/timing.py). Writes (add a note) go to the database: run it on a copy if that
 matters. The database is not migrated here (`python -m dutyroom init` does that), so the same script measures
 an older checkout (PYTHONPATH=that checkout) on a database without the newer indexes.
+
+On PostgreSQL (several seats): copy a generated history into an empty PostgreSQL database with
+scripts/copy_to_postgresql.py and pass its URL as --db; the plain SQL then runs through psycopg on the same
+server (the same statements, `?` as `%s`, SQLite's functions as PostgreSQL's).
 """
 
 from __future__ import annotations
@@ -35,6 +39,39 @@ def report(name: str, app_ms: float, sql_ms: float | None) -> None:
     sql = f"{sql_ms:9.2f}" if sql_ms is not None else "        -"
     print(f"{name:<34} app {app_ms:9.2f} ms   sql {sql} ms   ratio {ratio}", flush=True)
     RESULTS.append((name, app_ms, sql_ms))
+
+
+class PgPlain:
+    """The plain-SQL side on PostgreSQL: sqlite3's execute(stmt, args).fetchall() over a psycopg connection."""
+
+    def __init__(self, url: str):
+        import psycopg
+        from sqlalchemy import make_url
+        from sqlalchemy.dialects import postgresql
+
+        args, kwargs = postgresql.psycopg.dialect().create_connect_args(make_url(url))
+        self.conn = psycopg.connect(*args, **kwargs, autocommit=True)
+
+    def execute(self, stmt: str, args: tuple = ()):
+        stmt = (stmt.replace("?", "%s").replace("datetime('now')", "now()").replace("BEGIN IMMEDIATE", "BEGIN")
+                .replace("VALUES (%s, now(), now(), 2, 0, 'note', 'x', 0)", "VALUES (%s, now(), now(), 2, false, 'note', 'x', false)"))
+        cur = self.conn.execute(stmt, args)
+        return _Rows(cur.fetchall() if cur.description else [])
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class _Rows(list):
+    def fetchall(self):
+        return list(self)
+
+    def fetchone(self):
+        return self[0] if self else None
+
+
+def plain(db: str, **kw):
+    return PgPlain(db) if db.startswith("postgresql") else sqlite3.connect(db, **kw)
 
 
 def sql_ms(conn: sqlite3.Connection, *statements: tuple[str, tuple], runs: int = 20) -> float:
@@ -82,7 +119,7 @@ def main() -> None:
     officer = auth.login("zhouning", DEMO_PASSWORD)
     admin = auth.login("admin", DEMO_PASSWORD)
     leader = auth.login("luomin", DEMO_PASSWORD)
-    conn = sqlite3.connect(opts.db)
+    conn = plain(opts.db)
     runs = opts.runs
     incidents, reports, log = IncidentService(db, profile), ReportService(db), IncidentLogService(db)
     open_id = conn.execute("SELECT max(id) FROM incident WHERE status = 'open'").fetchone()[0]
@@ -157,7 +194,7 @@ def main() -> None:
             note_sql = (("BEGIN IMMEDIATE", ()), ("INSERT INTO incident_log (incident_id, happened_at, entered_at, author_id,"
                         " automatic, kind, text, stricken) VALUES (?, datetime('now'), datetime('now'), 2, 0, 'note', 'x', 0)",
                         (open_id,)), ("ROLLBACK", ()), *detail_sql, (LIST_SQL.format(where=""), ()))
-            wconn = sqlite3.connect(opts.db, isolation_level=None)
+            wconn = plain(opts.db, isolation_level=None)
             report("add a note (write, reload, list)", median_ms(note, max(3, runs // 2)), sql_ms(wconn, *note_sql))
             wconn.close()
         page.tabs.setCurrentIndex(0)
