@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from ..domain.clock import now_or
 from .audit_key import AuditKeyError, key_for_connection, load_key
 from .models import AuditEntry, AuditHead, User
+from .text_index import index_audit
 
 GENESIS = "0" * 64
 MAC_VERSION = "dutyroom-audit v2"
@@ -100,6 +101,9 @@ def record(session: Session, *, user_id: int | None, username: str, action: str,
     session.add(entry)
     head.last_seq, head.last_hash = seq, digest
     session.flush()
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":  # the audit page's text search (store/text_index.py)
+        index_audit(connection, seq, eid, username, action, before, after)
     return entry
 
 
