@@ -37,4 +37,4 @@ def test_opening_the_page_asks_the_model_for_what_is_painted_not_for_every_cell(
     assert decoded < PAGE // 2  # the changes of rows not painted are never decoded
     page.table.setCurrentIndex(page.model.index(PAGE - 1, 0))  # a row's detail still shows its whole change
     shown = page.detail.toPlainText()
-    assert f"第{page.model.rows[-1].entity_id}条" in shown and shown.count("现场情况稳定") == 40
+    assert f"第{page.model.rows[PAGE - 1].entity_id}条" in shown and shown.count("现场情况稳定") == 40
