@@ -6,7 +6,10 @@ Build the database once (outside the repository), then run:
     QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/bench_history.py --db /work/bench/history10.db [--only list,note]
 
 Each line prints the app's time (the widget or service call a user waits for), the time of the plain SQL that
-fetches what the screen shows, measured in the same run on the same file, and their ratio. Medians of
+fetches what the screen shows, measured in the same run on the same file, and their ratio. The text filters are
+measured for a common term (燃气), a rare one (脚手架: the live incident) and an absent one (地震), against the
+faster of a newest-first LIKE walk and (with migration 0010's text indexes) the index query; without the indexes
+the rare and absent terms are full scans, measured only with --all-terms. Medians of
 repeated runs (tests/bench/timing.py). Writes (add a note) go to the database: run it on a copy if that
 matters. The database is not migrated here (`python -m dutyroom init` does that), so the same script measures
 an older checkout (PYTHONPATH=that checkout) on a database without the newer indexes.
