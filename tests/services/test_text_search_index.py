@@ -83,6 +83,7 @@ def test_the_audit_page_finds_chinese_text_in_the_changes_newest_first_page_by_p
     first = audit.page(admin, AuditFilter(text="塌陷", action="incident.open"), limit=3)
     assert [r.entity_id for r in first.rows] == [str(v.id) for v in reversed(made)][:3] and first.more
     assert any("audit_fts MATCH" in s for s in seen) == desk.db.is_sqlite
+    assert first.rows[0].after["description"] == "第4处道路塌陷"  # the change, decoded when read (either backend)
     rest = audit.page(admin, AuditFilter(text="塌陷", action="incident.open"), offset=3, limit=3, count=True)
     assert [r.entity_id for r in rest.rows] == [str(made[1].id), str(made[0].id)] and rest.total == 5
     assert audit.count(admin, AuditFilter(text="道路塌陷")) >= 5
