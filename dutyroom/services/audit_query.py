@@ -9,22 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import String, cast, func, or_, select, text
+from sqlalchemy import Integer, String, Text, cast, column, func, or_, select, table, text, type_coerce
 
 from ..domain.clock import BEIJING
 from ..domain.profile_schema import Profile
+from ..domain.search_terms import match_query
 from ..domain.text import clean_text
 from ..store.audit import verify_chain
 from ..store.database import Database
 from ..store.models import AuditEntry
+from ..store.text_index import AUDIT_FTS
 from .actor import Actor, rechecked
 from .errors import UserError, lang
 from .guard import require
 
 MAX_PAGE = 1000
+_FTS = table(AUDIT_FTS, column("rowid", Integer))
 
 
 @dataclass(frozen=True)
@@ -46,8 +50,16 @@ class AuditRow:
     action: str
     entity: str
     entity_id: str | None
-    before: Any
-    after: Any
+    before_stored: Any = field(default=None, repr=False)  # as the driver gives it (SQLite: JSON text), decoded
+    after_stored: Any = field(default=None, repr=False)   # only when shown (a page holds 200 rows, few are seen)
+
+    @cached_property
+    def before(self) -> Any:
+        return _decoded(self.before_stored)
+
+    @cached_property
+    def after(self) -> Any:
+        return _decoded(self.after_stored)
 
     @property
     def at_beijing(self) -> str:
@@ -83,6 +95,15 @@ class ChainCheck:
     entries: int
     first_bad_seq: int | None
     problem: str | None
+
+
+def _decoded(stored: Any) -> Any:
+    return json.loads(stored) if isinstance(stored, str) else stored
+
+
+_ROW_COLUMNS = (AuditEntry.seq, AuditEntry.at, AuditEntry.username, AuditEntry.workstation, AuditEntry.action,
+                AuditEntry.entity, AuditEntry.entity_id, type_coerce(AuditEntry.before, Text),
+                type_coerce(AuditEntry.after, Text))
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -140,14 +161,28 @@ class AuditQueryService:
             cond.append(or_(*terms))
         return cond
 
-    @staticmethod
-    def _count(s, cond: list) -> int:
-        return s.scalar(select(func.count()).select_from(AuditEntry).where(*cond)) or 0
+    def _match(self, f: AuditFilter) -> str | None:
+        """The text filter as an FTS5 query over audit_fts (SQLite; None: no index to use, LIKE alone)."""
+        if not self.db.is_sqlite or not isinstance(f.text, str) or "\\" in f.text:
+            return None  # a backslash: searching the stored escapes themselves, which the index does not hold
+        return match_query(clean_text(f.text, field=("搜索文字", "the search text"), max_len=200))
+
+    def _select(self, what: tuple, f: AuditFilter, cond: list):
+        """SELECT what FROM the log WHERE cond; with a text filter on SQLite, driven by the text index (newest
+        match first, so a page stops early however common the term; the LIKE test in cond keeps it exact)."""
+        match = self._match(f)
+        if match is None:
+            return select(*what).select_from(AuditEntry).where(*cond), AuditEntry.seq
+        return (select(*what).select_from(AuditEntry).join(_FTS, _FTS.c.rowid == AuditEntry.seq)
+                .where(text(f"{AUDIT_FTS} MATCH :match").bindparams(match=match), *cond), _FTS.c.rowid)
+
+    def _count(self, s, f: AuditFilter, cond: list) -> int:
+        return s.scalar(self._select((func.count(),), f, cond)[0]) or 0
 
     def count(self, actor: Actor, f: AuditFilter = AuditFilter()) -> int:
         require(actor, "audit.view")
         with self.db.read() as s:
-            return self._count(s, self._conditions(f))
+            return self._count(s, f, self._conditions(f))
 
     def page(self, actor: Actor, f: AuditFilter = AuditFilter(), offset: int = 0, limit: int = 200,
              newest_first: bool = True, *, count: bool = False) -> AuditPage:
@@ -158,13 +193,13 @@ class AuditQueryService:
         offset = max(0, offset)
         cond = self._conditions(f)
         with self.db.read() as s:
-            order = AuditEntry.seq.desc() if newest_first else AuditEntry.seq.asc()
-            rows = s.scalars(select(AuditEntry).where(*cond).order_by(order).offset(offset).limit(limit + 1)).all()
+            stmt, seq = self._select(_ROW_COLUMNS, f, cond)
+            order = seq.desc() if newest_first else seq.asc()
+            rows = s.execute(stmt.order_by(order).offset(offset).limit(limit + 1)).all()
             more = len(rows) > limit
             rows = rows[:limit]
-            total = self._count(s, cond) if count else (None if more else offset + len(rows))
-            return AuditPage(tuple(AuditRow(e.seq, e.at, e.username, e.workstation, e.action, e.entity, e.entity_id,
-                                            e.before, e.after) for e in rows), total, offset, more)
+            total = self._count(s, f, cond) if count else (None if more else offset + len(rows))
+            return AuditPage(tuple(AuditRow(*r) for r in rows), total, offset, more)
 
     def last_seq(self, actor: Actor) -> int:
         """The newest entry's number (0: none): the page reloads on show only when it moved."""

@@ -155,7 +155,10 @@ class Database:
     """One per process: the engine, a read session factory and a write session factory."""
 
     def __init__(self, url: str | None = None):
-        from . import row_seal  # noqa: F401 - seals rows with legal weight on every write (mapper events)
+        from . import (
+            row_seal,  # noqa: F401 - seals rows with legal weight on every write (mapper events)
+            text_index,  # noqa: F401 - keeps the incidents' text index current (mapper events)
+        )
 
         self.url = configured_db_url(url)
         if self.url.startswith("sqlite:///") and "mode=memory" not in self.url:

@@ -63,7 +63,7 @@ class AuditTableModel(QAbstractTableModel):
         self.filter = AuditFilter()
         self.rows: list[AuditRow] = []
         self.more = False  # another page follows (the whole filtered log is not counted: issue 21)
-        self._cells: dict[int, tuple[str, ...]] = {}  # each row's texts, made once (the view asks many times)
+        self._cells: dict[tuple[int, int], str] = {}  # each cell's text, made once (the view asks many times)
         self.headers = [self.tr("序号"), self.tr("时间"), self.tr("用户"), self.tr("操作"), self.tr("对象"),
                         self.tr("编号"), self.tr("变更（前 → 后）"), self.tr("工作站")]
 
@@ -102,13 +102,14 @@ class AuditTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        cells = self._cells.get(index.row())
-        if cells is None:
-            r = self.rows[index.row()]
-            cells = self._cells[index.row()] = (
-                str(r.seq), r.at_beijing, r.username, r.action, r.entity, r.entity_id or "",
-                beijing_times(r.changes()), r.workstation or "")
-        text = cells[index.column()]
+        key = (index.row(), index.column())
+        text = self._cells.get(key)
+        if text is None:  # each cell made once, when the view first asks (the changes only for rows scrolled to)
+            r, col = self.rows[index.row()], index.column()
+            text = self._cells[key] = (
+                str(r.seq) if col == 0 else r.at_beijing if col == 1 else r.username if col == 2 else
+                r.action if col == 3 else r.entity if col == 4 else (r.entity_id or "") if col == 5 else
+                beijing_times(r.changes()) if col == 6 else r.workstation or "")
         return text if role == Qt.ItemDataRole.ToolTipRole or len(text) < 200 else text[:200] + "…"
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
@@ -145,8 +146,12 @@ class AuditPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        for col in (0, 1, 2, 3, 4, 5):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # widths from the font for the longest usual value, not ResizeToContents: that asks every cell of every
+        # loaded row for its size on each reload and scroll (tens of thousands of calls into Python: issue 21)
+        em = self.table.fontMetrics().horizontalAdvance("0")
+        for col, chars in enumerate((9, 20, 12, 26, 18, 10)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, max(chars * em + 12, header.sectionSizeHint(col)))
         header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         self.detail = QPlainTextEdit(readOnly=True)
         self.detail.setPlaceholderText(self.tr("选择一条记录查看变更前后的完整内容"))

@@ -138,6 +138,9 @@ class DeadlinesPanel(QWidget):
         lay.addLayout(top)
         lay.addWidget(self.table, 1)
         self.timer = QTimer(self, interval=1000, timeout=self.tick)
+        # overdue deadlines this panel has had noted in the log: a refresh writes (a write transaction, every open
+        # incident's chain again) only when a new one is overdue, not every half minute (issue 21)
+        self._noted: set[tuple[int, str, int]] = set()
         self.reload()
         if start:
             self.timer.start()
@@ -152,8 +155,10 @@ class DeadlinesPanel(QWidget):
         now = self.clock()
         rows = run(lambda: self.reports.open_deadlines(self.actor, now=now), line=self.summary)
         self.rows = [] if rows is None else rows
-        if any(d.state == "overdue" for d in self.rows):
+        overdue = {(d.incident_id, d.key, d.sequence) for d in self.rows if d.state == "overdue"}
+        if overdue - self._noted:  # a deadline newly overdue: its 超时未报 line (once: the service skips noted ones)
             self._note_missed(now)
+            self._noted |= overdue
         self._render(now)
 
     def _note_missed(self, now: dt.datetime) -> None:

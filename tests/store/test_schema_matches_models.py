@@ -5,10 +5,13 @@ from alembic.runtime.migration import MigrationContext
 
 from dutyroom.store.models import Base
 
+FTS_TABLES = ("plan_passage_fts", "incident_fts", "audit_fts")
+
 
 def _is_fts(diff) -> bool:
-    # the plan search's FTS5 virtual table and its shadow tables exist only in migration 0002
-    return any(getattr(x, "name", "") and str(getattr(x, "name", "")).startswith("plan_passage_fts")
+    # the FTS5 virtual tables and their shadow tables exist only in the migrations (plan search: 0002; incidents
+    # and the audit log: 0010)
+    return any(getattr(x, "name", "") and str(getattr(x, "name", "")).startswith(FTS_TABLES)
                for x in diff if not isinstance(x, str))
 
 
