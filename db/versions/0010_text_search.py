@@ -11,7 +11,7 @@ by the write paths. PostgreSQL searches the columns (ILIKE, newest first, with a
 from alembic import op
 
 revision = '0010'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

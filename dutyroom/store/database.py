@@ -312,9 +312,24 @@ class Database:
         from alembic import command
 
         cfg = alembic_config(self.url)
-        with self.engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        with self.engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            # SQLite: a migration that rebuilds a table (0007 rebuilds incident) drops the old one, and with
+            # foreign keys on that DROP first deletes every row: refused where a duty-log line or report points
+            # at an incident, and a scan of each child table per row besides. The usual recipe: keys off for the
+            # upgrade (the pragma must be set outside a transaction), every key checked before the commit.
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+            try:
+                with conn.begin():
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, "head")
+                    if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                        raise DatabaseError("升级后发现失效的关联记录，未做任何改动。"
+                                            " / The upgrade left rows pointing at nothing; nothing was changed.")
+            finally:
+                if sqlite:
+                    conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
     def dispose(self) -> None:
         for watch in list(self._watches):  # a restore needs every connection of this process closed
