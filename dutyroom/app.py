@@ -7,12 +7,13 @@ import logging
 import signal
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 import platformdirs
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from .config import SettingKey, pick, screenshot_request
 from .crash_guard import CrashGuard
@@ -22,14 +23,12 @@ from .services.auth import AuthService
 from .services.duty import shift_on_duty
 from .services.errors import UserError, lang
 from .services.reference_data import get_setting, load_reference_data
-from .services.rules_service import RulesService
 from .store.database import Database
 from .store.errors import explain
 from .ui.dashboard_page import DashboardPage
 from .ui.i18n import install_translator
 from .ui.login_dialog import demo_hint
 from .ui.main_window import MainWindow, lazy_page
-from .ui.rules_page import RulesPage
 
 log = logging.getLogger("dutyroom")
 
@@ -92,20 +91,32 @@ def _install_excepthook() -> CrashGuard:
 
 def administration_pages(db: Database, profile, actor) -> list[tuple[str, object]]:
     """系统维护, 用户管理, 审计日志 — each only for the roles its service allows (the UI hides, the service refuses)."""
-    from .services.audit_query import AuditQueryService
-    from .services.maintenance import MaintenanceService
-    from .ui.audit_page import AuditPage
-    from .ui.backup_page import BackupPage
     from .ui.i18n import tr
-    from .ui.users_page import UsersPage
 
-    pages: list[tuple[str, object]] = []  # (title, the function that builds the page)
+    def backup_page():
+        from .services.maintenance import MaintenanceService
+        from .ui.backup_page import BackupPage
+
+        return BackupPage(MaintenanceService(db, profile), actor)
+
+    def users_page():
+        from .ui.users_page import UsersPage
+
+        return UsersPage(AuthService(db), actor)
+
+    def audit_page():
+        from .services.audit_query import AuditQueryService
+        from .ui.audit_page import AuditPage
+
+        return AuditPage(AuditQueryService(db, profile), actor)
+
+    pages: list[tuple[str, object]] = []  # (title, the function that builds the page; its modules imported then)
     if allowed(actor.roles, "backup.run"):
-        pages.append((tr("系统维护"), lazy_page("BackupPage", lambda: BackupPage(MaintenanceService(db, profile), actor))))
+        pages.append((tr("系统维护"), lazy_page("BackupPage", backup_page)))
     if allowed(actor.roles, "user.manage"):
-        pages.append((tr("用户管理"), lazy_page("UsersPage", lambda: UsersPage(AuthService(db), actor))))
+        pages.append((tr("用户管理"), lazy_page("UsersPage", users_page)))
     if allowed(actor.roles, "audit.view"):
-        pages.append((tr("审计日志"), lazy_page("AuditPage", lambda: AuditPage(AuditQueryService(db, profile), actor))))
+        pages.append((tr("审计日志"), lazy_page("AuditPage", audit_page)))
     return pages
 
 
@@ -140,9 +151,16 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
         shown = get()
         window.nav.setCurrentRow(window.pages.indexOf(shown))
         return shown
-    from .services.exports import ReportExporter
+    exporters: list = []
 
-    exporter = ReportExporter(db, profile)  # every page's 打印预览 / 打印 / 另存为PDF / 另存为Excel (issue 7)
+    def exporter():
+        """The one ReportExporter of this window: every page's 打印预览 / 打印 / 另存为PDF / 另存为Excel (issue 7),
+        made (and its module imported) when the first page that prints is built."""
+        if not exporters:
+            from .services.exports import ReportExporter
+
+            exporters.append(ReportExporter(db, profile))
+        return exporters[0]
     # -- incidents (intake wizard, incident list, reports)
     from .services.incident_log import IncidentLogService
     from .services.incident_reports import ReportService
@@ -157,7 +175,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
         from .ui.incidents_page import IncidentsPage
 
         incidents_page = IncidentsPage(incident_svc, incident_reports, IncidentLogService(db), actor,
-                                       exporter=exporter)
+                                       exporter=exporter())
 
         def follow_detail(incident_id: int) -> None:
             detail = incidents_page.details[incident_id]
@@ -185,7 +203,6 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
         # once shown: a message set before the window is shown does not hide the labels it should cover
         QTimer.singleShot(0, lambda: window.statusBar().showMessage(window.tr("有未完成的接报，按 Ctrl+N 继续填写"), 60_000))
     # -- warnings and responses
-    from .services.responses import ResponseService
     from .services.warnings import WarningService
     from .ui.active_warnings_panel import ActiveWarningsPanel
     from .ui.approval_queue import ApprovalQueuePage
@@ -197,7 +214,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
     def build_warnings():
         from .ui.warnings_page import WarningsPage
 
-        warnings_page = WarningsPage(warning_svc, actor, exporter=exporter)
+        warnings_page = WarningsPage(warning_svc, actor, exporter=exporter())
         warnings_page.changed.connect(changes.flush)  # a command succeeded: every page showing warnings, now
         changes.subscribe(warnings_page, {"warnings"}, warnings_page.refresh)
         return warnings_page
@@ -214,9 +231,10 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
     page(window.tr("待我审批"), lambda: approval_queue, "ApprovalQueuePage")
 
     def build_responses():
+        from .services.responses import ResponseService
         from .ui.responses_page import ResponsesPage
 
-        responses_page = ResponsesPage(ResponseService(db, profile), incident_svc, actor, exporter=exporter)
+        responses_page = ResponsesPage(ResponseService(db, profile), incident_svc, actor, exporter=exporter())
         responses_page.changed.connect(changes.flush)
         changes.subscribe(responses_page, {"responses", "incidents"}, responses_page.refresh, catch_up_on_show=False)
         return responses_page
@@ -236,7 +254,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
         from .ui.plans_page import PlansPage
 
         plans_page = PlansPage(plan_svc, PlanDocumentService(db, profile), LeadTableService(db, profile), actor,
-                               can_edit_leads=allowed(actor.roles, "lead_table.edit"), exporter=exporter)
+                               can_edit_leads=allowed(actor.roles, "lead_table.edit"), exporter=exporter())
         changes.subscribe(plans_page.library, {"plans"}, plans_page.library.refresh)
         changes.subscribe(plans_page.lead_table, {"lead_table", "contacts"}, plans_page.lead_table.refresh)
         return plans_page
@@ -256,7 +274,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
         from .services.contacts_excel import ContactsExcel
         from .ui.contacts_page import ContactsPage
 
-        contacts_page = ContactsPage(ContactsService(db, profile), ContactsExcel(db), actor, exporter=exporter)
+        contacts_page = ContactsPage(ContactsService(db, profile), ContactsExcel(db), actor, exporter=exporter())
         contacts_page.changed.connect(changes.flush)
         changes.subscribe(contacts_page, {"contacts"}, contacts_page.refresh)
         return contacts_page
@@ -279,7 +297,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
             from .ui.handover_dialog import HandoverDialog
 
             duty_log_page = DutyLogPage(DutyLogService(db), actor, lambda parent: HandoverDialog(
-                handover_svc, actor, parent=parent, exporter=exporter), exporter=exporter)
+                handover_svc, actor, parent=parent, exporter=exporter()), exporter=exporter())
             changes.subscribe(duty_log_page, {"duty_log", "roster"}, duty_log_page.reload)
             return duty_log_page
         page(window.tr("值班日志"), build_duty_log, "DutyLogPage")
@@ -287,7 +305,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
         def build_roster():
             from .ui.roster_page import RosterPage
 
-            roster_page = RosterPage(roster_svc, actor, profile.name, exporter=exporter)
+            roster_page = RosterPage(roster_svc, actor, profile.name, exporter=exporter())
             # a generated month not yet saved is the officer's work: it stays until saved or dropped
             changes.subscribe(roster_page, {"roster", "contacts", "users"},
                               lambda: roster_page.reload() if roster_page.planned is None else None)
@@ -298,7 +316,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
         def build_statistics():
             from .ui.statistics_page import StatisticsPage
 
-            statistics_page = StatisticsPage(exporter, actor)
+            statistics_page = StatisticsPage(exporter(), actor)
             changes.subscribe(statistics_page, {*incident_topics, "warnings", "responses"}, statistics_page.refresh)
             return statistics_page
         page(window.tr("统计报表"), build_statistics, "StatisticsPage")
@@ -316,6 +334,9 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
         page(title, build_admin, build.page_class)
 
     def build_rules():
+        from .services.rules_service import RulesService
+        from .ui.rules_page import RulesPage
+
         rules = RulesService(db, profile)
         rules_page = RulesPage(rules, actor=actor)
         changes.subscribe(rules_page, {"lead_table", "contacts"},
@@ -327,6 +348,24 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
     for title, build in pages:
         window.add_page(title, build if lazy else build())
     return window
+
+
+class _FirstPaint(QObject):
+    def __init__(self, widget: QWidget, then: Callable[[], None]):
+        super().__init__(widget)
+        self.then = then
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self.then)  # once the paint is done, from the event loop
+            self.deleteLater()
+        return False
+
+
+def when_painted(widget: QWidget, then: Callable[[], None]) -> None:
+    """Call `then` just after `widget` is first painted: work the first picture does not need waits for it."""
+    widget.installEventFilter(_FirstPaint(widget, then))
 
 
 def _quit_on_terminate(app: QApplication) -> None:
@@ -378,7 +417,6 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     auth = AuthService(db)
     from .services.maintenance import MaintenanceService
-    from .ui.backup_page import BackupScheduler
     from .ui.session_controller import SessionController
 
     maintenance = MaintenanceService(db, profile)  # idle lock and automatic backups (issue 8)
@@ -397,22 +435,32 @@ def main(argv: list[str] | None = None) -> int:
                                 hint=lambda: demo_hint(auth), idle_minutes=lambda: maintenance.settings().idle_minutes)
     if not session.start():
         return 0
-    from .services.release_notes import ReleaseNotesService
-    from .ui.release_notes_dialog import show_release_notes_once
+    schedulers = []
 
-    show_release_notes_once(session.window, ReleaseNotesService(db), session.window.actor)  # once after an upgrade
-    scheduler = BackupScheduler(maintenance, session)  # outlives the windows of the users who come and go
-    scheduler.failed.connect(  # a failed automatic backup must not go unnoticed
-        lambda text: session.show_message(pick("自动备份失败：", "Automatic backup failed: ") + text))
-    scheduler.backed_up.connect(
-        lambda result: session.show_message(pick("已自动备份：", "Backed up: ") + result.path, 15_000))
+    def after_first_paint() -> None:
+        """What the signed-in window does not need to be painted (issue 21: a fast start)."""
+        from .services.release_notes import ReleaseNotesService
+        from .ui.backup_page import BackupScheduler
+        from .ui.release_notes_dialog import show_release_notes_once
+
+        if session.window is not None:  # once after an upgrade
+            show_release_notes_once(session.window, ReleaseNotesService(db), session.window.actor)
+        scheduler = BackupScheduler(maintenance, session)  # outlives the windows of the users who come and go
+        scheduler.failed.connect(  # a failed automatic backup must not go unnoticed
+            lambda text: session.show_message(pick("自动备份失败：", "Automatic backup failed: ") + text))
+        scheduler.backed_up.connect(
+            lambda result: session.show_message(pick("已自动备份：", "Backed up: ") + result.path, 15_000))
+        schedulers.append(scheduler)
+
+    when_painted(session.window, after_first_paint)
     shot = screenshot_request()
     if shot:  # for documentation and checks: save what the user sees, then quit
         path, delay = shot
         QTimer.singleShot(delay, lambda: (session.window.grab().save(path), app.quit()))
     code = app.exec()
     session.finish()  # the signed-in user's session ends with the program (audited)
-    scheduler.stop()
+    for scheduler in schedulers:
+        scheduler.stop()
     try:  # the backup on exit: the window is gone, nothing waits for it
         maintenance.scheduled_backup("exit")
     except Exception as exc:
