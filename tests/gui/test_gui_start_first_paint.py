@@ -46,3 +46,32 @@ def test_the_signed_in_window_is_painted_before_what_it_does_not_show_is_importe
     early = [m for m in NOT_BEFORE_FIRST_PAINT if m in imported or any(i.startswith(m + ".") for i in imported)]
     assert early == [], f"imported before the first paint: {early}"
     assert seen["backup_scheduler"]  # automatic backups are scheduled once the window is painted
+
+
+def test_the_dashboard_shows_the_deadlines_it_loaded_when_made_and_reloads_on_a_later_show(qtbot, desk, monkeypatch):
+    """The signed-in window's first paint shows the deadlines the panel loaded when it was made (not loaded twice);
+    coming back to 值班总览 later loads them again, so a call taken meanwhile is there."""
+    from dutyroom.app import build_main_window
+    from dutyroom.domain.profile_loader import load_profile
+    from dutyroom.services.incident_reports import ReportService
+    from dutyroom.ui import dashboard_page
+    from dutyroom.ui.deadlines_panel import DeadlinesPanel
+    from tests.helpers.incidents import intake
+
+    officer = desk["zhouning"]
+    desk.incidents().register(officer, intake())
+    loads = []
+    original = ReportService.open_deadlines
+    monkeypatch.setattr(ReportService, "open_deadlines", lambda self, *a, **k: loads.append(1) or original(self, *a, **k))
+    window = build_main_window(desk.db, load_profile("dongcheng"), officer, lazy=True)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    panel = window.findChild(DeadlinesPanel)
+    assert loads == [1] and panel.table.rowCount() >= 1  # one load, and the deadline is on the painted dashboard
+    shown = panel.table.rowCount()
+    desk.incidents().register(officer, intake())  # a second call, taken meanwhile
+    monkeypatch.setattr(dashboard_page, "FRESH_S", 0.0)  # as if the officer came back a while later
+    window.show_page("事件")
+    window.show_page("值班总览")
+    assert len(loads) >= 2 and panel.table.rowCount() > shown
