@@ -369,9 +369,11 @@ def when_painted(widget: QWidget, then: Callable[[], None]) -> None:
 
 
 # what the signed-in window's dashboard is made of (build_main_window imports them when it runs)
-WINDOW_MODULES = ("dutyroom.ui.change_hub", "dutyroom.ui.deadlines_panel", "dutyroom.ui.operations",
-                  "dutyroom.ui.active_warnings_panel", "dutyroom.ui.approval_queue", "dutyroom.ui.plan_due_panel",
-                  "dutyroom.ui.on_duty_panel", "dutyroom.ui.open_items")
+WINDOW_MODULES = ("dutyroom.services.incidents", "dutyroom.services.incident_reports", "dutyroom.services.incident_log",
+                  "dutyroom.services.warnings", "dutyroom.services.plans", "dutyroom.services.roster",
+                  "dutyroom.services.handover", "dutyroom.ui.change_hub", "dutyroom.ui.deadlines_panel",
+                  "dutyroom.ui.operations", "dutyroom.ui.active_warnings_panel", "dutyroom.ui.approval_queue",
+                  "dutyroom.ui.plan_due_panel", "dutyroom.ui.on_duty_panel", "dutyroom.ui.open_items")
 
 
 def _import_window_modules() -> None:
