@@ -351,21 +351,27 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
 
 
 class _FirstPaint(QObject):
-    def __init__(self, widget: QWidget, then: Callable[[], None]):
-        super().__init__(widget)
-        self.then = then
+    def __init__(self, then: Callable[[], None], at_latest_ms: int):
+        super().__init__(QApplication.instance())  # outlives the window (a user change before the paint)
+        self.then, self.done = then, False
+        QTimer.singleShot(at_latest_ms, self._fire)  # a window that starts minimised is not painted: go on anyway
 
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
-            QTimer.singleShot(0, self.then)  # once the paint is done, from the event loop
-            self.deleteLater()
+            QTimer.singleShot(0, self._fire)  # once the paint is done, from the event loop
         return False
 
+    def _fire(self) -> None:
+        if not self.done:
+            self.done = True
+            self.then()
 
-def when_painted(widget: QWidget, then: Callable[[], None]) -> None:
-    """Call `then` just after `widget` is first painted: work the first picture does not need waits for it."""
-    widget.installEventFilter(_FirstPaint(widget, then))
+
+def when_painted(widget: QWidget, then: Callable[[], None], at_latest_ms: int = 3000) -> None:
+    """Call `then` once, just after `widget` is first painted (or after `at_latest_ms` if it is not painted by then):
+    work the first picture does not need waits for it."""
+    widget.installEventFilter(_FirstPaint(then, at_latest_ms))
 
 
 # what the signed-in window's dashboard is made of (build_main_window imports them when it runs)

@@ -94,3 +94,23 @@ def test_the_dashboard_shows_the_deadlines_it_loaded_when_made_and_reloads_on_a_
     window.show_page("事件")
     window.show_page("值班总览")
     assert len(loads) >= 2 and panel.table.rowCount() > shown
+
+
+def test_what_waits_for_the_first_paint_runs_once_and_also_when_the_window_is_never_painted(qtbot):
+    """Automatic backups start after the first paint; a window that starts minimised is never painted, and they
+    must start all the same (at the latest after a few seconds), and only once."""
+    from PySide6.QtWidgets import QWidget
+
+    from dutyroom.app import when_painted
+
+    shown, hidden = QWidget(), QWidget()
+    qtbot.addWidget(shown)
+    qtbot.addWidget(hidden)
+    calls = {"shown": 0, "hidden": 0}
+    when_painted(shown, lambda: calls.__setitem__("shown", calls["shown"] + 1), at_latest_ms=3000)
+    when_painted(hidden, lambda: calls.__setitem__("hidden", calls["hidden"] + 1), at_latest_ms=300)
+    shown.show()
+    qtbot.waitUntil(lambda: calls["shown"] == 1, timeout=2500)  # at its paint, before its fallback
+    qtbot.waitUntil(lambda: calls["hidden"] == 1, timeout=2000)  # never painted: the fallback
+    qtbot.wait(1000)  # the shown one's fallback time has passed
+    assert calls == {"shown": 1, "hidden": 1}
