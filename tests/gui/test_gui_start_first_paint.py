@@ -107,10 +107,10 @@ def test_what_waits_for_the_first_paint_runs_once_and_also_when_the_window_is_ne
     qtbot.addWidget(shown)
     qtbot.addWidget(hidden)
     calls = {"shown": 0, "hidden": 0}
-    when_painted(shown, lambda: calls.__setitem__("shown", calls["shown"] + 1), at_latest_ms=3000)
+    when_painted(shown, lambda: calls.__setitem__("shown", calls["shown"] + 1), at_latest_ms=1500)
     when_painted(hidden, lambda: calls.__setitem__("hidden", calls["hidden"] + 1), at_latest_ms=300)
     shown.show()
     qtbot.waitUntil(lambda: calls["shown"] == 1, timeout=2500)  # at its paint, before its fallback
     qtbot.waitUntil(lambda: calls["hidden"] == 1, timeout=2000)  # never painted: the fallback
-    qtbot.wait(1000)  # the shown one's fallback time has passed
+    qtbot.wait(1800)  # the shown one's fallback time has passed too
     assert calls == {"shown": 1, "hidden": 1}
