@@ -7,12 +7,13 @@ import logging
 import signal
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 import platformdirs
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from .config import SettingKey, pick, screenshot_request
 from .crash_guard import CrashGuard
@@ -22,14 +23,12 @@ from .services.auth import AuthService
 from .services.duty import shift_on_duty
 from .services.errors import UserError, lang
 from .services.reference_data import get_setting, load_reference_data
-from .services.rules_service import RulesService
 from .store.database import Database
 from .store.errors import explain
 from .ui.dashboard_page import DashboardPage
 from .ui.i18n import install_translator
 from .ui.login_dialog import demo_hint
 from .ui.main_window import MainWindow, lazy_page
-from .ui.rules_page import RulesPage
 
 log = logging.getLogger("dutyroom")
 
@@ -92,20 +91,32 @@ def _install_excepthook() -> CrashGuard:
 
 def administration_pages(db: Database, profile, actor) -> list[tuple[str, object]]:
     """系统维护, 用户管理, 审计日志 — each only for the roles its service allows (the UI hides, the service refuses)."""
-    from .services.audit_query import AuditQueryService
-    from .services.maintenance import MaintenanceService
-    from .ui.audit_page import AuditPage
-    from .ui.backup_page import BackupPage
     from .ui.i18n import tr
-    from .ui.users_page import UsersPage
 
-    pages: list[tuple[str, object]] = []  # (title, the function that builds the page)
+    def backup_page():
+        from .services.maintenance import MaintenanceService
+        from .ui.backup_page import BackupPage
+
+        return BackupPage(MaintenanceService(db, profile), actor)
+
+    def users_page():
+        from .ui.users_page import UsersPage
+
+        return UsersPage(AuthService(db), actor)
+
+    def audit_page():
+        from .services.audit_query import AuditQueryService
+        from .ui.audit_page import AuditPage
+
+        return AuditPage(AuditQueryService(db, profile), actor)
+
+    pages: list[tuple[str, object]] = []  # (title, the function that builds the page; its modules imported then)
     if allowed(actor.roles, "backup.run"):
-        pages.append((tr("系统维护"), lazy_page("BackupPage", lambda: BackupPage(MaintenanceService(db, profile), actor))))
+        pages.append((tr("系统维护"), lazy_page("BackupPage", backup_page)))
     if allowed(actor.roles, "user.manage"):
-        pages.append((tr("用户管理"), lazy_page("UsersPage", lambda: UsersPage(AuthService(db), actor))))
+        pages.append((tr("用户管理"), lazy_page("UsersPage", users_page)))
     if allowed(actor.roles, "audit.view"):
-        pages.append((tr("审计日志"), lazy_page("AuditPage", lambda: AuditPage(AuditQueryService(db, profile), actor))))
+        pages.append((tr("审计日志"), lazy_page("AuditPage", audit_page)))
     return pages
 
 
@@ -141,9 +152,16 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
         shown = get()
         window.nav.setCurrentRow(window.pages.indexOf(shown))
         return shown
-    from .services.exports import ReportExporter
+    exporters: list = []
 
-    exporter = ReportExporter(db, profile)  # every page's 打印预览 / 打印 / 另存为PDF / 另存为Excel (issue 7)
+    def exporter():
+        """The one ReportExporter of this window: every page's 打印预览 / 打印 / 另存为PDF / 另存为Excel (issue 7),
+        made (and its module imported) when the first page that prints is built."""
+        if not exporters:
+            from .services.exports import ReportExporter
+
+            exporters.append(ReportExporter(db, profile))
+        return exporters[0]
     # -- incidents (intake wizard, incident list, reports)
     from .services.incident_log import IncidentLogService
     from .services.incident_reports import ReportService
@@ -158,7 +176,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
         from .ui.incidents_page import IncidentsPage
 
         incidents_page = IncidentsPage(incident_svc, incident_reports, IncidentLogService(db), actor,
-                                       exporter=exporter)
+                                       exporter=exporter())
 
         def follow_detail(incident_id: int) -> None:
             detail = incidents_page.details[incident_id]
@@ -186,7 +204,6 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
         # once shown: a message set before the window is shown does not hide the labels it should cover
         QTimer.singleShot(0, lambda: window.statusBar().showMessage(window.tr("有未完成的接报，按 Ctrl+N 继续填写"), 60_000))
     # -- warnings and responses
-    from .services.responses import ResponseService
     from .services.warnings import WarningService
     from .ui.active_warnings_panel import ActiveWarningsPanel
     from .ui.approval_queue import ApprovalQueuePage
@@ -198,7 +215,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
     def build_warnings():
         from .ui.warnings_page import WarningsPage
 
-        warnings_page = WarningsPage(warning_svc, actor, exporter=exporter)
+        warnings_page = WarningsPage(warning_svc, actor, exporter=exporter())
         warnings_page.changed.connect(changes.flush)  # a command succeeded: every page showing warnings, now
         changes.subscribe(warnings_page, {"warnings"}, warnings_page.refresh)
         return warnings_page
@@ -215,9 +232,10 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
     page(window.tr("待我审批"), lambda: approval_queue, "ApprovalQueuePage")
 
     def build_responses():
+        from .services.responses import ResponseService
         from .ui.responses_page import ResponsesPage
 
-        responses_page = ResponsesPage(ResponseService(db, profile), incident_svc, actor, exporter=exporter)
+        responses_page = ResponsesPage(ResponseService(db, profile), incident_svc, actor, exporter=exporter())
         responses_page.changed.connect(changes.flush)
         changes.subscribe(responses_page, {"responses", "incidents"}, responses_page.refresh, catch_up_on_show=False)
         return responses_page
@@ -237,7 +255,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
         from .ui.plans_page import PlansPage
 
         plans_page = PlansPage(plan_svc, PlanDocumentService(db, profile), LeadTableService(db, profile), actor,
-                               can_edit_leads=allowed(actor.roles, "lead_table.edit"), exporter=exporter)
+                               can_edit_leads=allowed(actor.roles, "lead_table.edit"), exporter=exporter())
         changes.subscribe(plans_page.library, {"plans"}, plans_page.library.refresh)
         changes.subscribe(plans_page.lead_table, {"lead_table", "contacts"}, plans_page.lead_table.refresh)
         return plans_page
@@ -257,7 +275,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
         from .services.contacts_excel import ContactsExcel
         from .ui.contacts_page import ContactsPage
 
-        contacts_page = ContactsPage(ContactsService(db, profile), ContactsExcel(db), actor, exporter=exporter)
+        contacts_page = ContactsPage(ContactsService(db, profile), ContactsExcel(db), actor, exporter=exporter())
         contacts_page.changed.connect(changes.flush)
         changes.subscribe(contacts_page, {"contacts"}, contacts_page.refresh)
         return contacts_page
@@ -280,7 +298,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
             from .ui.handover_dialog import HandoverDialog
 
             duty_log_page = DutyLogPage(DutyLogService(db), actor, lambda parent: HandoverDialog(
-                handover_svc, actor, parent=parent, exporter=exporter), exporter=exporter)
+                handover_svc, actor, parent=parent, exporter=exporter()), exporter=exporter())
             changes.subscribe(duty_log_page, {"duty_log", "roster"}, duty_log_page.reload)
             return duty_log_page
         page(window.tr("值班日志"), build_duty_log, "DutyLogPage")
@@ -288,7 +306,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
         def build_roster():
             from .ui.roster_page import RosterPage
 
-            roster_page = RosterPage(roster_svc, actor, profile.name, exporter=exporter)
+            roster_page = RosterPage(roster_svc, actor, profile.name, exporter=exporter())
             # a generated month not yet saved is the officer's work: it stays until saved or dropped
             changes.subscribe(roster_page, {"roster", "contacts", "users"},
                               lambda: roster_page.reload() if roster_page.planned is None else None)
@@ -299,7 +317,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
         def build_statistics():
             from .ui.statistics_page import StatisticsPage
 
-            statistics_page = StatisticsPage(exporter, actor)
+            statistics_page = StatisticsPage(exporter(), actor)
             changes.subscribe(statistics_page, {*incident_topics, "warnings", "responses"}, statistics_page.refresh)
             return statistics_page
         page(window.tr("统计报表"), build_statistics, "StatisticsPage")
@@ -317,6 +335,9 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
         page(title, build_admin, build.page_class)
 
     def build_rules():
+        from .services.rules_service import RulesService
+        from .ui.rules_page import RulesPage
+
         rules = RulesService(db, profile)
         rules_page = RulesPage(rules, actor=actor)
         changes.subscribe(rules_page, {"lead_table", "contacts"},
@@ -328,6 +349,47 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
     for title, build in pages:
         window.add_page(title, build if lazy else build())
     return window
+
+
+class _FirstPaint(QObject):
+    def __init__(self, then: Callable[[], None], at_latest_ms: int):
+        super().__init__(QApplication.instance())  # outlives the window (a user change before the paint)
+        self.then, self.done = then, False
+        QTimer.singleShot(at_latest_ms, self._fire)  # a window that starts minimised is not painted: go on anyway
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._fire)  # once the paint is done, from the event loop
+        return False
+
+    def _fire(self) -> None:
+        if not self.done:
+            self.done = True
+            self.then()
+
+
+def when_painted(widget: QWidget, then: Callable[[], None], at_latest_ms: int = 3000) -> None:
+    """Call `then` once, just after `widget` is first painted (or after `at_latest_ms` if it is not painted by then):
+    work the first picture does not need waits for it."""
+    widget.installEventFilter(_FirstPaint(then, at_latest_ms))
+
+
+# what the signed-in window's dashboard is made of (build_main_window imports them when it runs)
+WINDOW_MODULES = ("dutyroom.services.incidents", "dutyroom.services.incident_reports", "dutyroom.services.incident_log",
+                  "dutyroom.services.warnings", "dutyroom.services.plans", "dutyroom.services.roster",
+                  "dutyroom.services.handover", "dutyroom.ui.change_hub", "dutyroom.ui.deadlines_panel",
+                  "dutyroom.ui.operations", "dutyroom.ui.active_warnings_panel", "dutyroom.ui.approval_queue",
+                  "dutyroom.ui.plan_due_panel", "dutyroom.ui.on_duty_panel", "dutyroom.ui.open_items")
+
+
+def _import_window_modules() -> None:
+    """While the sign-in dialog waits for the user to type, import the modules of the window that follows, so the
+    window opens that much sooner after 登录 (a no-op when they are imported already)."""
+    import importlib
+
+    for name in WINDOW_MODULES:
+        importlib.import_module(name)
 
 
 def _quit_on_terminate(app: QApplication) -> None:
@@ -379,7 +441,6 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     auth = AuthService(db)
     from .services.maintenance import MaintenanceService
-    from .ui.backup_page import BackupScheduler
     from .ui.session_controller import SessionController
 
     maintenance = MaintenanceService(db, profile)  # idle lock and automatic backups (issue 8)
@@ -392,28 +453,39 @@ def main(argv: list[str] | None = None) -> int:
         window.open_items = OpenItemsTracker(window, lambda items: guard.note_open(open_items=items))
         return window
 
+    QTimer.singleShot(300, _import_window_modules)  # runs inside the sign-in dialog, before anyone can type
     # one session per signed-in user: 注销 / 切换用户 / 交接班 rebuild the window for the next user
     session = SessionController(app, auth, window_for,
                                 pick(f"{profile.name}应急值班系统", f"{profile.name} emergency duty room"),
                                 hint=lambda: demo_hint(auth), idle_minutes=lambda: maintenance.settings().idle_minutes)
     if not session.start():
         return 0
-    from .services.release_notes import ReleaseNotesService
-    from .ui.release_notes_dialog import show_release_notes_once
+    schedulers = []
 
-    show_release_notes_once(session.window, ReleaseNotesService(db), session.window.actor)  # once after an upgrade
-    scheduler = BackupScheduler(maintenance, session)  # outlives the windows of the users who come and go
-    scheduler.failed.connect(  # a failed automatic backup must not go unnoticed
-        lambda text: session.show_message(pick("自动备份失败：", "Automatic backup failed: ") + text))
-    scheduler.backed_up.connect(
-        lambda result: session.show_message(pick("已自动备份：", "Backed up: ") + result.path, 15_000))
+    def after_first_paint() -> None:
+        """What the signed-in window does not need to be painted (issue 21: a fast start)."""
+        from .services.release_notes import ReleaseNotesService
+        from .ui.backup_page import BackupScheduler
+        from .ui.release_notes_dialog import show_release_notes_once
+
+        if session.window is not None:  # once after an upgrade
+            show_release_notes_once(session.window, ReleaseNotesService(db), session.window.actor)
+        scheduler = BackupScheduler(maintenance, session)  # outlives the windows of the users who come and go
+        scheduler.failed.connect(  # a failed automatic backup must not go unnoticed
+            lambda text: session.show_message(pick("自动备份失败：", "Automatic backup failed: ") + text))
+        scheduler.backed_up.connect(
+            lambda result: session.show_message(pick("已自动备份：", "Backed up: ") + result.path, 15_000))
+        schedulers.append(scheduler)
+
+    when_painted(session.window, after_first_paint)
     shot = screenshot_request()
     if shot:  # for documentation and checks: save what the user sees, then quit
         path, delay = shot
         QTimer.singleShot(delay, lambda: (session.window.grab().save(path), app.quit()))
     code = app.exec()
     session.finish()  # the signed-in user's session ends with the program (audited)
-    scheduler.stop()
+    for scheduler in schedulers:
+        scheduler.stop()
     try:  # the backup on exit: the window is gone, nothing waits for it
         maintenance.scheduled_backup("exit")
     except Exception as exc:

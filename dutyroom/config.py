@@ -38,11 +38,6 @@ def selftest_trace() -> bool:
     return bool(os.environ.get("DUTYROOM_SELFTEST_TRACE"))
 
 
-def qt_api_for_qtpy() -> None:
-    """qtawesome goes through qtpy: QT_API names the binding this program uses (unless already set)."""
-    os.environ.setdefault("QT_API", "pyside6")
-
-
 def offscreen_unless_set() -> None:
     """Qt draws offscreen unless QT_QPA_PLATFORM says otherwise (the selftest's window on a machine without a screen)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -175,41 +175,54 @@ class PlanService:
 
     def seed_library(self, actor: Actor) -> dict[str, int]:
         """Add the general plan, the street/town plans and the plan ↔ event type links where missing
-        (idempotent: nothing that exists is changed)."""
+        (idempotent: nothing that exists is changed). Run at every sign-in: when nothing is missing (every start
+        but the first) it only reads, and takes no write lock (issue 21: a fast start; another seat may be writing)."""
         require(actor, "plan.manage")
+        with self.db.read() as s:
+            if not any(self._seed(s).values()):
+                return {"plans": 0, "links": 0}
+        with self.db.write() as s:
+            added = self._seed(s, write=True)
+            if any(added.values()):
+                audit.record_by(s, actor, action="plan.seed", entity="profile", entity_id=self.profile.key, after=added)
+        return added
+
+    def _seed(self, s, *, write: bool = False) -> dict[str, int]:
+        """What seeding adds (counted), added to the session only when `write`."""
         p = self.profile
         added = {"plans": 0, "links": 0}
-        with self.db.write() as s:
-            existing = {pl.name: pl for pl in s.scalars(select(Plan).where(Plan.profile_key == p.key))}
-            wanted = []
-            if not any(pl.plan_type == "general" for pl in existing.values()):
-                wanted.append((f"{p.name}突发事件总体应急预案", "general", f"{p.name}应急管理局"))
-            wanted += [(f"{place}突发事件应急预案", "street", place) for place in p.places]
-            for name, plan_type, unit in wanted:
-                if name in existing:
+        existing = {pl.name: pl for pl in s.scalars(select(Plan).where(Plan.profile_key == p.key))}
+        wanted = []
+        if not any(pl.plan_type == "general" for pl in existing.values()):
+            wanted.append((f"{p.name}突发事件总体应急预案", "general", f"{p.name}应急管理局"))
+        wanted += [(f"{place}突发事件应急预案", "street", place) for place in p.places]
+        for name, plan_type, unit in wanted:
+            if name in existing:
+                continue
+            added["plans"] += 1
+            if not write:
+                continue
+            plan = Plan(profile_key=p.key, name=name, plan_type=plan_type, drafting_unit=unit, status="in_force")
+            s.add(plan)
+            s.flush()
+            s.add(PlanVersion(plan_id=plan.id, label="现行版本", status="in_force"))
+            existing[name] = plan
+        linked = set(s.scalars(select(PlanEventTypeLink.plan_id)))
+        candidates = [plan for plan in existing.values()
+                      if plan.id not in linked and plan.plan_type not in ("general", "street")]
+        if not candidates:
+            return added
+        types = list(s.scalars(select(EventType).where(EventType.profile_key == p.key, EventType.active)))
+        for plan in candidates:
+            core = _core(plan.name, p.name)
+            words = _bigrams(" ".join([core, *(w for k, w in SUBJECT_WORDS.items() if k in core)]))
+            for et in types:
+                if plan.category and et.category != plan.category:
                     continue
-                plan = Plan(profile_key=p.key, name=name, plan_type=plan_type, drafting_unit=unit, status="in_force")
-                s.add(plan)
-                s.flush()
-                s.add(PlanVersion(plan_id=plan.id, label="现行版本", status="in_force"))
-                existing[name] = plan
-                added["plans"] += 1
-            linked = set(s.scalars(select(PlanEventTypeLink.plan_id)))
-            types = list(s.scalars(select(EventType).where(EventType.profile_key == p.key, EventType.active)))
-            for plan in existing.values():
-                if plan.id in linked or plan.plan_type in ("general", "street"):
-                    continue
-                core = _core(plan.name, p.name)
-                words = _bigrams(" ".join([core, *(w for k, w in SUBJECT_WORDS.items() if k in core)]))
-                for et in types:
-                    if plan.category and et.category != plan.category:
-                        continue
-                    if words & _bigrams(et.name):
+                if words & _bigrams(et.name):
+                    added["links"] += 1
+                    if write:
                         s.add(PlanEventTypeLink(plan_id=plan.id, event_type_id=et.id))
-                        added["links"] += 1
-            if any(added.values()):
-                audit.record_by(s, actor, action="plan.seed",
-                                entity="profile", entity_id=p.key, after=added)
         return added
 
     # ------------------------------------------------------------ plans

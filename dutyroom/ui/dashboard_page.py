@@ -1,11 +1,14 @@
 """值班总览 (dashboard): the panels an officer glances at — deadlines, active warnings, due plans,
 who is on duty. Each area contributes a panel (a QWidget with a `refresh()` method); the page
-refreshes them all when shown and every `interval_ms`. Above them, 新接报 (Ctrl+N) opens the intake
-wizard: the officer lands here after signing in, so the first thing a call needs is one click away."""
+refreshes them all when shown and every `interval_ms`. A panel loads what it shows when it is made, so the
+first show just after the panels were made (the signed-in window's first paint) does not load it all again.
+Above them, 新接报 (Ctrl+N) opens the intake wizard: the officer lands here after signing in, so the first thing
+a call needs is one click away."""
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
@@ -15,12 +18,14 @@ from ..services.errors import explain
 from .operations import MessageLine
 
 log = logging.getLogger(__name__)
+FRESH_S = 1.0  # rows loaded this recently are shown as they are
 
 
 class DashboardPage(QWidget):
     def __init__(self, parent=None, interval_ms: int = 30_000):
         super().__init__(parent)
         self.panels: list[QWidget] = []
+        self._loaded_at = float("-inf")  # when the last panel was made (and loaded its rows)
         outer = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.new_intake_button = QPushButton(self.tr("新接报 (Ctrl+N)"))
@@ -47,6 +52,7 @@ class DashboardPage(QWidget):
         QVBoxLayout(box).addWidget(panel)
         self._grid.addWidget(box, row, column, row_span, column_span)
         self.panels.append(panel)
+        self._loaded_at = time.monotonic()
 
     def refresh(self) -> None:
         """Every panel; a panel the database cannot serve now keeps what it showed, and the page says why (the
@@ -67,5 +73,6 @@ class DashboardPage(QWidget):
         self.problem.setText(self.tr("刷新失败，显示的是上次的内容：{text}").format(text=problems[0]) if problems else "")
 
     def showEvent(self, event) -> None:
-        self.refresh()
+        if time.monotonic() - self._loaded_at > FRESH_S:  # not what the panels loaded a moment ago (issue 21)
+            self.refresh()
         super().showEvent(event)

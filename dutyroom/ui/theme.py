@@ -7,23 +7,28 @@ colour, so a black-and-white print or a colour-blind officer reads the same thin
 - Deadline states (报告时限): pending (未到期) / amber (5 分钟内到期) / overdue (超时未报) / done (已报) —
   `DEADLINE_STATES`; the domain's "ok"/"soon" states map onto pending/amber by `deadline_look`.
 
-Icons come from qtawesome (MIT), which bundles the Font Awesome 6 Free fonts in its wheel (icons CC BY 4.0,
-fonts SIL OFL 1.1); nothing is fetched at run time. The licence texts are in resources/licenses/. When
-qtawesome is missing (a bare checkout), `icon()` returns an empty icon and the text still says it all.
+Icons are Font Awesome 6 Free glyphs from the font qtawesome (MIT) bundles in its wheel (icons CC BY 4.0,
+fonts SIL OFL 1.1); nothing is fetched at run time. The licence texts are in resources/licenses/. They are drawn
+here from that one font file and its charmap, as qtawesome draws them (a glyph 7/8 of the icon's height, centred),
+without importing qtawesome: importing it (and qtpy, which materialises every Qt class) and loading its twelve
+icon fonts cost 0.2–0.5 s of every start (issue 21). When the font is missing (a bare checkout), `icon()` returns
+an empty icon and the text still says it all.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import json
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
-from PySide6.QtGui import QColor, QIcon, QPalette
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
-from ..config import qt_api_for_qtpy
+from ..config import resource_root
 from .i18n import tr
-
-qt_api_for_qtpy()  # before qtawesome (qtpy) is first imported
 
 # ---------------------------------------------------------------- named colours
 
@@ -123,38 +128,93 @@ def nav_group(page_class: str) -> tuple[int, str]:
     return len(NAV_GROUPS) - 1, NAV_GROUPS[-1][0]
 
 
-def icons_available() -> bool:
+# the Font Awesome 6 Free solid face (the "fa6s." names), as qtawesome ships it
+_FA6S_FONT = "fontawesome6-solid-webfont-6.7.2.ttf"
+_FA6S_CHARMAP = "fontawesome6-solid-webfont-charmap-6.7.2.json"
+
+
+def _qtawesome_fonts() -> Path | None:
+    """qtawesome's fonts folder, found without importing the package (None: not installed). The bundle carries
+    the font as data in qtawesome/fonts (scripts/bundle_fonts.icon_font_datas) and need not carry the package,
+    which nothing imports now."""
     try:
-        import qtawesome  # noqa: F401
-    except ImportError:
-        return False
-    return True
+        spec = importlib.util.find_spec("qtawesome")
+    except (ImportError, ValueError):
+        spec = None
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    locations.append(str(resource_root() / "qtawesome"))
+    return next((Path(p) / "fonts" for p in locations if (Path(p) / "fonts" / _FA6S_FONT).is_file()), None)
+
+
+@cache
+def _fa6s() -> tuple[str, dict[str, int]] | None:
+    """(font family, name → code point) of the solid face, loaded once; None when it cannot be."""
+    folder = _qtawesome_fonts()
+    if folder is None:
+        return None
+    font_id = QFontDatabase.addApplicationFont(str(folder / _FA6S_FONT))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if not families:
+        return None
+    try:
+        charmap = json.loads((folder / _FA6S_CHARMAP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return families[0], {name: int(code, 16) if isinstance(code, str) else int(code) for name, code in charmap.items()}
+
+
+class GlyphIconEngine(QIconEngine):
+    """One glyph of an icon font in one colour (greyed when disabled), drawn at whatever size and DPI is asked."""
+
+    def __init__(self, family: str, char: str, colour: str):
+        super().__init__()
+        self.family, self.char, self.colour = family, char, colour
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        painter.save()
+        if mode == QIcon.Mode.Disabled:
+            app = QApplication.instance()
+            colour = app.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text) if app else \
+                QColor(150, 150, 150)
+        else:
+            colour = QColor(self.colour)
+        painter.setPen(colour)
+        font = QFont(self.family)
+        font.setPixelSize(max(1, round(0.875 * rect.height())))  # as qtawesome: a 16 px icon, a 14 px glyph
+        font.setStyleName("Solid")
+        painter.setFont(font)
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), self.char)
+        painter.restore()
+
+    def pixmap(self, size, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        pixmap = QPixmap(size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        self.paint(painter, QRect(QPoint(0, 0), size), mode, state)
+        painter.end()
+        return pixmap
+
+    def clone(self) -> QIconEngine:
+        return GlyphIconEngine(self.family, self.char, self.colour)
+
+
+def icons_available() -> bool:
+    return _fa6s() is not None
 
 
 ICON_FONT = "fa6s"  # the one qtawesome font the program uses (Font Awesome 6 Free solid); the bundle carries only it
 
 
-def only_our_icon_font(qtawesome) -> None:
-    """qtawesome loads all twelve of its icon fonts (6 MB) on the first icon; the program uses one, and the bundle
-    carries only that one (build.spec), so qtawesome is told to load only it (faster, and the same here and there)."""
-    fonts = getattr(qtawesome, "_BUNDLED_FONTS", None)
-    if fonts and any(f[0] == ICON_FONT for f in fonts):
-        qtawesome._BUNDLED_FONTS = tuple(f for f in fonts if f[0] == ICON_FONT)
-
-
 @cache
 def icon(name: str, colour: str | None = None) -> QIcon:
-    """A Font Awesome icon by qtawesome name (e.g. "fa6s.bell"), drawn from the bundled font at any DPI."""
-    if not name or not icons_available():
+    """A Font Awesome 6 solid icon by its qtawesome name (e.g. "fa6s.bell"), drawn from the bundled font at any
+    DPI. Unknown names and a missing font give an empty icon: the text beside it carries the meaning."""
+    prefix, _, glyph = (name or "").partition(".")
+    face = _fa6s() if prefix == "fa6s" else None
+    code = face[1].get(glyph) if face else None
+    if code is None:
         return QIcon()
-    import qtawesome
-
-    only_our_icon_font(qtawesome)
-
-    try:
-        return qtawesome.icon(name, color=colour or INK, color_active=colour or INK)
-    except Exception:  # an icon name unknown to this qtawesome version: text still carries the meaning
-        return QIcon()
+    return QIcon(GlyphIconEngine(face[0], chr(code), colour or INK))
 
 
 # ---------------------------------------------------------------- palette and stylesheet

@@ -22,11 +22,22 @@ def test_every_icon_name_in_the_program_is_from_the_one_font():
     assert {n.split(".")[0] for n in names} == {theme.ICON_FONT}, sorted(n for n in names if not n.startswith("fa6s."))
 
 
-def test_only_that_font_is_loaded_and_icons_still_draw(qapp):
+def test_icons_draw_from_that_font_alone(qapp):
     theme.icon.cache_clear()
-    qtawesome._resource["iconic"] = None
     assert not theme.icon("fa6s.bell").isNull()
-    assert set(qtawesome._instance().fontname) == {theme.ICON_FONT}
+    assert theme.icon("fa5s.bell").isNull()  # another face is not loaded: the text beside it carries the meaning
+    assert Path(qtawesome.__file__).parent / "fonts" == theme._qtawesome_fonts()
+
+
+def test_a_bundle_without_the_package_finds_the_font_it_carries(qapp, tmp_path, monkeypatch):
+    """build.spec carries qtawesome/fonts as data; nothing imports the package, so PyInstaller leaves it out."""
+    fonts = tmp_path / "qtawesome" / "fonts"
+    fonts.mkdir(parents=True)
+    for name in (theme._FA6S_FONT, theme._FA6S_CHARMAP):
+        (fonts / name).write_bytes((Path(qtawesome.__file__).parent / "fonts" / name).read_bytes())
+    monkeypatch.setattr(theme.importlib.util, "find_spec", lambda _name: None)
+    monkeypatch.setattr(theme, "resource_root", lambda: tmp_path)
+    assert theme._qtawesome_fonts() == fonts
 
 
 def test_the_bundle_carries_only_that_font():
