@@ -118,6 +118,7 @@ def test_audit_page_filters_pages_and_verifies(qtbot, people):
     page.search.click()
     assert page.model.total == 2
     page.verify_button.click()
+    qtbot.waitUntil(lambda: page.verify_button.isEnabled(), timeout=20_000)
     assert "审计链完整" in page.chain_result.text() and str(total) in page.chain_result.text()
     import sqlite3
 
@@ -126,6 +127,7 @@ def test_audit_page_filters_pages_and_verifies(qtbot, people):
     con.commit()
     con.close()
     page.verify_button.click()
+    qtbot.waitUntil(lambda: page.verify_button.isEnabled(), timeout=20_000)
     assert "审计链被破坏" in page.chain_result.text() and "第 100 条" in page.chain_result.text()
 
 

@@ -20,9 +20,12 @@ from PySide6.QtWidgets import QProgressDialog, QPushButton
 
 import dutyroom.services.audit_query as audit_query
 import dutyroom.services.statistics as statistics
+import dutyroom.store.backup as backup_store
 from dutyroom.domain.profile_loader import load_profile
+from dutyroom.services.audit_query import AuditQueryService
 from dutyroom.services.exports import ReportExporter
 from dutyroom.services.maintenance import MaintenanceService
+from dutyroom.ui.audit_page import AuditPage
 from dutyroom.ui.backup_page import BackupPage
 from dutyroom.ui.print_support import PrintActions
 from dutyroom.ui.statistics_page import StatisticsPage
@@ -230,6 +233,7 @@ def slow_chain(monkeypatch):
                 progress(i, STEPS)
         return original(session, key, progress, batch)
     monkeypatch.setattr(audit_query, "verify_chain", slow)
+    monkeypatch.setattr(backup_store, "verify_chain", slow)  # a backup's check: slow whatever ran before it
     return calls
 
 
@@ -285,3 +289,22 @@ def test_a_backups_check_runs_off_the_gui_thread(qtbot, backup_page, slow_chain,
     qtbot.waitUntil(lambda: not page.checking, timeout=20_000)
     timer.stop()
     assert len(ticks) >= 10 and "完整性正常" in page.status.text()
+
+
+def test_the_audit_pages_verify_runs_off_the_gui_thread_and_a_second_click_starts_nothing(qtbot, people, slow_chain):
+    auth, admin, _ = people
+    page = AuditPage(AuditQueryService(auth.db), admin)
+    qtbot.addWidget(page)
+    enabled = []
+
+    def during(n):
+        enabled.append(page.verify_button.isEnabled())
+        if n == 3:
+            page.verify()  # what a second click would call
+    ticks, timer = watch(lambda: not page.verify_button.isEnabled(), during)
+    page.verify_button.click()
+    qtbot.waitUntil(lambda: page.verify_button.isEnabled(), timeout=20_000)
+    timer.stop()
+    assert len(ticks) >= 10 and set(enabled) == {False}
+    assert slow_chain == [1]
+    assert "审计链完整" in page.chain_result.text()
