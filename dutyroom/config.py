@@ -23,6 +23,13 @@ def resource_root() -> Path:
 # ---------------------------------------------------------------- the environment
 
 
+def process_environment():
+    """The process's own environment, for the one caller that must set variables Qt reads when it starts
+    (ui/input_method: QT_IM_MODULE, IBUS_USE_PORTAL on fcitx desktops)."""
+    return os.environ
+
+
+
 def lang() -> str:
     """DUTYROOM_LANG: zh_CN (default) or en."""
     return "en" if os.environ.get("DUTYROOM_LANG", "zh_CN").lower().startswith("en") else "zh_CN"

@@ -26,6 +26,8 @@ import sys
 from collections.abc import Iterable, MutableMapping
 from pathlib import Path
 
+from ..config import process_environment
+
 log = logging.getLogger("dutyroom")
 
 FCITX = ("fcitx", "fcitx5")
@@ -72,7 +74,7 @@ def qt_plugin_dirs(env: MutableMapping[str, str]) -> list[Path]:
 
 def use_available_input_method(env: MutableMapping[str, str] | None = None) -> str | None:
     """Before the QApplication exists: ask for an input method this Qt can load (see the module's note)."""
-    env = os.environ if env is None else env
+    env = process_environment() if env is None else env
     choice = input_module_for(env, qt_plugin_dirs(env))
     if choice and choice != env.get("QT_IM_MODULE"):
         log.info("input method: QT_IM_MODULE=%s (the desktop asked for %s)", choice,

@@ -38,7 +38,8 @@ def test_screenshot_request_reads_the_file_and_the_delay(monkeypatch):
 def test_setting_keys_keep_the_names_existing_databases_use():
     assert {k.value for k in SettingKey} == {"profile", "demo", "backup.directory", "backup.every_hours", "backup.keep",
                                              "session.idle_minutes", "report.escalation_minutes", "password.min_length",
-                                             "organisation.name", "organisation.short", "release.seen"}
+                                             "organisation.name", "organisation.short", "release.seen",
+                                             "roster.pattern"}
     assert config.font_setting("fangsong") == "font.fangsong"
 
 
