@@ -393,9 +393,13 @@ def _import_window_modules() -> None:
 
 
 def _quit_on_terminate(app: QApplication) -> None:
-    """SIGTERM (a desktop logout, a shutdown, `kill`) ends the program as closing its window does: the user's
+    """SIGTERM (a desktop logout, a shutdown, `kill`) or the session manager's commit request (Windows log-off) ends
+    the program as closing its window does: the user's
     session is signed out, the exit backup runs and no abnormal exit is reported at the next start."""
     signal.signal(signal.SIGTERM, lambda *_args: app.quit())
+    # Windows sends no SIGTERM at log-off or shutdown but WM_QUERYENDSESSION, which Qt passes on as
+    # commitDataRequest (so does an X11 session manager): the same clean end, queued after the signal returns.
+    app.commitDataRequest.connect(lambda _manager: QTimer.singleShot(0, app.quit))
     app._signal_wakeup = QTimer(app, interval=500, timeout=lambda: None)  # Python handles signals between bytecodes
     app._signal_wakeup.start()
 

@@ -120,3 +120,24 @@ def test_the_spec_names_the_same_two_programs_and_builds_the_windows_icon():
     assert 'name="dutyroom", console=False' in spec and 'name="dutyroom-cli", console=True' in spec
     assert 'os.name == "nt"' in spec  # the program icon (converted from the PNG) only where it exists
     assert '.replace("\\\\", "/")' in spec  # Windows paths are matched like POSIX ones when leaving files out
+
+
+def test_a_windows_log_off_ends_the_program_as_sigterm_does(qapp):
+    """Windows sends no SIGTERM at log-off or shutdown; Qt passes WM_QUERYENDSESSION on as commitDataRequest, which
+    must end the program the clean way too (sign-out, exit backup). Qt cannot emit it without a real session
+    manager (emitting it by hand crashes), so this checks the program listens for it."""
+    from PySide6.QtCore import SIGNAL
+
+    from dutyroom.app import _quit_on_terminate
+
+    import signal
+
+    before = qapp.receivers(SIGNAL("commitDataRequest(QSessionManager&)"))
+    handler = signal.getsignal(signal.SIGTERM)
+    try:
+        _quit_on_terminate(qapp)
+        assert qapp.receivers(SIGNAL("commitDataRequest(QSessionManager&)")) == before + 1
+    finally:  # the test process keeps its own SIGTERM handling and its application its own connections
+        signal.signal(signal.SIGTERM, handler)
+        qapp.commitDataRequest.disconnect()
+        qapp._signal_wakeup.stop()
