@@ -126,11 +126,11 @@ def test_a_windows_log_off_ends_the_program_as_sigterm_does(qapp):
     """Windows sends no SIGTERM at log-off or shutdown; Qt passes WM_QUERYENDSESSION on as commitDataRequest, which
     must end the program the clean way too (sign-out, exit backup). Qt cannot emit it without a real session
     manager (emitting it by hand crashes), so this checks the program listens for it."""
+    import signal
+
     from PySide6.QtCore import SIGNAL
 
     from dutyroom.app import _quit_on_terminate
-
-    import signal
 
     before = qapp.receivers(SIGNAL("commitDataRequest(QSessionManager&)"))
     handler = signal.getsignal(signal.SIGTERM)
