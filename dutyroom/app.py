@@ -137,6 +137,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
     incident_topics = {"incidents", "reports"}
     changes.subscribe(window, {"roster", "contacts", "users"}, window.refresh_shift)
     dashboard = DashboardPage()
+    changes.changed.connect(lambda _topics: dashboard.mark_changed())  # its show skips a reload only when nothing changed
 
     def panel(title: str, widget, topics: set[str], row: int, column: int) -> None:
         dashboard.add_panel(title, widget, row, column)

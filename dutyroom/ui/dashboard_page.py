@@ -54,6 +54,10 @@ class DashboardPage(QWidget):
         self.panels.append(panel)
         self._loaded_at = time.monotonic()
 
+    def mark_changed(self) -> None:
+        """Something was written since the panels loaded: the next show reloads them, however soon it comes."""
+        self._loaded_at = float("-inf")
+
     def refresh(self) -> None:
         """Every panel; a panel the database cannot serve now keeps what it showed, and the page says why (the
         next refresh, 30 s later, tries again) instead of an error box every half minute."""
