@@ -397,10 +397,17 @@ def _quit_on_terminate(app: QApplication) -> None:
     """SIGTERM (a desktop logout, a shutdown, `kill`) or the session manager's commit request (Windows log-off) ends
     the program as closing its window does: the user's
     session is signed out, the exit backup runs and no abnormal exit is reported at the next start."""
-    signal.signal(signal.SIGTERM, lambda *_args: app.quit())
+    def end() -> None:
+        # Qt 6's quit() asks every window to close, and the locked session's unlock dialog refuses (closing it must
+        # not unlock): a shutdown during the idle lock was ignored. Ask, then leave the loop regardless; what runs
+        # after app.exec() (sign-out, the exit backup) runs either way.
+        app.quit()
+        QTimer.singleShot(1000, lambda: app.exit(0))
+
+    signal.signal(signal.SIGTERM, lambda *_args: end())
     # Windows sends no SIGTERM at log-off or shutdown but WM_QUERYENDSESSION, which Qt passes on as
     # commitDataRequest (so does an X11 session manager): the same clean end, queued after the signal returns.
-    app.commitDataRequest.connect(lambda _manager: QTimer.singleShot(0, app.quit))
+    app.commitDataRequest.connect(lambda _manager: QTimer.singleShot(0, end))
     app._signal_wakeup = QTimer(app, interval=500, timeout=lambda: None)  # Python handles signals between bytecodes
     app._signal_wakeup.start()
 

@@ -7,6 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from dutyroom.crash_guard import FATAL_LOG, CrashGuard
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,9 +99,11 @@ def test_the_app_says_so_at_start_after_an_abnormal_exit(qtbot, monkeypatch, cap
     assert not list(log_dir.glob("running-*.json"))
 
 
-def test_a_terminate_signal_ends_the_program_cleanly(tmp_path, template_db):
+@pytest.mark.parametrize("screen", ["signed-in", "locked"])
+def test_a_terminate_signal_ends_the_program_cleanly(tmp_path, template_db, screen):
     """A desktop logout or shutdown sends SIGTERM: the user is signed out, the exit backup runs, and the next
-    start does not report an abnormal exit (a kill -9 or a power cut still would)."""
+    start does not report an abnormal exit (a kill -9 or a power cut still would). The same with the session
+    locked (the unlock dialog refuses to close, which made Qt 6 ignore the request to quit)."""
     import json
     import os
 
@@ -114,10 +118,12 @@ def test_a_terminate_signal_ends_the_program_cleanly(tmp_path, template_db):
     state = tmp_path / "state"
     env = {**os.environ, "DUTYROOM_DB": f"sqlite:///{tmp_path / 'seat.db'}", "QT_QPA_PLATFORM": "offscreen",
            "XDG_STATE_HOME": str(state), "PYTHONPATH": str(ROOT)}
-    child = subprocess.run([sys.executable, str(CHILDREN / "term_child.py")], env=env, capture_output=True,
+    child = subprocess.run([sys.executable, str(CHILDREN / "term_child.py"), screen], env=env, capture_output=True,
                            text=True, timeout=120)
     assert child.returncode == 0, child.stderr
-    assert json.loads(child.stdout.strip().splitlines()[-1]) == {"code": 0}
+    said = [json.loads(line) for line in child.stdout.strip().splitlines() if line.startswith("{")]
+    assert said[-1] == {"code": 0}
+    assert ({"locked": True} in said) == (screen == "locked")
     db = Database(f"sqlite:///{tmp_path / 'seat.db'}")
     try:
         with db.read() as s:

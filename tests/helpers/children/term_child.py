@@ -19,8 +19,20 @@ def answer(dialog) -> int:
     dialog.try_login()
     if dialog.actor is None:
         raise SystemExit(f"sign-in refused: {dialog.error.text()}")
+    if "locked" in sys.argv:  # the idle lock is on the screen when the shutdown comes
+        QTimer.singleShot(800, lock)
     QTimer.singleShot(1500, lambda: os.kill(os.getpid(), signal.SIGTERM))
     return dialog.DialogCode.Accepted
+
+
+def lock() -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from dutyroom.ui.session_lock import SessionLock
+
+    guards = [g for w in QApplication.topLevelWidgets() for g in w.findChildren(SessionLock)]
+    guards[0].lock(manual=True)
+    print(json.dumps({"locked": guards[0].is_locked}), flush=True)
 
 
 if __name__ == "__main__":
