@@ -918,9 +918,12 @@ class IncidentService:
         now = now_or(now)
         if query.sort not in SORT_KEYS:
             raise UserError(f"未知的排序字段：{query.sort}", f"unknown sort key: {query.sort}")
-        # open only: the status index finds the few. Open and closed (nearly every row): `status || ''` keeps the
-        # planner off the status index, so it walks received_at newest first and stops at the page (issue 21)
-        status = Incident.status if set(query.statuses) <= {"open"} else Incident.status + ""
+        # open only: the status index finds the few. Open and closed (nearly every row): on SQLite `status || ''`
+        # keeps the planner off the status index, so it walks received_at newest first and stops at the page (issue
+        # 21). PostgreSQL's statistics see that for itself, and the expression would fool its estimate (it sorted
+        # every row of a category: 139 ms at ten years)
+        plain_status = set(query.statuses) <= {"open"} or not self.db.is_sqlite
+        status = Incident.status if plain_status else Incident.status + ""
         stmt = select(*LIST_COLUMNS).where(status.in_(query.statuses))
         t = clean_text(query.text.replace("\t", " ") if isinstance(query.text, str) else query.text,
                        field=("检索词", "the search text"), max_len=MAX_QUERY)  # the one input policy (issue 17)

@@ -57,7 +57,9 @@ class PgPlain:
         self.conn = psycopg.connect(*args, **kwargs, autocommit=True)
 
     def execute(self, stmt: str, args: tuple = ()):
-        stmt = (stmt.replace("?", "%s").replace("datetime('now')", "now()").replace("BEGIN IMMEDIATE", "BEGIN")
+        # `status || ''` is SQLite's planner trick (IncidentService.search); PostgreSQL gets the plain test, as there
+        stmt = (stmt.replace("?", "%s").replace("status || '' IN", "status IN")
+                .replace("datetime('now')", "now()").replace("BEGIN IMMEDIATE", "BEGIN")
                 .replace("VALUES (%s, now(), now(), 2, 0, 'note', 'x', 0)", "VALUES (%s, now(), now(), 2, false, 'note', 'x', false)"))
         cur = self.conn.execute(stmt, args)
         return _Rows(cur.fetchall() if cur.description else [])
@@ -95,6 +97,8 @@ OPEN_REPORTS_SQL = ("SELECT r.incident_id, r.id, r.kind, r.sequence, r.clock_id,
 
 
 def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    if isinstance(conn, PgPlain):  # PostgreSQL searches with ILIKE: no text index tables
+        return False
     return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
 
 
@@ -172,7 +176,7 @@ def main() -> None:
         for word, kind in (("燃气", "common"), ("脚手架", "rare"), ("地震", "absent")):
             if kind != "common" and not opts.all_terms and not fts:
                 continue
-            n = conn.execute(f"SELECT count(*) FROM incident WHERE 1 {text_where}", (f"%{word}%",) * 9).fetchone()[0]
+            n = conn.execute(f"SELECT count(*) FROM incident WHERE TRUE {text_where}", (f"%{word}%",) * 9).fetchone()[0]
             # the plain SQL: the faster of a newest-first walk with LIKE and (with migration 0010) the text index
             walk = sql_ms(conn, (LIST_SQL.format(where=text_where), (f"%{word}%",) * 9), (OPEN_REPORTS_SQL, ()))
             best = walk if not fts else min(walk, sql_ms(conn, (LIST_SQL.format(
