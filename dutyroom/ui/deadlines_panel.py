@@ -43,7 +43,17 @@ from ..services.incident_reports import DashboardDeadline, ReportService
 from . import theme
 from .empty_hint import add_empty_hint
 from .i18n import tr
-from .incident_common import AMBER, RED, Clock, bj, countdown, report_text, system_clock, wording_text
+from .incident_common import (
+    AMBER,
+    RED,
+    Clock,
+    bj,
+    countdown,
+    report_text,
+    short_wording,
+    system_clock,
+    wording_text,
+)
 from .operations import run
 
 MUTE_KEY = "deadlines/mute"  # the same key as window_state.MUTE_KEY (the status bar's indicator)
@@ -53,14 +63,14 @@ def elapsed_cell(wording: str, bound: EscalationBound | None, escalation_due: dt
                  now: dt.datetime) -> str:
     """"立即报告 · 已过 12:05": the plan's words and the time since the bound's start (receipt, as a rule)."""
     if bound is None or escalation_due is None:
-        return countdown(None, wording_text(wording))
+        return countdown(None, short_wording(wording))
     s = max(0, int((now - (escalation_due - dt.timedelta(minutes=bound.minutes))).total_seconds()))
     h, rest = divmod(s, 3600)
     m, sec = divmod(rest, 60)
     clock = f"{h}:{m:02d}:{sec:02d}" if h else f"{m:02d}:{sec:02d}"
     if not wording:  # the words are in a cell of their own
         return tr("已过 {t}").format(t=clock)
-    return tr("{wording} · 已过 {t}").format(wording=wording_text(wording), t=clock)
+    return tr("{wording} · 已过 {t}").format(wording=short_wording(wording), t=clock)
 
 
 def bound_clause(bound: EscalationBound | None) -> str:
@@ -200,7 +210,7 @@ class DeadlinesPanel(QWidget):
             states[(d.incident_id, d.key)] = state
             if state in ("soon", "overdue") and (d.incident_id, d.key, state) not in self.alerted:
                 fresh.append((d, state))
-            cells = [d.title, report_text(d.label), countdown(self._seconds(d, now), wording_text(d.wording)),
+            cells = [d.title, report_text(d.label), countdown(self._seconds(d, now), short_wording(d.wording)),
                      bj(d.due) if d.due else self.tr("无具体时限"), "、".join(d.to), d.basis]
             detail = ""
             if d.due is None and d.bound is not None:  # the plan's words, time elapsed, escalation by the bound

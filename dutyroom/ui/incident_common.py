@@ -73,6 +73,25 @@ def wording_text(wording: str) -> str:
     return tr(wording) if wording else ""
 
 
+# the time words of the plans' number-less deadlines, in the catalogue (Immediately, Promptly, At the same time)
+TIME_WORDS = ("立即", "同时", "及时")
+CELL_WORDS = 8  # characters of the plan's words a countdown cell shows before it falls back on the time word
+
+
+def short_wording(wording: str) -> str:
+    """The plan's words short enough for a countdown cell: a sentence such as Tongzhou 4.7.1's "区应急办在上报区应急委
+    领导的同时，应当向区委宣传部通报相关情况" becomes its time word ("同时"); the whole sentence stays in the tooltip.
+    Without a sized cell it had widened the countdown column until the due time and recipients scrolled away."""
+    if len(wording) <= CELL_WORDS:
+        return wording_text(wording)
+    found = sorted((wording.find(w), w) for w in TIME_WORDS if w in wording)
+    if found:
+        return tr(found[0][1])
+    text = wording_text(wording)
+    limit = pick(CELL_WORDS, 3 * CELL_WORDS)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def status_text(key: str) -> str:
     zh, en = STATUS_LABELS.get(key, (key, key))
     return pick(zh, en)

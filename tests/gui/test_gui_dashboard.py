@@ -206,3 +206,20 @@ def test_report_and_countdown_columns_are_not_cut(qtbot, desk, settings):
     for col in (1, 2, 3):
         for r in range(t.rowCount()):
             assert t.columnWidth(col) >= t.fontMetrics().horizontalAdvance(t.item(r, col).text())
+
+
+def test_a_long_plan_sentence_keeps_its_time_word_and_nothing_scrolls_away(qtbot, desk, settings):
+    """Tongzhou 4.7.1: "区应急办在上报区应急委领导的同时，应当向区委宣传部通报相关情况" has no number. Its countdown cell
+    shows the time word ("同时 · 已过 01:00") with the whole sentence in the tooltip; before, the sentence widened the
+    countdown column until 应报时间, 报送对象 and 条款 were behind a horizontal scrollbar on a 1366-pixel screen."""
+    v = desk.incidents("tongzhou").register(desk["zhouning"], intake("tongzhou"), now=RECEIVED)
+    panel, _beeps = make_panel(qtbot, desk, Clock(RECEIVED + MIN), settings)
+    panel.resize(700, 300)  # the dashboard's left half at 1366 × 768
+    qtbot.waitUntil(lambda: panel.table.isVisible())
+    notice = next(r for r, d in enumerate(panel.rows) if d.incident_id == v.id and d.basis == "4.7.1")
+    cell = panel.table.item(notice, 2)
+    assert cell.text() == "同时 · 已过 01:00"
+    assert "区应急办在上报区应急委领导的同时，应当向区委宣传部通报相关情况" in cell.toolTip()
+    QApplication.processEvents()
+    assert panel.table.horizontalScrollBar().maximum() == 0
+    assert panel.table.columnWidth(2) >= panel.table.fontMetrics().horizontalAdvance(cell.text())
