@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .config import SettingKey, default_profile, password_file_from_env, pick
+from .config import SettingKey, cli_command, default_profile, password_file_from_env, pick
 from .domain.incident_facts import facts_from_json
 from .domain.profile_loader import ProfileError, available_profiles, load_profile
 from .domain.rules import incident_rules, warning_rules
@@ -430,7 +430,8 @@ def _signed(p: argparse.ArgumentParser, note: str = "") -> argparse.ArgumentPars
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m dutyroom", description="dutyroom 应急值班系统 — 命令行")
+    # dutyroom-cli in the bundle: the usage names the program the officer ran
+    parser = argparse.ArgumentParser(prog=cli_command(), description="dutyroom 应急值班系统 — 命令行")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("init", help="创建或升级数据库 / create or migrate the database")

@@ -85,6 +85,12 @@ def windows_font_dirs() -> list[Path]:
     return dirs
 
 
+def cli_command() -> str:
+    """How the officer runs the command line here: `dutyroom-cli` in the bundle (PyInstaller sets sys.frozen), else
+    `python -m dutyroom` (a checkout). Messages that say which command to run use it."""
+    return Path(sys.executable).stem if getattr(sys, "frozen", False) else "python -m dutyroom"
+
+
 def screenshot_request() -> tuple[str, int] | None:
     """DUTYROOM_SCREENSHOT=FILE (and DUTYROOM_SCREENSHOT_AFTER_MS, default 1500): save the window, then quit."""
     path = os.environ.get("DUTYROOM_SCREENSHOT")

@@ -269,7 +269,7 @@ class MaintenanceService:
 def stored_profile_key(db: Database) -> str:
     """The profile key stored in the database (DUTYROOM_PROFILE / dongcheng if none), refusing — with what to do —
     a stored value that is not the name of a shipped profile (a path, or a profile that does not exist)."""
-    from ..config import default_profile
+    from ..config import cli_command, default_profile
     from ..domain.profile_loader import available_profiles, is_profile_key
 
     stored = get_setting(db, SettingKey.profile)
@@ -280,9 +280,9 @@ def stored_profile_key(db: Database) -> str:
     known = ", ".join(available_profiles())
     shown = repr(stored)[:80]
     raise UserError(f"数据库中保存的规则配置 {shown} 不是本程序自带的配置（可用：{known}）。未使用它。"
-                    f"请由管理员运行 python -m dutyroom init --profile <名称> 选定正确的配置。",
+                    f"请由管理员运行 {cli_command()} init --profile <名称> 选定正确的配置。",
                     f"the profile stored in the database, {shown}, is not one shipped with this program ({known}); it "
-                    f"was not used. An administrator should run `python -m dutyroom init --profile <name>`.")
+                    f"was not used. An administrator should run `{cli_command()} init --profile <name>`.")
 
 
 def explain_failure(exc: BaseException) -> str:

@@ -67,3 +67,14 @@ def test_init_demo_then_verify(tmp_path):
     assert again.returncode == 0 and "已存在" in again.stdout
     verify = run("verify", "--db", url)
     assert verify.returncode == 0 and "审计链完整" in verify.stdout
+
+
+def test_the_bundled_command_names_itself_in_its_usage(monkeypatch):
+    """In the offline bundle (PyInstaller sets sys.frozen) the usage says dutyroom-cli, the program the officer ran,
+    not `python -m dutyroom`, which does not exist on a workstation without Python (issue 18)."""
+    from dutyroom.cli import build_parser
+
+    assert build_parser().format_usage().startswith("usage: python -m dutyroom ")
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", "/opt/dutyroom/dutyroom-cli")
+    assert build_parser().format_usage().startswith("usage: dutyroom-cli ")
