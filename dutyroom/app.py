@@ -69,6 +69,10 @@ def _install_excepthook() -> CrashGuard:
     log_dir_.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(filename=log_dir_ / "dutyroom.log", level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # the migrations an upgrade ran stay in the log; alembic's plugin and context lines (eleven a start) do not
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.migration").addFilter(
+        lambda record: not str(record.msg).startswith(("Context impl", "Will assume")))
 
     def hook(exc_type, exc, tb):
         log.error("unhandled error:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
