@@ -77,9 +77,9 @@ class AuthService:
                     person_id: int | None = None) -> Actor:
         return self._create(by, username, display_name, password, roles, person_id, demo=False)
 
-    def _create(self, by: Actor, username: str, display_name: str, password: str, roles: list[str],
-                person_id: int | None, *, demo: bool) -> Actor:
-        """`demo`: the demo district's users (services/demo.py), whose published password is exempt from the policy."""
+    def check_new_user(self, username: str, display_name: str, password: str | None) -> str:
+        """The normalised username, or UserError naming what a new account's username, name or password (None: not
+        checked) breaks; the first-run wizard asks before its last page, create_user again when it writes."""
         if not display_name.strip():
             raise UserError("用户名和姓名不能为空", "username and name are required")
         username = check_username(username)
@@ -87,8 +87,14 @@ class AuthService:
             raise UserError("姓名最多 100 个字符", "name: at most 100 characters")
         if any(not ch.isprintable() for ch in display_name):
             raise UserError("姓名不能包含控制字符", "the name must not contain control characters")
-        if not demo:
+        if password is not None:
             self._check_password(password, username)
+        return username
+
+    def _create(self, by: Actor, username: str, display_name: str, password: str, roles: list[str],
+                person_id: int | None, *, demo: bool) -> Actor:
+        """`demo`: the demo district's users (services/demo.py), whose published password is exempt from the policy."""
+        username = self.check_new_user(username, display_name, None if demo else password)
         for role in roles:
             if role not in Role.__members__ or Role(role) in EXTERNAL_ROLES:
                 raise UserError(f"未知或不可分配的角色：{role}", f"unknown or unassignable role: {role}")

@@ -117,6 +117,10 @@ class InstallationService:
         key = get_setting(self.db, SettingKey.profile)
         return key if key in available_profiles() else None
 
+    def check_admin(self, username: str, name: str, password: str) -> None:
+        """The administrator page's answers, checked before the wizard moves on (setup checks them again)."""
+        AuthService(self.db).check_new_user(username, name, password)
+
     def setup(self, choice: FirstRun) -> Actor:
         """Jurisdiction, letterhead and the first administrator; the contacts workbook and the roster's 排班方式
         (the pattern the roster page starts with: the officers do not exist yet) when given.

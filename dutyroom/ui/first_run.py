@@ -75,8 +75,10 @@ class FirstRunWizard(QWizard):
         form.addRow(tr("密码"), self.password)
         form.addRow(tr("再次输入密码"), self.again)
         layout.addLayout(form)
+        self.admin_error = MessageLine()
+        layout.addWidget(self.admin_error)
         layout.addStretch(1)
-        self.addPage(page)
+        self.admin_page = self.addPage(page)
 
         page, layout = _page(tr("通讯录与排班方式（可选）"),
                              tr("可导入通讯录 Excel（导入格式见“通讯录”页的导出）；也可以以后在通讯录页导入。"
@@ -136,9 +138,22 @@ class FirstRunWizard(QWizard):
                         contacts_workbook=Path(self.contacts.text()) if self.contacts.text() else None,
                         roster_pattern=self.roster_pattern.currentData())
 
+    def validateCurrentPage(self) -> bool:
+        """下一步 from the administrator page: a refused name or password, or a mistyped repeat, is said there, in red,
+        with what was typed kept (at 完成 it would have meant going back a page to find it)."""
+        if self.currentId() != self.admin_page:
+            return super().validateCurrentPage()
+        self.admin_error.clear()
+        if self.password.text() != self.again.text():
+            self.admin_error.show_error(tr("两次输入的密码不一致"))
+            return False
+        checked = run(lambda: self.installation.check_admin(self.username.text(), self.name.text(),
+                                                            self.password.text()) or True, line=self.admin_error)
+        return bool(checked) and super().validateCurrentPage()
+
     def accept(self) -> None:  # 完成: everything is checked and written by the service, or nothing is
         if self.password.text() != self.again.text():
-            self.error.setText(tr("两次输入的密码不一致（第 3 页）"))
+            self.error.show_error(tr("两次输入的密码不一致（第 3 页）"))
             return
         admin = run(lambda: self.installation.setup(self.choice()), line=self.error)
         if admin is not None:

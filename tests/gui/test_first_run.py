@@ -37,7 +37,7 @@ def test_the_wizard_sets_up_the_chosen_district(qtbot, db, key, district, short)
     assert letterhead(db, profile).short == short
 
 
-def test_a_mistyped_repeat_keeps_the_wizard_open_and_saves_nothing(qtbot, db):
+def test_a_mistyped_repeat_is_said_on_the_administrator_page_and_saves_nothing(qtbot, db):
     wizard = FirstRunWizard(InstallationService(db))
     qtbot.addWidget(wizard)
     wizard.show()
@@ -47,8 +47,29 @@ def test_a_mistyped_repeat_keeps_the_wizard_open_and_saves_nothing(qtbot, db):
     wizard.password.setText(PASSWORD)
     wizard.again.setText(PASSWORD + "x")
     wizard.next()
-    wizard.button(QWizard.WizardButton.FinishButton).click()
-    assert wizard.isVisible() and "不一致" in wizard.error.text()
+    # 下一步 is refused on the page where the mistake is, in red, and what was typed stays
+    assert wizard.currentId() == wizard.admin_page
+    assert wizard.admin_error.text() == "两次输入的密码不一致" and wizard.admin_error.state == "error"
+    assert wizard.password.text() == PASSWORD and wizard.name.text() == "管理员甲"
+    wizard.again.setText(PASSWORD)
+    wizard.next()
+    assert wizard.currentId() != wizard.admin_page and wizard.admin_error.text() == ""
+    assert InstallationService(db).needs_setup()
+
+
+@pytest.mark.parametrize("password, says", [("short-1", "密码至少 10 位"), ("1212121212", "密码至少包含 4 个不同的字符")])
+def test_a_password_the_policy_refuses_is_said_before_the_last_page(qtbot, db, password, says):
+    """The same rule as every account (services/auth.py): at least 10 characters, 4 of them different."""
+    wizard = FirstRunWizard(InstallationService(db))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    wizard.next()
+    wizard.name.setText("管理员甲")
+    wizard.password.setText(password)
+    wizard.again.setText(password)
+    wizard.next()
+    assert wizard.currentId() == wizard.admin_page and says in wizard.admin_error.text()
     assert InstallationService(db).needs_setup()
 
 
