@@ -110,6 +110,18 @@ def conditions(profile: Profile, facts: IncidentFacts) -> list[dict[str, Any]]:
     return out
 
 
+def flags_in_use(profile: Profile) -> tuple[Flag, ...]:
+    """The condition flags this profile's rules read, in any category (a reporting clock's trigger or a response
+    level's default), in the vocabulary's order. The others change nothing under this plan: Tongzhou 4.1.7's
+    可能危及副中心 means nothing in Dongcheng, Dongcheng 4.3.2's 突出情况 nothing in Tongzhou, so the screens offer
+    only these (and show any other a record already has)."""
+    used = {f for c in profile.reporting.clocks for f in c.trigger.flags}
+    policy = profile.response
+    for levels in (policy.levels, *policy.category_overrides.values()):
+        used |= {f for lv in levels for f in lv.default_flags}
+    return tuple(f for f in Flag if f in used)
+
+
 def _levels(profile: Profile, category: Category | None) -> list[ResponseLevel]:
     policy = profile.response
     own = policy.category_overrides.get(category) if category else None

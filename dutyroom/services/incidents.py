@@ -56,9 +56,10 @@ from ..domain.profile_schema import Profile
 from ..domain.report_chain import ChainDeadline, SentReport, build_chain, deadline_state, pending
 from ..domain.report_text import ReportFacts, grade_text, when
 from ..domain.reporting_clock import DEFAULT_DISTRICT_MINUTES
+from ..domain.rules import flags_in_use
 from ..domain.search_terms import match_query
 from ..domain.text import clean_text
-from ..domain.vocabulary import CATEGORY_LABELS, FLAG_LABELS, GRADE_LABELS, Category, Flag, Grade, grade_rank
+from ..domain.vocabulary import CATEGORY_LABELS, FLAG_LABELS, GRADE_LABELS, Category, Grade, grade_rank
 from ..store import audit
 from ..store.database import Database
 from ..store.models import (
@@ -177,6 +178,7 @@ class IncidentView:
     closed_at: dt.datetime | None
     lead_units: tuple[LeadUnit, ...]
     row_version: int = 0  # what a screen shows and sends back with an edit (services/row_version.py)
+    flags_in_use: tuple[str, ...] = ()  # the condition flags the incident's own rules read (others: shown if set)
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -234,7 +236,7 @@ class IntakeChoices:
     categories: tuple[Choice, ...]
     event_types: tuple[EventTypeChoice, ...]
     grades: tuple[Choice, ...]
-    flags: tuple[Choice, ...]
+    flags: tuple[Choice, ...]  # the condition flags the profile's rules read (domain.rules.flags_in_use)
 
 
 @dataclass(frozen=True)
@@ -494,7 +496,7 @@ class IncidentService:
             event_types=tuple(EventTypeChoice(r.no, r.category.value, r.event_type, tuple(r.lead_units), r.basis)
                               for r in p.lead_departments),
             grades=tuple(Choice(g.value, *GRADE_LABELS[g]) for g in Grade),
-            flags=tuple(Choice(f.value, *FLAG_LABELS[f]) for f in Flag))
+            flags=tuple(Choice(f.value, *FLAG_LABELS[f]) for f in flags_in_use(p)))  # what this plan reads
 
     def lead_units(self, actor: Actor, category: str | None, event_type: str | None,
                    on: dt.date | None = None) -> tuple[LeadUnit, ...]:
@@ -907,7 +909,7 @@ class IncidentService:
             trend=i.trend, created_by_id=i.created_by_id, created_by_name=author.display_name if author else "",
             created_at=utc(i.created_at), workstation=i.workstation, handling_ended_at=utc(i.handling_ended_at),
             closed_at=utc(i.closed_at), lead_units=self._lead_units(s, p, i.category, i.event_type_text),
-            row_version=version_of(i))
+            row_version=version_of(i), flags_in_use=tuple(f.value for f in flags_in_use(p)))
 
     # ------------------------------------------------------------ the incident list
 

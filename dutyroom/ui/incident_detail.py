@@ -439,6 +439,7 @@ class IncidentDetail(QWidget):
         self.advice.setStyleSheet(f"color: {RED};" if differs else "")
         for f, b in self.flag_boxes.items():
             b.setChecked(getattr(i, f))
+            b.setVisible(f in i.flags_in_use or b.isChecked())  # the incident's plan's flags, and any set
         editable = i.status == "open"
         for w in (self.facts_button, self.grade, self.confirm_grade_button, self.save_flags_button,
                   *self.flag_boxes.values(),

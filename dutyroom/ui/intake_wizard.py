@@ -248,12 +248,17 @@ class IntakeWizard(QWizard):
         self._row(form, "economic_loss_cny", self.tr("直接经济损失（万元）(&Y)"), self.loss)
         grid = QGridLayout()
         self.flags: dict[str, QCheckBox] = {}
-        for i, f in enumerate(FLAGS):
+        # the flags this district's plan reads come first; another plan's (Tongzhou's 可能危及副中心 in Dongcheng)
+        # stays hidden unless a draft already has it set (_show_flags)
+        self.flags_in_use = {c.key for c in self.choices.flags}
+        order = [f for f in FLAGS if f in self.flags_in_use] + [f for f in FLAGS if f not in self.flags_in_use]
+        for i, f in enumerate(order):
             box = QCheckBox(flag_text(f))
             self.flags[f] = box
             grid.addWidget(box, i // 2, i % 2)
         self.ongoing = QCheckBox(self.tr("仍在处置中"), checked=True)
         grid.addWidget(self.ongoing, (len(FLAGS) + 1) // 2, 0)
+        self._show_flags()
         holder = QWidget()
         holder.setLayout(grid)
         self._row(form, "sensitive", self.tr("情形"), holder)
@@ -373,6 +378,7 @@ class IntakeWizard(QWizard):
             self.loss.setText(f"{loss / 10_000:g}" if loss else "")
             for f, box in self.flags.items():
                 box.setChecked(bool(fields.get(f)))
+            self._show_flags()
             self.ongoing.setChecked(fields.get("ongoing", True) is not False)
             for name, edit in self.texts.items():
                 edit.setPlainText(fields.get(name) or "")
@@ -380,6 +386,11 @@ class IntakeWizard(QWizard):
         finally:
             self._loading = False
         self._show_lead_units()
+
+    def _show_flags(self) -> None:
+        """The plan's flags, and any other that is set (nothing typed or saved is ever hidden)."""
+        for f, box in self.flags.items():
+            box.setVisible(f in self.flags_in_use or box.isChecked())
 
     # ------------------------------------------------------------ the draft, saved as typed
 
