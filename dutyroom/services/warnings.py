@@ -435,14 +435,21 @@ class WarningService:
             self._audit(s, actor, "warning.draft", w, None, _snapshot(w), now)
             return self._view(s, w)
 
-    def edit(self, actor: Actor, warning_id: int, content: WarningContent, now: dt.datetime | None = None) -> WarningView:
-        """Change the content. Approvals already given are voided and the chain starts again."""
+    def edit(self, actor: Actor, warning_id: int, content: WarningContent, now: dt.datetime | None = None,
+             seen_hash: str | None = None) -> WarningView:
+        """Change the content. Approvals already given are voided and the chain starts again.
+
+        `seen_hash`: the content_hash of the text the author's form was filled from. The author's edit made at another
+        seat since is not overwritten: EditConflict ("已被…于…修改，请刷新"), nothing written (None: unchecked)."""
         values = normalise_content(content)
         now = now_or(now)
         with self.db.write() as s:
             w = self._lock(s, warning_id)
             require(actor, "warning.edit", w.status)
             self._only_author(actor, w, "修改预警", "edit the warning")
+            if seen_hash is not None and seen_hash != w.content_hash:
+                who, at = audited_change(s, "warning", w.id, ("warning.edit", "warning.draft"))
+                raise EditConflict(who, at, 0, now)
             new_hash = content_hash(_content_of(w) | values)
             if new_hash == w.content_hash:
                 return self._view(s, w)
@@ -799,8 +806,12 @@ class WarningService:
 
     def content_of(self, warning_id: int) -> WarningContent:
         """The form's starting values for editing or adjusting a warning."""
+        return self.form_of(warning_id)[0]
+
+    def form_of(self, warning_id: int) -> tuple[WarningContent, str]:
+        """The form's starting values and the content_hash they have (edit's seen_hash), from one read."""
         v = self.get(warning_id)
-        return WarningContent(**{f.name: getattr(v, f.name) for f in fields(WarningContent)})
+        return WarningContent(**{f.name: getattr(v, f.name) for f in fields(WarningContent)}), v.content_hash
 
     def list_warnings(self, statuses: Iterable[str] | None = None, *, limit: int | None = None,
                       offset: int = 0) -> list[WarningView]:

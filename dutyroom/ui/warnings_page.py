@@ -450,11 +450,15 @@ class WarningsPage(QWidget):
         w = self.current
         if w is None:
             return
-        content = WarningFormDialog.ask(self, self.svc, self.svc.content_of(w.id), self.tr("修改预警"),
-                                        adjustment=w.previous_id is not None)
+        loaded = run(lambda: self.svc.form_of(w.id), line=self.message)
+        if loaded is None:
+            return
+        shown, seen_hash = loaded
+        content = WarningFormDialog.ask(self, self.svc, shown, self.tr("修改预警"), adjustment=w.previous_id is not None)
         if content is not None:
             done = self.tr("已修改；此前的审批已作废，须重新审批") if w.status in ("pending", "approved") else self.tr("已修改")
-            self._run(lambda: self.svc.edit(self.actor, w.id, content), done)
+            # the text the form showed: an edit saved at another seat meanwhile is refused, not overwritten
+            self._run(lambda: self.svc.edit(self.actor, w.id, content, seen_hash=seen_hash), done)
 
     def submit_warning(self) -> None:
         if self.current is not None:

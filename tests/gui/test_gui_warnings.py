@@ -401,3 +401,23 @@ def test_dongcheng_orange_is_lifted_by_the_issuer_at_once(qtbot, dongcheng, monk
     answer(monkeypatch, warnings_page.DecisionDialog, "降雨已结束，危险已消除")
     qtbot.mouseClick(office.buttons["lift"], LEFT)
     assert svc.get(v.id).status == "lifted"
+
+
+def test_an_edit_saved_at_another_seat_while_the_form_was_open_is_not_overwritten(qtbot, dongcheng, monkeypatch):
+    """Several seats (issue 21): the author opened 修改 here while the same draft was edited and saved at another
+    seat; saving this form says 已被…修改，请刷新 in red and the other seat's text stays."""
+    svc, u = dongcheng
+    draft = svc.draft(u["zhouning"], content("orange"))
+    page = page_for(qtbot, svc, u["zhouning"])
+    page.show_warning(draft.id)
+
+    def meanwhile(*_args, **_kwargs):
+        svc.edit(u["zhouning"], draft.id, content("orange", cautions="另一席位的修改"))  # the other seat saves first
+        return content("orange", cautions="本席位的修改")
+    monkeypatch.setattr(warnings_page.WarningFormDialog, "ask", meanwhile)
+    qtbot.mouseClick(page.buttons["edit"], LEFT)
+    assert "修改，请刷新" in page.message.text() and page.message.state == "error"
+    assert svc.get(draft.id).cautions == "另一席位的修改"
+    answer(monkeypatch, warnings_page.WarningFormDialog, content("orange", cautions="本席位的修改"))
+    qtbot.mouseClick(page.buttons["edit"], LEFT)  # opened again: filled from the stored text, saved
+    assert svc.get(draft.id).cautions == "本席位的修改" and page.message.state == "ok"
