@@ -131,10 +131,13 @@ class DeadlinesPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(40)
-        # report, countdown, due time and clause are never cut; the incident title and the recipients share
-        # the room left (elided, whole in the tooltip), so nothing hides behind a horizontal scrollbar
-        for col in (1, 2, 3, 5):
+        # report, countdown and due time are never cut; the clause takes its text up to a quarter of the width
+        # (_fit_clause: "北京市预案 4.1.4（警戒：北京市预案 4.1.5）" had left the incident's title two characters); the
+        # title and the recipients share the room left (elided, whole in the tooltip), so nothing hides behind a
+        # horizontal scrollbar
+        for col in (1, 2, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Interactive)
         for col in (0, 4):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         self.table.cellClicked.connect(self._clicked)
@@ -237,6 +240,7 @@ class DeadlinesPanel(QWidget):
                     item.setData(Qt.ItemDataRole.BackgroundRole, None)
                     item.setData(Qt.ItemDataRole.ForegroundRole, None)
         self.states = states
+        self._fit_clause()
         overdue = sum(1 for s in states.values() if s == "overdue")
         soon = sum(1 for s in states.values() if s == "soon")
         incidents = len({d.incident_id for d in self.rows})
@@ -246,6 +250,16 @@ class DeadlinesPanel(QWidget):
             self._alert(fresh, now)
         elif not overdue and not soon:
             self.banner.hide()
+
+    def _fit_clause(self) -> None:
+        """The 条款 column: as wide as its text, at most a quarter of the table (the rest elided, whole in the tooltip)."""
+        t = self.table
+        wanted = t.sizeHintForColumn(5) if t.rowCount() else t.horizontalHeader().sectionSizeHint(5)
+        t.setColumnWidth(5, max(t.horizontalHeader().sectionSizeHint(5), min(wanted, t.viewport().width() // 4)))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_clause()
 
     def row_state(self, row: int) -> str:
         d = self.rows[row]

@@ -223,3 +223,22 @@ def test_a_long_plan_sentence_keeps_its_time_word_and_nothing_scrolls_away(qtbot
     QApplication.processEvents()
     assert panel.table.horizontalScrollBar().maximum() == 0
     assert panel.table.columnWidth(2) >= panel.table.fontMetrics().horizontalAdvance(cell.text())
+
+
+def test_a_long_clause_leaves_the_incident_title_readable(qtbot, desk, settings):
+    """Shijingshan (under the city plan): a 较大 incident's 首报 cites "北京市预案 4.1.4（警戒：北京市预案 4.1.5）". The
+    clause column takes at most a quarter of the table, elided with the whole clause in the tooltip; it had taken
+    its full text and left the incident's title two characters on the dashboard of a 1366-pixel screen."""
+    v = desk.incidents("shijingshan").register(desk["zhouning"], intake("shijingshan", grade="large", deaths=3),
+                                               now=RECEIVED)
+    panel, _beeps = make_panel(qtbot, desk, Clock(RECEIVED + MIN), settings)
+    panel.resize(700, 300)
+    QApplication.processEvents()
+    t = panel.table
+    row = next(r for r, d in enumerate(panel.rows) if d.incident_id == v.id and d.due is None)
+    clause = t.item(row, 5)
+    assert "警戒" in clause.text() and clause.text() in clause.toolTip()
+    assert t.columnWidth(5) <= t.viewport().width() // 4
+    title = t.item(row, 0).text()
+    assert t.columnWidth(0) >= t.fontMetrics().horizontalAdvance(title[:6])  # six characters of the title at least
+    assert t.horizontalScrollBar().maximum() == 0
