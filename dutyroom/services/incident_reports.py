@@ -181,6 +181,10 @@ class ReportDraft:
     to_city: bool
     needs_review: bool
     corrects_report_id: int | None
+    # where due_at is None: the plan's words ("立即报告") and when it escalates all the same, on whose word
+    wording: str = ""
+    escalation_due: dt.datetime | None = None
+    bound: EscalationBound | None = None
 
 
 @dataclass(frozen=True)
@@ -423,7 +427,9 @@ class ReportService:
                 recipients=recipients)
             return ReportDraft(incident.id, kind, sequence, _label(kind, sequence), target.clock_id if target else None,
                                target.due if target else None, tuple(recipients), body, bool(to_city),
-                               needs_review(p, recipients), None)
+                               needs_review(p, recipients), None, wording=target.wording if target else "",
+                               escalation_due=target.escalation_due if target else None,
+                               bound=target.bound if target else None)
 
     def _compose_correction(self, s: Session, incident: Incident, report_id: int) -> ReportDraft:
         original = s.get(IncidentReport, report_id)

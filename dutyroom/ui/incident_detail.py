@@ -103,7 +103,11 @@ class ReportDialog(QDialog):
         self.sent_at.setTimeZone(BEIJING_TZ)
         form = QFormLayout()
         due = bj(draft.due_at) if draft.due_at else self.tr("（无具体时限）")
-        form.addRow(self.tr("时限"), QLabel(due))
+        if draft.due_at is None and draft.escalation_due is not None:  # "立即报告" has a clock all the same
+            due = self.tr("{wording}（警戒 {t}，{bound}）").format(
+                wording=wording_text(draft.wording), t=bj(draft.escalation_due), bound=bound_clause(draft.bound))
+        self.due_label = QLabel(due)
+        form.addRow(self.tr("时限"), self.due_label)
         form.addRow(self.tr("报送对象(&R)"), self.recipients)
         form.addRow(self.tr("报送方式(&M)"), self.channel)
         form.addRow(self.tr("报送时间(&T)"), self.sent_at)

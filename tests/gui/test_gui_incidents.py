@@ -363,3 +363,15 @@ def test_clock_names_the_district_and_the_app_final_report_is_not_repeated(qtbot
     needed = t.fontMetrics().boundingRect(0, 0, t.columnWidth(1) - 8, 2000, Qt.TextFlag.TextWordWrap,
                                           final[1]).height()
     assert t.rowHeight(row) >= needed  # wrapped, not cut
+
+
+def test_the_report_dialog_gives_an_immediate_report_its_escalation_time(qtbot, desk):
+    """Beijing 4.1.4 / 4.1.5 (Shijingshan follows the city plan): a 较大 incident's first report is 立即报告, escalating
+    30 minutes after receipt. The compose dialog said （无具体时限） — the officer at the keyboard saw no clock at all."""
+    v = desk.incidents("shijingshan").register(desk["zhouning"], intake("shijingshan", grade="large", deaths=3),
+                                               now=RECEIVED)
+    draft = desk.reports().compose(desk["zhouning"], v.id, "verbal", now=RECEIVED + MIN)
+    assert draft.due_at is None and draft.wording == "立即报告"
+    dialog = incident_detail.ReportDialog(draft, RECEIVED + MIN)
+    qtbot.addWidget(dialog)
+    assert dialog.due_label.text() == "立即报告（警戒 07-01 08:35，北京市预案 4.1.5）"
