@@ -808,6 +808,14 @@ class WarningService:
         """The form's starting values for editing or adjusting a warning."""
         return self.form_of(warning_id)[0]
 
+    @staticmethod
+    def merge_edit(shown: WarningContent, typed: WarningContent, stored: WarningContent) -> WarningContent:
+        """After an edit was refused because another seat saved first: what the author changed in the form (typed
+        against shown) over the text now stored, to be checked and saved again — nothing typed is lost, and
+        nothing the other seat saved is replaced unseen."""
+        return WarningContent(**{f.name: getattr(typed if getattr(typed, f.name) != getattr(shown, f.name) else stored,
+                                                 f.name) for f in fields(WarningContent)})
+
     def form_of(self, warning_id: int) -> tuple[WarningContent, str]:
         """The form's starting values and the content_hash they have (edit's seen_hash), from one read."""
         v = self.get(warning_id)

@@ -454,11 +454,21 @@ class WarningsPage(QWidget):
         if loaded is None:
             return
         shown, seen_hash = loaded
-        content = WarningFormDialog.ask(self, self.svc, shown, self.tr("修改预警"), adjustment=w.previous_id is not None)
-        if content is not None:
+        title = self.tr("修改预警")
+        while (typed := WarningFormDialog.ask(self, self.svc, shown, title,
+                                              adjustment=w.previous_id is not None)) is not None:
             done = self.tr("已修改；此前的审批已作废，须重新审批") if w.status in ("pending", "approved") else self.tr("已修改")
             # the text the form showed: an edit saved at another seat meanwhile is refused, not overwritten
-            self._run(lambda: self.svc.edit(self.actor, w.id, content, seen_hash=seen_hash), done)
+            if self._run(lambda typed=typed, seen=seen_hash: self.svc.edit(self.actor, w.id, typed, seen_hash=seen),
+                         done):
+                return
+            again = run(lambda: self.svc.form_of(w.id))
+            if again is None or again[1] == seen_hash:  # refused for another reason: the message says it
+                return
+            # another seat saved first: the form again, with what was typed over the text now stored
+            stored, seen_hash = again
+            shown = self.svc.merge_edit(shown, typed, stored)
+            title = self.tr("修改预警（另一席位已修改：您改动的栏目已保留，其余已更新，请核对后保存）")
 
     def submit_warning(self) -> None:
         if self.current is not None:

@@ -405,19 +405,27 @@ def test_dongcheng_orange_is_lifted_by_the_issuer_at_once(qtbot, dongcheng, monk
 
 def test_an_edit_saved_at_another_seat_while_the_form_was_open_is_not_overwritten(qtbot, dongcheng, monkeypatch):
     """Several seats (issue 21): the author opened 修改 here while the same draft was edited and saved at another
-    seat; saving this form says 已被…修改，请刷新 in red and the other seat's text stays."""
+    seat. Saving this form is refused (已被…修改，请刷新) and the form opens again with what was typed here over the
+    other seat's text, so neither is lost or replaced unseen."""
     svc, u = dongcheng
     draft = svc.draft(u["zhouning"], content("orange"))
     page = page_for(qtbot, svc, u["zhouning"])
     page.show_warning(draft.id)
 
-    def meanwhile(*_args, **_kwargs):
-        svc.edit(u["zhouning"], draft.id, content("orange", cautions="另一席位的修改"))  # the other seat saves first
-        return content("orange", cautions="本席位的修改")
-    monkeypatch.setattr(warnings_page.WarningFormDialog, "ask", meanwhile)
+    forms = []
+
+    def ask(_cls, _parent, _svc, shown, title, **_kw):
+        forms.append((shown, title))
+        if len(forms) == 1:  # the other seat saves while this form is open: it changes 警示事项 and 可能影响范围
+            svc.edit(u["zhouning"], draft.id, content("orange", cautions="另一席位的修改", area="全区及周边"))
+            return content("orange", measures_text="本席位的修改")  # this seat changed 应采取的措施 only
+        return shown  # the officer checks the form and saves it as it is
+    monkeypatch.setattr(warnings_page.WarningFormDialog, "ask", classmethod(ask))
     qtbot.mouseClick(page.buttons["edit"], LEFT)
-    assert "修改，请刷新" in page.message.text() and page.message.state == "error"
-    assert svc.get(draft.id).cautions == "另一席位的修改"
-    answer(monkeypatch, warnings_page.WarningFormDialog, content("orange", cautions="本席位的修改"))
-    qtbot.mouseClick(page.buttons["edit"], LEFT)  # opened again: filled from the stored text, saved
-    assert svc.get(draft.id).cautions == "本席位的修改" and page.message.state == "ok"
+    # refused, then the form again: this seat's change kept, the other seat's changes in the fields it left alone
+    assert len(forms) == 2 and "另一席位已修改" in forms[1][1]
+    again = forms[1][0]
+    assert again.measures_text == "本席位的修改" and again.cautions == "另一席位的修改" and again.area == "全区及周边"
+    saved = svc.get(draft.id)
+    assert (saved.measures_text, saved.cautions, saved.area) == ("本席位的修改", "另一席位的修改", "全区及周边")
+    assert page.message.state == "ok"
