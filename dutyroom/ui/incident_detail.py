@@ -25,10 +25,12 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLayout,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -213,6 +215,19 @@ class Ask:
 # ---------------------------------------------------------------- the page
 
 
+def _stacked(*parts: QWidget | QLayout) -> QWidget:
+    """Widgets and layouts top to bottom in one widget (a splitter's pane)."""
+    pane = QWidget()
+    lay = QVBoxLayout(pane)
+    lay.setContentsMargins(0, 0, 0, 0)
+    for part in parts:
+        if isinstance(part, QLayout):
+            lay.addLayout(part)
+        else:
+            lay.addWidget(part)
+    return pane
+
+
 def _table(headers: list[str]) -> QTableWidget:
     t = QTableWidget(0, len(headers))
     t.setHorizontalHeaderLabels(headers)
@@ -361,13 +376,19 @@ class IncidentDetail(QWidget):
             actions.addWidget(self.print_choice)
             self.print_actions = add_print_actions(actions, self, title=self.tr("突发事件信息报告"),
                                                    make_pdf=self._make_pdf)
+        # the deadlines first and largest (a 较大 incident has five or more, two lines each), the reports and the
+        # chosen report's text below; the officer moves the dividers (per tab: not kept, window_state skips it)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setProperty("remember", False)
+        split.setChildrenCollapsible(False)
+        for part, stretch in ((_stacked(self.clock_table, row), 5), (_stacked(self.report_table, actions), 3),
+                              (self.report_body, 2)):
+            split.addWidget(part)
+            split.setStretchFactor(split.count() - 1, stretch)
+        self.report_split = split
         lay = QVBoxLayout(box)
         lay.addWidget(self.clock_info)
-        lay.addWidget(self.clock_table, 2)
-        lay.addLayout(row)
-        lay.addWidget(self.report_table, 2)
-        lay.addLayout(actions)
-        lay.addWidget(self.report_body, 2)
+        lay.addWidget(split, 1)
         return box
 
     def _build_log(self) -> QWidget:

@@ -85,7 +85,8 @@ def splitters(window) -> Iterator[tuple[str, QSplitter]]:
     """Every splitter of every page, keyed by the page's class and its place in the page."""
     for i in range(window.pages.count()):
         page = window.pages.widget(i)
-        for j, splitter in enumerate(page.findChildren(QSplitter)):
+        kept = [s for s in page.findChildren(QSplitter) if s.property("remember") is not False]  # not per-tab ones
+        for j, splitter in enumerate(kept):
             yield f"{type(page).__name__}/{j}", splitter
 
 

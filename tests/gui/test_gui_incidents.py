@@ -375,3 +375,24 @@ def test_the_report_dialog_gives_an_immediate_report_its_escalation_time(qtbot, 
     dialog = incident_detail.ReportDialog(draft, RECEIVED + MIN)
     qtbot.addWidget(dialog)
     assert dialog.due_label.text() == "立即报告（警戒 07-01 08:35，北京市预案 4.1.5）"
+
+
+def test_a_larger_incidents_deadlines_show_without_scrolling_in_its_tab(qtbot, desk):
+    """Dongcheng 4.1.4/4.1.5: a 较大 incident owes a 首报 (立即, three lines with its escalation), a 书面报告 and 续报
+    every 30 minutes. On a 1366 × 768 screen (the tab is about 1215 × 640) the deadlines table showed two and a half
+    rows behind a scrollbar while the empty sent-reports list below took as much room; the deadlines now come first
+    and largest, in a splitter the officer can move (not kept between tabs: the window keeps the pages' own)."""
+    from dutyroom.ui import window_state
+
+    v = desk.incidents().register(desk["zhouning"], intake(grade="large", deaths=3), now=RECEIVED)
+    detail = make_detail(qtbot, desk, v.id, Clock(RECEIVED + MIN))
+    detail.resize(1215, 640)
+    detail.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: detail.clock_table.isVisible())
+    t = detail.clock_table
+    assert t.rowCount() >= 3 and t.verticalScrollBar().maximum() == 0
+    assert t.height() > detail.report_table.height() > detail.report_body.height() * 0.8
+
+    class Window:  # window_state.splitters walks the pages of a window
+        pages = type("Pages", (), {"count": lambda self: 1, "widget": lambda self, i: detail})()
+    assert detail.report_split not in [s for _k, s in window_state.splitters(Window())]
