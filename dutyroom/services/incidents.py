@@ -374,7 +374,8 @@ def pending_summary(chain: Iterable[ChainDeadline]) -> list[dict[str, Any]]:
 
 
 def deadline_text(chain: Iterable[ChainDeadline]) -> str:
-    parts = [f"{d.label}{when(d.due)}前" if d.due else f"{d.label}：{d.wording}" for d in pending(chain)]
+    parts = [f"{d.label}{when(d.due)}前" if d.due else f"{d.label}：{d.wording}" + (
+        f"（警戒{when(d.escalation_due)}）" if d.escalation_due else "") for d in pending(chain)]  # "立即" has a clock
     return "；".join(parts) if parts else "无待报事项"
 
 

@@ -420,3 +420,12 @@ def test_preview_deadlines_shows_what_the_typed_intake_would_owe_and_writes_noth
     assert kinds["R2-written"].due == OCCURRED + 60 * MIN and kinds["R1-verbal"].due is None
     assert any(d.kind == "followup" for d in large)
     assert desk.counts() == before
+
+
+def test_the_intake_line_gives_an_immediate_report_its_escalation_time(desk):
+    """Beijing 4.1.4 / 4.1.5 (Shijingshan follows the city plan): a 较大 incident's 首报 is 立即报告, escalating 30
+    minutes after receipt. The intake's log line (also in the duty log) said only 首报：立即报告."""
+    v = desk.incidents("shijingshan").register(desk["zhouning"], intake("shijingshan", grade="large", deaths=3),
+                                               now=RECEIVED)
+    line = desk.log_rows(v.id)[0].text
+    assert "首报：立即报告（警戒2026年7月1日08:35）" in line, line
