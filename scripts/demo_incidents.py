@@ -20,6 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from dutyroom import __version__
+from dutyroom.config import SettingKey
 from dutyroom.domain.profile_loader import load_profile
 from dutyroom.services.actor import Actor
 from dutyroom.services.auth import AuthService
@@ -36,7 +38,10 @@ MIN = dt.timedelta(minutes=1)
 def open_demo(url: str, profile_key: str = "dongcheng", username: str = "zhouning") -> tuple[Database, object, Actor]:
     """The demo database at `url` (created or brought up to date) and the demo user signed in."""
     db = Database(url)
+    new_database = db.current_revision() is None
     db.migrate()
+    if new_database:  # made by this release, as `init` marks it: no 版本说明 "upgraded" dialog on first sign-in
+        set_setting(db, SettingKey.release_seen, __version__)
     profile = load_profile(profile_key)
     set_setting(db, "profile", profile.key)
     load_reference_data(db, profile)
