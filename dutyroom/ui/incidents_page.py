@@ -4,9 +4,9 @@ list; 新接报 (Ctrl+N) opens the intake wizard, offering first any unfinished 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -88,6 +88,25 @@ class DraftChoiceDialog(QDialog):
         return dialog.choice if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
+PAGE = 500  # incidents fetched at a time (the newest first); more as the list is scrolled down
+
+
+class _PagedRows(RowsTableModel):
+    """The incident list's rows, a page at a time: the view asks for more at its end (canFetchMore)."""
+
+    def __init__(self, load_more, columns, rows=(), parent=None):
+        super().__init__(columns, rows, parent)
+        self.more = False
+        self._load_more = load_more
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008 - Qt signature
+        return not parent.isValid() and self.more
+
+    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: B008
+        if not parent.isValid() and self.more:
+            self._load_more()
+
+
 class IncidentsPage(QWidget):
     incident_opened = Signal(int)
 
@@ -157,7 +176,7 @@ class IncidentsPage(QWidget):
                 return self.tr("超时 {n} 项").format(n=r.overdue_count)
             return ""
 
-        self.model = RowsTableModel([
+        self.model = _PagedRows(self.load_more, [
             Column(self.tr("接报时间"), lambda r: bj(r.received_at, "%Y-%m-%d %H:%M"), lambda r: r.received_at),
             Column(self.tr("事件"), lambda r: r.title),
             Column(self.tr("类别"), lambda r: category_text(r.category)),
@@ -217,13 +236,33 @@ class IncidentsPage(QWidget):
             for detail in self.details.values():
                 detail.tick()
             return
-        rows = run(lambda: self.incidents.search(self.actor, self.query(), now=self.clock()), line=self.count)
+        # one row more than the page says whether older incidents follow (they load as the list is scrolled down)
+        query = replace(self.query(), limit=PAGE + 1)
+        rows = run(lambda: self.incidents.search(self.actor, query, now=self.clock()), line=self.count)
         if rows is None:
             return
-        self.model.set_rows(rows)
-        self.count.setText(self.tr("共 {n} 起事件").format(n=len(rows)))
+        self.model.more = len(rows) > PAGE
+        self.model.set_rows(rows[:PAGE])
+        self._say_count()
         for detail in self.details.values():
             detail.tick()
+
+    def load_more(self) -> None:
+        """The next page of older incidents, when the list is scrolled to its end (issue 21: a page at a time)."""
+        query = replace(self.query(), limit=PAGE + 1, offset=len(self.model.rows))
+        rows = run(lambda: self.incidents.search(self.actor, query, now=self.clock()), line=self.count)
+        if rows is None:
+            self.model.more = False  # the message says why; 刷新 or a new filter starts again
+            return
+        self.model.more = len(rows) > PAGE
+        shown = {r.id for r in self.model.rows}  # a call taken meanwhile shifts the pages by one: no line twice
+        self.model.append_rows([r for r in rows[:PAGE] if r.id not in shown])
+        self._say_count()
+
+    def _say_count(self) -> None:
+        n = len(self.model.rows)
+        self.count.setText(self.tr("已显示最近的 {n} 起事件，向下滚动查看更早的").format(n=n) if self.model.more
+                           else self.tr("共 {n} 起事件").format(n=n))
 
     def incident_changed(self, incident_id: int) -> None:
         """A command on an open incident (its tab): update its line of the list, not the whole list (issue 21).
@@ -237,7 +276,7 @@ class IncidentsPage(QWidget):
                 self.model.replace_row(at, row)
             else:  # e.g. closed while the list shows 处置中 only
                 self.model.remove_row(at)
-                self.count.setText(self.tr("共 {n} 起事件").format(n=len(self.model.rows)))
+                self._say_count()
         self._own_change = True
         QTimer.singleShot(0, self._end_own_change)
 

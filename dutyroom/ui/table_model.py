@@ -74,6 +74,16 @@ class RowsTableModel(QAbstractTableModel):
                                                 for i in before])
         self.layoutChanged.emit()
 
+    def append_rows(self, rows: Sequence[Any]) -> None:
+        """The next page (a list that fetches more as the user scrolls): added below, then kept in the view's order."""
+        if not rows:
+            return
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rows) - 1)
+        self.rows.extend(rows)
+        self.endInsertRows()
+        if self._sort is not None:
+            self.sort(*self._sort)
+
     def replace_row(self, index: int, row: Any) -> None:
         """One row changed: repaint that row only (the rest of the list is not rebuilt)."""
         self.rows[index] = row

@@ -396,3 +396,27 @@ def test_a_larger_incidents_deadlines_show_without_scrolling_in_its_tab(qtbot, d
     class Window:  # window_state.splitters walks the pages of a window
         pages = type("Pages", (), {"count": lambda self: 1, "widget": lambda self, i: detail})()
     assert detail.report_split not in [s for _k, s in window_state.splitters(Window())]
+
+
+def test_a_long_history_is_listed_a_page_at_a_time_and_says_so(qtbot, desk, monkeypatch):
+    """Ten years hold 100,000 incidents; the list fetches the newest page and said 共 500 起事件 as if that were all,
+    with no way to the older ones but a date filter. Now it says how many it shows and that older ones follow,
+    and scrolling to the end loads the next page (here pages of 3; a call taken meanwhile is not listed twice)."""
+    monkeypatch.setattr(incidents_page, "PAGE", 3)
+    svc, officer = desk.incidents(), desk["zhouning"]
+    ids = [svc.register(officer, intake(received_at=RECEIVED + k * MIN, occurred_at=RECEIVED + k * MIN - MIN),
+                        now=RECEIVED + k * MIN).id for k in range(7)]
+    page = make_page(qtbot, desk, Clock(RECEIVED + 10 * MIN))
+    newest_first = list(reversed(ids))
+    assert [r.id for r in page.model.rows] == newest_first[:3]
+    assert page.count.text() == "已显示最近的 3 起事件，向下滚动查看更早的"
+    late = svc.register(officer, intake(received_at=RECEIVED + 9 * MIN), now=RECEIVED + 9 * MIN)  # another seat
+
+    def scrolled_to_the_end():
+        page.view.scrollToBottom()  # the view asks for more at its end (and while it is not yet full)
+        return not page.model.more
+    qtbot.waitUntil(scrolled_to_the_end)
+    # every older incident once, in order: the page shifted by the new call did not repeat its first line
+    assert [r.id for r in page.model.rows] == newest_first and page.count.text() == "共 7 起事件"
+    page.refresh()  # 刷新: from the top again, the new call included
+    assert page.model.rows[0].id == late.id and len(page.model.rows) == 3
