@@ -187,7 +187,8 @@ class Sampler:
         colour = ("blue", "yellow", "orange", "blue", "red")[self.warned % 5]  # every chain, approvals included
         author = self.u["zhouning"]
         w = self.warnings.draft(author, WarningContent(
-            title=f"暴雨{COLOUR_LABELS[Colour(colour)][0][:2]}预警", category="natural", colour=colour, event_type="暴雨", start_at=t0 + HOUR,
+            title=f"暴雨{COLOUR_LABELS[Colour(colour)][0][:2]}预警", category="natural", colour=colour,
+            event_type="暴雨", start_at=t0 + HOUR,
             expected_duration="12小时", ends_at=t0 + 13 * HOUR, area="全区", cautions="强降雨，注意防范积水",
             measures_text="停止户外作业，远离低洼地带", issuing_unit="区应急办"), now=t0)
         self.warnings.submit(author, w.id, now=t0 + 5 * MIN)
