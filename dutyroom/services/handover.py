@@ -96,6 +96,9 @@ class HandoverView:
     intact: bool  # the stored sheet still has the hash it was signed with
 
 
+DRAFT_STATES = {"draft": "草稿，未提交", "returned": "已退回修改", "approved": "已批准，待发布"}
+
+
 def _canonical(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
@@ -171,6 +174,11 @@ class HandoverService:
                               "phase": "解除" if w.phase == "lift" else "发布", "step": w.next_step,
                               "awaiting": ROLE_LABELS[Role(step.role)][0],
                               "external": step.kind == "external_decision"})
+        # a warning not yet in anyone's queue: drafted, returned for changes, or approved and not yet issued — the
+        # incoming officer must know it is on the desk (only its author may edit or submit it)
+        drafts = [{"id": w.id, "title": w.title, "colour": COLOUR_LABELS[Colour(w.colour)][0],
+                   "status": DRAFT_STATES[w.status], "author": w.created_by_name}
+                  for w in sorted(self.warnings.list_warnings(list(DRAFT_STATES)), key=lambda x: x.id)]
         instructions = [{"source": "incident", "incident_id": i.incident_id, "id": i.id, "text": i.text,
                          "at": _bj(i.happened_at), "by": i.author_name}
                         for i in self.incident_log.open_instructions(actor)]
@@ -178,7 +186,8 @@ class HandoverService:
                           "at": _bj(i.happened_at), "by": i.author_name}
                          for i in self.duty_log.open_instructions(actor)]
         instructions.sort(key=lambda x: (x["at"] or "", x["source"], x["id"]))
-        return {"incidents": incidents, "warnings": warnings, "approvals": approvals, "instructions": instructions}
+        return {"incidents": incidents, "warnings": warnings, "approvals": approvals, "drafts": drafts,
+                "instructions": instructions}
 
     def preview(self, actor: Actor, notes: str = "", now: dt.datetime | None = None) -> HandoverView:
         """The sheet as it would be signed now (nothing saved)."""
@@ -330,6 +339,10 @@ def sheet_text(view: HandoverView) -> str:
     for i, x in enumerate(sh.get("approvals", []), 1):
         how = "待登记上级决定" if x["external"] else "待签批"
         lines.append(f"{i}. {x['colour']}预警{x['phase']}：{x['title']}（第 {x['step']} 步，{how}：{x['awaiting']}）")
+    if "drafts" in sh:  # sheets signed before drafts were listed are reprinted as they were
+        lines.append(f"起草中、退回修改或待发布的预警（{len(sh['drafts'])} 条）")
+        lines += [f"{i}. {x['colour']}预警：{x['title']}（{x['status']}，起草人 {x['author']}）"
+                  for i, x in enumerate(sh["drafts"], 1)]
     lines += ["", f"四、未落实的领导批示（{len(sh.get('instructions', []))} 条）"]
     for i, x in enumerate(sh.get("instructions", []), 1):
         lines.append(f"{i}. {x['at']} {x['text']}（记录人 {x['by']}）")

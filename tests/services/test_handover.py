@@ -120,3 +120,27 @@ def test_incoming_officer_signs_in_with_their_own_password(desk):
 def test_department_user_cannot_sign_a_handover(desk):
     with pytest.raises(PermissionDenied):
         _service(desk).sign_out(desk["fengqing"], "", now=RECEIVED)
+
+
+def test_warnings_on_the_desk_but_in_no_queue_are_handed_over(desk):
+    """A warning drafted and not yet submitted (only its author may go on with it) would otherwise vanish from the
+    handover: the sheet lists it with its state and author, as it does a returned one; an old signed sheet without
+    the list reprints as it was."""
+    svc = warnings(desk)
+    from tests.helpers.warnings import content
+
+    drafted = svc.draft(desk["zhouning"], content("orange", title="暴雨橙色预警（草稿）"))
+    pending = pending_warning(desk, "orange", "大风橙色预警")  # in the 应急办主任's queue: listed under 待审批
+    ready = pending_warning(desk, "yellow", "大风黄色预警")  # Dongcheng 3.2.3: yellow needs no sign-off, to issue
+    sheet = _service(desk).preview(desk["zhouning"], now=RECEIVED + 40 * MIN).sheet
+    assert [(x["id"], x["status"], x["author"]) for x in sheet["drafts"]] == [(drafted.id, "草稿，未提交", "周宁"),
+                                                                              (ready.id, "已批准，待发布", "周宁")]
+    assert [x["id"] for x in sheet["approvals"]] == [pending.id]
+    text = sheet_text(_service(desk).preview(desk["zhouning"], now=RECEIVED + 40 * MIN))
+    assert "起草中、退回修改或待发布的预警（2 条）" in text
+    assert "1. 橙色（二级）预警：暴雨橙色预警（草稿）（草稿，未提交，起草人 周宁）" in text
+    signed = _service(desk).sign_out(desk["zhouning"], "", now=RECEIVED + 41 * MIN)
+    with desk.db.write() as s:  # as a sheet signed by the release before this list was added
+        row = s.get(Handover, signed.id)
+        row.sheet = {k: v for k, v in row.sheet.items() if k != "drafts"}
+    assert "起草中" not in sheet_text(_service(desk).get(desk["zhouning"], signed.id))
