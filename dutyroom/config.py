@@ -88,7 +88,7 @@ def windows_font_dirs() -> list[Path]:
 def cli_command() -> str:
     """How the officer runs the command line here: `dutyroom-cli` in the bundle (PyInstaller sets sys.frozen), else
     `python -m dutyroom` (a checkout). Messages that say which command to run use it."""
-    return Path(sys.executable).stem if getattr(sys, "frozen", False) else "python -m dutyroom"
+    return "dutyroom-cli" if getattr(sys, "frozen", False) else "python -m dutyroom"  # also from the window program
 
 
 def screenshot_request() -> tuple[str, int] | None:

@@ -809,12 +809,18 @@ class WarningService:
         return self.form_of(warning_id)[0]
 
     @staticmethod
-    def merge_edit(shown: WarningContent, typed: WarningContent, stored: WarningContent) -> WarningContent:
-        """After an edit was refused because another seat saved first: what the author changed in the form (typed
-        against shown) over the text now stored, to be checked and saved again — nothing typed is lost, and
-        nothing the other seat saved is replaced unseen."""
-        return WarningContent(**{f.name: getattr(typed if getattr(typed, f.name) != getattr(shown, f.name) else stored,
-                                                 f.name) for f in fields(WarningContent)})
+    def changed_fields(shown: WarningContent, typed: WarningContent) -> set[str]:
+        """The fields the author changed in the form (an empty box and no value are the same)."""
+        return {f.name for f in fields(WarningContent)
+                if (getattr(typed, f.name) or None) != (getattr(shown, f.name) or None)}
+
+    @staticmethod
+    def merge_edit(typed: WarningContent, stored: WarningContent, changed: set[str]) -> WarningContent:
+        """After an edit was refused because another seat saved first: the fields the author changed (in any round)
+        from the form, the others as now stored, to be checked and saved again — nothing typed is lost, and nothing
+        the other seat saved is replaced unseen."""
+        return WarningContent(**{f.name: getattr(typed if f.name in changed else stored, f.name)
+                                 for f in fields(WarningContent)})
 
     def form_of(self, warning_id: int) -> tuple[WarningContent, str]:
         """The form's starting values and the content_hash they have (edit's seen_hash), from one read."""

@@ -118,6 +118,9 @@ class IncidentsPage(QWidget):
         self.wizard: IntakeWizard | None = None
         self.details: dict[int, IncidentDetail] = {}
         self.drafts: list[DraftSummary] = []
+        self._newest_first = True  # 接报时间 descending: the pages start at the newest call
+        self._shown_query: IncidentQuery | None = None  # the search the list shows (a repeat keeps its length)
+        self._load_failed = False
         self.tabs = QTabWidget()
         self.tabs.setTabsClosable(True)
         self.tabs.tabCloseRequested.connect(self._close_tab)
@@ -195,6 +198,7 @@ class IncidentsPage(QWidget):
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.view.horizontalHeader().sortIndicatorChanged.connect(self._sort_changed)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -228,7 +232,8 @@ class IncidentsPage(QWidget):
             received_from=self.date_from.date().toPython() if dates else None,
             received_to=self.date_to.date().toPython() if dates else None,
             category=self.category.currentData(), grade=self.grade.currentData(),
-            statuses=tuple(self.status.currentData()), overdue=True if self.overdue.isChecked() else None)
+            statuses=tuple(self.status.currentData()), overdue=True if self.overdue.isChecked() else None,
+            descending=self._newest_first)  # the pages come in 接报时间 order, the header's direction
 
     def refresh(self, *args) -> None:
         if self._own_change:  # the line of the incident this page just changed is already up to date
@@ -236,23 +241,39 @@ class IncidentsPage(QWidget):
             for detail in self.details.values():
                 detail.tick()
             return
-        # one row more than the page says whether older incidents follow (they load as the list is scrolled down)
-        query = replace(self.query(), limit=PAGE + 1)
-        rows = run(lambda: self.incidents.search(self.actor, query, now=self.clock()), line=self.count)
+        # one row more than the page says whether more follow (they load as the list is scrolled down). The same
+        # search again (another seat's call, a report sent) reloads as many rows as were shown, and keeps the
+        # selected line and the scroll position; a new search starts from the first page
+        query = self.query()
+        shown = len(self.model.rows) + (0 if self.model.more else PAGE)  # all shown: all again, new ones included
+        size = max(PAGE, shown) if query == self._shown_query else PAGE
+        rows = run(lambda: self.incidents.search(self.actor, replace(query, limit=size + 1), now=self.clock()),
+                   line=self.count)
         if rows is None:
             return
-        self.model.more = len(rows) > PAGE
-        self.model.set_rows(rows[:PAGE])
+        same = query == self._shown_query
+        selected = self._selected_id() if same else None
+        scrolled = self.view.verticalScrollBar().value() if same else 0
+        self._shown_query, self._load_failed = query, False
+        self.model.more = len(rows) > size
+        self.model.set_rows(rows[:size])
+        if selected is not None:
+            at = next((k for k, r in enumerate(self.model.rows) if r.id == selected), None)
+            if at is not None:
+                self.view.selectRow(self.proxy.mapFromSource(self.model.index(at, 0)).row())
+        self.view.verticalScrollBar().setValue(scrolled)
         self._say_count()
         for detail in self.details.values():
             detail.tick()
 
     def load_more(self) -> None:
         """The next page of older incidents, when the list is scrolled to its end (issue 21: a page at a time)."""
-        query = replace(self.query(), limit=PAGE + 1, offset=len(self.model.rows))
+        if self.query() != self._shown_query:  # the filter changed and its search is still to run (typing delay)
+            return
+        query = replace(self._shown_query, limit=PAGE + 1, offset=len(self.model.rows))
         rows = run(lambda: self.incidents.search(self.actor, query, now=self.clock()), line=self.count)
-        if rows is None:
-            self.model.more = False  # the message says why; 刷新 or a new filter starts again
+        if rows is None:  # the line says why; no retry on every scroll: the next change or search starts again
+            self.model.more, self._load_failed = False, True
             return
         self.model.more = len(rows) > PAGE
         shown = {r.id for r in self.model.rows}  # a call taken meanwhile shifts the pages by one: no line twice
@@ -261,8 +282,34 @@ class IncidentsPage(QWidget):
 
     def _say_count(self) -> None:
         n = len(self.model.rows)
-        self.count.setText(self.tr("已显示最近的 {n} 起事件，向下滚动查看更早的").format(n=n) if self.model.more
-                           else self.tr("共 {n} 起事件").format(n=n))
+        if self._load_failed:
+            text = self.tr("已显示 {n} 起事件；更早的未能载入").format(n=n)
+        elif not self.model.more:
+            text = self.tr("共 {n} 起事件").format(n=n)
+        elif self._sorted_column() != 0:  # another column orders only what is loaded
+            text = self.tr("已显示 {n} 起事件（按接报时间分批载入，排序仅限已显示的），向下滚动载入更多").format(n=n)
+        elif self._newest_first:
+            text = self.tr("已显示最近的 {n} 起事件，向下滚动查看更早的").format(n=n)
+        else:
+            text = self.tr("已显示最早的 {n} 起事件，向下滚动查看更晚的").format(n=n)
+        self.count.setText(text)
+
+    def _sorted_column(self) -> int:
+        return self.view.horizontalHeader().sortIndicatorSection()
+
+    def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
+        """接报时间 ascending or descending: the pages come from the other end of the history (a reload); another
+        column orders the rows loaded so far (the line says so)."""
+        newest_first = order == Qt.SortOrder.DescendingOrder if column == 0 else self._newest_first
+        if newest_first != self._newest_first:
+            self._newest_first = newest_first
+            self.refresh()
+        else:
+            self._say_count()
+
+    def _selected_id(self) -> int | None:
+        rows = self.view.selectionModel().selectedRows() if self.view.selectionModel() else []
+        return self.row_at(rows[0].row()).id if rows else None
 
     def incident_changed(self, incident_id: int) -> None:
         """A command on an open incident (its tab): update its line of the list, not the whole list (issue 21).

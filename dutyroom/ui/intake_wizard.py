@@ -258,9 +258,9 @@ class IntakeWizard(QWizard):
             grid.addWidget(box, i // 2, i % 2)
         self.ongoing = QCheckBox(self.tr("仍在处置中"), checked=True)
         grid.addWidget(self.ongoing, (len(FLAGS) + 1) // 2, 0)
-        self._show_flags()
         holder = QWidget()
         holder.setLayout(grid)
+        self._show_flags()  # once they have their parent (shown before, each box was a window of its own)
         self._row(form, "sensitive", self.tr("情形"), holder)
         for f in FLAGS[1:]:
             self.errors[f] = self.errors["sensitive"]

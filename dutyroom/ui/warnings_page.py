@@ -454,7 +454,7 @@ class WarningsPage(QWidget):
         if loaded is None:
             return
         shown, seen_hash = loaded
-        title = self.tr("修改预警")
+        title, changed = self.tr("修改预警"), set()
         while (typed := WarningFormDialog.ask(self, self.svc, shown, title,
                                               adjustment=w.previous_id is not None)) is not None:
             done = self.tr("已修改；此前的审批已作废，须重新审批") if w.status in ("pending", "approved") else self.tr("已修改")
@@ -467,7 +467,8 @@ class WarningsPage(QWidget):
                 return
             # another seat saved first: the form again, with what was typed over the text now stored
             stored, seen_hash = again
-            shown = self.svc.merge_edit(shown, typed, stored)
+            changed |= self.svc.changed_fields(shown, typed)
+            shown = self.svc.merge_edit(typed, stored, changed)
             title = self.tr("修改预警（另一席位已修改：您改动的栏目已保留，其余已更新，请核对后保存）")
 
     def submit_warning(self) -> None:

@@ -6,6 +6,9 @@ wizard offered all eight boxes, and ticking another plan's changed nothing."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QCheckBox
+
 from dutyroom.domain.profile_loader import load_profile
 from dutyroom.domain.rules import flags_in_use
 from dutyroom.domain.vocabulary import Flag
@@ -31,8 +34,27 @@ def test_each_plan_reads_its_own_flags():
     assert {Flag.sensitive, Flag.key_area, Flag.special_period, Flag.foreign_related} <= set(tongzhou) & set(dongcheng)
 
 
-def test_the_wizard_offers_the_districts_own_flags(qtbot, desk):
-    dongcheng = open_wizard(qtbot, desk, "dongcheng")
+class _WindowsShown(QObject):
+    """Every check box shown as a window of its own while installed."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen: list[str] = []
+
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Show and isinstance(obj, QCheckBox) and obj.isWindow():
+            self.seen.append(obj.text())
+        return False
+
+
+def test_the_wizard_offers_the_districts_own_flags(qtbot, desk, qapp):
+    spy = _WindowsShown()
+    qapp.installEventFilter(spy)
+    try:
+        dongcheng = open_wizard(qtbot, desk, "dongcheng")
+    finally:
+        qapp.removeEventFilter(spy)
+    assert spy.seen == []  # shown before they had their parent, the boxes had each flashed up as a window
     assert {PROMINENT, MAJOR_IMPACT} <= shown(dongcheng.flags) and NEIGHBOURS not in shown(dongcheng.flags)
     tongzhou = open_wizard(qtbot, desk, "tongzhou")
     assert NEIGHBOURS in shown(tongzhou.flags) and PROMINENT not in shown(tongzhou.flags)

@@ -418,5 +418,25 @@ def test_a_long_history_is_listed_a_page_at_a_time_and_says_so(qtbot, desk, monk
     qtbot.waitUntil(scrolled_to_the_end)
     # every older incident once, in order: the page shifted by the new call did not repeat its first line
     assert [r.id for r in page.model.rows] == newest_first and page.count.text() == "共 7 起事件"
-    page.refresh()  # 刷新: from the top again, the new call included
-    assert page.model.rows[0].id == late.id and len(page.model.rows) == 3
+    page.view.selectRow(4)
+    chosen = page.row_at(4).id
+    page.refresh()  # a change from another seat reloads what was shown, the new call included, the line kept
+    assert [r.id for r in page.model.rows] == [late.id, *newest_first] and page.count.text() == "共 8 起事件"
+    assert page.row_at(page.view.selectionModel().selectedRows()[0].row()).id == chosen
+    page.category.setCurrentIndex(page.category.findData("accident"))  # a new search starts from the first page
+    assert len(page.model.rows) == 3 and page.model.more
+
+
+def test_sorting_by_time_received_the_other_way_pages_from_the_oldest(qtbot, desk, monkeypatch):
+    """接报时间 ascending over ten years means the oldest calls first: the pages then come from that end (a sort of
+    the loaded rows alone would have put each older page above, out of sight); another column orders what is loaded
+    and the line says so."""
+    monkeypatch.setattr(incidents_page, "PAGE", 3)
+    svc, officer = desk.incidents(), desk["zhouning"]
+    ids = [svc.register(officer, intake(received_at=RECEIVED + k * MIN, occurred_at=RECEIVED + k * MIN - MIN),
+                        now=RECEIVED + k * MIN).id for k in range(7)]
+    page = make_page(qtbot, desk, Clock(RECEIVED + 10 * MIN))
+    page.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert [r.id for r in page.model.rows] == ids[:3] and page.count.text() == "已显示最早的 3 起事件，向下滚动查看更晚的"
+    page.view.sortByColumn(3, Qt.SortOrder.AscendingOrder)  # 等级
+    assert "排序仅限已显示的" in page.count.text() and sorted(r.id for r in page.model.rows) == ids[:3]

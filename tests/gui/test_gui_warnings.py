@@ -416,16 +416,24 @@ def test_an_edit_saved_at_another_seat_while_the_form_was_open_is_not_overwritte
 
     def ask(_cls, _parent, _svc, shown, title, **_kw):
         forms.append((shown, title))
-        if len(forms) == 1:  # the other seat saves while this form is open: it changes 警示事项 and 可能影响范围
-            svc.edit(u["zhouning"], draft.id, content("orange", cautions="另一席位的修改", area="全区及周边"))
-            return content("orange", measures_text="本席位的修改")  # this seat changed 应采取的措施 only
+        if len(forms) == 1:  # the other seat saves while this form is open: 警示事项, 可能影响范围 and a hotline
+            svc.edit(u["zhouning"], draft.id, content("orange", cautions="另一席位的修改", area="全区及周边",
+                                                       hotline="010-55550120"))
+            # this seat changed 应采取的措施 only; its form gives an empty box as "" where the stored value was None
+            return content("orange", measures_text="本席位的修改", hotline="")
+        if len(forms) == 2:  # and saves once more while the merged form is open
+            svc.edit(u["zhouning"], draft.id, content("orange", cautions="另一席位的修改", area="全区及周边",
+                                                       hotline="010-55550120", issuing_unit="区应急管理局"))
+            return shown
         return shown  # the officer checks the form and saves it as it is
     monkeypatch.setattr(warnings_page.WarningFormDialog, "ask", classmethod(ask))
     qtbot.mouseClick(page.buttons["edit"], LEFT)
-    # refused, then the form again: this seat's change kept, the other seat's changes in the fields it left alone
-    assert len(forms) == 2 and "另一席位已修改" in forms[1][1]
-    again = forms[1][0]
-    assert again.measures_text == "本席位的修改" and again.cautions == "另一席位的修改" and again.area == "全区及周边"
+    # refused twice, each time the form again: this seat's change kept, the other seat's in the fields it left alone
+    assert len(forms) == 3 and "另一席位已修改" in forms[1][1] and "另一席位已修改" in forms[2][1]
+    again = forms[2][0]
+    assert (again.measures_text, again.cautions, again.area, again.hotline, again.issuing_unit) == (
+        "本席位的修改", "另一席位的修改", "全区及周边", "010-55550120", "区应急管理局")
     saved = svc.get(draft.id)
-    assert (saved.measures_text, saved.cautions, saved.area) == ("本席位的修改", "另一席位的修改", "全区及周边")
+    assert (saved.measures_text, saved.cautions, saved.hotline, saved.issuing_unit) == (
+        "本席位的修改", "另一席位的修改", "010-55550120", "区应急管理局")
     assert page.message.state == "ok"

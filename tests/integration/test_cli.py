@@ -78,3 +78,7 @@ def test_the_bundled_command_names_itself_in_its_usage(monkeypatch):
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "executable", "/opt/dutyroom/dutyroom-cli")
     assert build_parser().format_usage().startswith("usage: dutyroom-cli ")
+    # the window program (dutyroom) names the command line too, e.g. in a message at start
+    monkeypatch.setattr(sys, "executable", "/opt/dutyroom/dutyroom")
+    from dutyroom.config import cli_command
+    assert cli_command() == "dutyroom-cli"
