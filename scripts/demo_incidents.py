@@ -29,21 +29,24 @@ from dutyroom.services.demo import DEMO_PASSWORD, install_demo
 from dutyroom.services.incident_log import IncidentLogService
 from dutyroom.services.incident_reports import ReportService
 from dutyroom.services.incidents import IncidentService
-from dutyroom.services.reference_data import load_reference_data, set_setting
+from dutyroom.services.reference_data import get_setting, load_reference_data, set_setting
 from dutyroom.store.database import Database
 
 MIN = dt.timedelta(minutes=1)
 
 
-def open_demo(url: str, profile_key: str = "dongcheng", username: str = "zhouning") -> tuple[Database, object, Actor]:
-    """The demo database at `url` (created or brought up to date) and the demo user signed in."""
+def open_demo(url: str, profile_key: str | None = None, username: str = "zhouning") -> tuple[Database, object, Actor]:
+    """The demo database at `url` (created or brought up to date) and the demo user signed in; its district is the
+    one it has (`init --demo --profile …`), else `profile_key`, else Dongcheng."""
     db = Database(url)
     new_database = db.current_revision() is None
     db.migrate()
     if new_database:  # made by this release, as `init` marks it: no 版本说明 "upgraded" dialog on first sign-in
         set_setting(db, SettingKey.release_seen, __version__)
-    profile = load_profile(profile_key)
-    set_setting(db, "profile", profile.key)
+    stored = get_setting(db, SettingKey.profile)
+    profile = load_profile(profile_key or stored or "dongcheng")
+    if stored != profile.key:
+        set_setting(db, SettingKey.profile, profile.key)
     load_reference_data(db, profile)
     install_demo(db, profile)
     return db, profile, AuthService(db).login(username, DEMO_PASSWORD)
@@ -53,18 +56,27 @@ def add_demo_incidents(db: Database, profile, actor: Actor, now: dt.datetime | N
     """Three open incidents: one overdue, one due within 5 minutes, one on its follow-up clock."""
     now = now or dt.datetime.now(dt.UTC)
     incidents, reports, log = IncidentService(db, profile), ReportService(db), IncidentLogService(db)
+    dongcheng = ["东四街道", "和平里街道", "龙潭街道", "东直门街道"]  # as the screenshots and the guide show them
+    places = dongcheng if not profile.places or set(dongcheng) <= set(profile.places) else list(profile.places)
+    accident_types = [r.event_type for r in profile.lead_departments if r.category.value == "accident"]
+
+    def place(k: int) -> str:  # the district's own streets and towns (the Dongcheng names where it lists none)
+        return places[k % len(places)]
+
+    def event_type(word: str) -> str:  # the district's own name for it (建设工程施工突发事故 / …突发事件)
+        return next((t for t in accident_types if word in t), accident_types[0])
     base = {"caller_name": "王先生", "callback_phone": "13800001234", "category": "accident"}
     red = incidents.register(actor, {
-        **base, "source": "110", "occurred_at": now - 28 * MIN, "received_at": now - 25 * MIN, "place": "东四街道",
-        "address": "东四北大街88号", "event_type": "道路交通事故", "injured": 2,
+        **base, "source": "110", "occurred_at": now - 28 * MIN, "received_at": now - 25 * MIN, "place": place(0),
+        "address": "东四北大街88号", "event_type": event_type("道路交通"), "injured": 2,
         "description": "两车相撞，有人员受伤，道路部分阻断", "measures_taken": "交警、120已到场"}, now=now - 25 * MIN)
     amber = incidents.register(actor, {
-        **base, "source": "119", "occurred_at": now - 9 * MIN, "received_at": now - 7 * MIN, "place": "和平里街道",
-        "address": "和平里东街12号", "event_type": "火灾事故", "trapped": 1, "key_area": False,
+        **base, "source": "119", "occurred_at": now - 9 * MIN, "received_at": now - 7 * MIN, "place": place(1),
+        "address": "和平里东街12号", "event_type": event_type("火灾"), "trapped": 1, "key_area": False,
         "description": "居民楼三层厨房起火，一人被困", "measures_taken": "119已出警"}, now=now - 7 * MIN)
     large = incidents.register(actor, {
         **base, "source": "department", "occurred_at": now - 50 * MIN, "received_at": now - 45 * MIN,
-        "place": "龙潭街道", "address": "某建筑工地", "event_type": "建设工程施工突发事故", "deaths": 3, "injured": 4,
+        "place": place(2), "address": "某建筑工地", "event_type": event_type("建设工程"), "deaths": 3, "injured": 4,
         "seriously_injured": 1, "description": "脚手架坍塌，3人死亡，4人受伤",
         "measures_taken": "区住房城乡建设委、区应急局赶赴现场；伤员送医", "trend": "现场已控制"}, now=now - 45 * MIN)
     incidents.confirm_grade(actor, large.id, "large", now=now - 44 * MIN)
@@ -75,7 +87,7 @@ def add_demo_incidents(db: Database, profile, actor: Actor, now: dt.datetime | N
     log.add_instruction(actor, large.id, "全力救治伤员，查明原因，及时续报", instructed_by="分管副区长", now=now - 30 * MIN)
     immediate = incidents.register(actor, {
         **base, "source": "phone", "occurred_at": now - 8 * MIN, "received_at": now - 6 * MIN,
-        "place": "东直门街道", "address": "东直门内大街5号", "event_type": "燃气事故", "deaths": 1, "injured": 2,
+        "place": place(3), "address": "东直门内大街5号", "event_type": event_type("燃气"), "deaths": 1, "injured": 2,
         "description": "餐馆燃气爆炸，1人死亡，2人受伤", "measures_taken": "119、120已到场"}, now=now - 6 * MIN)
     incidents.confirm_grade(actor, immediate.id, "ordinary", now=now - 5 * MIN)
     reports.note_missed_deadlines(actor, now=now)
@@ -129,7 +141,7 @@ def _wizard_shot(db: Database, profile, actor: Actor, out: str) -> None:
 def main() -> None:
     args = argparse.ArgumentParser()
     args.add_argument("--db", default="/tmp/dutyroom_demo_incidents.db")
-    args.add_argument("--profile", default="dongcheng")
+    args.add_argument("--profile", default=None, help="the district (default: the database's own, else dongcheng)")
     args.add_argument("--user", default="zhouning")
     args.add_argument("--wizard-shot", default=None)
     opts = args.parse_args()

@@ -40,3 +40,27 @@ def test_a_small_history_verifies_and_spans_its_years(tmp_path):
         assert get_setting(db, SettingKey.release_seen) == __version__
     finally:
         db.dispose()
+
+
+def test_demo_incidents_keep_the_databases_district(tmp_path):
+    """scripts/demo_incidents.py on a Tongzhou demo (`init --demo --profile tongzhou`) had switched the database to
+    Dongcheng and written Dongcheng streets; it now keeps the district and uses its own streets and event types."""
+    db_file = tmp_path / "tongzhou.db"
+    env = {**os.environ, "DUTYROOM_DB": str(db_file)}
+    for cmd in ([sys.executable, "-m", "dutyroom", "init", "--demo", "--profile", "tongzhou"],
+                [sys.executable, "scripts/demo_incidents.py", "--db", str(db_file)]):
+        done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+    db = Database(f"sqlite:///{db_file}")
+    try:
+        assert get_setting(db, SettingKey.profile) == "tongzhou"
+        with db.engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT place, event_type_text, profile_key FROM incident").all()
+        from dutyroom.domain.profile_loader import load_profile
+
+        tongzhou = load_profile("tongzhou")
+        assert len(rows) == 4 and {r.profile_key for r in rows} == {"tongzhou"}
+        assert {r.place for r in rows} <= set(tongzhou.places)
+        assert "建设工程施工突发事件" in {r.event_type_text for r in rows}  # Tongzhou's name for it (2.3.6)
+    finally:
+        db.dispose()
