@@ -44,6 +44,8 @@ POLICY: dict[str, Rule] = {
                          frozenset({"draft", "pending", "approved", "returned"}), "修改预警", "edit a warning"),
     "warning.submit": Rule(frozenset({R.department, R.office_director, R.duty_officer}),
                            frozenset({"draft", "returned"}), "提交审批", "submit for approval"),
+    "warning.withdraw": Rule(frozenset({R.department, R.office_director, R.duty_officer}),
+                             frozenset({"draft", "pending", "approved", "returned"}), "撤销预警", "withdraw a warning"),
     "warning.record_external": Rule(_DESK, frozenset({"pending"}), "登记上级决定", "record an external decision"),
     "warning.measure.tick": Rule(_DESK | frozenset({R.department}), frozenset({"issued"}), "勾选响应措施",
                                  "tick a response measure"),

@@ -68,6 +68,7 @@ class Status(StrEnum):
     lift_pending = "lift_pending"
     lift_approved = "lift_approved"
     lifted = "lifted"
+    withdrawn = "withdrawn"  # dropped before it was issued (its author's decision, with a reason)
 
 
 class Event(StrEnum):
@@ -80,6 +81,7 @@ class Event(StrEnum):
     supersede = "supersede"
     request_lift = "request_lift"
     lift = "lift"
+    withdraw = "withdraw"
 
 
 STATUS_LABELS: dict[Status, tuple[str, str]] = {
@@ -93,6 +95,7 @@ STATUS_LABELS: dict[Status, tuple[str, str]] = {
     Status.lift_pending: ("解除审批中", "Lift pending approval"),
     Status.lift_approved: ("已批准解除", "Lift approved"),
     Status.lifted: ("已解除", "Lifted"),
+    Status.withdrawn: ("已撤销", "Withdrawn"),
 }
 
 # Warnings the public is under: shown on the dashboard, measures may be ticked.
@@ -121,13 +124,18 @@ _TRANSITIONS: dict[tuple[Status, Event], Status] = {
     # a lift requested under a profile that has since dropped the lift approval (issue 20): the service
     # allows it only when the warning's lift chain is empty or complete
     (Status.lift_pending, Event.lift): Status.lifted,
+    # not going out after all (the weather turned, drafted twice …): kept, audited, off every queue and handover
+    (Status.draft, Event.withdraw): Status.withdrawn,
+    (Status.returned, Event.withdraw): Status.withdrawn,
+    (Status.pending, Event.withdraw): Status.withdrawn,
+    (Status.approved, Event.withdraw): Status.withdrawn,
 }
 
 _EVENT_LABELS = {
     Event.submit: ("提交审批", "submit"), Event.edit: ("修改", "edit"), Event.approve: ("审批", "approve"),
     Event.reject: ("不予批准", "reject"), Event.return_: ("退回修改", "return"), Event.issue: ("发布", "issue"),
     Event.supersede: ("调整", "supersede"), Event.request_lift: ("申请解除", "request a lift"),
-    Event.lift: ("解除", "lift"),
+    Event.lift: ("解除", "lift"), Event.withdraw: ("撤销", "withdraw"),
 }
 
 

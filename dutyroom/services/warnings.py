@@ -478,6 +478,22 @@ class WarningService:
             self._audit(s, actor, "warning.submit", w, before, _snapshot(w), now)
             return self._view(s, w)
 
+    def withdraw(self, actor: Actor, warning_id: int, reason: str, now: dt.datetime | None = None) -> WarningView:
+        """Its author drops a warning that was never issued (draft, in approval, returned or approved): kept with its
+        approvals, audited with the reason, off the approval queues and the handover sheet."""
+        reason = clean_text(reason, field=("撤销理由", "the reason"), multiline=True)
+        if not reason:
+            raise UserError("撤销预警须写明理由", "withdrawing a warning needs a reason")
+        now = now_or(now)
+        with self.db.write() as s:
+            w = self._lock(s, warning_id)
+            require(actor, "warning.withdraw", w.status)
+            self._only_author(actor, w, "撤销预警", "withdraw the warning")
+            before = _snapshot(w)
+            w.status = self._move(w, Event.withdraw).value
+            self._audit(s, actor, "warning.withdraw", w, before, _snapshot(w) | {"reason": reason}, now)
+            return self._view(s, w)
+
     def _check_complete(self, w: Warning) -> None:
         missing = [lbl for column, lbl in required_fields(self._profile_for(w), w.category) if not getattr(w, column)]
         if missing:
@@ -958,7 +974,7 @@ class WarningService:
     def actions_for(self, actor: Actor, warning_id: int) -> frozenset[str]:
         """What this actor may do to the warning now (the GUI enables exactly these buttons).
 
-        Names: edit, submit, approve, reject, return, record_external, issue, adjust, request_lift,
+        Names: edit, submit, withdraw, approve, reject, return, record_external, issue, adjust, request_lift,
         lift, tick_measure. The sign-off checks are the commands' own, so the two never disagree.
         """
         with self.db.read() as s:
@@ -968,7 +984,8 @@ class WarningService:
             status, policy, roles = Status(w.status), self._policy(w), actor.roles
             out: set[str] = set()
             if actor.id == w.created_by_id:
-                out |= {name for name, action in (("edit", "warning.edit"), ("submit", "warning.submit"))
+                out |= {name for name, action in (("edit", "warning.edit"), ("submit", "warning.submit"),
+                                                  ("withdraw", "warning.withdraw"))
                         if allowed(roles, action, status.value)}
             if status in AWAITING_DECISION:
                 out |= self._decisions_for(s, actor, w)

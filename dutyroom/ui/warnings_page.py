@@ -58,7 +58,7 @@ from .warning_dialogs import (
     warning_status_text,
 )
 
-ACTION_ORDER = ("edit", "submit", "approve", "return", "reject", "record_external", "issue", "adjust", "request_lift",
+ACTION_ORDER = ("edit", "submit", "withdraw", "approve", "return", "reject", "record_external", "issue", "adjust", "request_lift",
                 "lift")
 
 
@@ -132,12 +132,12 @@ class WarningsPage(QWidget):
         self.heading = QLabel(wordWrap=True)
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         self.buttons: dict[str, QPushButton] = {}
-        labels = {"edit": self.tr("修改"), "submit": self.tr("提交审批"), "approve": self.tr("批准"),
+        labels = {"edit": self.tr("修改"), "submit": self.tr("提交审批"), "withdraw": self.tr("撤销"), "approve": self.tr("批准"),
                   "return": self.tr("退回修改"), "reject": self.tr("不予批准"), "record_external": self.tr("登记上级决定"),
                   "issue": self.tr("发布"), "adjust": self.tr("调整级别/内容"), "request_lift": self.tr("申请解除"),
                   "lift": self.tr("解除预警")}
         handlers: dict[str, Callable[[], None]] = {
-            "edit": self.edit_warning, "submit": self.submit_warning, "approve": self.approve,
+            "edit": self.edit_warning, "submit": self.submit_warning, "withdraw": self.withdraw, "approve": self.approve,
             "return": self.return_for_changes, "reject": self.reject, "record_external": self.record_external,
             "issue": self.issue, "adjust": self.adjust, "request_lift": self.request_lift, "lift": self.lift}
         row = QHBoxLayout()
@@ -491,6 +491,16 @@ class WarningsPage(QWidget):
         if comment is not None:
             self._run(lambda: self.svc.approve(self.actor, w.id, comment, step_no=w.next_step,
                                                 seen_hash=w.content_hash), self.tr("已批准"))
+
+    def withdraw(self) -> None:
+        """Not going out after all: the warning is kept, marked 已撤销, off the queues and the handover."""
+        w = self.current
+        if w is None:
+            return
+        reason = DecisionDialog.ask(self, self.tr("撤销预警"), self.tr("撤销的理由（预警保留，记入审计日志）"), True,
+                                    self.tr("撤销"))
+        if reason is not None:
+            self._run(lambda: self.svc.withdraw(self.actor, w.id, reason), self.tr("已撤销"))
 
     def reject(self) -> None:
         w = self.current

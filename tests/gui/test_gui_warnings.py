@@ -119,9 +119,9 @@ def test_draft_submit_approve_issue_tick_lift_and_export_cap_in_the_gui(qtbot, d
     answer(monkeypatch, WarningFormDialog, content("orange", title="东城区暴雨橙色预警"))
     qtbot.mouseClick(dept.new_button, LEFT)
     wid = dept.current.id
-    assert dept.current.status == "draft" and visible_buttons(dept) == {"edit", "submit"}
+    assert dept.current.status == "draft" and visible_buttons(dept) == {"edit", "submit", "withdraw"}
     qtbot.mouseClick(dept.buttons["submit"], LEFT)
-    assert svc.get(wid).status == "pending" and visible_buttons(dept) == {"edit"}
+    assert svc.get(wid).status == "pending" and visible_buttons(dept) == {"edit", "withdraw"}
 
     answer(monkeypatch, warnings_page.DecisionDialog, "同意")
     for signer in ("tangjun", "xiewen"):
@@ -252,7 +252,7 @@ def test_return_for_changes_then_edit_voids_and_restarts(qtbot, dongcheng, monke
     assert svc.get(draft.id).status == "returned"
     author = page_for(qtbot, svc, u["fengqing"])
     author.show_warning(draft.id)
-    assert visible_buttons(author) == {"edit", "submit"}
+    assert visible_buttons(author) == {"edit", "submit", "withdraw"}
     answer(monkeypatch, WarningFormDialog, content("orange", area="东花市、龙潭街道"))
     qtbot.mouseClick(author.buttons["edit"], LEFT)
     qtbot.mouseClick(author.buttons["submit"], LEFT)
@@ -437,3 +437,19 @@ def test_an_edit_saved_at_another_seat_while_the_form_was_open_is_not_overwritte
     assert (saved.measures_text, saved.cautions, saved.hotline, saved.issuing_unit) == (
         "本席位的修改", "另一席位的修改", "010-55550120", "区应急管理局")
     assert page.message.state == "ok"
+
+
+def test_the_author_withdraws_a_draft_with_a_reason(qtbot, dongcheng, monkeypatch):
+    svc, u = dongcheng
+    draft = svc.draft(u["zhouning"], content("orange"))
+    page = page_for(qtbot, svc, u["zhouning"])
+    page.show_warning(draft.id)
+    assert "withdraw" in visible_buttons(page)
+    answer(monkeypatch, warnings_page.DecisionDialog, "天气好转，不再发布")
+    qtbot.mouseClick(page.buttons["withdraw"], LEFT)
+    assert svc.get(draft.id).status == "withdrawn" and page.message.text() == "已撤销"
+    assert visible_buttons(page) == set()  # nothing more to do with it; it stays in the list as 已撤销
+    other = page_for(qtbot, svc, u["fengqing"])  # another drafter sees no 撤销 on someone else's draft
+    second = svc.draft(u["zhouning"], content("blue"))
+    other.show_warning(second.id)
+    assert "withdraw" not in visible_buttons(other)

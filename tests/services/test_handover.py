@@ -144,3 +144,24 @@ def test_warnings_on_the_desk_but_in_no_queue_are_handed_over(desk):
         row = s.get(Handover, signed.id)
         row.sheet = {k: v for k, v in row.sheet.items() if k != "drafts"}
     assert "起草中" not in sheet_text(_service(desk).get(desk["zhouning"], signed.id))
+
+
+def test_a_withdrawn_warning_leaves_the_handover_and_the_queue_but_is_kept(desk):
+    """Not going out after all: its author withdraws it with a reason (audited); it is kept as 已撤销, leaves the
+    approval queue and the handover sheet, and nobody else may withdraw it."""
+    svc = warnings(desk)
+    pending = pending_warning(desk, "orange", "大风橙色预警")
+    assert [i.warning_id for i in svc.approval_queue(desk["tangjun"])] == [pending.id]
+    with pytest.raises(UserError):
+        svc.withdraw(desk["sunhao"], pending.id, "天气好转")  # not the author
+    with pytest.raises(UserError, match="理由"):
+        svc.withdraw(desk["zhouning"], pending.id, "  ")
+    gone = svc.withdraw(desk["zhouning"], pending.id, "天气好转，不再发布", now=RECEIVED + 5 * MIN)
+    assert gone.status == "withdrawn" and svc.get(pending.id).title == "大风橙色预警"
+    assert svc.approval_queue(desk["tangjun"]) == []
+    sheet = _service(desk).preview(desk["zhouning"], now=RECEIVED + 40 * MIN).sheet
+    assert sheet["drafts"] == [] and sheet["approvals"] == []
+    audit = desk.audit("warning.withdraw", pending.id, entity="warning")[-1]
+    assert audit.after["status"] == "withdrawn" and audit.after["reason"] == "天气好转，不再发布"
+    with pytest.raises(UserError):
+        svc.submit(desk["zhouning"], pending.id)  # withdrawn is final

@@ -149,6 +149,9 @@ ACTIONS = {
     "warning.draft": lambda w, a: w.warnings.draft(a, w.content("yellow")),
     "warning.edit": lambda w, a: w.warnings.edit(a, w.warning_id, w.content("blue", area="东四街道")),
     "warning.submit": lambda w, a: w.warnings.submit(a, w.warnings.draft(w.users["department"], w.content("blue")).id),
+    # a fresh draft by 部门: only its author withdraws it (other allowed roles: "other refusal")
+    "warning.withdraw": lambda w, a: w.warnings.withdraw(
+        a, w.warnings.draft(w.users["department"], w.content("blue")).id, "不再需要"),
     "response.record": lambda w, a: w.responses.activate(a, w.open_id, _level(w), w.people[0].id),
     "contacts.view": lambda w, a: w.contacts.search(a, "应急"),
     "contacts.edit": lambda w, a: w.contacts.create_person(a, __import__(
@@ -201,6 +204,7 @@ STATE_CASES = [
     ("incident.close", lambda w, a: w.incidents.close(a, w.draft_id), "draft"),
     ("warning.submit", lambda w, a: w.warnings.submit(a, w.issued_id), "issued"),
     ("warning.edit", lambda w, a: w.warnings.edit(a, w.issued_id, w.content("blue")), "issued"),
+    ("warning.withdraw", lambda w, a: w.warnings.withdraw(a, w.issued_id, "不再需要"), "issued"),
     ("warning.record_external", lambda w, a: w.warnings.record_external(
         a, w.warning_id, decider="市应急办", reference="京应急字〔2026〕1号", decided_at=dt.datetime.now(dt.UTC)), "draft"),
 ]

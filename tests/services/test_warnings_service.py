@@ -587,12 +587,12 @@ def test_actions_for_follow_the_commands(world):
     w = world("dongcheng", lift_approval=True)
     u, svc = w.u, w.svc
     v = svc.draft(u["author"], content("orange"))
-    assert svc.actions_for(u["author"], v.id) == {"edit", "submit"}
+    assert svc.actions_for(u["author"], v.id) == {"edit", "submit", "withdraw"}
     assert svc.actions_for(u["office_director"], v.id) == set()
     svc.submit(u["author"], v.id)
     assert svc.actions_for(u["office_director"], v.id) == {"approve", "reject", "return"}
     assert svc.actions_for(u["leader_in_charge"], v.id) == set()
-    assert svc.actions_for(u["author"], v.id) == {"edit"}
+    assert svc.actions_for(u["author"], v.id) == {"edit", "withdraw"}
     walk(w, v.id)
     assert svc.actions_for(u["office_director"], v.id) == {"issue"}
     svc.issue(u["office_director"], v.id, ["广播"])
