@@ -33,7 +33,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..config import SettingKey
@@ -252,6 +252,9 @@ class IncidentQuery:
     descending: bool = True
     limit: int | None = 500
     offset: int = 0
+    # the next page after this row, by (received_at, id) in the list's order (sort "received_at" only): a row
+    # added or gone meanwhile neither repeats nor skips a line, as an offset would
+    after: tuple[dt.datetime, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -948,6 +951,13 @@ class IncidentService:
             bound = district_bound_minutes(s)
             if query.overdue is None and query.sort != "next_due":
                 # the page in SQL: only the rows shown are fetched, and only open ones get their deadlines
+                if query.after is not None:
+                    if query.sort != "received_at":
+                        raise UserError("按位置续页只适用于按接报时间排序", "paging after a row needs the received-time sort")
+                    at, row_id = query.after  # bound as the columns' types (the stored UTC form), not as guessed
+                    key = tuple_(Incident.received_at, Incident.id)
+                    bound = tuple_(literal(at, Incident.received_at.type), literal(row_id, Incident.id.type))
+                    stmt = stmt.where(key < bound if query.descending else key > bound)
                 stmt = stmt.order_by(*_sql_order(query.sort, query.descending)).offset(query.offset or None)
                 if query.limit is not None:
                     stmt = stmt.limit(query.limit)

@@ -270,7 +270,11 @@ class IncidentsPage(QWidget):
         """The next page of older incidents, when the list is scrolled to its end (issue 21: a page at a time)."""
         if self.query() != self._shown_query:  # the filter changed and its search is still to run (typing delay)
             return
-        query = replace(self._shown_query, limit=PAGE + 1, offset=len(self.model.rows))
+        if self._shown_query.overdue is None and self.model.rows:  # after the last line in 接报时间 order
+            edge = (min if self._newest_first else max)(self.model.rows, key=lambda r: (r.received_at, r.id))
+            query = replace(self._shown_query, limit=PAGE + 1, after=(edge.received_at, edge.id))
+        else:  # 仅超时未报: open incidents only, a few, sorted in the service
+            query = replace(self._shown_query, limit=PAGE + 1, offset=len(self.model.rows))
         rows = run(lambda: self.incidents.search(self.actor, query, now=self.clock()), line=self.count)
         if rows is None:  # the line says why; no retry on every scroll: the next change or search starts again
             self.model.more, self._load_failed = False, True

@@ -10,9 +10,11 @@ import dataclasses
 import datetime as dt
 from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import event, text
 
 from dutyroom.services.audit_query import AuditFilter, AuditQueryService
+from dutyroom.services.errors import UserError
 from dutyroom.services.incidents import IncidentQuery
 from dutyroom.services.statistics import StatisticsService
 from dutyroom.services.warnings import WarningService
@@ -136,3 +138,22 @@ def test_the_history_indexes_exist(desk):
     assert {"ix_incident_report_incident_id", "ix_incident_log_incident_id", "ix_warning_approval_warning_id",
             "ix_warning_measure_check_warning_id", "ix_audit_log_entity", "ix_audit_log_action_at",
             "ix_audit_log_username_at", "ix_audit_log_at", "ix_incident_received_at"} <= names
+
+
+@pytest.mark.both_backends  # the bound's UTC form and the row comparison on both
+def test_the_next_page_starts_after_the_last_row_shown(desk):
+    """The 事件 list's next page is the rows after its last line in 接报时间 order (keyset), not an offset: a call
+    taken or an incident gone meanwhile neither repeats nor skips a line."""
+    ids = _register(desk, 7)  # received a minute apart, oldest first
+    svc, officer = desk.incidents(), desk["zhouning"]
+    first = svc.search(officer, IncidentQuery(limit=3))
+    assert [r.id for r in first] == ids[:-4:-1]
+    edge = first[-1]
+    svc.register(officer, intake(received_at=RECEIVED + 30 * MIN), now=RECEIVED + 30 * MIN)  # another seat, newer
+    after = svc.search(officer, IncidentQuery(limit=3, after=(edge.received_at, edge.id)))
+    assert [r.id for r in after] == [ids[3], ids[2], ids[1]]
+    oldest = svc.search(officer, IncidentQuery(limit=3, descending=False))
+    later = svc.search(officer, IncidentQuery(limit=3, descending=False, after=(oldest[-1].received_at, oldest[-1].id)))
+    assert [r.id for r in oldest + later] == ids[:6]
+    with pytest.raises(UserError):
+        svc.search(officer, IncidentQuery(sort="grade", after=(edge.received_at, edge.id)))
