@@ -956,8 +956,8 @@ class IncidentService:
                         raise UserError("按位置续页只适用于按接报时间排序", "paging after a row needs the received-time sort")
                     at, row_id = query.after  # bound as the columns' types (the stored UTC form), not as guessed
                     key = tuple_(Incident.received_at, Incident.id)
-                    bound = tuple_(literal(at, Incident.received_at.type), literal(row_id, Incident.id.type))
-                    stmt = stmt.where(key < bound if query.descending else key > bound)
+                    edge = tuple_(literal(at, Incident.received_at.type), literal(row_id, Incident.id.type))
+                    stmt = stmt.where(key < edge if query.descending else key > edge)
                 stmt = stmt.order_by(*_sql_order(query.sort, query.descending)).offset(query.offset or None)
                 if query.limit is not None:
                     stmt = stmt.limit(query.limit)

@@ -157,3 +157,16 @@ def test_the_next_page_starts_after_the_last_row_shown(desk):
     assert [r.id for r in oldest + later] == ids[:6]
     with pytest.raises(UserError):
         svc.search(officer, IncidentQuery(sort="grade", after=(edge.received_at, edge.id)))
+
+
+def test_a_later_page_computes_its_clocks_with_the_district_bound(desk):
+    """Tongzhou 4.1.3: 及时, escalating by the district's bound (30 minutes after receipt by default). A page after
+    the first computes the same clocks as the first (the page's row bound had shadowed the district bound)."""
+    svc, officer = desk.incidents("tongzhou"), desk["zhouning"]
+    for k in range(3):
+        svc.register(officer, intake("tongzhou", received_at=RECEIVED + k * MIN, occurred_at=RECEIVED + k * MIN - MIN),
+                     now=RECEIVED + k * MIN)
+    first = svc.search(officer, IncidentQuery(limit=1), now=RECEIVED + 5 * MIN)
+    later = svc.search(officer, IncidentQuery(limit=2, after=(first[0].received_at, first[0].id)),
+                       now=RECEIVED + 5 * MIN)
+    assert [r.next_due - r.received_at for r in first + later] == [dt.timedelta(minutes=30)] * 3
