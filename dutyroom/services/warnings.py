@@ -481,9 +481,7 @@ class WarningService:
     def withdraw(self, actor: Actor, warning_id: int, reason: str, now: dt.datetime | None = None) -> WarningView:
         """Its author drops a warning that was never issued (draft, in approval, returned or approved): kept with its
         approvals, audited with the reason, off the approval queues and the handover sheet."""
-        reason = clean_text(reason, field=("撤销理由", "the reason"), multiline=True)
-        if not reason:
-            raise UserError("撤销预警须写明理由", "withdrawing a warning needs a reason")
+        reason = clean_text(reason, field=("撤销理由", "the reason"), required=True, multiline=True)
         now = now_or(now)
         with self.db.write() as s:
             w = self._lock(s, warning_id)

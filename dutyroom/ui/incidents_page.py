@@ -245,13 +245,13 @@ class IncidentsPage(QWidget):
         # search again (another seat's call, a report sent) reloads as many rows as were shown, and keeps the
         # selected line and the scroll position; a new search starts from the first page
         query = self.query()
+        same = query == self._shown_query
         shown = len(self.model.rows) + (0 if self.model.more else PAGE)  # all shown: all again, new ones included
-        size = max(PAGE, shown) if query == self._shown_query else PAGE
+        size = max(PAGE, shown) if same else PAGE
         rows = run(lambda: self.incidents.search(self.actor, replace(query, limit=size + 1), now=self.clock()),
                    line=self.count)
         if rows is None:
             return
-        same = query == self._shown_query
         selected = self._selected_id() if same else None
         scrolled = self.view.verticalScrollBar().value() if same else 0
         self._shown_query, self._load_failed = query, False
@@ -280,7 +280,7 @@ class IncidentsPage(QWidget):
             self.model.more, self._load_failed = False, True
             return
         self.model.more = len(rows) > PAGE
-        shown = {r.id for r in self.model.rows}  # a call taken meanwhile shifts the pages by one: no line twice
+        shown = {r.id for r in self.model.rows}  # the offset pages (仅超时未报) shift when a call comes in
         self.model.append_rows([r for r in rows[:PAGE] if r.id not in shown])
         self._say_count()
 
