@@ -37,15 +37,25 @@ def test_the_wizard_sets_up_the_chosen_district(qtbot, db, key, district, short)
     assert letterhead(db, profile).short == short
 
 
-def test_a_mistyped_repeat_is_said_on_the_administrator_page_and_saves_nothing(qtbot, db):
+def at_admin_page(qtbot, db, password: str = PASSWORD, again: str | None = None,
+                  key: str | None = None) -> FirstRunWizard:
+    """The wizard on its administrator page, filled in (the district `key` chosen first, if given); 下一步 not yet
+    pressed."""
     wizard = FirstRunWizard(InstallationService(db))
     qtbot.addWidget(wizard)
     wizard.show()
+    if key is not None:
+        wizard.profile.setCurrentIndex(wizard.profile.findData(key))
     wizard.next()
     wizard.next()
     wizard.name.setText("管理员甲")
-    wizard.password.setText(PASSWORD)
-    wizard.again.setText(PASSWORD + "x")
+    wizard.password.setText(password)
+    wizard.again.setText(password if again is None else again)
+    return wizard
+
+
+def test_a_mistyped_repeat_is_said_on_the_administrator_page_and_saves_nothing(qtbot, db):
+    wizard = at_admin_page(qtbot, db, again=PASSWORD + "x")
     wizard.next()
     # 下一步 is refused on the page where the mistake is, in red, and what was typed stays
     assert wizard.currentId() == wizard.admin_page
@@ -60,14 +70,7 @@ def test_a_mistyped_repeat_is_said_on_the_administrator_page_and_saves_nothing(q
 @pytest.mark.parametrize("password, says", [("short-1", "密码至少 10 位"), ("1212121212", "密码至少包含 4 个不同的字符")])
 def test_a_password_the_policy_refuses_is_said_before_the_last_page(qtbot, db, password, says):
     """The same rule as every account (services/auth.py): at least 10 characters, 4 of them different."""
-    wizard = FirstRunWizard(InstallationService(db))
-    qtbot.addWidget(wizard)
-    wizard.show()
-    wizard.next()
-    wizard.next()
-    wizard.name.setText("管理员甲")
-    wizard.password.setText(password)
-    wizard.again.setText(password)
+    wizard = at_admin_page(qtbot, db, password)
     wizard.next()
     assert wizard.currentId() == wizard.admin_page and says in wizard.admin_error.text()
     assert InstallationService(db).needs_setup()

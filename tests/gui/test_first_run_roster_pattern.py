@@ -12,21 +12,13 @@ from PySide6.QtWidgets import QWizard
 from dutyroom.services.installation import InstallationService
 from dutyroom.services.roster import RosterService
 from dutyroom.ui import roster_page
-from dutyroom.ui.first_run import FirstRunWizard
 from dutyroom.ui.roster_page import GenerateDialog, GenerateRequest, RosterPage
+from tests.gui.test_first_run import at_admin_page
 from tests.services.test_first_run_roster_pattern import PASSWORD, staff
 
 
 def _finish(qtbot, db, key: str, pattern_label: str | None):
-    wizard = FirstRunWizard(InstallationService(db))
-    qtbot.addWidget(wizard)
-    wizard.show()
-    wizard.profile.setCurrentIndex(wizard.profile.findData(key))
-    wizard.next()
-    wizard.next()
-    wizard.name.setText("管理员甲")
-    wizard.password.setText(PASSWORD)
-    wizard.again.setText(PASSWORD)
+    wizard = at_admin_page(qtbot, db, PASSWORD, key=key)
     wizard.next()
     assert wizard.roster_pattern.currentData() is None  # optional: by default chosen later on the roster page
     if pattern_label:
