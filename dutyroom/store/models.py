@@ -55,6 +55,34 @@ class UTCDateTime(TypeDecorator):
     def process_result_value(self, value, dialect):
         return value.replace(tzinfo=dt.UTC) if value is not None else None
 
+    def result_processor(self, dialect, coltype):
+        """SQLite keeps times as text: one C parse (fromisoformat, zone included) instead of SQLAlchemy's regex parse
+        and this decorator's second call; a list page reads two times a row (issue 21). Text fromisoformat does not
+        take (another shape, an offset already there) goes the general way."""
+        general = super().result_processor(dialect, coltype)
+        if dialect.name != "sqlite":
+            return general
+        parse = dt.datetime.fromisoformat
+
+        def process(value):
+            if value is None:
+                return None
+            try:  # stored naive UTC: the offset in the parse costs a sixth of a replace(tzinfo=) afterwards
+                at = parse(value + "+00:00")
+            except (TypeError, ValueError):
+                at = None
+            if at is None or at.tzinfo is None:  # e.g. a bare date, where the suffix does not count as an offset
+                return general(value) if general else value
+            return at
+        return process
+
+
+def table_columns(*attrs) -> tuple:
+    """The tables' own columns behind mapped attributes. A Core select of these on the session's connection skips
+    SQLAlchemy's per-execution adaptation of ORM-annotated columns, which compares every result column through
+    SQL operators (an open incident's facts: 0.30 → 0.11 ms; issue 21)."""
+    return tuple(a.property.columns[0] for a in attrs)
+
 
 def utcnow() -> dt.datetime:
     return now_or()

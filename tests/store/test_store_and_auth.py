@@ -52,6 +52,28 @@ def test_naive_datetimes_are_refused(db):
         s.add(User(username="x", display_name="x", password_hash="x", created_at=dt.datetime(2026, 1, 1)))
 
 
+def test_stored_times_read_back_as_utc_whatever_wrote_them(db):
+    """SQLite keeps times as text; the fast reader (UTCDateTime.result_processor) must give the same aware UTC
+    time for SQLAlchemy's own form, a raw `datetime('now')`-style write without microseconds, an ISO "T", and a bare
+    date (where the offset it appends would be silently dropped), and None for NULL."""
+    at = dt.datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=dt.UTC)
+    with db.write() as s:
+        s.add(User(username="t", display_name="t", password_hash="x", created_at=at))
+    with db.read() as s:
+        assert s.scalar(select(User.created_at).where(User.username == "t")) == at
+    for stored, expected in (("2026-03-01 08:30:15", at.replace(microsecond=0)),
+                             ("2026-03-01 08:30:15.123456", at),
+                             ("2026-03-01T08:30:15", at.replace(microsecond=0)),
+                             ("2026-03-01", at.replace(hour=0, minute=0, second=0, microsecond=0))):
+        with db.write() as s:
+            s.execute(text("UPDATE user_account SET created_at = :v WHERE username = 't'"), {"v": stored})
+        with db.read() as s:
+            got = s.scalar(select(User.created_at).where(User.username == "t"))
+        assert got == expected and got.utcoffset() == dt.timedelta(0), stored
+    with db.read() as s:
+        assert s.scalar(select(User.locked_until).where(User.username == "t")) is None
+
+
 def test_audit_chain_detects_an_edited_row(db, tmp_path):
     auth = AuthService(db)
     auth.create_user(SYSTEM, "admin", "管理员", "duty-pass-2026", ["admin"])
