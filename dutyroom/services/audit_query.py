@@ -21,7 +21,7 @@ from ..domain.search_terms import match_query
 from ..domain.text import clean_text
 from ..store.audit import verify_chain
 from ..store.database import Database
-from ..store.models import AuditEntry
+from ..store.models import AuditEntry, table_columns
 from ..store.text_index import AUDIT_FTS
 from .actor import Actor, rechecked
 from .errors import UserError, lang
@@ -101,9 +101,9 @@ def _decoded(stored: Any) -> Any:
     return json.loads(stored) if isinstance(stored, str) else stored
 
 
-_ROW_COLUMNS = (AuditEntry.seq, AuditEntry.at, AuditEntry.username, AuditEntry.workstation, AuditEntry.action,
-                AuditEntry.entity, AuditEntry.entity_id, type_coerce(AuditEntry.before, Text),
-                type_coerce(AuditEntry.after, Text))
+_ROW_COLUMNS = (*table_columns(AuditEntry.seq, AuditEntry.at, AuditEntry.username, AuditEntry.workstation,
+                               AuditEntry.action, AuditEntry.entity, AuditEntry.entity_id),
+                type_coerce(AuditEntry.__table__.c.before, Text), type_coerce(AuditEntry.__table__.c.after, Text))
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -195,7 +195,7 @@ class AuditQueryService:
         with self.db.read() as s:
             stmt, seq = self._select(_ROW_COLUMNS, f, cond)
             order = seq.desc() if newest_first else seq.asc()
-            rows = s.execute(stmt.order_by(order).offset(offset).limit(limit + 1)).all()
+            rows = s.connection().execute(stmt.order_by(order).offset(offset).limit(limit + 1)).all()
             more = len(rows) > limit
             rows = rows[:limit]
             total = self._count(s, f, cond) if count else (None if more else offset + len(rows))

@@ -271,13 +271,15 @@ def main() -> None:
                 from dutyroom.store import audit
                 audit.record(s, user_id=None, username="bench", action="bench.tick", entity="bench")
 
-        def show_again():
+        def show_again() -> float:  # the entry is written before the clock starts: the page's reload is timed
             audit_page.hide()
             add_entry()
-            audit_page.show()
-            settle()
+            t = time.perf_counter()
+            audit_page.show()  # showEvent runs here: the newest number, the choices, the first page
+            return (time.perf_counter() - t) * 1000
         page_sql = ("SELECT * FROM audit_log ORDER BY seq DESC LIMIT 201", ())
-        report("audit page open again (1 new entry)", median_ms(show_again, runs), sql_ms(conn, page_sql))
+        again = sorted(show_again() for _ in range(runs))
+        report("audit page open again (1 new entry)", again[len(again) // 2], sql_ms(conn, page_sql))
         week = (dt.date.today() - dt.timedelta(days=7))
 
         def filtered():
