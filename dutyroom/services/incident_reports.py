@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +61,7 @@ from ..domain.reporting_clock import EscalationBound, followup_interval, reports
 from ..domain.text import clean_text
 from ..store import audit
 from ..store.database import Database
-from ..store.models import AuditEntry, Incident, IncidentLogEntry, IncidentReport
+from ..store.models import AuditEntry, Incident, IncidentLogEntry, IncidentReport, table_columns
 from .actor import Actor, rechecked
 from .errors import NotFound, PermissionDenied, UserError
 from .guard import require
@@ -142,6 +142,15 @@ class IncidentClock:
     @property
     def pending(self) -> tuple[DeadlineView, ...]:
         return tuple(d for d in self.deadlines if d.state != "met")
+
+    def at(self, now: dt.datetime) -> IncidentClock:
+        """The same deadlines at a later `now`: the pending ones' seconds and state again, nothing read. The tab's
+        countdown runs on this between reads; a state that changes here (due soon, overdue) is its cue to read
+        the clock again (a report sent meanwhile, the chain's next follow-up)."""
+        return replace(self, now=now, deadlines=tuple(
+            d if d.state == "met" else replace(d, seconds_left=_seconds_left(d.due, now),
+                                               state=deadline_state(d.escalation_due, now))
+            for d in self.deadlines))
 
 
 @dataclass(frozen=True)
@@ -273,11 +282,12 @@ def _dashboard_row(r: Row, d: ChainDeadline, now: dt.datetime) -> DashboardDeadl
         to=d.to, basis=d.basis, bound=d.bound, escalation_due=d.escalation_due)
 
 
-DASH_COLUMNS = (Incident.id, Incident.title, Incident.place, Incident.profile_key, Incident.profile_version,
-                Incident.category, Incident.event_type_text, Incident.occurred_at, Incident.received_at,
-                Incident.grade_confirmed, Incident.deaths, Incident.injured, Incident.seriously_injured,
-                Incident.missing, Incident.trapped, Incident.economic_loss_cny, Incident.sensitive, Incident.key_area,
-                *(getattr(Incident, f) for f in FLAGS[2:]), Incident.ongoing, Incident.handling_ended_at)
+DASH_COLUMNS = table_columns(
+    Incident.id, Incident.title, Incident.place, Incident.profile_key, Incident.profile_version, Incident.category,
+    Incident.event_type_text, Incident.occurred_at, Incident.received_at, Incident.grade_confirmed, Incident.deaths,
+    Incident.injured, Incident.seriously_injured, Incident.missing, Incident.trapped, Incident.economic_loss_cny,
+    Incident.sensitive, Incident.key_area, *(getattr(Incident, f) for f in FLAGS[2:]), Incident.ongoing,
+    Incident.handling_ended_at)
 
 
 def _report_dict(r: IncidentReport) -> dict[str, Any]:
@@ -348,7 +358,7 @@ class ReportService:
         require_view(actor)
         now = now_or(now)
         with self.db.read() as s:
-            rows = s.execute(select(*DASH_COLUMNS).where(Incident.status == "open")).all()
+            rows = s.connection().execute(select(*DASH_COLUMNS).where(Incident.status == "open")).all()
             reports = _sent_of_open(s)
             bound = district_bound_minutes(s)
         out = []
@@ -640,7 +650,7 @@ def _missed_text(d: ChainDeadline) -> str:
 def _sent_of_open(s: Session) -> dict[int, list[SentReport]]:
     """The sent reports of every open incident, in one query."""
     out: dict[int, list[SentReport]] = {}
-    for r in s.execute(select(*SENT_COLUMNS).join(Incident, Incident.id == IncidentReport.incident_id)
+    for r in s.connection().execute(select(*SENT_COLUMNS).join(Incident, Incident.id == IncidentReport.incident_id)
                        .where(Incident.status == "open", IncidentReport.sent_at.is_not(None))):
         out.setdefault(r.incident_id, []).append(sent_report(r))
     return out

@@ -249,6 +249,9 @@ def _item(text: str, data=None) -> QTableWidgetItem:
     return item
 
 
+RELOAD_EVERY = 30  # seconds between reads of an incident tab's clock while its countdowns run
+
+
 class IncidentDetail(QWidget):
     changed = Signal()
 
@@ -476,18 +479,37 @@ class IncidentDetail(QWidget):
     def _tick_if_shown(self) -> None:
         # a tab in the background asks the database nothing; showEvent brings it up to date when it is opened
         if self.isVisible():
-            self.tick()
+            self._second()
 
     def showEvent(self, event) -> None:
         self.tick()
         super().showEvent(event)
 
+    def _second(self) -> None:
+        """The timer's second: the countdowns from the clock last read, nothing read (issue 21: the tab had read
+        the incident and its reports every second). The clock is read again every RELOAD_EVERY seconds and when
+        a deadline changes state here (due soon, overdue), the dashboard's rule; a change saved at this or another
+        seat reloads the tab at once (the change signal)."""
+        held: IncidentClock | None = getattr(self, "clock_view", None)
+        self._seconds = getattr(self, "_seconds", 0) + 1
+        if held is None or self._seconds % RELOAD_EVERY == 0:
+            self.tick()
+            return
+        moved = held.at(self.clock())
+        if any(a.state != b.state for a, b in zip(moved.deadlines, held.deadlines, strict=True)):
+            self.tick()
+        else:
+            self._show_clock(moved)
+
     def tick(self) -> None:
-        """Every second while shown: the clock table's countdowns."""
+        """The clock table read again: on a reload, when the tab is shown, and every RELOAD_EVERY seconds."""
         clock: IncidentClock | None = run(lambda: self.reports_service.clock(self.actor, self.incident_id,
                                                                             now=self.clock()))
         if clock is None:  # refused (e.g. no longer visible to this user): the countdowns stay as they were
             return
+        self._show_clock(clock)
+
+    def _show_clock(self, clock: IncidentClock) -> None:
         self.clock_view = clock
         info = []
         if clock.followup_every_minutes:

@@ -224,7 +224,10 @@ def main() -> None:
         detail.changed.connect(hub.flush)
         settle()
         if want("tick"):
-            report("countdown tick", median_ms(detail.tick, runs * 3),
+            # the timer's second runs on the clock last read (no SQL); the read comes every 30 s and when a
+            # deadline turns: both are timed, the read against the plain SQL of what it reads
+            report("countdown tick (each second, no read)", median_ms(detail._second, runs * 3), None)
+            report("countdown tick's read (every 30 s)", median_ms(detail.tick, runs * 3),
                    sql_ms(conn, ("SELECT * FROM incident WHERE id = ?", (open_id,)),
                           ("SELECT * FROM incident_report WHERE incident_id = ?", (open_id,))))
         if want("note"):

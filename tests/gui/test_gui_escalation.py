@@ -120,3 +120,34 @@ def test_administrator_changes_the_district_bound_on_the_maintenance_page(qtbot,
     assert desk.reports().district_bound(desk["zhouning"]) == 20
     [entry] = desk.audit("setting.set", BOUND_SETTING, entity="setting")
     assert entry.username == "admin" and entry.after == {"value": "20"}
+
+
+def test_incident_tab_counts_down_without_reading_and_reads_when_a_deadline_turns(qtbot, desk):
+    """Dongcheng 4.1.5 (first report within 10 minutes): the tab's countdown moves every second from the clock it
+    read, asking the database nothing (issue 21); it reads again when the deadline turns amber (5 minutes before)
+    and every 30 seconds, so a report sent at another seat is never hidden for longer than that."""
+    v = immediate_incident(desk, grade="unknown")
+    clock = Clock(RECEIVED + 2 * MIN)
+    reports = desk.reports()
+    reads = []
+    real = reports.clock
+    reports.clock = lambda *a, **kw: reads.append(1) or real(*a, **kw)
+    detail = IncidentDetail(desk.incidents(), reports, desk.log, desk["zhouning"], v.id, clock=clock)
+    qtbot.addWidget(detail)
+    detail.show()
+    t = detail.clock_table
+    first = next(r for r in range(t.rowCount()) if t.item(r, 4).text() == "4.1.5")
+    before, shown = len(reads), t.item(first, 2).text()
+    for _ in range(3):
+        clock.now += SECOND
+        detail._second()
+    assert len(reads) == before  # three seconds, nothing read
+    assert t.item(first, 2).text() != shown and "07:57" in t.item(first, 2).text()  # 10:00 − 2:03
+    assert background(t, first) != AMBER
+    clock.now = RECEIVED + 5 * MIN + SECOND  # within 5 minutes of 08:10: amber, and the clock read again
+    detail._second()
+    assert len(reads) == before + 1 and background(t, first) == AMBER
+    for _ in range(30):
+        clock.now += SECOND
+        detail._second()
+    assert len(reads) == before + 2  # the half-minute read

@@ -148,6 +148,23 @@ def test_open_deadlines_count_down_turn_soon_then_overdue(desk):
     assert [d for d in reports.open_deadlines(desk["zhouning"], now=RECEIVED + 13 * MIN) if d.incident_id == v.id] == []
 
 
+@pytest.mark.parametrize("key", ["dongcheng", "tongzhou"])
+def test_a_clock_carried_forward_equals_the_clock_read_then(desk, key):
+    """The tab's countdown runs on IncidentClock.at between reads: at any later minute (nothing sent meanwhile) it
+    must say exactly what reading the clock then says — Dongcheng 4.1.5's 10 minutes (ok, soon, overdue), Tongzhou
+    4.1.3's 及时 with the district bound — the sent 首报 staying met."""
+    v = open_incident(desk, key)
+    reports, officer = desk.reports(), desk["zhouning"]
+    first = reports.clock(officer, v.id, now=RECEIVED + MIN)
+    for minutes in (2, 5, 9, 10, 11, 29, 31, 61):
+        at = RECEIVED + minutes * MIN
+        assert first.at(at) == reports.clock(officer, v.id, now=at), minutes
+    send(desk, v.id, "verbal", RECEIVED + 3 * MIN)
+    sent = reports.clock(officer, v.id, now=RECEIVED + 4 * MIN)
+    assert any(d.state == "met" for d in sent.deadlines)
+    assert sent.at(RECEIVED + 45 * MIN) == reports.clock(officer, v.id, now=RECEIVED + 45 * MIN)
+
+
 def test_open_deadlines_order_and_the_plans_words_where_there_is_no_number(desk):
     late = open_incident(desk)  # Dongcheng 10 min
     words = open_incident(desk, "tongzhou")  # Tongzhou 及时
