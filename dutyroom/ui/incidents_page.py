@@ -40,7 +40,7 @@ from .incident_common import AMBER, Clock, bj, category_text, grade_text, report
 from .incident_detail import IncidentDetail
 from .intake_wizard import IntakeWizard
 from .operations import run
-from .table_model import Column, RowsTableModel, TextFilterProxy
+from .table_model import Column, RowsTableModel, SortProxy
 
 
 @dataclass(frozen=True)
@@ -192,7 +192,7 @@ class IncidentsPage(QWidget):
             Column(self.tr("伤亡"), lambda r: self.tr("亡{d} 伤{i}").format(d=r.deaths, i=r.injured),
                    lambda r: (r.deaths, r.injured)),
         ], [], self)
-        self.proxy = TextFilterProxy(self)
+        self.proxy = SortProxy(self)
         self.proxy.setSourceModel(self.model)
         self.view = QTableView()
         self.view.setModel(self.proxy)

@@ -117,27 +117,15 @@ class RowsTableModel(QAbstractTableModel):
         return None
 
 
-class TextFilterProxy(QSortFilterProxyModel):
-    """Keeps rows where every whitespace-separated term appears in some column."""
+class SortProxy(QSortFilterProxyModel):
+    """Sorts by each column's key (UserRole). No filter of its own: a Python filterAcceptsRow is a call back into
+    Python for every row of every reset (0.24 of a 500-line list's 0.27 ms), so a list filtered by its service
+    (事件, 预警) takes this one."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.terms: list[str] = []
         self.setSortRole(Qt.ItemDataRole.UserRole)
         self.setSortLocaleAware(True)
-
-    def set_text(self, text: str) -> None:
-        self.beginFilterChange()
-        self.terms = text.lower().split()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
-        if not self.terms:
-            return True
-        model = self.sourceModel()
-        text = " ".join(str(model.data(model.index(source_row, c, source_parent)) or "")
-                        for c in range(model.columnCount())).lower()
-        return all(t in text for t in self.terms)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """A RowsTableModel sorts its own rows (one key sort); the proxy then only filters."""
@@ -153,3 +141,24 @@ class TextFilterProxy(QSortFilterProxyModel):
             return a < b
         except TypeError:
             return str(a) < str(b)
+
+
+class TextFilterProxy(SortProxy):
+    """Keeps rows where every whitespace-separated term appears in some column."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.terms: list[str] = []
+
+    def set_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self.terms = text.lower().split()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
+        if not self.terms:
+            return True
+        model = self.sourceModel()
+        text = " ".join(str(model.data(model.index(source_row, c, source_parent)) or "")
+                        for c in range(model.columnCount())).lower()
+        return all(t in text for t in self.terms)

@@ -40,7 +40,7 @@ from ..services.warnings import WarningService, WarningView
 from .empty_hint import add_empty_hint
 from .operations import MessageLine, run
 from .print_support import PrintActions, add_print_actions
-from .table_model import Column, RowsTableModel, TextFilterProxy
+from .table_model import Column, RowsTableModel, SortProxy
 from .warning_dialogs import (
     COLOUR_CSS,
     CapSaveDialog,
@@ -101,7 +101,7 @@ class WarningsPage(QWidget):
             Column(self.tr("发布时间"), lambda w: beijing(w.issued_at), lambda w: w.issued_at.timestamp()
                    if w.issued_at else 0),
         ], [], self)
-        self.proxy = TextFilterProxy(self)
+        self.proxy = SortProxy(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
         self.table.setModel(self.proxy)
