@@ -103,6 +103,9 @@ class IncidentFacts:
     endangers_neighbours: bool = False
     ongoing: bool = True
     health: Mapping[str, Any] = field(default_factory=dict)
+    # clock id → when it began to apply, for a clock a grade or flag confirmed after receipt brought in (a clock
+    # not named, or named with None, counts from its anchor): reporting_clock.compute_deadlines
+    clocks_started: Mapping[str, dt.datetime | None] = field(default_factory=dict)
 
     @cached_property
     def flags(self) -> frozenset[Flag]:

@@ -11,6 +11,12 @@ time where the plan gives a number, else the bound's time.
 A bound from the district setting counts from receipt where the clock counts from the event itself
 (the duty room cannot be late for a time before it knew), otherwise from the clock's own anchor
 (the previous report for a follow-up, the end of handling for a final report).
+
+For the same reason a clock that began to apply after receipt — its grade or flag was confirmed later
+(`IncidentFacts.clocks_started`) — keeps the plan's own time where that is still ahead when it begins, and
+otherwise gets its full window from that moment: Dongcheng 4.1.4 for an event at 08:00 received 08:11 and
+confirmed 较大 at 08:30 escalates its 立即报告 at 08:40 (4.1.5's ten minutes had run out at 08:21) but owes the
+written report by 09:00 as the plan says (事件发生后1小时); confirmed at 09:30, the written report is owed by 10:30.
 """
 
 from __future__ import annotations
@@ -135,10 +141,14 @@ def compute_deadlines(profile: Profile, facts: IncidentFacts, *, last_report_at:
                       district_minutes: int = DEFAULT_DISTRICT_MINUTES) -> list[Deadline]:
     deadlines = []
     for clock in applying_clocks(profile, facts):
-        due = _plus(_anchor_time(clock.anchor, facts, last_report_at, handling_ended_at), clock.minutes)
+        started = facts.clocks_started.get(clock.id)
+
+        def timed(anchor: str, minutes: int | None, started=started) -> dt.datetime | None:
+            at = _plus(_anchor_time(anchor, facts, last_report_at, handling_ended_at), minutes)
+            return _plus(started, minutes) if started is not None and at is not None and at < started else at
+        due = timed(clock.anchor, clock.minutes)
         bound = escalation_bound(profile, clock, district_minutes)
-        escalation_due = due if bound is None else _plus(
-            _anchor_time(bound.anchor, facts, last_report_at, handling_ended_at), bound.minutes)
+        escalation_due = due if bound is None else timed(bound.anchor, bound.minutes)
         deadlines.append(Deadline(
             clock_id=clock.id, kind=clock.kind, due=due, anchor=clock.anchor, minutes=clock.minutes,
             wording=clock.wording, to=tuple(clock.to), cc=tuple(clock.cc), basis=clock.basis,

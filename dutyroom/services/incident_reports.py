@@ -287,7 +287,7 @@ DASH_COLUMNS = table_columns(
     Incident.event_type_text, Incident.occurred_at, Incident.received_at, Incident.grade_confirmed, Incident.deaths,
     Incident.injured, Incident.seriously_injured, Incident.missing, Incident.trapped, Incident.economic_loss_cny,
     Incident.sensitive, Incident.key_area, *(getattr(Incident, f) for f in FLAGS[2:]), Incident.ongoing,
-    Incident.handling_ended_at)
+    Incident.handling_ended_at, Incident.clocks_started)
 
 
 def _report_dict(r: IncidentReport) -> dict[str, Any]:

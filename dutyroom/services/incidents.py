@@ -55,7 +55,7 @@ from ..domain.profile_loader import profile_in_force, rules_version_of
 from ..domain.profile_schema import Profile
 from ..domain.report_chain import ChainDeadline, SentReport, build_chain, deadline_state, pending
 from ..domain.report_text import ReportFacts, grade_text, when
-from ..domain.reporting_clock import DEFAULT_DISTRICT_MINUTES
+from ..domain.reporting_clock import DEFAULT_DISTRICT_MINUTES, applying_clocks
 from ..domain.rules import flags_in_use
 from ..domain.search_terms import match_query
 from ..domain.text import clean_text
@@ -290,7 +290,33 @@ def facts_of(r: Incident | Row) -> IncidentFacts:
         deaths=r.deaths, injured=r.injured, seriously_injured=r.seriously_injured, missing=r.missing,
         trapped=r.trapped, economic_loss_cny=r.economic_loss_cny,
         **{f: bool(getattr(r, f, False)) for f in FLAGS},
-        ongoing=bool(r.ongoing) and r.handling_ended_at is None, health=getattr(r, "health", None) or {})
+        ongoing=bool(r.ongoing) and r.handling_ended_at is None, health=getattr(r, "health", None) or {},
+        clocks_started=started_times(getattr(r, "clocks_started", None)))
+
+
+def started_times(stored: Mapping[str, Any] | Sequence[tuple[str, Any]] | None) -> dict[str, dt.datetime | None]:
+    """incident.clocks_started as the rules take it: clock id → aware time (None: from the intake). Stored as JSON
+    (ISO UTC text); chain_of's memo passes it as sorted pairs."""
+    if not stored:
+        return {}
+    pairs = stored.items() if isinstance(stored, Mapping) else stored
+    out: dict[str, dt.datetime | None] = {}
+    for clock_id, at in pairs:
+        if isinstance(at, str):
+            at = dt.datetime.fromisoformat(at)
+            at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+        out[str(clock_id)] = at if isinstance(at, dt.datetime) else None
+    return out
+
+
+def note_started_clocks(incident: Incident, before: Iterable[str], after: Iterable[str], at: dt.datetime) -> None:
+    """Record when the clocks a change brought in began to apply (`at`: when the new grade or flag was known). A
+    clock that applied before keeps its first time; an incident taken before migration 0011 (NULL) gets a map
+    from its first such change on."""
+    fresh = [c for c in after if c not in set(before) and c not in (incident.clocks_started or {})]
+    if fresh:  # a new dict: SQLAlchemy sees a replaced JSON value, not one changed in place
+        incident.clocks_started = {**(incident.clocks_started or {}),
+                                   **{c: at.astimezone(dt.UTC).isoformat() for c in fresh}}
 
 
 SENT_COLUMNS = table_columns(IncidentReport.incident_id, IncidentReport.id, IncidentReport.kind, IncidentReport.sequence,
@@ -325,7 +351,7 @@ class _Same:
 
 _CLOCK_INPUTS = ("category", "event_type_text", "occurred_at", "received_at", "grade_confirmed", "deaths", "injured",
                  "seriously_injured", "missing", "trapped", "economic_loss_cny", "sensitive", "key_area",
-                 *FLAGS[2:], "ongoing", "handling_ended_at")
+                 *FLAGS[2:], "ongoing", "handling_ended_at", "clocks_started")
 
 
 BOUND_SETTING = SettingKey.escalation_minutes  # 本区设定: the bound of deadlines whose plan gives none
@@ -348,7 +374,8 @@ def chain_of(profile: Profile, incident: Incident | Row, reports: Sequence[SentR
 
     `district_minutes` is the district's escalation bound for deadlines the plan gives no number and no
     bound (district_bound_minutes reads the administrator's setting)."""
-    inputs = tuple(getattr(incident, name) for name in _CLOCK_INPUTS)
+    inputs = (*(getattr(incident, name) for name in _CLOCK_INPUTS[:-1]),
+              tuple(sorted(started_times(getattr(incident, "clocks_started", None)).items())))  # hashable
     return list(_chain(_Same(profile), inputs, tuple(reports), district_minutes))
 
 
@@ -535,7 +562,7 @@ class IncidentService:
             category=v.get("category"), event_type_text=v.get("event_type"), occurred_at=v.get("occurred_at"),
             received_at=received, grade_confirmed=v.get("grade") or Grade.unknown.value,
             economic_loss_cny=v.get("economic_loss_cny") or 0.0, ongoing=v.get("ongoing", True),
-            handling_ended_at=None, health=v.get("health") or {}, **counts,
+            handling_ended_at=None, health=v.get("health") or {}, clocks_started=None, **counts,
             **{f: bool(v.get(f)) for f in FLAGS})
         with self.db.read() as s:
             minutes = district_bound_minutes(s)
@@ -657,6 +684,7 @@ class IncidentService:
             s.add(incident)
         self._apply(s, incident, check.values)
         incident.status = "open"
+        incident.clocks_started = dict.fromkeys(c.id for c in applying_clocks(p, facts_of(incident)))  # from intake
         touched(incident, actor, now)
         s.flush()
         chain = chain_of(p, incident, [])
@@ -790,6 +818,7 @@ class IncidentService:
             p_old = self._profile_of(incident)
             reports = sent_reports(s, incident.id)
             before_chain = chain_of(p_old, incident, reports)
+            applied = [c.id for c in applying_clocks(p_old, facts_of(incident))]
             suggested_before = incident.grade_suggested
             changed = self._apply(s, incident, {k: check.values[k] for k in fields}, known_at or now)
             if not changed:
@@ -797,6 +826,9 @@ class IncidentService:
             touched(incident, actor, now)
             p = self._profile_on(incident.received_at)
             incident.profile_key, incident.profile_version = p.key, p.version
+            if incident.status == "open":  # a grade or flag confirmed now: the clocks it brings in start now
+                note_started_clocks(incident, applied, [c.id for c in applying_clocks(p, facts_of(incident))],
+                                    known_at or now)
             chain = chain_of(p, incident, reports)
             clock_changed = pending_summary(before_chain) != pending_summary(chain)
             after = _record(incident)
@@ -1036,7 +1068,7 @@ LIST_COLUMNS = table_columns(Incident.id, Incident.status, Incident.title, Incid
                 Incident.grade_suggested, Incident.deaths, Incident.injured, Incident.seriously_injured,
                 Incident.missing, Incident.trapped, Incident.economic_loss_cny, Incident.sensitive, Incident.key_area,
                 *(getattr(Incident, f) for f in FLAGS[2:]), Incident.ongoing, Incident.handling_ended_at,
-                Incident.closed_at, Incident.profile_key, Incident.profile_version)
+                Incident.closed_at, Incident.profile_key, Incident.profile_version, Incident.clocks_started)
 _SEARCHED = (Incident.title, Incident.description, Incident.address, Incident.place, Incident.caller_name,
              Incident.callback_phone, Incident.event_type_text, Incident.measures_taken, Incident.trend)
 

@@ -312,6 +312,9 @@ class Incident(Base):
     endangers_neighbours: Mapped[bool] = mapped_column(Boolean, default=False)  # 可能危及副中心等
     ongoing: Mapped[bool] = mapped_column(Boolean, default=True)
     health: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # clock id → when it began to apply (ISO UTC), null: from the intake (migration 0011); NULL: every clock from
+    # its anchor (incidents taken before 0011)
+    clocks_started: Mapped[dict[str, Any] | None]
     grade_confirmed: Mapped[str] = mapped_column(String(20), default="unknown")
     grade_suggested: Mapped[str | None] = mapped_column(String(20))
     description: Mapped[str | None] = mapped_column(Text)

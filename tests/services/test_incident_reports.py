@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import text
 
 from dutyroom.services.errors import PermissionDenied, UserError
 from tests.helpers.incidents import RECEIVED, intake
@@ -370,3 +371,32 @@ def test_dongcheng_4_1_6_foreign_report_to_the_city_waits_for_the_leaders_consen
         reports.review(desk["luomin"], prepared.id, now=RECEIVED + 4 * MIN)
     reports.review(desk["hanyu"], prepared.id, now=RECEIVED + 5 * MIN)
     assert reports.send(desk["zhouning"], prepared.id, channel="phone", now=RECEIVED + 6 * MIN).status == "sent"
+
+
+def test_a_grade_confirmed_after_the_bound_owes_its_immediate_report_from_then_not_from_receipt(desk):
+    """Dongcheng 4.1.5 → 4.1.4: the unknown-grade 首报 sent at the 10th minute, the incident confirmed 较大 at
+    the 12th. 4.1.4's 立即报告 (to 区委办、区政府办, cc 宣传部、网信办) is owed from the confirmation: it escalates
+    ten minutes later (4.1.5's bound), not at receipt + 10 minutes, which had passed before anyone knew the grade —
+    so no 超时未报 is written at the confirmation, one is if it is still unsent ten minutes on."""
+    v = open_incident(desk)
+    officer, reports = desk["zhouning"], desk.reports()
+    send(desk, v.id, "verbal", RECEIVED + 10 * MIN)
+    desk.incidents().confirm_grade(officer, v.id, "large", now=RECEIVED + 12 * MIN)
+    row = next(d for d in reports.open_deadlines(officer, now=RECEIVED + 13 * MIN) if d.clock_id == "R1-verbal")
+    assert row.escalation_due == RECEIVED + 22 * MIN and row.state == "ok"
+    assert reports.note_missed_deadlines(officer, now=RECEIVED + 13 * MIN) == 0
+    assert reports.note_missed_deadlines(officer, now=RECEIVED + 23 * MIN) == 1
+    missed = [e.text for e in desk.log_rows(v.id) if e.text.startswith("超时未报")]
+    assert len(missed) == 1 and "4.1.4" in missed[0]
+
+
+def test_an_incident_taken_before_the_change_gets_its_start_at_the_next_confirmation(desk):
+    """An incident stored before migration 0011 has no start times (NULL): its clocks count from their anchors
+    as before, until a grade confirmed now brings in a clock, which starts then."""
+    v = open_incident(desk)
+    with desk.db.write() as s:
+        s.execute(text("UPDATE incident SET clocks_started = NULL WHERE id = :id"), {"id": v.id})
+    officer, reports = desk["zhouning"], desk.reports()
+    desk.incidents().confirm_grade(officer, v.id, "large", now=RECEIVED + 30 * MIN)
+    row = next(d for d in reports.open_deadlines(officer, now=RECEIVED + 31 * MIN) if d.clock_id == "R1-verbal")
+    assert row.escalation_due == RECEIVED + 40 * MIN
