@@ -139,6 +139,9 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
     changes = window.changes = ChangeHub(db, window)
     changes.attach_notice(window.statusBar())  # a lost database server (several seats) is said in words
     incident_topics = {"incidents", "reports"}
+    # what moves a clock: the district's bound (本区设定) is a setting; an incident tab counts down from the clock
+    # it read (issue 21), so it reads again when any of these changes at this or another seat
+    clock_topics = incident_topics | {"settings"}
     changes.subscribe(window, {"roster", "contacts", "users"}, window.refresh_shift)
     dashboard = DashboardPage()
     changes.changed.connect(lambda _topics: dashboard.mark_changed())  # its show skips a reload only when nothing changed
@@ -185,11 +188,11 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
 
         def follow_detail(incident_id: int) -> None:
             detail = incidents_page.details[incident_id]
-            if changes.subscribe(detail, incident_topics, lambda: incidents_page.refresh_detail(detail), key="detail"):
+            if changes.subscribe(detail, clock_topics, lambda: incidents_page.refresh_detail(detail), key="detail"):
                 detail.changed.connect(changes.flush)  # a command on the incident: the dashboard too, now
 
         incidents_page.incident_opened.connect(follow_detail)
-        changes.subscribe(incidents_page, incident_topics, incidents_page.refresh)
+        changes.subscribe(incidents_page, clock_topics, incidents_page.refresh)
         return incidents_page
     incidents = page(window.tr("事件"), build_incidents, "IncidentsPage")
 
@@ -202,7 +205,7 @@ def build_main_window(db: Database, profile, actor, *, lazy: bool = False) -> Ma
 
     QShortcut(QKeySequence("Ctrl+N"), window).activated.connect(lambda: incidents().new_intake())  # 新接报 anywhere
     dashboard.set_new_intake(lambda: incidents().new_intake())  # and the same as a button on 值班总览
-    panel(window.tr("报告时限"), deadlines_panel, incident_topics, 0, 0)
+    panel(window.tr("报告时限"), deadlines_panel, clock_topics, 0, 0)
     from .ui.operations import run
 
     if run(lambda: incident_svc.my_drafts(actor)):  # refused (not an incident role): no drafts to offer

@@ -492,7 +492,7 @@ class IncidentDetail(QWidget):
         seat reloads the tab at once (the change signal)."""
         held: IncidentClock | None = getattr(self, "clock_view", None)
         self._seconds = getattr(self, "_seconds", 0) + 1
-        if held is None or self._seconds % RELOAD_EVERY == 0:
+        if held is None or self._seconds >= RELOAD_EVERY:
             self.tick()
             return
         moved = held.at(self.clock())
@@ -507,6 +507,7 @@ class IncidentDetail(QWidget):
                                                                             now=self.clock()))
         if clock is None:  # refused (e.g. no longer visible to this user): the countdowns stay as they were
             return
+        self._seconds = 0  # the next timed read RELOAD_EVERY seconds after this one
         self._show_clock(clock)
 
     def _show_clock(self, clock: IncidentClock) -> None:

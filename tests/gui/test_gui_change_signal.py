@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QWidget
 from dutyroom.app import build_main_window
 from dutyroom.domain.profile_loader import load_profile
 from dutyroom.services.incident_log import IncidentLogService
+from dutyroom.services.incident_reports import ReportService
 from dutyroom.services.incidents import IncidentService
 from dutyroom.store.database import Database
 from dutyroom.ui.change_hub import ChangeHub
@@ -112,6 +113,32 @@ def test_an_open_incident_shows_another_seats_note_but_keeps_an_unsaved_grade_ch
     finally:
         other.dispose()
     assert detail.grade.currentData() == "large"  # a reload would have reset the officer's choice
+
+
+def test_an_open_incident_tab_takes_a_new_district_bound_at_once(qtbot, desk):
+    """Tongzhou 4.1.3 及时 escalates at the district's bound (本区设定). The tab counts down from the clock it read
+    (issue 21); an administrator lowering the bound (30 → 20 minutes) must reach it through the change signal,
+    not wait for its half-minute read: the 首报 turns red at once, 22 minutes after receipt. Written through this
+    seat's database, whose commits name their topics ("settings") as a PostgreSQL seat's notices do; SQLite's
+    file watch, which reports every topic for any write, is stopped (it would hide a missing subscription)."""
+    now = dt.datetime.now(dt.UTC)
+    officer = desk["zhouning"]
+    svc = desk.incidents("tongzhou")
+    v = svc.register(officer, intake("tongzhou", occurred_at=now - 23 * MIN, received_at=now - 22 * MIN), now=now)
+    svc.confirm_grade(officer, v.id, "ordinary", now=now - 22 * MIN)
+    window, _panel = open_window(qtbot, desk)
+    incidents = page_of(window, IncidentsPage)
+    window.nav.setCurrentRow(window.pages.indexOf(incidents))
+    detail = incidents.open_incident(v.id)
+    detail._timer.stop()  # only the change signal may bring the new bound,
+    window.changes.timer.stop()  # and only with the topics the write names (SQLite's watch would say every topic)
+
+    def first_report():
+        return next(d for d in detail.clock_view.deadlines if d.kind == "verbal" and d.basis == "4.1.3")
+    assert first_report().state == "ok" and first_report().bound.minutes == 30
+    ReportService(desk.db).set_district_bound(desk["admin"], 20)
+    qtbot.waitUntil(lambda: first_report().bound.minutes == 20, timeout=5000)
+    assert first_report().state == "overdue"
 
 
 def test_hub_coalesces_this_seats_writes_follows_only_its_topics_and_defers_a_hidden_page(qtbot, desk):
