@@ -53,7 +53,9 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(dt.UTC).replace(tzinfo=None)
 
     def process_result_value(self, value, dialect):
-        return value.replace(tzinfo=dt.UTC) if value is not None else None
+        if value is None:
+            return None  # stored naive UTC; a time some other tool wrote with its offset keeps its instant
+        return value.astimezone(dt.UTC) if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
     def result_processor(self, dialect, coltype):
         """SQLite keeps times as text: one C parse (fromisoformat, zone included) instead of SQLAlchemy's regex parse

@@ -54,8 +54,9 @@ def test_naive_datetimes_are_refused(db):
 
 def test_stored_times_read_back_as_utc_whatever_wrote_them(db):
     """SQLite keeps times as text; the fast reader (UTCDateTime.result_processor) must give the same aware UTC
-    time for SQLAlchemy's own form, a raw `datetime('now')`-style write without microseconds, an ISO "T", and a bare
-    date (where the offset it appends would be silently dropped), and None for NULL."""
+    time for SQLAlchemy's own form, a raw `datetime('now')`-style write without microseconds, an ISO "T", a bare
+    date (where the offset it appends would be silently dropped), a time another tool wrote with its own offset
+    (the same instant), and None for NULL."""
     at = dt.datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=dt.UTC)
     with db.write() as s:
         s.add(User(username="t", display_name="t", password_hash="x", created_at=at))
@@ -64,7 +65,8 @@ def test_stored_times_read_back_as_utc_whatever_wrote_them(db):
     for stored, expected in (("2026-03-01 08:30:15", at.replace(microsecond=0)),
                              ("2026-03-01 08:30:15.123456", at),
                              ("2026-03-01T08:30:15", at.replace(microsecond=0)),
-                             ("2026-03-01", at.replace(hour=0, minute=0, second=0, microsecond=0))):
+                             ("2026-03-01", at.replace(hour=0, minute=0, second=0, microsecond=0)),
+                             ("2026-03-01 16:30:15+08:00", at.replace(microsecond=0))):  # another tool's offset
         with db.write() as s:
             s.execute(text("UPDATE user_account SET created_at = :v WHERE username = 't'"), {"v": stored})
         with db.read() as s:
