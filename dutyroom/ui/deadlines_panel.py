@@ -109,6 +109,7 @@ class DeadlinesPanel(QWidget):
         self.rows: list[DashboardDeadline] = []
         self.states: dict[tuple[int, str], str] = {}
         self.alerted: set[tuple[int, str, str]] = set()
+        self._banner_names: tuple[int, str, str] | None = None  # the deadline (incident, key, state) the banner names
         self.sounds = 0
         self._ticks = 0
         self.banner = QLabel()
@@ -250,6 +251,11 @@ class DeadlinesPanel(QWidget):
             self._alert(fresh, now)
         elif not overdue and not soon:
             self.banner.hide()
+        elif self._banner_names is not None and states.get(self._banner_names[:2]) != self._banner_names[2]:
+            # the deadline the banner names was sent, or stopped applying (a grade confirmed): the banner says what
+            # is overdue or due soon now, quietly (no sound, no tray message: nothing new happened)
+            self._show_banner([(d, states[(d.incident_id, d.key)]) for d in self.rows
+                               if states[(d.incident_id, d.key)] in ("overdue", "soon")], now)
 
     def _fit_clause(self) -> None:
         """The 条款 column: as wide as its text, at most a quarter of the table (the rest elided, whole in the tooltip)."""
@@ -268,6 +274,23 @@ class DeadlinesPanel(QWidget):
     def _alert(self, fresh: list[tuple[DashboardDeadline, str]], now: dt.datetime) -> None:
         for d, state in fresh:
             self.alerted.add((d.incident_id, d.key, state))
+        d, state, text = self._show_banner(fresh, now)
+        window = self.window()
+        if window is not self and hasattr(window, "statusBar"):
+            window.statusBar().showMessage(text, 60_000)
+        attention = getattr(window, "attention", None)
+        if attention is not None:  # the window is behind another program: taskbar flash and a tray message
+            incident_id = d.incident_id
+            attention.notify(self.tr("报告时限：超时未报") if state == "overdue" else self.tr("报告时限：即将到期"),
+                             text, state == "overdue", lambda: self.open_incident.emit(incident_id),
+                             locked_text=self.alarm()[0])
+        if not self.mute.isChecked():
+            self.sounds += 1
+            self.sound()
+
+    def _show_banner(self, fresh: list[tuple[DashboardDeadline, str]], now: dt.datetime
+                     ) -> tuple[DashboardDeadline, str, str]:
+        """The banner names the worst of these (an overdue one first) and counts the rest."""
         worst = next(((d, s) for d, s in fresh if s == "overdue"), fresh[0])
         d, state = worst
         if state == "overdue" and d.due is None:
@@ -289,18 +312,8 @@ class DeadlinesPanel(QWidget):
         self.banner.setText(text)
         self.banner.setStyleSheet(f"background: {colour}; color: {fg}; padding: 6px; font-weight: bold;")
         self.banner.show()
-        window = self.window()
-        if window is not self and hasattr(window, "statusBar"):
-            window.statusBar().showMessage(text, 60_000)
-        attention = getattr(window, "attention", None)
-        if attention is not None:  # the window is behind another program: taskbar flash and a tray message
-            incident_id = d.incident_id
-            attention.notify(self.tr("报告时限：超时未报") if state == "overdue" else self.tr("报告时限：即将到期"),
-                             text, state == "overdue", lambda: self.open_incident.emit(incident_id),
-                             locked_text=self.alarm()[0])
-        if not self.mute.isChecked():
-            self.sounds += 1
-            self.sound()
+        self._banner_names = (d.incident_id, d.key, state)
+        return d, state, text
 
     def _mute_changed(self, muted: bool) -> None:
         self.settings.setValue(MUTE_KEY, muted)

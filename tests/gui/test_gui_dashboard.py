@@ -242,3 +242,22 @@ def test_a_long_clause_leaves_the_incident_title_readable(qtbot, desk, settings)
     title = t.item(row, 0).text()
     assert t.columnWidth(0) >= t.fontMetrics().horizontalAdvance(title[:6])  # six characters of the title at least
     assert t.horizontalScrollBar().maximum() == 0
+
+
+def test_the_banner_stops_naming_a_deadline_that_is_no_longer_owed(qtbot, desk, settings):
+    """Dongcheng 4.1.5: two unknown-grade calls, both 首报 overdue, the banner names the first. Confirming its grade
+    (一般) ends its unknown-grade clock (4.1.4's 立即报告 begins then, not yet late): the banner must name the one
+    still overdue, quietly (no second beep), instead of a report nobody owes any more."""
+    svc = desk.incidents()
+    first = svc.register(desk["zhouning"], intake(), now=RECEIVED)
+    second = svc.register(desk["zhouning"], intake(received_at=RECEIVED + MIN), now=RECEIVED + MIN)
+    clock = Clock(RECEIVED + 20 * MIN)
+    panel, beeps = make_panel(qtbot, desk, clock, settings)
+    assert "超时未报" in panel.banner.text() and "另有 1 项" in panel.banner.text()
+    named = panel._banner_names[0]
+    other = second.id if named == first.id else first.id
+    svc.confirm_grade(desk["zhouning"], named, "ordinary", now=clock.now)
+    beeps_before = len(beeps)
+    panel.refresh()
+    assert panel.banner.isVisible() and "另有" not in panel.banner.text()
+    assert panel._banner_names[0] == other and len(beeps) == beeps_before
