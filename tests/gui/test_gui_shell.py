@@ -29,6 +29,28 @@ def test_wrong_password_shows_message_and_keeps_dialog_open(qtbot, demo_db):
     assert "用户名或密码错误" in dialog.error.text()
 
 
+def test_a_long_sign_in_message_is_shown_whole(qtbot, demo_db, monkeypatch):
+    """A refusal that needs four lines (a missing audit key names its file and what to do) makes the dialog grow:
+    seen clipped top and bottom in a trial at 150 % display scaling."""
+    from dutyroom.services.errors import UserError
+
+    auth = AuthService(demo_db)
+    long = "审计密钥文件缺失或损坏：/var/lib/dutyroom/dutyroom-audit.key。审计链已有记录，不能换用新密钥。" * 3
+
+    def refuse(*_a, **_kw):
+        raise UserError(long, "the audit key is missing")
+    monkeypatch.setattr(auth, "login", refuse)
+    dialog = LoginDialog(auth, "东城区应急值班系统")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.username, "zhouning")
+    qtbot.keyClicks(dialog.password, "x")
+    dialog.try_login()
+    label = dialog.error
+    assert long in label.text()
+    assert label.height() >= label.heightForWidth(label.width()) > 3 * label.fontMetrics().height()
+
+
 def test_duty_officer_signs_in_and_sees_profile_user_and_shift(qtbot, demo_db):
     dialog = _sign_in(qtbot, demo_db, "zhouning", DEMO_PASSWORD)
     assert dialog.actor is not None and dialog.actor.display_name == "周宁"
