@@ -74,7 +74,6 @@ class LoginDialog(QDialog):
         if actor is None:
             self.password.clear()
             self.password.setFocus()
-            self.adjustSize()  # a long message (a missing audit key: four lines) is shown whole, not clipped
             return
         self.actor = actor
         self.accept()

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtWidgets import QLabel, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QProgressDialog, QWidget
 
 from ..services.errors import Cancelled, explain
 from .i18n import tr
@@ -65,11 +65,26 @@ class MessageLine(QLabel):
 
 
 def show_message(line: QLabel, text: str, ok: bool) -> None:
-    """A MessageLine in its colour; any other label (a count, a status) just takes the words."""
+    """A MessageLine in its colour; any other label (a count, a status) just takes the words. A dialog grows to
+    show the message whole."""
     if isinstance(line, MessageLine):
         (line.show_ok if ok else line.show_error)(text)
     else:
         line.setText(text)
+    room_for(line)
+
+
+def room_for(label: QLabel) -> None:
+    """The dialog around a label whose text now wraps to more lines grows to show it (never shrinks: the user may
+    have made it larger). A shown dialog does not follow its layout's height for a wrapped label by itself: a
+    missing audit key's four lines were clipped at sign-in (150 % scaling)."""
+    window = label.window()
+    layout = window.layout() if isinstance(window, QDialog) and window.isVisible() else None
+    if layout is None or not layout.hasHeightForWidth():
+        return
+    needed = layout.totalHeightForWidth(window.width())
+    if needed > window.height():
+        window.resize(window.width(), needed)
 
 
 def show_error_box(parent: QWidget | None, title: str, text: str) -> None:
