@@ -145,7 +145,7 @@ def compute_deadlines(profile: Profile, facts: IncidentFacts, *, last_report_at:
 
         def timed(anchor: str, minutes: int | None, started=started) -> dt.datetime | None:
             at = _plus(_anchor_time(anchor, facts, last_report_at, handling_ended_at), minutes)
-            return _plus(started, minutes) if started is not None and at is not None and at < started else at
+            return _plus(started, minutes) if started is not None and at is not None and at <= started else at
         due = timed(clock.anchor, clock.minutes)
         bound = escalation_bound(profile, clock, district_minutes)
         escalation_due = due if bound is None else timed(bound.anchor, bound.minutes)

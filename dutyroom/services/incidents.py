@@ -309,15 +309,24 @@ def started_times(stored: Mapping[str, Any] | Sequence[tuple[str, Any]] | None) 
     return out
 
 
-def note_started_clocks(incident: Incident, before: Iterable[str], after: Iterable[str], at: dt.datetime) -> None:
-    """Record when the clocks a change brought in began to apply (`at`: when the new grade or flag was known). A
-    clock that applied before keeps its first time; an incident taken before migration 0011 (NULL) gets a map
-    from its first such change on."""
-    fresh = [c for c in after if c not in set(before) and c not in (incident.clocks_started or {})]
-    if fresh:  # a new dict: SQLAlchemy sees a replaced JSON value, not one changed in place
-        incident.clocks_started = {**(incident.clocks_started or {}),
-                                   **{c: at.astimezone(dt.UTC).isoformat() for c in fresh}}
+def note_started_clocks(incident: Incident, before: Iterable[str], after: Iterable[str], at: dt.datetime,
+                        fallen_due: Iterable[str] = ()) -> None:
+    """Record when the clocks a change brought in began to apply (`at`: when the new grade or flag was known).
 
+    A clock that keeps applying keeps its time. A clock the change ends is forgotten unless it had already fallen
+    due (`fallen_due`: its lateness stands, and a grade taken back and confirmed again does not restart it), so a
+    grade confirmed by mistake and taken back starts afresh when it is confirmed again. An incident taken before
+    migration 0011 (NULL) gets a map from its first such change on."""
+    before, after, late = set(before), set(after), set(fallen_due)
+    known = dict(incident.clocks_started or {})
+    for c in before - after:
+        if c not in late:
+            known.pop(c, None)
+    for c in after - before:
+        if c not in known:
+            known[c] = at.astimezone(dt.UTC).isoformat()
+    if known != (incident.clocks_started or {}):  # a new dict: SQLAlchemy sees a replaced JSON value
+        incident.clocks_started = known
 
 SENT_COLUMNS = table_columns(IncidentReport.incident_id, IncidentReport.id, IncidentReport.kind, IncidentReport.sequence,
                 IncidentReport.clock_id, IncidentReport.sent_at, IncidentReport.due_at, IncidentReport.late_minutes,
@@ -818,7 +827,7 @@ class IncidentService:
             p_old = self._profile_of(incident)
             reports = sent_reports(s, incident.id)
             before_chain = chain_of(p_old, incident, reports)
-            applied = [c.id for c in applying_clocks(p_old, facts_of(incident))]
+            facts_before = facts_of(incident)
             suggested_before = incident.grade_suggested
             changed = self._apply(s, incident, {k: check.values[k] for k in fields}, known_at or now)
             if not changed:
@@ -827,8 +836,12 @@ class IncidentService:
             p = self._profile_on(incident.received_at)
             incident.profile_key, incident.profile_version = p.key, p.version
             if incident.status == "open":  # a grade or flag confirmed now: the clocks it brings in start now
-                note_started_clocks(incident, applied, [c.id for c in applying_clocks(p, facts_of(incident))],
-                                    known_at or now)
+                at = known_at or now
+                # both sides under the profile in force now: a version switch alone brings no clock in
+                note_started_clocks(incident, [c.id for c in applying_clocks(p, facts_before)],
+                                    [c.id for c in applying_clocks(p, facts_of(incident))], at,
+                                    fallen_due={d.clock_id for d in pending(before_chain)
+                                                if d.escalation_due is not None and d.escalation_due <= at})
             chain = chain_of(p, incident, reports)
             clock_changed = pending_summary(before_chain) != pending_summary(chain)
             after = _record(incident)

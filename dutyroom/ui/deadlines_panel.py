@@ -251,9 +251,11 @@ class DeadlinesPanel(QWidget):
             self._alert(fresh, now)
         elif not overdue and not soon:
             self.banner.hide()
-        elif self._banner_names is not None and states.get(self._banner_names[:2]) != self._banner_names[2]:
-            # the deadline the banner names was sent, or stopped applying (a grade confirmed): the banner says what
-            # is overdue or due soon now, quietly (no sound, no tray message: nothing new happened)
+            self._banner_names = None
+        elif self._banner_names is None or states.get(self._banner_names[:2]) != self._banner_names[2]:
+            # the deadline the banner named was sent or stopped applying (a grade confirmed), or one already
+            # announced is overdue again (a grade taken back and confirmed): the banner says what is overdue or due
+            # soon now, quietly (no sound, no tray message: it was announced before)
             self._show_banner([(d, states[(d.incident_id, d.key)]) for d in self.rows
                                if states[(d.incident_id, d.key)] in ("overdue", "soon")], now)
 

@@ -503,11 +503,12 @@ class IncidentDetail(QWidget):
 
     def tick(self) -> None:
         """The clock table read again: on a reload, when the tab is shown, and every RELOAD_EVERY seconds."""
+        self._seconds = 0  # the next timed read RELOAD_EVERY seconds after this one, whether this one succeeds or
+        # not (a lost server must not be asked every second: each try can wait for the connection timeout)
         clock: IncidentClock | None = run(lambda: self.reports_service.clock(self.actor, self.incident_id,
                                                                             now=self.clock()))
         if clock is None:  # refused (e.g. no longer visible to this user): the countdowns stay as they were
             return
-        self._seconds = 0  # the next timed read RELOAD_EVERY seconds after this one
         self._show_clock(clock)
 
     def _show_clock(self, clock: IncidentClock) -> None:

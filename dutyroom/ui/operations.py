@@ -75,17 +75,18 @@ def show_message(line: QLabel, text: str, ok: bool) -> None:
 
 
 def room_for(label: QLabel) -> None:
-    """The dialog around a label whose text now wraps to more lines grows to show it (never shrinks: the user may
-    have made it larger). A shown dialog does not follow its layout's height for a wrapped label by itself: a
-    missing audit key's four lines were clipped at sign-in (150 % scaling)."""
+    """The dialog around a label whose text now wraps to more lines grows by what the label lacks, at most to the
+    screen (never shrinks: the user may have made it larger). A shown dialog does not follow its layout's height
+    for a wrapped label by itself: a missing audit key's four lines were clipped at sign-in (150 % scaling)."""
     window = label.window()
-    layout = window.layout() if isinstance(window, QDialog) and window.isVisible() else None
-    if layout is None or not layout.hasHeightForWidth():
+    if not isinstance(window, QDialog) or not window.isVisible() or not label.wordWrap():
         return
-    needed = layout.totalHeightForWidth(window.width())
-    if needed > window.height():
-        window.resize(window.width(), needed)
-
+    lacking = label.heightForWidth(label.width()) - label.height()
+    if lacking <= 0:
+        return
+    screen = window.screen().availableGeometry().height() if window.screen() is not None else window.height()
+    frame = window.frameGeometry().height() - window.height()
+    window.resize(window.width(), min(window.height() + lacking, max(window.height(), screen - frame)))
 
 def show_error_box(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.warning(parent, title, text)

@@ -261,3 +261,29 @@ def test_the_banner_stops_naming_a_deadline_that_is_no_longer_owed(qtbot, desk, 
     panel.refresh()
     assert panel.banner.isVisible() and "另有" not in panel.banner.text()
     assert panel._banner_names[0] == other and len(beeps) == beeps_before
+
+
+def test_a_deadline_overdue_again_after_the_banner_went_shows_it_again_quietly(qtbot, desk, settings):
+    """Dongcheng 4.1.4: 较大 at intake, its 立即报告 overdue and announced; the grade taken back (the unknown-grade
+    首报 then sent: nothing overdue, the banner goes) and confirmed again after 4.1.5's ten minutes had passed —
+    the red row must have its banner again (announced before: no second beep)."""
+    svc = desk.incidents()
+    v = svc.register(desk["zhouning"], intake(grade="large"), now=RECEIVED)
+    clock = Clock(RECEIVED + 12 * MIN)
+    panel, beeps = make_panel(qtbot, desk, clock, settings)
+    assert panel.banner.isVisible() and "超时未报" in panel.banner.text()
+    svc.confirm_grade(desk["zhouning"], v.id, "unknown", now=clock.now)
+    reports = desk.reports()
+    draft = reports.compose(desk["zhouning"], v.id, "verbal", now=clock.now)
+    reports.record_sent(desk["zhouning"], v.id, "verbal", body=draft.body, recipients=draft.recipients,
+                        channel="phone", sent_at=clock.now, now=clock.now)
+    clock.now += MIN
+    panel.refresh()
+    assert not panel.banner.isVisible()
+    beeps_before = len(beeps)
+    clock.now += 5 * MIN
+    svc.confirm_grade(desk["zhouning"], v.id, "large", now=clock.now)
+    panel.refresh()
+    overdue = [d for d in panel.rows if d.incident_id == v.id and panel.states[(d.incident_id, d.key)] == "overdue"]
+    assert overdue and panel.banner.isVisible() and "超时未报" in panel.banner.text()
+    assert len(beeps) == beeps_before

@@ -151,3 +151,26 @@ def test_incident_tab_counts_down_without_reading_and_reads_when_a_deadline_turn
         clock.now += SECOND
         detail._second()
     assert len(reads) == before + 2  # the half-minute read
+
+
+def test_a_failed_clock_read_is_not_retried_every_second(qtbot, desk):
+    """A read refused or unreachable (a lost server: each try can wait for the 5-second connection timeout) is
+    tried again at the next half-minute read, not every second: the countdown keeps running from what it held."""
+    from dutyroom.services.errors import UserError
+
+    v = immediate_incident(desk, grade="unknown")
+    clock = Clock(RECEIVED + 2 * MIN)
+    reports = desk.reports()
+    detail = IncidentDetail(desk.incidents(), reports, desk.log, desk["zhouning"], v.id, clock=clock)
+    qtbot.addWidget(detail)
+    detail.show()
+    reads = []
+
+    def refused(*_a, **_kw):
+        reads.append(1)
+        raise UserError("与数据库服务器的连接已断开", "the database server is lost")
+    reports.clock = refused  # the server is lost from here on
+    for _ in range(45):
+        clock.now += SECOND
+        detail._second()
+    assert len(reads) == 1  # the half-minute read, failed; the next one is due at the 60th second

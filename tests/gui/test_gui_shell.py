@@ -173,3 +173,27 @@ def test_the_unfinished_intake_notice_covers_the_status_bar_labels_instead_of_ov
     window.show()
     qtbot.waitUntil(lambda: "未完成的接报" in window.statusBar().currentMessage())
     assert not window.user_label.isVisible() and not window.profile_label.isVisible()
+
+
+def test_a_dialog_grows_for_a_message_only_by_what_it_lacks_and_never_past_the_screen(qtbot):
+    """room_for: a one-line message in a dialog the user made small leaves it as it is; a message of many lines
+    grows it, at most to the screen's free height (buttons stay on screen)."""
+    from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QTableWidget, QVBoxLayout
+
+    from dutyroom.ui.operations import show_message
+
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    lay = QVBoxLayout(dialog)
+    lay.addWidget(QTableWidget(40, 3))
+    line = QLabel(wordWrap=True)
+    lay.addWidget(line)
+    lay.addWidget(QPushButton("确定"))
+    dialog.show()
+    dialog.resize(dialog.width(), 250)
+    qtbot.wait(10)
+    show_message(line, "已保存", ok=True)
+    assert dialog.height() == 250
+    show_message(line, "很长的错误信息，" * 600, ok=False)
+    free = dialog.screen().availableGeometry().height()
+    assert 250 < dialog.height() <= free

@@ -400,3 +400,44 @@ def test_an_incident_taken_before_the_change_gets_its_start_at_the_next_confirma
     desk.incidents().confirm_grade(officer, v.id, "large", now=RECEIVED + 30 * MIN)
     row = next(d for d in reports.open_deadlines(officer, now=RECEIVED + 31 * MIN) if d.clock_id == "R1-verbal")
     assert row.escalation_due == RECEIVED + 40 * MIN
+
+
+def test_a_grade_taken_back_before_its_report_fell_due_starts_afresh_when_confirmed_again(desk):
+    """Dongcheng 4.1.4/4.1.5: confirmed 较大 at 08:07 by mistake, taken back at 08:08, confirmed again at 09:00 —
+    the 立即报告 counts from 09:00 (escalates 09:10), not from the retracted 08:07, and no 超时未报 is dated before
+    09:00. A grade taken back after its report had fallen due keeps that lateness when confirmed again."""
+    svc, officer, reports = desk.incidents(), desk["zhouning"], desk.reports()
+    v = open_incident(desk)
+    svc.confirm_grade(officer, v.id, "large", now=RECEIVED + 2 * MIN)
+    svc.confirm_grade(officer, v.id, "unknown", now=RECEIVED + 3 * MIN)
+    svc.confirm_grade(officer, v.id, "large", now=RECEIVED + 55 * MIN)
+    row = next(d for d in reports.open_deadlines(officer, now=RECEIVED + 56 * MIN) if d.clock_id == "R1-verbal")
+    assert row.escalation_due == RECEIVED + 65 * MIN and row.state == "ok"
+
+    late = open_incident(desk)
+    svc.confirm_grade(officer, late.id, "large", now=RECEIVED + 2 * MIN)  # 立即 escalates 08:15 (4.1.5)
+    svc.confirm_grade(officer, late.id, "unknown", now=RECEIVED + 20 * MIN)  # after it had fallen due
+    svc.confirm_grade(officer, late.id, "large", now=RECEIVED + 55 * MIN)
+    row = next(d for d in reports.open_deadlines(officer, now=RECEIVED + 56 * MIN)
+               if d.incident_id == late.id and d.clock_id == "R1-verbal")
+    assert row.escalation_due == RECEIVED + 10 * MIN and row.state == "overdue"
+
+
+def test_an_edit_under_a_newer_profile_version_brings_no_clock_in(desk):
+    """Pinggu: an incident stored under the 2022 plan (no start times) is edited (its description) after the
+    2022.2 version came into force. A clock the newer version applies from receipt is not taken for one the edit
+    brought in: its time stays counted from its anchor."""
+    svc, officer, reports = desk.incidents("pinggu"), desk["zhouning"], desk.reports()
+    v = svc.register(officer, intake("pinggu", grade="ordinary"), now=RECEIVED)
+    before = {d.clock_id: d.escalation_due for d in reports.open_deadlines(officer, now=RECEIVED + MIN)
+              if d.incident_id == v.id}
+    with desk.db.write() as s:
+        s.execute(text("UPDATE incident SET profile_version = '2022', clocks_started = NULL WHERE id = :id"),
+                  {"id": v.id})
+    svc.update(officer, v.id, {"description": "补充：现场已控制"}, now=RECEIVED + 50 * MIN)
+    with desk.db.read() as s:
+        stored = s.execute(text("SELECT clocks_started FROM incident WHERE id = :id"), {"id": v.id}).scalar()
+    assert not stored  # nothing was brought in
+    after = {d.clock_id: d.escalation_due for d in reports.open_deadlines(officer, now=RECEIVED + 51 * MIN)
+             if d.incident_id == v.id}
+    assert {k: after[k] for k in before if k in after} == {k: before[k] for k in before if k in after}
