@@ -482,46 +482,37 @@ class WarningsPage(QWidget):
             return ""
         return w.steps[w.next_step - 1].label
 
-    def approve(self) -> None:
+    def _decide(self, title: str, prompt: str, required: bool, button: str,
+                command: Callable[[WarningView, str], object], done: str) -> None:
+        """The warning shown: ask for a comment or reason (required or not), then run command(warning, text)."""
         w = self.current
         if w is None:
             return
-        comment = DecisionDialog.ask(self, self.tr("批准"), self.tr("{step}：审批意见（可不填）").format(step=self._step_label()),
-                                     False, self.tr("批准"))
-        if comment is not None:
-            self._run(lambda: self.svc.approve(self.actor, w.id, comment, step_no=w.next_step,
-                                                seen_hash=w.content_hash), self.tr("已批准"))
+        text = DecisionDialog.ask(self, title, prompt, required, button)
+        if text is not None:
+            self._run(lambda: command(w, text), done)
+
+    def approve(self) -> None:
+        self._decide(self.tr("批准"), self.tr("{step}：审批意见（可不填）").format(step=self._step_label()), False,
+                     self.tr("批准"), lambda w, comment: self.svc.approve(
+                         self.actor, w.id, comment, step_no=w.next_step, seen_hash=w.content_hash), self.tr("已批准"))
 
     def withdraw(self) -> None:
         """Not going out after all: the warning is kept, marked 已撤销, off the queues and the handover."""
-        w = self.current
-        if w is None:
-            return
-        reason = DecisionDialog.ask(self, self.tr("撤销预警"), self.tr("撤销的理由（预警保留，记入审计日志）"), True,
-                                    self.tr("撤销"))
-        if reason is not None:
-            self._run(lambda: self.svc.withdraw(self.actor, w.id, reason), self.tr("已撤销"))
+        self._decide(self.tr("撤销预警"), self.tr("撤销的理由（预警保留，记入审计日志）"), True, self.tr("撤销"),
+                     lambda w, reason: self.svc.withdraw(self.actor, w.id, reason), self.tr("已撤销"))
 
     def reject(self) -> None:
-        w = self.current
-        if w is None:
-            return
-        reason = DecisionDialog.ask(self, self.tr("不予批准"), self.tr("{step}：不予批准的理由").format(step=self._step_label()),
-                                    True, self.tr("不予批准"))
-        if reason is not None:
-            self._run(lambda: self.svc.reject(self.actor, w.id, reason, step_no=w.next_step,
-                                               seen_hash=w.content_hash), self.tr("已不予批准"))
+        self._decide(self.tr("不予批准"), self.tr("{step}：不予批准的理由").format(step=self._step_label()), True,
+                     self.tr("不予批准"), lambda w, reason: self.svc.reject(
+                         self.actor, w.id, reason, step_no=w.next_step, seen_hash=w.content_hash),
+                     self.tr("已不予批准"))
 
     def return_for_changes(self) -> None:
-        w = self.current
-        if w is None:
-            return
-        reason = DecisionDialog.ask(self, self.tr("退回修改"), self.tr("{step}：退回修改的理由").format(step=self._step_label()),
-                                    True, self.tr("退回修改"))
-        if reason is not None:
-            self._run(lambda: self.svc.return_for_changes(self.actor, w.id, reason, step_no=w.next_step,
-                                                           seen_hash=w.content_hash),
-                      self.tr("已退回修改"))
+        self._decide(self.tr("退回修改"), self.tr("{step}：退回修改的理由").format(step=self._step_label()), True,
+                     self.tr("退回修改"), lambda w, reason: self.svc.return_for_changes(
+                         self.actor, w.id, reason, step_no=w.next_step, seen_hash=w.content_hash),
+                     self.tr("已退回修改"))
 
     def record_external(self) -> None:
         w = self.current
@@ -552,21 +543,12 @@ class WarningsPage(QWidget):
                       self.tr("已生成调整草稿：提交后按新级别审批，发布后原预警被取代"))
 
     def request_lift(self) -> None:
-        w = self.current
-        if w is None:
-            return
-        reason = DecisionDialog.ask(self, self.tr("申请解除"), self.tr("解除理由（如：危险已经消除）"), True,
-                                    self.tr("申请解除"))
-        if reason is not None:
-            self._run(lambda: self.svc.request_lift(self.actor, w.id, reason), self.tr("已申请解除，等待审批"))
+        self._decide(self.tr("申请解除"), self.tr("解除理由（如：危险已经消除）"), True, self.tr("申请解除"),
+                     lambda w, reason: self.svc.request_lift(self.actor, w.id, reason), self.tr("已申请解除，等待审批"))
 
     def lift(self) -> None:
-        w = self.current
-        if w is None:
-            return
-        reason = DecisionDialog.ask(self, self.tr("解除预警"), self.tr("解除说明（可不填）"), False, self.tr("解除预警"))
-        if reason is not None:
-            self._run(lambda: self.svc.lift(self.actor, w.id, reason), self.tr("已解除"))
+        self._decide(self.tr("解除预警"), self.tr("解除说明（可不填）"), False, self.tr("解除预警"),
+                     lambda w, reason: self.svc.lift(self.actor, w.id, reason), self.tr("已解除"))
 
     def _print_choice_changed(self, *_args) -> None:
         self._print_kind = self.print_choice.currentData()
