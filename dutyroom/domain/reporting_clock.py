@@ -110,6 +110,13 @@ def _plus(t: dt.datetime | None, minutes: int | None) -> dt.datetime | None:
     return t + dt.timedelta(minutes=minutes) if t is not None and minutes is not None else None
 
 
+def _counted(anchor_at: dt.datetime | None, minutes: int | None, started: dt.datetime | None) -> dt.datetime | None:
+    """The plan's time (anchor + minutes); for a clock that began later (`started`), that time where it was still
+    ahead then, else the full window from `started`."""
+    at = _plus(anchor_at, minutes)
+    return _plus(started, minutes) if started is not None and at is not None and at <= started else at
+
+
 _APPLYING: dict[int, tuple[Profile, dict[tuple, tuple[Clock, ...]]]] = {}
 
 
@@ -142,13 +149,10 @@ def compute_deadlines(profile: Profile, facts: IncidentFacts, *, last_report_at:
     deadlines = []
     for clock in applying_clocks(profile, facts):
         started = facts.clocks_started.get(clock.id)
-
-        def timed(anchor: str, minutes: int | None, started=started) -> dt.datetime | None:
-            at = _plus(_anchor_time(anchor, facts, last_report_at, handling_ended_at), minutes)
-            return _plus(started, minutes) if started is not None and at is not None and at <= started else at
-        due = timed(clock.anchor, clock.minutes)
+        due = _counted(_anchor_time(clock.anchor, facts, last_report_at, handling_ended_at), clock.minutes, started)
         bound = escalation_bound(profile, clock, district_minutes)
-        escalation_due = due if bound is None else timed(bound.anchor, bound.minutes)
+        escalation_due = due if bound is None else _counted(
+            _anchor_time(bound.anchor, facts, last_report_at, handling_ended_at), bound.minutes, started)
         deadlines.append(Deadline(
             clock_id=clock.id, kind=clock.kind, due=due, anchor=clock.anchor, minutes=clock.minutes,
             wording=clock.wording, to=tuple(clock.to), cc=tuple(clock.cc), basis=clock.basis,

@@ -328,6 +328,7 @@ def note_started_clocks(incident: Incident, before: Iterable[str], after: Iterab
     if known != (incident.clocks_started or {}):  # a new dict: SQLAlchemy sees a replaced JSON value
         incident.clocks_started = known
 
+
 SENT_COLUMNS = table_columns(IncidentReport.incident_id, IncidentReport.id, IncidentReport.kind, IncidentReport.sequence,
                 IncidentReport.clock_id, IncidentReport.sent_at, IncidentReport.due_at, IncidentReport.late_minutes,
                 IncidentReport.corrects_report_id)
@@ -1076,12 +1077,10 @@ _NO_CLOCK = (None, None, "none", 0)  # a closed line: nothing pending
 SHOWN_COLUMNS = table_columns(Incident.id, Incident.status, Incident.title, Incident.category, Incident.event_type_text,
                  Incident.place, Incident.received_at, Incident.occurred_at, Incident.grade_confirmed,
                  Incident.grade_suggested, Incident.deaths, Incident.injured)
-LIST_COLUMNS = table_columns(Incident.id, Incident.status, Incident.title, Incident.category, Incident.event_type_text,
-                Incident.place, Incident.received_at, Incident.occurred_at, Incident.grade_confirmed,
-                Incident.grade_suggested, Incident.deaths, Incident.injured, Incident.seriously_injured,
-                Incident.missing, Incident.trapped, Incident.economic_loss_cny, Incident.sensitive, Incident.key_area,
-                *(getattr(Incident, f) for f in FLAGS[2:]), Incident.ongoing, Incident.handling_ended_at,
-                Incident.closed_at, Incident.profile_key, Incident.profile_version, Incident.clocks_started)
+LIST_COLUMNS = (*SHOWN_COLUMNS, *table_columns(
+    Incident.seriously_injured, Incident.missing, Incident.trapped, Incident.economic_loss_cny, Incident.sensitive,
+    Incident.key_area, *(getattr(Incident, f) for f in FLAGS[2:]), Incident.ongoing, Incident.handling_ended_at,
+    Incident.closed_at, Incident.profile_key, Incident.profile_version, Incident.clocks_started))
 _SEARCHED = (Incident.title, Incident.description, Incident.address, Incident.place, Incident.caller_name,
              Incident.callback_phone, Incident.event_type_text, Incident.measures_taken, Incident.trend)
 

@@ -286,6 +286,8 @@ class IncidentDetail(QWidget):
         lay.addWidget(self.header)
         lay.addLayout(message_row)
         lay.addWidget(self.tabs, 1)
+        self.clock_view: IncidentClock | None = None  # the clock last read (the countdown runs on it)
+        self._seconds = 0  # since the last read
         self._timer = QTimer(self, interval=1000, timeout=self._tick_if_shown)
         self._timer.start()
         self.reload()
@@ -490,8 +492,8 @@ class IncidentDetail(QWidget):
         the incident and its reports every second). The clock is read again every RELOAD_EVERY seconds and when
         a deadline changes state here (due soon, overdue), the dashboard's rule; a change saved at this or another
         seat reloads the tab at once (the change signal)."""
-        held: IncidentClock | None = getattr(self, "clock_view", None)
-        self._seconds = getattr(self, "_seconds", 0) + 1
+        held = self.clock_view
+        self._seconds += 1
         if held is None or self._seconds >= RELOAD_EVERY:
             self.tick()
             return

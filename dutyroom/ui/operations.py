@@ -88,6 +88,7 @@ def room_for(label: QLabel) -> None:
     frame = window.frameGeometry().height() - window.height()
     window.resize(window.width(), min(window.height() + lacking, max(window.height(), screen - frame)))
 
+
 def show_error_box(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.warning(parent, title, text)
 
